@@ -1,0 +1,57 @@
+"""A local checklist: the grid matters a county published, and when.
+
+File (YAML or JSON)::
+
+    county: 亭湖区
+    published: 2022-03-01
+    matters: [采集实有人口信息, 排查安全隐患, ...]
+
+An assignment whose ``task.on_checklist`` is not stated is looked up here by
+its normalised text (script, width and punctuation ignored); a match is exact,
+not fuzzy, because "almost the listed matter" is not the listed matter.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import InputError, Problem
+from .textnorm import normalize
+
+
+class Checklist(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    county: str | None = None
+    published: dt.date | None = Field(None, description="publication date; matters apply from then")
+    matters: list[str] = Field(min_length=1)
+
+    def has(self, text: str) -> bool:
+        if not hasattr(self, "_norm"):
+            object.__setattr__(self, "_norm", frozenset(normalize(m) for m in self.matters))
+        return normalize(text) in self._norm  # type: ignore[attr-defined]
+
+    def published_by(self, day: dt.date) -> bool | None:
+        return None if self.published is None else self.published <= day
+
+
+def load_checklist(path: str | Path) -> Checklist:
+    from .yamlsrc import YAMLSyntaxError, dotted, line_of, load_yaml
+
+    name = str(path)
+    try:
+        text = Path(path).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(name, f"cannot read checklist: {exc}")]) from None
+    try:
+        data, lines = (json.loads(text), {}) if name.endswith(".json") else load_yaml(text, name)
+        return Checklist.model_validate(data)
+    except YAMLSyntaxError as exc:
+        raise InputError([exc.problem]) from None
+    except json.JSONDecodeError as exc:
+        raise InputError([Problem(name, f"malformed JSON: {exc.msg}", exc.lineno)]) from None
+    except ValidationError as exc:
+        raise InputError([Problem(name, e["msg"], line_of(lines, tuple(e["loc"])), dotted(tuple(e["loc"])))
+                          for e in exc.errors()]) from None

@@ -1,0 +1,321 @@
+"""Load, validate and compile a city pack.
+
+Every problem is collected, with file and line, before the pack is refused:
+schema errors, unknown fact names (with a "did you mean"), values outside a
+fact's vocabulary, quotes not found in the cited article/paragraph/item of
+``source.md``, citations to articles that do not exist, duplicate rule ids,
+and articles neither used by a rule nor listed as not modelled.
+"""
+from __future__ import annotations
+
+import difflib
+import functools
+import hashlib
+from dataclasses import dataclass, field
+from importlib import resources
+from importlib.resources.abc import Traversable
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .acts import fact_vocabulary
+from .conditions import Fn, compares_in, compile_condition, facts_in
+from .errors import PackError, Problem
+from .packspec import CONDITION_TAGS, Case, CaseFile, PackMeta, Rule, RuleFile
+from .source import Source, parse_source
+from .textnorm import int_to_cn
+from .yamlsrc import YAMLSyntaxError, dotted, line_of, load_yaml
+
+CITIES = ("binzhou", "yancheng", "quzhou", "zigong", "jiaxing")
+
+
+@dataclass(slots=True)
+class CompiledRule:
+    spec: Rule
+    when: Fn | None
+    ok: Fn
+    facts: tuple[str, ...]
+    roles: frozenset[str] | None
+    file: str
+    line: int | None
+    citation: str  # rendered in Chinese
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+
+@dataclass
+class Pack:
+    meta: PackMeta
+    source: Source
+    rules: list[CompiledRule]
+    hash: str
+    root: Traversable
+    by_kind: dict[str, list[CompiledRule]] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    def rule(self, rule_id: str) -> CompiledRule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+    def coverage(self) -> dict[int, tuple[str, list[str] | str]]:
+        """article -> ("rules", [ids]) | ("not_modelled", reason) | ("missing", "")."""
+        used: dict[int, list[str]] = {}
+        for r in self.rules:
+            used.setdefault(r.spec.cite.article, []).append(r.id)
+        if self.meta.effective_cite:
+            used.setdefault(self.meta.effective_cite.article, []).append("(effective date → not_in_force)")
+        skipped = {n.article: n.reason for n in self.meta.not_modelled}
+        out: dict[int, tuple[str, list[str] | str]] = {}
+        for n in range(1, self.meta.articles + 1):
+            out[n] = ("rules", used[n]) if n in used else ("not_modelled", skipped[n]) if n in skipped else ("missing", "")
+        return out
+
+    def cases(self) -> list[tuple[str, Case, int | None]]:
+        """The pack's YAML test cases: (file, case, line)."""
+        out: list[tuple[str, Case, int | None]] = []
+        problems: list[Problem] = []
+        tests = self.root / "tests"
+        for entry in sorted(tests.iterdir(), key=lambda e: e.name) if tests.is_dir() else []:
+            if not entry.name.endswith(".yaml"):
+                continue
+            name = f"{self.id}/tests/{entry.name}"
+            parsed = _validate(entry.read_text("utf-8"), name, CaseFile, problems)
+            if parsed is not None:
+                model, lines = parsed
+                out.extend((name, c, line_of(lines, ("cases", i))) for i, c in enumerate(model.cases))
+        if problems:
+            raise PackError(problems)
+        return out
+
+
+def cite_text(title: str, article: int, paragraph: int | None = None, item: int | None = None) -> str:
+    text = f"《{title}》第{int_to_cn(article)}条"
+    if paragraph:
+        text += f"第{int_to_cn(paragraph)}款"
+    if item:
+        text += f"第（{int_to_cn(item)}）项"
+    return text
+
+
+def cite_text_en(article: int, paragraph: int | None = None, item: int | None = None) -> str:
+    text = f"Art. {article}"
+    if paragraph:
+        text += f"({paragraph})"
+    if item:
+        text += f"({item})"
+    return text
+
+
+def pack_root(city: str) -> Traversable:
+    return resources.files("gridlaw.policies") / city
+
+
+def available_packs() -> list[str]:
+    base = resources.files("gridlaw.policies")
+    return [c for c in CITIES if (base / c / "pack.yaml").is_file()]
+
+
+@functools.lru_cache(maxsize=None)
+def load_pack(city: str) -> Pack:
+    """The compiled pack of a city; raises PackError listing every problem."""
+    if city not in CITIES:
+        near = difflib.get_close_matches(city, CITIES, n=1)
+        hint = f" (did you mean {near[0]}?)" if near else ""
+        raise PackError([Problem(city, f"unknown city{hint}; known: {', '.join(CITIES)}")])
+    return compile_pack(pack_root(city), city)
+
+
+def compile_pack(root: Traversable, city: str) -> Pack:
+    problems: list[Problem] = []
+    digest = hashlib.sha256()
+
+    def read(rel: str) -> str | None:
+        entry = root.joinpath(*rel.split("/"))
+        if not entry.is_file():
+            problems.append(Problem(f"{city}/{rel}", "file missing"))
+            return None
+        data = entry.read_bytes()
+        digest.update(rel.encode() + b"\0" + data + b"\0")
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(f"{city}/{rel}", f"not UTF-8 ({exc.reason} at byte {exc.start})"))
+            return None
+
+    meta_text = read("pack.yaml")
+    parsed = _validate(meta_text, f"{city}/pack.yaml", PackMeta, problems) if meta_text is not None else None
+    meta, meta_lines = parsed if parsed else (None, {})
+    src_text = read("source.md")
+    source = parse_source(src_text) if src_text is not None else None
+
+    if meta and meta.id != city:
+        problems.append(Problem(f"{city}/pack.yaml", f"id {meta.id!r} does not match the folder {city!r}",
+                                line_of(meta_lines, ("id",)), "id"))
+    if meta and source and meta.effective_cite:
+        ec = meta.effective_cite
+        if not source.contains(ec.quote, ec.article):
+            problems.append(Problem(f"{city}/pack.yaml", f"quote not found in Art. {ec.article} of source.md: {ec.quote!r}",
+                                    line_of(meta_lines, ("effective_cite", "quote")), "effective_cite.quote"))
+    if meta and source:
+        found = sorted(source.articles)
+        if found != list(range(1, meta.articles + 1)):
+            problems.append(Problem(f"{city}/source.md",
+                                    f"expected articles 1..{meta.articles} in order, found {len(found)} "
+                                    f"({_gaps(found, meta.articles)})"))
+
+    vocab = fact_vocabulary()
+    rules: list[CompiledRule] = []
+    seen: dict[str, str] = {}
+    rule_dir = root / "rules"
+    entries = sorted((e for e in rule_dir.iterdir() if e.name.endswith(".yaml")), key=lambda e: e.name) \
+        if rule_dir.is_dir() else []
+    if not entries:
+        problems.append(Problem(f"{city}/rules", "no rule files"))
+    for entry in entries:
+        rel = f"rules/{entry.name}"
+        name = f"{city}/{rel}"
+        text = read(rel)
+        parsed_rules = _validate(text, name, RuleFile, problems) if text is not None else None
+        if parsed_rules is None:
+            continue
+        model, lines = parsed_rules
+        for i, rule in enumerate(model.rules):
+            loc = ("rules", i)
+            line = line_of(lines, loc)
+            before = len(problems)
+            _check_rule(rule, city, name, lines, loc, vocab, source, seen, problems)
+            seen.setdefault(rule.id, f"{name}:{line}")
+            if len(problems) == before:
+                rules.append(_compile_rule(rule, name, line, meta.title if meta else city))
+
+    if meta:
+        _check_coverage(meta, meta_lines, rules, problems, city)
+    if problems or meta is None or source is None:
+        raise PackError(problems)
+    pack = Pack(meta, source, rules, digest.hexdigest(), root)
+    for r in rules:
+        pack.by_kind.setdefault(r.spec.act, []).append(r)
+    return pack
+
+
+def _gaps(found: list[int], n: int) -> str:
+    missing = sorted(set(range(1, n + 1)) - set(found))
+    extra = sorted(set(found) - set(range(1, n + 1)))
+    parts = []
+    if missing:
+        parts.append("missing " + ", ".join(map(str, missing[:10])))
+    if extra:
+        parts.append("unexpected " + ", ".join(map(str, extra[:10])))
+    return "; ".join(parts) or "order differs"
+
+
+def _validate(text: str, name: str, model: type[BaseModel], problems: list[Problem]) -> tuple[Any, dict] | None:
+    try:
+        data, lines = load_yaml(text, name)
+    except YAMLSyntaxError as exc:
+        problems.append(exc.problem)
+        return None
+    try:
+        return model.model_validate(data), lines
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = tuple(p for p in err["loc"] if p not in CONDITION_TAGS)
+            problems.append(Problem(name, _pydantic_message(err), line_of(lines, loc), dotted(loc) or None))
+        return None
+
+
+def _pydantic_message(err: dict) -> str:
+    msg = err["msg"]
+    if err["type"] == "extra_forbidden":
+        return "unknown field"
+    if err["type"] == "missing":
+        return "required field missing"
+    return msg.removeprefix("Value error, ")
+
+
+def _check_rule(rule: Rule, city: str, name: str, lines: dict, loc: tuple, vocab: dict,
+                source: Source | None, seen: dict[str, str], problems: list[Problem]) -> None:
+    def add(message: str, *sub: Any) -> None:
+        where = loc + sub
+        problems.append(Problem(name, message, line_of(lines, where), dotted(where)))
+
+    if rule.id in seen:
+        add(f"duplicate rule id {rule.id!r} (first at {seen[rule.id]})", "id")
+    if not rule.id.startswith(f"{city}.art{rule.cite.article}."):
+        add(f"rule id must start with '{city}.art{rule.cite.article}.' to match its citation", "id")
+    known = vocab[rule.act]
+    for key in ("when", "require", "forbid"):
+        for path, cmp in _compares_with_path(getattr(rule, key), (key,)):
+            if cmp.fact not in known:
+                near = difflib.get_close_matches(cmp.fact, list(known), n=1, cutoff=0.6)
+                hint = f"; did you mean {near[0]!r}?" if near else ""
+                add(f"unknown fact {cmp.fact!r} for a {rule.act} act{hint}", *path, "fact")
+                continue
+            values = known[cmp.fact].get("values")
+            op, value = cmp.op
+            if values and op != "known":
+                for v in value if isinstance(value, list) else [value]:
+                    if v not in values:
+                        add(f"{v!r} is not a value of {cmp.fact} (one of: {', '.join(map(str, values))})", *path, op)
+    if source is not None:
+        c = rule.cite
+        art = source.articles.get(c.article)
+        if art is None:
+            add(f"article {c.article} is not in source.md", "cite")
+        elif art.locate(c.paragraph, c.item) is None:
+            add(f"{cite_text_en(c.article, c.paragraph, c.item)} does not exist in source.md "
+                f"(article {c.article} has {len(art.paragraphs)} paragraph(s))", "cite")
+        elif not source.contains(rule.quote, c.article, c.paragraph, c.item):
+            add(f"quote not found in {cite_text_en(c.article, c.paragraph, c.item)} of source.md: {rule.quote!r}",
+                "quote")
+
+
+def _compares_with_path(cond: Any, path: tuple):
+    """(path, Compare) for every comparison, with the YAML path of each."""
+    if cond is None:
+        return
+    for attr, key in (("all", "all"), ("any", "any")):
+        if hasattr(cond, attr) and isinstance(getattr(cond, attr), list):
+            for i, sub in enumerate(getattr(cond, attr)):
+                yield from _compares_with_path(sub, path + (key, i))
+            return
+    if hasattr(cond, "not_"):
+        yield from _compares_with_path(cond.not_, path + ("not",))
+        return
+    yield path, cond
+
+
+def _compile_rule(rule: Rule, file: str, line: int | None, title: str) -> CompiledRule:
+    if rule.require is not None:
+        ok = compile_condition(rule.require)
+    else:
+        bad = compile_condition(rule.forbid)  # type: ignore[arg-type]
+        ok = lambda facts, bad=bad: None if (v := bad(facts)) is None else not v  # noqa: E731
+    names = list(dict.fromkeys([*(["role"] if rule.roles else []), *facts_in(rule.when),
+                                *facts_in(rule.require), *facts_in(rule.forbid)]))
+    c = rule.cite
+    return CompiledRule(rule, compile_condition(rule.when) if rule.when else None, ok, tuple(names),
+                        frozenset(rule.roles) if rule.roles else None, file, line,
+                        cite_text(title, c.article, c.paragraph, c.item))
+
+
+def _check_coverage(meta: PackMeta, lines: dict, rules: list[CompiledRule], problems: list[Problem], city: str) -> None:
+    used = {r.spec.cite.article for r in rules} | ({meta.effective_cite.article} if meta.effective_cite else set())
+    listed: set[int] = set()
+    for i, entry in enumerate(meta.not_modelled):
+        where = ("not_modelled", i)
+        if entry.article in used:
+            problems.append(Problem(f"{city}/pack.yaml", f"article {entry.article} is listed as not modelled but rules use it",
+                                    line_of(lines, where), dotted(where)))
+        if entry.article > meta.articles or entry.article in listed:
+            problems.append(Problem(f"{city}/pack.yaml", f"article {entry.article} listed twice or out of range",
+                                    line_of(lines, where), dotted(where)))
+        listed.add(entry.article)
+    missing = sorted(set(range(1, meta.articles + 1)) - used - listed)
+    if missing:
+        problems.append(Problem(f"{city}/pack.yaml", "articles neither used by a rule nor listed as not modelled: "
+                                + ", ".join(map(str, missing)), line_of(lines, ("not_modelled",)), "not_modelled"))

@@ -1,0 +1,200 @@
+"""The pack format: pydantic models for ``pack.yaml``, rules and conditions.
+
+The committed JSON Schema (``schemas/pack.schema.json`` and
+``schemas/rules.schema.json``) is generated from these models by
+``gridlaw schema pack`` / ``gridlaw schema rules``; a test fails if it drifts.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+
+from .acts import Role
+
+Modality = Literal["prohibition", "duty", "permission", "default_norm", "encouragement"]
+Effect = Literal[
+    "prohibited",        # 禁止：不得为之
+    "may_be_refused",    # 网格员有权拒绝
+    "not_admissible",    # 不得纳入网格事项清单
+    "disqualified",      # 不得担任
+    "must_exit",         # 应当退出
+    "duty_unmet",        # 未履行法定义务
+    "review",            # 须人工审查
+]
+ActKind = Literal["assignment", "hire", "exit", "notice", "admission", "grid"]
+Scalar = Union[bool, int, float, str, dt.date]
+
+OPERATORS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "includes", "includes_all", "includes_any", "known")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Compare(_Strict):
+    """A comparison on one fact. Exactly one operator.
+
+    ``{fact: candidate.age, ge: 18}``; ``{fact: notice.fields, includes_all: [grid_name]}``;
+    ``{fact: task.nature, in: [penalty, coercion]}``; ``{fact: x, known: true}``
+    (the only operator that is never unknown)."""
+
+    fact: str
+    eq: Scalar | None = None
+    ne: Scalar | None = None
+    lt: Scalar | None = None
+    le: Scalar | None = None
+    gt: Scalar | None = None
+    ge: Scalar | None = None
+    in_: list[Scalar] | None = Field(None, alias="in")
+    not_in: list[Scalar] | None = None
+    includes: Scalar | None = None
+    includes_all: list[Scalar] | None = None
+    includes_any: list[Scalar] | None = None
+    known: bool | None = None
+
+    @model_validator(mode="after")
+    def _one_operator(self) -> "Compare":
+        ops = [op for op in OPERATORS if getattr(self, "in_" if op == "in" else op) is not None]
+        if len(ops) != 1:
+            raise ValueError(f"a comparison needs exactly one operator of {', '.join(OPERATORS)}; got {ops or 'none'}")
+        return self
+
+    @property
+    def op(self) -> tuple[str, object]:
+        for op in OPERATORS:
+            value = getattr(self, "in_" if op == "in" else op)
+            if value is not None:
+                return op, value
+        raise AssertionError("validated")
+
+
+class All(_Strict):
+    all: list["Condition"] = Field(min_length=1)
+
+
+class Any_(_Strict):
+    any: list["Condition"] = Field(min_length=1)
+
+
+class Not(_Strict):
+    not_: "Condition" = Field(alias="not")
+
+
+def _condition_tag(value: object) -> str:
+    if isinstance(value, dict):
+        for key, tag in (("all", "All"), ("any", "Any"), ("not", "Not")):
+            if key in value:
+                return tag
+        return "Compare"
+    return {All: "All", Any_: "Any", Not: "Not"}.get(type(value), "Compare")
+
+
+# Tagged so that a bad condition reports one error at its own path, not one per union member.
+Condition = Annotated[
+    Union[Annotated[All, Tag("All")], Annotated[Any_, Tag("Any")], Annotated[Not, Tag("Not")],
+          Annotated[Compare, Tag("Compare")]],
+    Discriminator(_condition_tag),
+]
+CONDITION_TAGS = frozenset({"All", "Any", "Not", "Compare"})
+All.model_rebuild()
+Any_.model_rebuild()
+Not.model_rebuild()
+
+
+class Citation(_Strict):
+    article: int = Field(ge=1)
+    paragraph: int | None = Field(None, ge=1, description="款")
+    item: int | None = Field(None, ge=1, description="项")
+
+    @model_validator(mode="after")
+    def _item_needs_paragraph(self) -> "Citation":
+        if self.item is not None and self.paragraph is None:
+            raise ValueError("an item (项) is cited within a paragraph (款): give paragraph too")
+        return self
+
+
+class Text(_Strict):
+    zh: str = Field(min_length=1)
+    en: str | None = None
+
+
+class Rule(_Strict):
+    id: str = Field(pattern=r"^[a-z]+\.art\d+(\.[a-z0-9-]+)+$")
+    act: ActKind
+    roles: list[Role] | None = Field(None, description="the roles it binds; absent = any")
+    cite: Citation
+    quote: str = Field(min_length=2, description="verbatim words of the article that this rule encodes")
+    modality: Modality
+    effect: Effect = Field(description="the legal effect when the rule is breached")
+    judgment: str | None = Field(None, description="why a breach needs human judgment (catch-all, 情节严重, open list)")
+    when: Condition | None = Field(None, description="when the rule applies; absent = always")
+    require: Condition | None = Field(None, description="what compliance requires")
+    forbid: Condition | None = Field(None, description="what the rule prohibits")
+    message: Text
+    remedy: Text | None = None
+    note: str | None = Field(None, description="why the rule is encoded this way")
+
+    @model_validator(mode="after")
+    def _shape(self) -> "Rule":
+        if (self.require is None) == (self.forbid is None):
+            raise ValueError("a rule has exactly one of require / forbid")
+        if self.modality in ("permission", "encouragement") and self.effect != "review":
+            raise ValueError(f"a {self.modality} is never violated: its effect must be 'review'")
+        if self.modality == "default_norm" and not self.judgment:
+            raise ValueError("a default norm (一般/原则上) needs 'judgment': why departing from it goes to review")
+        return self
+
+
+class RuleFile(_Strict):
+    rules: list[Rule]
+
+
+class NotModelled(_Strict):
+    article: int = Field(ge=1)
+    reason: str = Field(min_length=4)
+
+
+class SourceRef(_Strict):
+    file: str
+    notes: str | None = None
+
+
+class InForce(_Strict):
+    """The article that puts the instrument in force; it decides not_in_force."""
+    article: int = Field(ge=1)
+    quote: str = Field(min_length=2)
+
+
+class PackMeta(_Strict):
+    id: str = Field(pattern=r"^[a-z]+$")
+    title: str
+    title_en: str | None = None
+    instrument: Literal["local_regulation", "government_rule", "normative_document"]
+    issuer: str
+    adopted: dt.date | None = None
+    approved: dt.date | None = None
+    published: dt.date | None = None
+    effective: dt.date
+    effective_cite: InForce | None = None
+    articles: int = Field(ge=1)
+    source: SourceRef
+    not_modelled: list[NotModelled] = Field(default_factory=list)
+
+
+class CaseExpect(_Strict):
+    decision: Literal["compliant", "non_compliant", "needs_review", "insufficient_facts", "not_addressed", "not_in_force"]
+    rules: list[str] = Field(default_factory=list, description="the deciding rule ids, exactly")
+    missing: list[str] | None = None
+
+
+class Case(_Strict):
+    name: str
+    act: dict
+    checklist: dict | None = None
+    expect: CaseExpect
+
+
+class CaseFile(_Strict):
+    cases: list[Case]

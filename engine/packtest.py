@@ -1,0 +1,77 @@
+"""Run a pack's YAML cases (``policies/<city>/tests/*.yaml``), for ``gridlaw test`` and pytest.
+
+A case passes when the decision and the exact set of deciding rule ids (and,
+if given, the missing facts) match. Rule coverage: each rule must be seen
+satisfied in some case and breached (violated / review) in another; a
+permission or encouragement must be seen both applying and not applying.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .api import check
+from .errors import GridlawError
+from .loader import Pack, load_pack
+
+
+@dataclass
+class CaseResult:
+    file: str
+    line: int | None
+    name: str
+    ok: bool
+    detail: str = ""
+
+
+@dataclass
+class PackTestReport:
+    pack: str
+    results: list[CaseResult] = field(default_factory=list)
+    uncovered: dict[str, str] = field(default_factory=dict)  # rule id -> what is missing
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.results) and not self.uncovered and bool(self.results)
+
+
+def run_pack_tests(city: str) -> PackTestReport:
+    pack = load_pack(city)
+    report = PackTestReport(city)
+    seen: dict[str, set[str]] = {r.id: set() for r in pack.rules}
+    for file, case, line in pack.cases():
+        act = {"city": city, **case.act}
+        try:
+            d = check(act, case.checklist)
+        except GridlawError as exc:
+            report.results.append(CaseResult(file, line, case.name, False, f"input error: {exc}"))
+            continue
+        for f in d.findings:
+            seen[f.rule_id].add(f.outcome)
+        problems = []
+        if d.decision != case.expect.decision:
+            problems.append(f"decision {d.decision}, expected {case.expect.decision}")
+        if sorted(d.deciding_rules) != sorted(case.expect.rules):
+            problems.append(f"deciding rules {sorted(d.deciding_rules)}, expected {sorted(case.expect.rules)}")
+        if case.expect.missing is not None and sorted(m.fact for m in d.missing) != sorted(case.expect.missing):
+            problems.append(f"missing {sorted(m.fact for m in d.missing)}, expected {sorted(case.expect.missing)}")
+        report.results.append(CaseResult(file, line, case.name, not problems, "; ".join(problems)))
+    report.uncovered = _uncovered(pack, seen)
+    return report
+
+
+def _uncovered(pack: Pack, seen: dict[str, set[str]]) -> dict[str, str]:
+    out = {}
+    for rule in pack.rules:
+        got = seen[rule.id]
+        if rule.spec.modality in ("permission", "encouragement"):
+            need = {"satisfied": "a case where it applies", "not_applicable": "a case where it does not"}
+            lacking = [text for outcome, text in need.items() if outcome not in got]
+        else:
+            lacking = []
+            if "satisfied" not in got:
+                lacking.append("a satisfying case")
+            if not got & {"violated", "review"}:
+                lacking.append("a violating (or review) case")
+        if lacking:
+            out[rule.id] = " and ".join(lacking)
+    return out
