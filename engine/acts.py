@@ -227,7 +227,9 @@ class Grid(_Model):
     divided_by: Literal["township", "county_agency", "city_agency", "other_department"] | None = _f(
         "划分主体", "网格划分方案")
     overlaps_comprehensive_grid: bool | None = _f("是否在已划分综合网格的村（社区）另行划分", "网格划分方案")
+    separate_division_by_law: bool | None = _f("另行划分网格是否有法律、法规规定的依据", "法律、法规依据")  # quzhou art. 9
     full_time_workers: int | None = _f("专职网格员人数", "人员花名册", ge=0)
+    staffed_roles: list[Role] | None = _f("网格已配备的人员岗位", "人员花名册")  # quzhou art. 11, binzhou art. 7
     township_population: int | None = _f("镇（街道）人口", "统计资料", ge=0)
     township_seat_operators: int | None = _f("镇（街道）指挥中心专职坐席员人数", "人员花名册", ge=0)
     village_seat_operators: int | None = _f("村级中心专兼职坐席员人数", "人员花名册", ge=0)

@@ -121,10 +121,9 @@ def prepare(facts: dict[str, Any], checklist: Checklist | None = None) -> list[I
     text = facts[prefix + "text"]
     if prefix + "nature" not in facts:
         inf = infer_nature(text, prefix + "nature")
-        if inf is not None:
-            inferences.append(inf)
-            if not inf.uncertain:
-                facts[prefix + "nature"] = inf.value
+        inferences.append(inf)
+        if not inf.uncertain:
+            facts[prefix + "nature"] = inf.value
     if checklist is not None and prefix == "task.":
         where = f"{checklist.county or ''}网格事项清单" + (f"（{checklist.published}公布）" if checklist.published else "")
         if "task.on_checklist" not in facts:

@@ -5,7 +5,7 @@ The lexicon is grounded in national law, each term with its source:
 《中华人民共和国行政强制法》第九条 (administrative coercive measures) and
 第十二条 (methods of coercive enforcement), and
 《中华人民共和国行政许可法》第二条 (licensing: 准予其从事特定活动).
-A hit is only a presumption: the finding says it was inferred and from which
+No hit presumes an ordinary service task. A hit is only a presumption: the finding says it was inferred and from which
 words, and words that describe helping or publicising (协助, 宣传, 告知 …)
 make the inference uncertain, so the nature stays unknown for a human to state.
 """
@@ -83,8 +83,8 @@ class Inference:
                 "grounds": list(self.grounds), "uncertain": list(self.uncertain)}
 
 
-def infer_nature(text: str, fact: str = "task.nature") -> Inference | None:
-    """The legal nature suggested by the task text, or None if no term matches."""
+def infer_nature(text: str, fact: str = "task.nature") -> Inference:
+    """The legal nature suggested by the task text; ``service`` when no term matches."""
     norm = normalize(text)
     hits: list[tuple[str, str, str]] = []
     rest = norm
@@ -93,7 +93,7 @@ def infer_nature(text: str, fact: str = "task.nature") -> Inference | None:
             hits.append((term, nature, ground))
             rest = rest.replace(term, "\0")  # a term is counted once, not again inside a longer one
     if not hits:
-        return None
+        return Inference(fact, "service", (), ())
     nature = max((h[1] for h in hits), key=_RANK.__getitem__)
     words = tuple(h[0] for h in hits if h[1] == nature)
     grounds = tuple(dict.fromkeys(h[2] for h in hits if h[1] == nature))

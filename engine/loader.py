@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from .acts import fact_vocabulary
 from .conditions import Fn, compares_in, compile_condition, facts_in
 from .errors import PackError, Problem
-from .packspec import CONDITION_TAGS, Case, CaseFile, PackMeta, Rule, RuleFile
+from .packspec import CONDITION_TAGS, Case, CaseFile, PackMeta, Rule
 from .source import Source, parse_source
 from .textnorm import int_to_cn
 from .yamlsrc import YAMLSyntaxError, dotted, line_of, load_yaml
@@ -179,11 +179,11 @@ def compile_pack(root: Traversable, city: str) -> Pack:
         rel = f"rules/{entry.name}"
         name = f"{city}/{rel}"
         text = read(rel)
-        parsed_rules = _validate(text, name, RuleFile, problems) if text is not None else None
+        parsed_rules = _validate_rules(text, name, problems) if text is not None else None
         if parsed_rules is None:
             continue
-        model, lines = parsed_rules
-        for i, rule in enumerate(model.rules):
+        valid, lines = parsed_rules
+        for i, rule in valid:
             loc = ("rules", i)
             line = line_of(lines, loc)
             before = len(problems)
@@ -226,6 +226,27 @@ def _validate(text: str, name: str, model: type[BaseModel], problems: list[Probl
             loc = tuple(p for p in err["loc"] if p not in CONDITION_TAGS)
             problems.append(Problem(name, _pydantic_message(err), line_of(lines, loc), dotted(loc) or None))
         return None
+
+
+def _validate_rules(text: str, name: str, problems: list[Problem]) -> tuple[list[tuple[int, Rule]], dict] | None:
+    """Validate each rule on its own, so one bad rule does not hide the others' problems."""
+    try:
+        data, lines = load_yaml(text, name)
+    except YAMLSyntaxError as exc:
+        problems.append(exc.problem)
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list) or set(data) != {"rules"}:
+        problems.append(Problem(name, "a rule file is a mapping with one key, 'rules', holding a list", 1))
+        return None
+    valid = []
+    for i, item in enumerate(data["rules"]):
+        try:
+            valid.append((i, Rule.model_validate(item)))
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = ("rules", i) + tuple(p for p in err["loc"] if p not in CONDITION_TAGS)
+                problems.append(Problem(name, _pydantic_message(err), line_of(lines, loc), dotted(loc)))
+    return valid, lines
 
 
 def _pydantic_message(err: dict) -> str:

@@ -197,4 +197,13 @@ class Case(_Strict):
 
 
 class CaseFile(_Strict):
+    """Top-level keys starting with ``_`` hold YAML anchors shared by cases."""
+
     cases: list[Case]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_anchors(cls, data: object) -> object:
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if not str(k).startswith("_")}
+        return data

@@ -1,0 +1,33 @@
+"""Display labels (zh default, en on request) for decisions, outcomes, effects and modalities."""
+from __future__ import annotations
+
+LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "compliant": "合规", "non_compliant": "不合规", "needs_review": "需人工审查",
+        "insufficient_facts": "事实不足", "not_addressed": "本市规定未涉及", "not_in_force": "规定尚未施行",
+        "violated": "违反", "satisfied": "符合", "unknown": "待查明", "review": "需审查", "not_applicable": "不适用",
+        "prohibited": "禁止", "may_be_refused": "网格员有权拒绝", "not_admissible": "不得纳入网格事项清单",
+        "disqualified": "不得担任", "must_exit": "应当退出", "duty_unmet": "未履行法定义务",
+        "prohibition": "禁止性规范（不得）", "duty": "义务性规范（应当）", "permission": "授权性规范（可以）",
+        "default_norm": "原则性规范（一般/原则上）", "encouragement": "倡导性规范（鼓励/支持）",
+        "assignment": "任务交办", "hire": "人员聘用", "exit": "人员退出", "notice": "信息公示",
+        "admission": "事项准入", "grid": "网格设置",
+    },
+    "en": {
+        "compliant": "compliant", "non_compliant": "non-compliant", "needs_review": "needs review",
+        "insufficient_facts": "insufficient facts", "not_addressed": "not addressed by this city",
+        "not_in_force": "not in force", "violated": "violated", "satisfied": "satisfied", "unknown": "unknown",
+        "review": "review", "not_applicable": "not applicable", "prohibited": "prohibited",
+        "may_be_refused": "may be refused by grid staff", "not_admissible": "not admissible to the checklist",
+        "disqualified": "disqualified", "must_exit": "must exit", "duty_unmet": "duty unmet",
+        "prohibition": "prohibition", "duty": "duty", "permission": "permission", "default_norm": "default norm",
+        "encouragement": "encouragement", "assignment": "assignment", "hire": "hire", "exit": "exit",
+        "notice": "notice", "admission": "admission", "grid": "grid setup",
+    },
+}
+
+
+def label(key: str | None, lang: str = "zh") -> str:
+    if key is None:
+        return ""
+    return LABELS.get(lang, LABELS["zh"]).get(key, key)

@@ -1,0 +1,96 @@
+"""Render decisions as text, JSON, Markdown or self-contained HTML (Chinese by default)."""
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any
+
+from .labels import label
+from .mask import mask_act, mask_text
+
+FORMATS = ("text", "json", "md", "html")
+
+
+def view(decision: Any, lang: str = "zh", show_personal: bool = False) -> dict:
+    """The JSON-able dict of a decision, with personal data masked unless asked."""
+    data = decision.to_dict()
+    act = {k: v for k, v in _act_tree(decision.facts).items()}
+    data["act"] = act if show_personal else mask_act(act)
+    if not show_personal:
+        for f in data["findings"]:
+            f["message"] = {k: mask_text(v) for k, v in f["message"].items()}
+    data["lang"] = lang
+    return data
+
+
+def _act_tree(facts: dict) -> dict:
+    tree: dict = {}
+    for key, value in facts.items():
+        node = tree
+        *parents, leaf = key.split(".")
+        for p in parents:
+            node = node.setdefault(p, {})
+        node[leaf] = value.isoformat() if hasattr(value, "isoformat") else value
+    return tree
+
+
+@functools.lru_cache(maxsize=1)
+def _env():
+    import jinja2  # only md/html need it
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("gridlaw", "templates"),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
+        trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+    )
+    env.filters["label"] = label
+    return env
+
+
+def render(decision: Any, fmt: str = "text", lang: str = "zh", show_personal: bool = False) -> str:
+    data = view(decision, lang, show_personal)
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    if fmt == "text":
+        return render_text(data, lang)
+    return _env().get_template(f"decision.{fmt}.j2").render(d=data, lang=lang)
+
+
+def render_text(d: dict, lang: str = "zh") -> str:
+    zh = lang == "zh"
+    lines = [f"{label(d['decision'], lang)} ({d['decision']})  "
+             f"{d['regulation']['title'] if zh else d['city']} · {label(d['kind'], lang)} · {d['date']}"]
+    if d["decision"] == "not_in_force":
+        lines.append(("本规定自 {} 起施行，该行为发生在施行之前。" if zh else "In force from {}; the act predates it.")
+                     .format(d["regulation"]["effective"]))
+    for inf in d["inferences"]:
+        if inf["fact"].endswith("nature"):
+            how = "、".join(inf["words"])
+            if not inf["words"]:
+                lines.append("任务性质推定为一般服务事项：文本中未见许可、处罚、强制类词语。" if zh else
+                             "Task presumed an ordinary service: no licensing, penalty or coercion term in its text.")
+            elif inf["uncertain"]:
+                lines.append((f"任务性质未推定：文本含“{how}”，但也含“{'、'.join(inf['uncertain'])}”，请说明任务性质。" if zh else
+                              f"Nature not inferred: text has {how} but also {', '.join(inf['uncertain'])}; state it."))
+            else:
+                lines.append((f"任务性质由文本推定为{inf['value']}：依据词语“{how}”（{'、'.join(inf['grounds'])}）" if zh else
+                              f"Task nature inferred as {inf['value']} from “{how}” ({', '.join(inf['grounds'])})"))
+    order = {"violated": 0, "unknown": 1, "review": 2, "satisfied": 3}
+    for f in sorted(d["findings"], key=lambda f: order.get(f["outcome"], 9)):
+        c = f["citation"]
+        lines.append(f"  [{label(f['outcome'], lang)}] {c['text'] if zh else c['text_en']}  {f['rule']}")
+        lines.append(f"      “{f['quote']}”")
+        lines.append(f"      {f['message'].get(lang) or f['message']['zh']}")
+        if f["effect"] and f["outcome"] == "violated":
+            lines.append(f"      {'法律后果' if zh else 'effect'}: {label(f['effect'], lang)}")
+        if f["judgment"] and f["outcome"] == "review":
+            lines.append(f"      {'审查理由' if zh else 'why review'}: {f['judgment']}")
+        if f["outcome"] == "violated" and f["remedy"]:
+            lines.append(f"      {'处理建议' if zh else 'what to do'}: {f['remedy'].get(lang) or f['remedy']['zh']}")
+    if d["missing_facts"]:
+        lines.append("需补充的事实及材料：" if zh else "Facts needed, and the documents that settle them:")
+        for m in d["missing_facts"]:
+            lines.append(f"  - {m['label'] if zh else m['fact']} ({m['fact']})" + (f"：{m['evidence']}" if m["evidence"] else ""))
+    s = d["stamp"]
+    lines.append(f"gridlaw {s['engine']} · pack {s['pack']}@{s['pack_hash'][:12]} · input {s['input_hash'][:12]}")
+    return "\n".join(lines)

@@ -1,0 +1,109 @@
+"""The CLI end to end, as a user runs it."""
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EX = ROOT / "examples"
+
+
+def run(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "gridlaw.cli", *args], capture_output=True, text=True,
+                          input=stdin, cwd=ROOT)
+
+
+def test_check_exit_codes_per_decision():
+    assert run("check", str(EX / "assignment.yaml")).returncode == 1
+    assert run("check", str(EX / "hire.yaml")).returncode == 3
+    r = run("check", str(EX / "assignment.yaml"), "--checklist", str(EX / "checklist.yaml"))
+    assert r.returncode == 1 and "第十九条第二款第（二）项" in r.stdout
+
+
+def test_check_json_has_decision_findings_and_stamp():
+    r = run("check", str(EX / "hire.yaml"), "--format", "json")
+    data = json.loads(r.stdout)
+    assert data["decision"] == "insufficient_facts"
+    assert data["missing_facts"] == [{"fact": "candidate.criminal_record", "label": "是否受过刑事处罚", "evidence": "无犯罪记录证明"}]
+    assert all({"rule", "citation", "quote", "outcome"} <= set(f) for f in data["findings"])
+    assert data["stamp"]["pack"] == "yancheng" and data["stamp"]["input_hash"]
+    # personal data masked by default, shown on request
+    assert data["act"]["candidate"]["id_number"] == "3209**********1234"
+    assert data["act"]["candidate"]["phone"] == "138****5678"
+    shown = json.loads(run("check", str(EX / "hire.yaml"), "-f", "json", "--show-personal-data").stdout)
+    assert shown["act"]["candidate"]["id_number"] == "320902199001011234"
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_reports_render(fmt, tmp_path):
+    out = tmp_path / f"r.{fmt}"
+    r = run("check", str(EX / "assignment.yaml"), "-f", fmt, "-o", str(out))
+    text = out.read_text("utf-8")
+    assert r.returncode == 1
+    assert "第十九条第二款第（二）项" in text and "不合规" in text
+    if fmt == "html":
+        assert "<html" in text and not re.search(r"(src|href)=\"https?://", text)
+
+
+def test_html_is_autoescaped(tmp_path):
+    act = tmp_path / "a.yaml"
+    act.write_text("kind: assignment\ncity: yancheng\ndate: 2024-05-01\nrecord: x\n", "utf-8")
+    act.write_text("kind: assignment\ncity: yancheng\ndate: 2024-05-01\nid: '<script>alert(1)</script>'\n"
+                   "task: {text: 罚款, on_checklist: true}\n", "utf-8")
+    r = run("check", str(act), "-f", "html")
+    assert "<script>alert" not in r.stdout and "&lt;script&gt;" in r.stdout
+
+
+def test_english_on_request():
+    r = run("check", str(EX / "assignment.yaml"), "--lang", "en")
+    assert "non-compliant" in r.stdout and "Art. 19(2)(2)" in r.stdout
+
+
+@pytest.mark.parametrize("content, needle", [
+    ("kind: hire\ncity: yancheng\n  date: [\n", "malformed YAML"),
+    ("kind: hire\ncity: yancheng\ndate: 2024-05-01\nrole: full_time\ncandidate: {criminal_recrod: true}\n", "unknown field"),
+    ("kind: hire\ncity: yancheng\ndate: 2024-05-01\nrole: full_time\ncandidate: {age: old}\n", "candidate.age"),
+    ("kind: hire\ncity: yancheng\ndate: 2024年5月1日\nrole: full_time\ncandidate: {}\n", "YYYY-MM-DD"),
+    ("kind: hier\ncity: yancheng\n", "did you mean 'hire'"),
+])
+def test_bad_input_is_located_never_a_traceback(tmp_path, content, needle):
+    f = tmp_path / "act.yaml"
+    f.write_text(content, "utf-8")
+    r = run("check", str(f))
+    assert r.returncode == 4
+    assert needle in r.stderr and "Traceback" not in r.stderr
+    assert re.search(r"act\.yaml:\d+", r.stderr)
+
+
+def test_stdin_and_missing_file():
+    r = run("check", "-", "--format", "json", stdin=(EX / "notice.yaml").read_text("utf-8"))
+    assert json.loads(r.stdout)["decision"] == "non_compliant"
+    r = run("check", "no/such/file.yaml")
+    assert r.returncode == 4 and "cannot read" in r.stderr
+
+
+def test_validate_reports_full_coverage():
+    r = run("validate", "yancheng")
+    assert r.returncode == 0
+    assert "50 of 50 articles accounted for" in r.stdout and "0 mismatches" in r.stdout
+
+
+def test_explain_shows_rule_article_and_tests():
+    r = run("explain", "yancheng.art16.no-criminal-record")
+    assert "第十六条第二款第（一）项" in r.stdout and "不得擔任專職網格員" in r.stdout
+    assert "criminal penalty disqualifies" in r.stdout
+    r = run("explain", "yancheng.art16.no-criminal-recrd")
+    assert r.returncode == 4 and "did you mean" in r.stderr
+
+
+def test_schema_command():
+    assert json.loads(run("schema", "hire").stdout)["properties"]["kind"]["const"] == "hire"
+
+
+def test_readme_library_example_runs():
+    readme = (ROOT / "README.md").read_text("utf-8")
+    code = re.search(r"```python\n(.*?)```", readme, re.S).group(1)
+    exec(compile(code, "README.md", "exec"), {})

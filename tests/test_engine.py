@@ -1,0 +1,116 @@
+"""Engine behaviour: three-valued logic, loader errors with locations, decisions, schemas."""
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import gridlaw
+from gridlaw.conditions import compile_condition
+from gridlaw.errors import InputError, PackError
+from gridlaw.lexicon import infer_nature
+from gridlaw.loader import compile_pack, pack_root
+from gridlaw.packspec import Rule
+from gridlaw.schema_models import SCHEMA_DIR, SCHEMA_MODELS, dump
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cond(data):
+    return compile_condition(Rule.model_validate({
+        "id": "x.art1.t", "act": "hire", "cite": {"article": 1}, "quote": "xx", "modality": "duty",
+        "effect": "duty_unmet", "message": {"zh": "x"}, "require": data}).require)
+
+
+@pytest.mark.parametrize("data, facts, expected", [
+    ({"any": [{"fact": "a", "eq": True}, {"fact": "b", "eq": True}]}, {"a": True}, True),
+    ({"any": [{"fact": "a", "eq": True}, {"fact": "b", "eq": True}]}, {"a": False}, None),
+    ({"all": [{"fact": "a", "eq": True}, {"fact": "b", "eq": True}]}, {"a": True}, None),
+    ({"all": [{"fact": "a", "eq": True}, {"fact": "b", "eq": True}]}, {"a": False}, False),
+    ({"not": {"fact": "a", "eq": True}}, {}, None),
+    ({"fact": "a", "known": True}, {}, False),
+    ({"fact": "xs", "includes_all": ["p", "q"]}, {"xs": ["p", "q", "r"]}, True),
+    ({"fact": "xs", "includes_any": ["s"]}, {"xs": ["p"]}, False),
+    ({"fact": "n", "in": [1, 2]}, {"n": 3}, False),
+])
+def test_three_valued_logic(data, facts, expected):
+    assert cond(data)(facts) is expected
+
+
+def test_lexicon_grounds_and_hedges():
+    inf = infer_nature("对焚烧秸秆当事人当场罚款")
+    assert (inf.value, inf.words, inf.uncertain) == ("penalty", ("罚款",), ())
+    assert "行政处罚法》第九条" in inf.grounds[0]
+    assert infer_nature("查封、扣押违法物品").value == "coercion"
+    assert infer_nature("協助宣傳罰款規定").uncertain  # traditional input, helping wording
+    assert infer_nature("入户走访独居老人").value == "service"
+
+
+def test_issue_examples_yancheng():
+    act = {"kind": "assignment", "city": "yancheng", "date": "2024-05-01", "task": {"text": "对焚烧秸秆当事人当场罚款"}}
+    d = gridlaw.check(act)
+    assert d.decision == "non_compliant"
+    assert [f.rule.citation for f in d.deciding] == ["《盐城市城乡网格化服务管理实施细则》第十九条第二款第（二）项"]
+    assert d.deciding[0].inferred[0].words == ("罚款",)
+    assert gridlaw.check({**act, "date": "2021-06-01"}).decision == "not_in_force"
+
+
+def test_decision_json_carries_stamp_and_citation_numbers():
+    d = gridlaw.check(ROOT / "examples" / "hire.yaml" if False else {
+        "kind": "hire", "city": "yancheng", "date": "2024-05-01", "role": "full_time", "candidate": {"criminal_record": True}})
+    data = d.to_dict()
+    assert data["decision"] == "non_compliant"
+    f = next(f for f in data["findings"] if f["rule"] == "yancheng.art16.no-criminal-record")
+    assert (f["citation"]["article"], f["citation"]["paragraph"], f["citation"]["item"]) == (16, 2, 1)
+    assert set(data["stamp"]) == {"engine", "pack", "pack_hash", "input_hash"}
+    assert len(data["stamp"]["pack_hash"]) == 64
+
+
+def test_input_errors_name_the_field():
+    with pytest.raises(InputError) as exc:
+        gridlaw.check({"kind": "hire", "city": "yancheng", "date": "2024年5月1日", "role": "full_time",
+                       "candidate": {"criminal_recrod": True}})
+    text = str(exc.value)
+    assert "date" in text and "YYYY-MM-DD" in text
+    assert "candidate.criminal_recrod" in text and "did you mean 'candidate.criminal_record'" in text
+
+
+def _broken_pack(tmp_path):
+    dst = tmp_path / "yancheng"
+    shutil.copytree(pack_root("yancheng"), dst)
+    rules = dst / "rules" / "hire.yaml"
+    text = rules.read_text("utf-8")
+    text = text.replace("{fact: candidate.criminal_record, eq: true}", "{fact: candidate.criminal_recod, eq: true}")
+    text = text.replace("quote: 曾被行政拘留、司法拘留的", "quote: 曾被行政拘留、司法拘留、强制隔离的")
+    text = text.replace("modality: duty\n    effect: disqualified\n    require: {fact: candidate.education_ok",
+                        "modality: dutty\n    effect: disqualified\n    require: {fact: candidate.education_ok")
+    rules.write_text(text, "utf-8")
+    return dst
+
+
+def test_loader_reports_every_problem_with_file_and_line(tmp_path):
+    with pytest.raises(PackError) as exc:
+        compile_pack(_broken_pack(tmp_path), "yancheng")
+    problems = exc.value.problems
+    messages = [str(p) for p in problems]
+    assert any("unknown fact 'candidate.criminal_recod'" in m and "did you mean 'candidate.criminal_record'" in m
+               for m in messages)
+    assert any("quote not found" in m for m in messages)
+    assert any("modality" in (p.path or "") for p in problems)
+    assert all(p.file == "yancheng/rules/hire.yaml" and p.line for p in problems if "hire.yaml" in p.file)
+
+
+@pytest.mark.parametrize("name", SCHEMA_MODELS)
+def test_committed_schemas_match_models(name):
+    committed = (SCHEMA_DIR / f"{name}.schema.json").read_text("utf-8")
+    assert committed == dump(name), f"schema drift: run python -m gridlaw.schema_models"
+
+
+def test_act_schema_validates_examples():
+    import jsonschema
+    import yaml
+
+    for kind in ("assignment", "hire", "exit", "notice", "admission"):
+        act = yaml.safe_load((ROOT / "examples" / f"{kind}.yaml").read_text("utf-8"))
+        schema = json.loads((SCHEMA_DIR / f"{kind}.schema.json").read_text("utf-8"))
+        jsonschema.validate(json.loads(json.dumps(act, default=str)), schema)
