@@ -14,6 +14,7 @@ the vectorised audit path sees the same columns.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -65,7 +66,7 @@ def _f(label: str, evidence: str | None = None, personal: bool = False, **kw: An
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class Task(_Model):
@@ -285,6 +286,7 @@ def _type_name(ann: Any) -> str:
     return "str" if "Literal" not in text else "enum"
 
 
+@functools.lru_cache(maxsize=1)
 def fact_vocabulary() -> dict[str, dict[str, dict[str, Any]]]:
     """Per act kind: fact path -> {type, label, evidence?, personal?}."""
     vocab: dict[str, dict[str, dict[str, Any]]] = {}

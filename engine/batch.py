@@ -452,10 +452,21 @@ def _ymd(d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _age(date: np.ndarray, birth: np.ndarray) -> np.ndarray:
-    yd, md, dd = _ymd(date)
-    yb, mb, db = _ymd(birth)
-    before = (md < mb) | ((md == mb) & (dd < db))
-    return yd - yb - before.astype(np.int64)
+    """Completed years at ``date`` (``acts.age_on``), via a day -> (year, month*32+day) table over the range seen."""
+    d = date.astype(np.int64)
+    b = birth.astype(np.int64)
+    lo = min(int(d.min()), int(b.min()))
+    hi = max(int(d.max()), int(b.max()))
+    if hi - lo > 200_000:  # absurd ranges (typos like year 9999): compute directly
+        yd, md, dd = _ymd(date)
+        yb, mb, db = _ymd(birth)
+        return yd - yb - ((md < mb) | ((md == mb) & (dd < db))).astype(np.int64)
+    days = np.arange(lo, hi + 1).astype("datetime64[D]")
+    y, m, dd = _ymd(days)
+    md = m * 32 + dd
+    d -= lo
+    b -= lo
+    return y[d] - y[b] - (md[d] < md[b]).astype(np.int64)
 
 
 def _fill(data: dict, known: dict, n: int, name: str, rows: np.ndarray, values: np.ndarray, dtype: Any) -> None:

@@ -12,6 +12,9 @@ LABELS: dict[str, dict[str, str]] = {
         "default_norm": "原则性规范（一般/原则上）", "encouragement": "倡导性规范（鼓励/支持）",
         "assignment": "任务交办", "hire": "人员聘用", "exit": "人员退出", "notice": "信息公示",
         "admission": "事项准入", "grid": "网格设置",
+        "licensing": "行政许可", "penalty": "行政处罚", "coercion": "行政强制",
+        "other_administrative": "其他依法应由行政机关实施的事项", "service": "一般服务事项",
+        "binzhou": "滨州", "yancheng": "盐城", "quzhou": "衢州", "zigong": "自贡", "jiaxing": "嘉兴",
     },
     "en": {
         "compliant": "compliant", "non_compliant": "non-compliant", "needs_review": "needs review",
@@ -23,6 +26,10 @@ LABELS: dict[str, dict[str, str]] = {
         "prohibition": "prohibition", "duty": "duty", "permission": "permission", "default_norm": "default norm",
         "encouragement": "encouragement", "assignment": "assignment", "hire": "hire", "exit": "exit",
         "notice": "notice", "admission": "admission", "grid": "grid setup",
+        "licensing": "administrative licensing", "penalty": "administrative penalty",
+        "coercion": "administrative coercion", "other_administrative": "other act reserved to officials",
+        "service": "ordinary service",
+        "binzhou": "Binzhou", "yancheng": "Yancheng", "quzhou": "Quzhou", "zigong": "Zigong", "jiaxing": "Jiaxing",
     },
 }
 

@@ -30,7 +30,7 @@ OPERATORS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "includes", "in
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
 
 class Compare(_Strict):

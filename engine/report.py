@@ -73,7 +73,7 @@ def render_text(d: dict, lang: str = "zh") -> str:
                 lines.append((f"任务性质未推定：文本含“{how}”，但也含“{'、'.join(inf['uncertain'])}”，请说明任务性质。" if zh else
                               f"Nature not inferred: text has {how} but also {', '.join(inf['uncertain'])}; state it."))
             else:
-                lines.append((f"任务性质由文本推定为{inf['value']}：依据词语“{how}”（{'、'.join(inf['grounds'])}）" if zh else
+                lines.append((f"任务性质由文本推定为{label(inf['value'], lang)}：依据词语“{how}”（{'、'.join(inf['grounds'])}）" if zh else
                               f"Task nature inferred as {inf['value']} from “{how}” ({', '.join(inf['grounds'])})"))
     order = {"violated": 0, "unknown": 1, "review": 2, "satisfied": 3}
     for f in sorted(d["findings"], key=lambda f: order.get(f["outcome"], 9)):
