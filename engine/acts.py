@@ -131,6 +131,13 @@ class Hire(_Model):
     grid: str | None = _f("网格")
     role: Role = _f("拟任岗位")
     recruited_by: Literal["township_unified", "other"] | None = _f("招聘方式", "招聘公告")
+    labour_contract: bool | None = _f("是否签订劳动用工合同", "劳动用工合同")  # zigong art. 18
+    social_insurance: bool | None = _f("是否依法参加社会保险、享受社会保险待遇", "社会保险参保证明")  # zigong art. 18, jiaxing art. 19
+    work_injury_insurance: bool | None = _f("是否享受工伤保险待遇", "社会保险参保证明")  # zigong art. 18
+    accident_insurance: bool | None = _f("是否办理人身意外（伤害）保险", "保险单")  # zigong art. 18, jiaxing art. 19
+    housing_fund: bool | None = _f("是否缴存住房公积金", "住房公积金缴存证明")  # jiaxing art. 19
+    community_worker_terms: bool | None = _f(
+        "是否纳入村（社区）工作者队伍管理、薪酬参照村（社区）工作者确定", "聘用文件、薪酬方案")  # jiaxing art. 20
     candidate: Person
 
 
@@ -147,6 +154,8 @@ class Worker(Person):
     consecutive_failed_years: int | None = _f("连续考核不合格年数（由考核结果推算）", "年度考核结果")
     conduct: list[Literal["leak_secrets", "private_gain", "falsification", "shirking", "rude_or_obstructive",
                           "other_misconduct"]] | None = _f("查实的违规行为", "调查处理结论")
+    personal_info_misuse: bool | None = _f(
+        "是否查实非法收集、使用、加工、传输、买卖、提供或者公开他人个人信息", "调查处理结论")  # zigong art. 13
 
 
 class Exit(_Model):
@@ -188,6 +197,7 @@ class Provisions(_Model):
     data_fusion: bool | None = _f("数据融合", "准入申请材料")
     training: bool | None = _f("技能培训", "准入申请材料")
     venue: bool | None = _f("阵地设置", "准入申请材料")
+    supervision: bool | None = _f("工作监督", "准入申请材料")  # jiaxing art. 9
 
 
 class Admission(_Model):

@@ -373,13 +373,16 @@ def compile_kind(pack: Pack, kind: str) -> list[_RuleFn]:
 
 @dataclass
 class BatchResult:
+    """Outcome per rule per row, decision per row. Rows decided ``not_in_force`` have every
+    outcome ``not_applicable`` (the scalar path gives them no findings at all)."""
+
     rules: list[CompiledRule]
     outcomes: np.ndarray              # int8 (len(rules), n), codes into OUTCOME_CODES
     decisions: np.ndarray             # int8 (n,), index into gridlaw.evaluate.DECISIONS
     known: dict[str, np.ndarray] = field(default_factory=dict, repr=False)   # after derived facts / inference
     inference_codes: np.ndarray | None = field(default=None, repr=False)     # int32 (n,), -1 = none
     inference_list: list[Inference] = field(default_factory=list, repr=False)
-    in_force: np.ndarray | None = field(default=None, repr=False)
+    in_force: np.ndarray | None = field(default=None, repr=False)           # bool (n,); False = not_in_force
 
     @property
     def n(self) -> int:
@@ -622,7 +625,7 @@ def evaluate_columns(pack: Pack, kind: str, cols: Columns, checklist: Checklist 
         decisions = _DECISION_OF_MAX[outcomes.max(axis=0)]
     else:
         decisions = np.full(n, DECISIONS.index("not_addressed"), dtype=np.int8)
-    in_force = None
+    in_force = np.ones(n, dtype=bool)
     if "date" in data:
         early = known["date"] & (data["date"] < np.datetime64(pack.meta.effective, "D"))
         if early.any():

@@ -190,7 +190,7 @@ def compile_pack(root: Traversable, city: str) -> Pack:
             _check_rule(rule, city, name, lines, loc, vocab, source, seen, problems)
             seen.setdefault(rule.id, f"{name}:{line}")
             if len(problems) == before:
-                rules.append(_compile_rule(rule, name, line, meta.title if meta else city))
+                rules.append(_compile_rule(rule, name, line, meta.title if meta else city, source))
 
     if meta:
         _check_coverage(meta, meta_lines, rules, problems, city)
@@ -310,7 +310,7 @@ def _compares_with_path(cond: Any, path: tuple):
     yield path, cond
 
 
-def _compile_rule(rule: Rule, file: str, line: int | None, title: str) -> CompiledRule:
+def _compile_rule(rule: Rule, file: str, line: int | None, title: str, source: Source | None) -> CompiledRule:
     if rule.require is not None:
         ok = compile_condition(rule.require)
     else:
@@ -319,9 +319,12 @@ def _compile_rule(rule: Rule, file: str, line: int | None, title: str) -> Compil
     names = list(dict.fromkeys([*(["role"] if rule.roles else []), *facts_in(rule.when),
                                 *facts_in(rule.require), *facts_in(rule.forbid)]))
     c = rule.cite
+    art = source.articles.get(c.article) if source else None
+    # Citation practice: an article of one paragraph is cited without 第一款 (第十条第（一）项).
+    paragraph = None if art is not None and len(art.paragraphs) == 1 and c.paragraph == 1 else c.paragraph
     return CompiledRule(rule, compile_condition(rule.when) if rule.when else None, ok, tuple(names),
                         frozenset(rule.roles) if rule.roles else None, file, line,
-                        cite_text(title, c.article, c.paragraph, c.item))
+                        cite_text(title, c.article, paragraph, c.item))
 
 
 def _check_coverage(meta: PackMeta, lines: dict, rules: list[CompiledRule], problems: list[Problem], city: str) -> None:

@@ -1,0 +1,283 @@
+"""The header map (``headers.yaml`` plus a user's ``--map`` file): which column is which fact.
+
+:class:`HeaderMap` answers, per kind of act, "which fact does this column
+header give?" and, per value set, "which code does this cell label mean?".
+Everything is compared after :func:`gridlaw.textnorm.normalize` (script,
+width, case, spaces and punctuation ignored), so the map lists words, not
+spellings.
+"""
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..acts import ACT_MODELS, fact_vocabulary
+from ..errors import InputError, Problem
+from ..textnorm import normalize
+
+KINDS = tuple(ACT_MODELS)
+_PREFIX = {"person": {"hire": "candidate.", "exit": "worker."},
+           "task": {"assignment": "task.", "admission": "matter."}}
+# priority of a synonym's source: lower wins when two facts claim one header
+_USER, _KIND, _SHARED, _ALL, _LABEL, _NAME = range(6)
+APPRAISALS = "worker.appraisals"
+_YEAR_HEADER = re.compile(r"^(?:(\d{4})年?度?(?:年度)?考核(?:结果|等次|情况|结论)?|(?:考核|appraisal)(\d{4})(?:年|年度)?)$")
+
+
+def norm(text: Any) -> str:
+    return normalize(str(text)).lower()
+
+
+@dataclass
+class Resolution:
+    """How the columns of one file map to the facts of one kind."""
+
+    kind: str
+    facts: dict[int, str]                      # column index -> fact path
+    years: dict[int, int]                      # column index -> appraisal year (exit)
+    ignored: list[str]                         # headers that give no fact (with a hint)
+    duplicates: list[str]                      # headers that repeat a fact already given
+
+
+@dataclass
+class HeaderMap:
+    headers: dict[str, dict[str, tuple[int, str]]]      # kind -> normalised header -> (priority, fact)
+    values: dict[str, dict[str, str]]                   # value set -> normalised label -> code
+    booleans: dict[str, bool]
+    unknown: frozenset[str]
+    appraisal: dict[str, bool]
+    ignore: dict[str, frozenset[str]] = field(default_factory=dict)   # kind -> normalised headers to skip quietly
+    source: list[str] = field(default_factory=list)
+    spelling: dict[str, str] = field(default_factory=dict)            # normalised header -> as written in the map
+    conflicts: list[str] = field(default_factory=list)                # one header claimed by two facts at one level
+    value_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # value set -> code -> first Chinese label
+
+    # ------------------------------------------------------------------ headers
+
+    def fact_of(self, kind: str, header: str) -> str | None:
+        hit = self.headers[kind].get(norm(header))
+        return hit[1] if hit else None
+
+    def resolve(self, kind: str, header: list[str]) -> Resolution:
+        facts: dict[int, str] = {}
+        years: dict[int, int] = {}
+        seen: dict[str, str] = {}
+        ignored, dups = [], []
+        table = self.headers[kind]
+        for i, h in enumerate(header):
+            key = norm(h)
+            if not key:
+                continue
+            hit = table.get(key)
+            if hit is None:
+                m = _YEAR_HEADER.match(key) if kind == "exit" else None
+                if m:
+                    years[i] = int(m.group(1) or m.group(2))
+                    continue
+                if key in self.ignore.get(kind, ()):
+                    continue
+                near = difflib.get_close_matches(key, list(table), n=1, cutoff=0.75)
+                ignored.append(f"{h}" + (f"（是否指 {self._original(kind, near[0])}？）" if near else ""))
+                continue
+            fact = hit[1]
+            if fact in seen:
+                dups.append(f"{h}（与“{seen[fact]}”同为 {fact}，已忽略）")
+                continue
+            seen[fact] = h
+            facts[i] = fact
+        if years and APPRAISALS in seen:
+            dups.extend(f"{header[i]}（已有“{seen[APPRAISALS]}”列给出考核结果，已忽略）" for i in years)
+            years = {}
+        return Resolution(kind, facts, years, ignored, dups)
+
+    def _original(self, kind: str, key: str) -> str:
+        return self.spelling.get(key, key)
+
+    # ------------------------------------------------------------------ values
+
+    def value_set(self, fact: str) -> dict[str, str]:
+        return self.values.get(fact.rsplit(".", 1)[-1], {})
+
+    def labels_of(self, fact: str) -> list[str]:
+        """The Chinese labels of a value set, one per code, for messages."""
+        return list(self.value_labels.get(fact.rsplit(".", 1)[-1], {}).values())
+
+    def label_of(self, fact: str, code: str) -> str:
+        return self.value_labels.get(fact.rsplit(".", 1)[-1], {}).get(code, code)
+
+
+@functools.lru_cache(maxsize=8)
+def load_header_map(user_map: str | None = None) -> HeaderMap:
+    """The shipped map, extended by a user's file (whose entries win)."""
+    base = yaml.load(resources.files("gridlaw.audit").joinpath("headers.yaml").read_text("utf-8"),
+                     Loader=yaml.BaseLoader)
+    user = _read_user_map(user_map) if user_map else {}
+    return _build(base, user, user_map)
+
+
+def _read_user_map(path: str) -> dict:
+    name = str(path)
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise InputError([Problem(name, f"cannot read the mapping file: {exc.strerror}")]) from None
+    except UnicodeDecodeError:
+        raise InputError([Problem(name, "the mapping file is not UTF-8 text")]) from None
+    try:
+        data = json.loads(text) if name.endswith(".json") else yaml.load(text, Loader=yaml.BaseLoader)
+    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        raise InputError([Problem(name, f"not a valid mapping file: {str(exc).splitlines()[0]}",
+                                  (line + 1) if line is not None else getattr(exc, "lineno", None))]) from None
+    if data in (None, ""):
+        return {}
+    if not isinstance(data, dict) or set(data) - {"headers", "values", "booleans", "unknown"}:
+        raise InputError([Problem(name, "a mapping file has the keys headers (header → fact) and/or values "
+                                        "(value set → {label: code}); see gridlaw/audit/headers.yaml")])
+    return data
+
+
+def _build(base: dict, user: dict, user_name: str | None) -> HeaderMap:
+    vocab = fact_vocabulary()
+    problems: list[Problem] = []
+    headers: dict[str, dict[str, tuple[int, str]]] = {k: {} for k in KINDS}
+    spelling: dict[str, str] = {}
+    ignore: dict[str, set[str]] = {k: set() for k in KINDS}
+    clashes: list[tuple[str, str, int, str, str]] = []
+
+    def add(kind: str, header: str, fact: str, prio: int) -> None:
+        key = norm(header)
+        if not key:
+            return
+        spelling.setdefault(key, header)
+        old = headers[kind].get(key)
+        if old is None or prio < old[0]:
+            headers[kind][key] = (prio, fact)
+        elif old[0] == prio and old[1] != fact:
+            clashes.append((kind, key, prio, old[1], fact))
+
+    for kind in KINDS:
+        facts = vocab[kind]
+        for path, meta in facts.items():
+            add(kind, path, path, _NAME)
+            leaf = path.rsplit(".", 1)[-1]
+            add(kind, leaf, path, _NAME)
+            if meta.get("label"):
+                add(kind, meta["label"], path, _LABEL)
+        sections = [("all", "", _ALL), (kind, "", _KIND)]
+        sections += [(sec, pre[kind], _SHARED) for sec, pre in _PREFIX.items() if kind in pre]
+        for sec, prefix, prio in sections:
+            for rel, words in (base.get(sec) or {}).items():
+                path = prefix + rel
+                if path not in facts:
+                    continue  # e.g. `all.role` for notice, which has no role
+                for w in words:
+                    add(kind, w, path, prio)
+
+    for header, target in (user.get("headers") or {}).items():
+        if target in (None, "", "null", "~", "-"):
+            for kind in KINDS:
+                ignore[kind].add(norm(header))
+                headers[kind].pop(norm(header), None)
+            continue
+        hits = 0
+        for kind in KINDS:
+            facts = vocab[kind]
+            path = target if target in facts else next(
+                (p for p in facts if p.rsplit(".", 1)[-1] == target), None)
+            if path is not None:
+                add(kind, header, path, _USER)
+                hits += 1
+        if not hits:
+            every = sorted({p for f in vocab.values() for p in f})
+            near = difflib.get_close_matches(str(target), every, n=1)
+            problems.append(Problem(user_name or "--map", f"headers: {header}: unknown fact {target!r}"
+                                    + (f"; did you mean {near[0]!r}?" if near else "")))
+
+    values: dict[str, dict[str, str]] = {}
+    value_labels: dict[str, dict[str, str]] = {}
+    aliases: dict[str, str] = {}
+    allowed = _value_sets(vocab)
+    for set_name, table in (base.get("values") or {}).items():
+        if isinstance(table, str):
+            aliases[set_name] = table
+            continue
+        values[set_name] = {}
+        for code, words in table.items():
+            if words:
+                value_labels.setdefault(set_name, {})[code] = words[0]
+            for w in [code, *words]:
+                values[set_name].setdefault(norm(w), code)
+    for set_name, table in (user.get("values") or {}).items():
+        if set_name == "booleans":
+            user.setdefault("booleans", table)
+            continue
+        name = aliases.get(set_name, set_name)
+        if name not in allowed or not isinstance(table, dict):
+            problems.append(Problem(user_name or "--map", f"values: {set_name}: not a value set "
+                                    f"(one of {', '.join(sorted(allowed))}) with label: code entries"))
+            continue
+        for label, code in table.items():
+            if code not in allowed[name]:
+                problems.append(Problem(user_name or "--map", f"values: {set_name}: {label}: {code!r} is not a code "
+                                        f"(one of {', '.join(allowed[name])})"))
+                continue
+            values.setdefault(name, {})[norm(label)] = code
+    for set_name, codes in allowed.items():   # every code is its own label
+        table = values.setdefault(set_name, {})
+        for code in codes:
+            table.setdefault(norm(code), code)
+    for alias, target in aliases.items():
+        values[alias] = values[target]
+        value_labels[alias] = value_labels.get(target, {})
+
+    booleans: dict[str, bool] = {}
+    for src in (user.get("booleans") or {}, base.get("booleans") or {}):
+        for truth in ("true", "false"):
+            for w in src.get(truth, []) or []:
+                booleans.setdefault(norm(w), truth == "true")
+    unknown = frozenset(norm(w) for w in [*(base.get("unknown") or []), *(user.get("unknown") or [])])
+    appraisal = {norm(w): truth == "true" for truth in ("true", "false")
+                 for w in (base.get("appraisal") or {}).get(truth, [])}
+    if problems:
+        raise InputError(problems)
+    conflicts = [f"{kind}: {spelling.get(key, key)!r} → {a} / {b}" for kind, key, prio, a, b in clashes
+                 if headers[kind][key][0] == prio and prio < _LABEL]
+    hm = HeaderMap(headers, values, booleans, unknown, appraisal,
+                   {k: frozenset(v) for k, v in ignore.items()}, ["headers.yaml"] + ([user_name] if user_name else []),
+                   spelling, conflicts, value_labels)
+    return hm
+
+
+def _value_sets(vocab: dict) -> dict[str, list[str]]:
+    """value set name (a fact's leaf) -> allowed codes, over every kind."""
+    out: dict[str, list[str]] = {}
+    for facts in vocab.values():
+        for path, meta in facts.items():
+            if meta.get("values"):
+                codes = out.setdefault(path.rsplit(".", 1)[-1], [])
+                codes.extend(v for v in meta["values"] if v not in codes)
+    return out
+
+
+def coverage_gaps(hm: HeaderMap | None = None) -> dict[str, list[str]]:
+    """Facts of each kind that headers.yaml itself names no synonym for (tests keep this empty)."""
+    base = yaml.load(resources.files("gridlaw.audit").joinpath("headers.yaml").read_text("utf-8"),
+                     Loader=yaml.BaseLoader)
+    out: dict[str, list[str]] = {}
+    for kind, facts in fact_vocabulary().items():
+        named = set()
+        for sec, prefix in [("all", ""), (kind, "")] + [(s, p[kind]) for s, p in _PREFIX.items() if kind in p]:
+            named |= {prefix + rel for rel in (base.get(sec) or {})}
+        gaps = [p for p in facts if p not in named]
+        if gaps:
+            out[kind] = gaps
+    return out
