@@ -26,7 +26,7 @@ def question_of(rule: Any) -> str:
     if s.act == "assignment":
         return "forbidden_tasks" if {"task.nature", "task.administrative_staff_only"} & facts else "checklist"
     if s.act == "exit":
-        return "conduct" if "worker.conduct" in facts else "exit"
+        return "exit" if s.effect == "must_exit" or any(f.startswith("worker.appraisals") or f == "worker.consecutive_failed_years" for f in facts) else "conduct"
     return {"hire": "hiring", "notice": "disclosure", "admission": "admission", "grid": "grid"}[s.act]
 
 

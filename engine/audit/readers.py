@@ -1,0 +1,660 @@
+"""Input files, streamed in chunks: CSV, XLSX, JSONL.
+
+CSV comes in UTF-8, UTF-8 with BOM, GBK/GB18030 (what Excel writes on a
+Chinese Windows machine) or UTF-16 (Excel's "Unicode text"); the encoding is
+detected from the bytes (BOM, then strict UTF-8, then GB18030) and the
+delimiter from the header line. The file is read in blocks of a few MB cut at
+record boundaries; each block is parsed by pyarrow's multi-threaded CSV parser
+when its lines map one to one onto records (the usual case), and by the stdlib
+``csv`` module otherwise (quoted line breaks, blank lines, undecodable bytes),
+so every record keeps its exact file line number.
+
+A few title rows above the header (a sheet's caption, as HR sheets often have)
+are skipped: the header is the row, among the first ten, that names the most
+known columns.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import json
+import os
+import queue
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+from ..errors import InputError, Problem
+
+BLOCK = 8 << 20            # bytes per CSV block (≈ 50,000 rows of a typical sheet)
+CHUNK_ROWS = 50_000        # rows per XLSX / JSONL chunk
+HEADER_SCAN = 10           # rows searched for the header
+_DELIMS = (",", "\t", ";", "|")
+
+_T = {
+    "zh": {"fields": "有 {got} 列，表头有 {want} 列", "decode": "无法按 {enc} 解码",
+           "json": "不是合法的 JSON：{msg}", "object": "每行应是一个 JSON 对象（act），实际是 {t}"},
+    "en": {"fields": "has {got} fields, the header has {want}", "decode": "cannot be decoded as {enc}",
+           "json": "not valid JSON: {msg}", "object": "each line must be a JSON object (an act), got {t}"},
+}
+
+
+@dataclass
+class Chunk:
+    header: list[str]
+    lines: np.ndarray                        # int64: the file line (CSV/JSONL) or sheet row (XLSX) of each row
+    columns: list[Any]                       # per header column: a pyarrow string array or a list, one value per row
+    bad: list[tuple[int, str]] = field(default_factory=list)   # rows that could not be parsed at all
+    blank: int = 0                           # blank lines / rows skipped
+    progress: int = 0                        # bytes (CSV, JSONL) or rows (XLSX) consumed so far
+
+    @property
+    def n(self) -> int:
+        return len(self.lines)
+
+
+@dataclass
+class Source:
+    path: Path
+    format: str                              # csv | xlsx | jsonl
+    header: list[str]
+    total: int                               # for progress: bytes or rows
+    describe: str
+    header_line: int = 1
+    strict_keys: bool = False                # JSONL: keys are fact paths; unknown keys reject the row
+    _iter: Callable[[], Iterator[Chunk]] | None = None
+    _sha: Any = None
+
+    def chunks(self) -> Iterator[Chunk]:
+        assert self._iter is not None
+        return _prefetch(self._iter())
+
+    @property
+    def sha256(self) -> str:
+        return self._sha.hexdigest()
+
+
+def open_source(path: str | Path, sheet: str | None = None, score: Callable[[list[str]], int] | None = None,
+                lang: str = "zh", block: int = BLOCK) -> Source:
+    """Open an input file; InputError (one line, naming the file) if it cannot be read at all."""
+    p = Path(path)
+    name = str(path)
+    if not p.exists():
+        raise InputError([Problem(name, "no such file" if lang == "en" else "文件不存在")])
+    if p.is_dir():
+        raise InputError([Problem(name, "is a folder, not a file" if lang == "en" else "这是文件夹，不是文件")])
+    score = score or (lambda row: 0)
+    t = _T.get(lang, _T["zh"])
+    try:
+        with open(p, "rb") as f:
+            head = f.read(8)
+    except OSError as exc:
+        raise InputError([Problem(name, f"cannot read: {exc.strerror}")]) from None
+    ext = p.suffix.lower()
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError([Problem(name, "an old binary Excel file (.xls): save it as .xlsx or CSV in Excel first"
+                                  if lang == "en" else "旧版 Excel 文件（.xls）：请先在 Excel 中另存为 .xlsx 或 CSV")])
+    if ext in (".xlsx", ".xlsm") or head.startswith(b"PK\x03\x04"):
+        return _open_xlsx(p, sheet, score, lang)
+    if ext in (".jsonl", ".ndjson", ".json") or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
+        return _open_jsonl(p, t, lang)
+    return _open_csv(p, score, t, lang, block)
+
+
+# --------------------------------------------------------------------------- encodings
+
+
+def detect_encoding(sample: bytes, complete: bool = False) -> str | None:
+    """utf-8-sig, utf-16, utf-8 or gb18030 — or None for bytes that are none of them (binary)."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in sample:
+        return None
+    for enc in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(enc)().decode(sample, final=complete)
+            return enc
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+_ENC_NAME = {"utf-8-sig": "UTF-8 (BOM)", "utf-8": "UTF-8", "gb18030": "GBK/GB18030", "utf-16": "UTF-16"}
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def _open_csv(p: Path, score: Callable[[list[str]], int], t: dict, lang: str, block: int) -> Source:
+    name = str(p)
+    size = p.stat().st_size
+    with open(p, "rb") as f:
+        sample = f.read(1 << 20)
+    complete = len(sample) == size
+    if not sample.strip():
+        raise InputError([Problem(name, "the file is empty" if lang == "en" else "文件是空的")])
+    enc = detect_encoding(sample, complete)
+    if enc is None:
+        raise InputError([Problem(name, "not a text file in UTF-8 or GBK/GB18030 (binary data?); save it as CSV "
+                                        "(UTF-8) or XLSX" if lang == "en" else
+                                  "不是 UTF-8 或 GBK/GB18030 文本（可能是二进制文件）；请另存为 CSV（UTF-8）或 XLSX")])
+    if enc == "utf-16":
+        return _open_csv_utf16(p, score, t, lang)
+    text = codecs.getincrementaldecoder(enc)(errors="replace").decode(sample, final=complete)
+    delim = _sniff(text)
+    header, header_end = _find_header(text, delim, score)
+    if header is None:
+        raise InputError([Problem(name, "no header row found" if lang == "en" else "没有找到表头行")])
+    # byte offset just after the header record's last line
+    offset = 0
+    for _ in range(header_end):
+        offset = sample.index(b"\n", offset) + 1 if b"\n" in sample[offset:] else len(sample)
+    sha = hashlib.sha256()
+    src = Source(p, "csv", header, size, f"CSV · {_ENC_NAME[enc]} · “{_delim_name(delim)}”分隔",
+                 header_line=header_end, _sha=sha)
+
+    def gen() -> Iterator[Chunk]:
+        with open(p, "rb") as f:
+            pre = f.read(offset)
+            sha.update(pre)
+            data_enc = "utf-8" if enc == "utf-8-sig" else enc
+            yield from _csv_blocks(f, sha, header, delim, data_enc, header_end + 1, t, block, offset)
+
+    src._iter = gen
+    return src
+
+
+def _open_csv_utf16(p: Path, score: Callable[[list[str]], int], t: dict, lang: str) -> Source:
+    """UTF-16 (Excel's "Unicode text", tab-separated): transcoded to UTF-8 as it is read."""
+    size = p.stat().st_size
+    with open(p, "r", encoding="utf-16", newline="") as f:
+        text = f.read(1 << 19)
+    delim = _sniff(text)
+    header, header_end = _find_header(text, delim, score)
+    if header is None:
+        raise InputError([Problem(str(p), "no header row found" if lang == "en" else "没有找到表头行")])
+    sha = hashlib.sha256()
+    src = Source(p, "csv", header, size, f"CSV · UTF-16 · “{_delim_name(delim)}”分隔", header_line=header_end, _sha=sha)
+
+    class _Utf8:
+        def __init__(self) -> None:
+            self.raw = open(p, "rb")
+            self.dec = codecs.getincrementaldecoder("utf-16")()
+            self.pos = 0
+
+        def read(self, n: int) -> bytes:
+            data = self.raw.read(n // 2)
+            sha.update(data)
+            self.pos += len(data)
+            return self.dec.decode(data, final=not data).encode("utf-8")
+
+    def gen() -> Iterator[Chunk]:
+        r = _Utf8()
+        try:
+            buf = b""
+            while buf.count(b"\n") < header_end:
+                more = r.read(1 << 16)
+                if not more:
+                    break
+                buf += more
+            cut = 0
+            for _ in range(header_end):
+                cut = buf.index(b"\n", cut) + 1
+            yield from _csv_blocks(r, None, header, delim, "utf-8", header_end + 1, t, BLOCK, 0, lead=buf[cut:],
+                                   progress=lambda: r.pos)
+        finally:
+            r.raw.close()
+
+    src._iter = gen
+    return src
+
+
+def _delim_name(d: str) -> str:
+    return {"\t": "Tab", ",": ",", ";": ";", "|": "|"}[d]
+
+
+def _sniff(text: str) -> str:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {d: first.count(d) for d in _DELIMS}
+    best = max(_DELIMS, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def _find_header(text: str, delim: str, score: Callable[[list[str]], int]) -> tuple[list[str] | None, int]:
+    """(header cells, the file line its record ends on)."""
+    reader = csv.reader(io.StringIO(text), delimiter=delim)
+    candidates: list[tuple[list[str], int]] = []
+    try:
+        for row in reader:
+            if any(c.strip() for c in row):
+                candidates.append(([c.strip().lstrip("\ufeff") for c in row], reader.line_num))
+            if len(candidates) >= HEADER_SCAN:
+                break
+    except csv.Error:
+        pass
+    if not candidates:
+        return None, 0
+    best = max(range(len(candidates)), key=lambda i: (score(candidates[i][0]), -i))
+    if score(candidates[best][0]) == 0:
+        best = 0
+    return candidates[best]
+
+
+def _csv_blocks(f: Any, sha: Any, header: list[str], delim: str, enc: str, first_line: int, t: dict,
+                block: int, start: int, lead: bytes = b"", progress: Callable[[], int] | None = None
+                ) -> Iterator[Chunk]:
+    leftover = lead
+    line_no = first_line
+    done = start
+    while True:
+        data = f.read(block)
+        if sha is not None:
+            sha.update(data)
+        done += len(data)
+        buf = leftover + data
+        if not data:
+            body, leftover = buf, b""
+        else:
+            cut = _safe_cut(buf)
+            if cut < 0:          # no record boundary in this block yet: read on
+                leftover = buf
+                continue
+            body, leftover = buf[:cut + 1], buf[cut + 1:]
+        if body:
+            chunk = _parse_block(body, header, delim, enc, line_no, t)
+            chunk.progress = progress() if progress else done
+            line_no += body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
+            yield chunk
+        if not data:
+            return
+
+
+def _safe_cut(buf: bytes, max_tries: int = 64) -> int:
+    """The last newline that ends a record: an even number of quotes before it (RFC 4180 quoting)."""
+    cut = buf.rfind(b"\n")
+    if b'"' not in buf:
+        return cut
+    tries = 0
+    while cut >= 0 and buf.count(b'"', 0, cut) % 2:
+        tries += 1
+        if tries > max_tries:       # a stray quote, not quoting: cut at the line anyway
+            return buf.rfind(b"\n")
+        cut = buf.rfind(b"\n", 0, cut)
+    if cut < 0 and len(buf) > 32 * BLOCK:
+        return buf.rfind(b"\n")
+    return cut
+
+
+def _parse_block(body: bytes, header: list[str], delim: str, enc: str, line_no: int, t: dict) -> Chunk:
+    ncol = len(header)
+    try:
+        utf8 = body if enc == "utf-8" and _valid_utf8(body) else body.decode(enc).encode("utf-8")
+    except UnicodeDecodeError:
+        return _parse_slow(body, header, delim, enc, line_no, t)
+    n_lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
+    fast = _parse_fast(utf8, ncol, delim, n_lines)
+    if fast is None:
+        return _parse_slow(body, header, delim, enc, line_no, t)
+    columns, invalid = fast
+    lines = np.arange(line_no, line_no + n_lines, dtype=np.int64)
+    bad: list[tuple[int, str]] = []
+    if invalid:
+        keep = np.ones(n_lines, dtype=bool)
+        for number, got, text in invalid:
+            keep[number - 1] = False
+            bad.append((line_no + number - 1, t["fields"].format(got=got, want=ncol)))
+        lines = lines[keep]
+    columns, lines, blank = _drop_blank_rows(columns, lines)
+    return Chunk(header, lines, columns, bad, blank)
+
+
+def _valid_utf8(b: bytes) -> bool:
+    try:
+        b.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _parse_fast(utf8: bytes, ncol: int, delim: str, n_lines: int) -> tuple[list[Any], list[tuple[int, int, str]]] | None:
+    """pyarrow's parser; None when records and lines do not map one to one (then the slow path)."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    names = [f"c{i}" for i in range(ncol)]
+
+    def read(threads: bool) -> tuple[Any, list[tuple[Any, int, str]]]:
+        invalid: list[tuple[Any, int, str]] = []
+
+        def handler(row: Any) -> str:
+            invalid.append((row.number, row.actual_columns, row.text))
+            return "skip"
+        table = pcsv.read_csv(
+            io.BytesIO(utf8),
+            read_options=pcsv.ReadOptions(column_names=names, use_threads=threads, block_size=1 << 20),
+            parse_options=pcsv.ParseOptions(delimiter=delim, newlines_in_values=True, invalid_row_handler=handler),
+            convert_options=pcsv.ConvertOptions(column_types={c: pa.string() for c in names},
+                                                strings_can_be_null=False, quoted_strings_can_be_null=False))
+        return table, invalid
+
+    try:
+        table, invalid = read(True)
+        if invalid and any(n is None for n, _, _ in invalid):
+            table, invalid = read(False)
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return None
+    if table.num_rows + len(invalid) != n_lines or any(n is None for n, _, _ in invalid):
+        return None
+    return [table.column(i).combine_chunks() for i in range(ncol)], invalid  # type: ignore[misc]
+
+
+def _drop_blank_rows(columns: list[Any], lines: np.ndarray) -> tuple[list[Any], np.ndarray, int]:
+    """Rows whose every cell is empty (Excel writes ",,,," lines at the end of a sheet) are not records."""
+    if not columns or len(lines) == 0:
+        return columns, lines, 0
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    empty = None
+    for col in columns:
+        e = pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(col)), 0)
+        empty = e if empty is None else pc.and_(empty, e)
+        if not pc.any(empty).as_py():
+            return columns, lines, 0
+    mask = empty.to_numpy(zero_copy_only=False)
+    keep = pa.array(~mask)
+    return [c.filter(keep) for c in columns], lines[~mask], int(mask.sum())
+
+
+def _parse_slow(body: bytes, header: list[str], delim: str, enc: str, line_no: int, t: dict) -> Chunk:
+    """The stdlib csv module, line-exact: quoted line breaks, blank lines, undecodable lines."""
+    import pyarrow as pa
+
+    ncol = len(header)
+    bad: list[tuple[int, str]] = []
+    try:
+        text = body.decode(enc)
+    except UnicodeDecodeError:
+        parts = body.split(b"\n")
+        out = []
+        for i, part in enumerate(parts):
+            try:
+                out.append(part.decode(enc))
+            except UnicodeDecodeError:
+                out.append("")
+                bad.append((line_no + i, t["decode"].format(enc=_ENC_NAME.get(enc, enc))))
+        text = "\n".join(out)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    blank = 0
+    prev_end = 0
+    decoded_bad = {r for r, _ in bad}
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            start = line_no + prev_end
+            bad.append((start, str(exc)))
+            prev_end = reader.line_num
+            continue
+        start = line_no + prev_end
+        prev_end = reader.line_num
+        if not row or not any(c.strip() for c in row):
+            if start not in decoded_bad:
+                blank += 1
+            continue
+        if len(row) != ncol:
+            bad.append((start, t["fields"].format(got=len(row), want=ncol)))
+            continue
+        rows.append(row)
+        lines.append(start)
+    cols = [pa.array(list(c), type=pa.string()) for c in zip(*rows)] if rows else \
+        [pa.array([], type=pa.string()) for _ in range(ncol)]
+    return Chunk(header, np.array(lines, dtype=np.int64), cols, sorted(bad), blank)
+
+
+# --------------------------------------------------------------------------- XLSX
+
+
+def _open_xlsx(p: Path, sheet: str | None, score: Callable[[list[str]], int], lang: str) -> Source:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    name = str(p)
+    try:
+        wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        raise InputError([Problem(name, f"cannot read as XLSX: {exc}" if lang == "en" else f"无法作为 XLSX 读取：{exc}")]) from None
+    except Exception as exc:  # zipfile.BadZipFile and friends
+        raise InputError([Problem(name, f"cannot read as XLSX: {type(exc).__name__}: {exc}" if lang == "en"
+                                  else f"无法作为 XLSX 读取：{type(exc).__name__}：{exc}")]) from None
+    names = wb.sheetnames
+    if sheet is None:
+        ws = wb.worksheets[0]
+    elif sheet in names:
+        ws = wb[sheet]
+    elif sheet.isdigit() and 1 <= int(sheet) <= len(names):
+        ws = wb.worksheets[int(sheet) - 1]
+    else:
+        wb.close()
+        raise InputError([Problem(name, (f"no sheet {sheet!r}; sheets: " if lang == "en" else f"没有工作表“{sheet}”；现有：")
+                                  + "、".join(names))])
+    first = ws.min_row or 1
+    rows = ws.iter_rows(values_only=True)
+    head: list[tuple[int, tuple]] = []
+    for i, row in enumerate(rows):
+        if row and any(_cell_str(c) for c in row):
+            head.append((first + i, row))
+        if len(head) >= HEADER_SCAN:
+            break
+    if not head:
+        wb.close()
+        raise InputError([Problem(name, "the sheet is empty" if lang == "en" else f"工作表“{ws.title}”是空的")])
+    cands = [[_cell_str(c) for c in row] for _, row in head]
+    best = max(range(len(cands)), key=lambda i: (score(cands[i]), -i))
+    if score(cands[best]) == 0:
+        best = 0
+    header = cands[best]
+    while header and not header[-1]:
+        header.pop()
+    header_row = head[best][0]
+    total = max((ws.max_row or 0) - header_row, 0)
+    sha = hashlib.sha256()
+    wb.close()
+    src = Source(p, "xlsx", header, total, f"XLSX · 工作表“{ws.title}”", header_line=header_row, _sha=sha)
+
+    def gen() -> Iterator[Chunk]:
+        with open(p, "rb") as f:
+            for part in iter(lambda: f.read(1 << 20), b""):
+                sha.update(part)
+        wb2 = openpyxl.load_workbook(p, read_only=True, data_only=True)
+        try:
+            ws2 = wb2[ws.title]
+            ncol = len(header)
+            buf: list[tuple] = []
+            lines: list[int] = []
+            blank = 0
+            done = 0
+            for i, row in enumerate(ws2.iter_rows(min_row=header_row + 1, values_only=True)):
+                number = header_row + 1 + i
+                done += 1
+                if not row or not any(c is not None and _cell_str(c) for c in row):
+                    blank += 1
+                    continue
+                row = tuple(row[:ncol]) + (None,) * (ncol - len(row)) if len(row) != ncol else row
+                buf.append(row)
+                lines.append(number)
+                if len(buf) >= CHUNK_ROWS:
+                    yield Chunk(header, np.array(lines, dtype=np.int64), [list(c) for c in zip(*buf)], [], blank, done)
+                    buf, lines, blank = [], [], 0
+            if buf or blank:
+                cols = [list(c) for c in zip(*buf)] if buf else [[] for _ in range(ncol)]
+                yield Chunk(header, np.array(lines, dtype=np.int64), cols, [], blank, done)
+        finally:
+            wb2.close()
+
+    src._iter = gen
+    return src
+
+
+def _cell_str(c: Any) -> str:
+    if c is None:
+        return ""
+    return str(c).strip()
+
+
+# --------------------------------------------------------------------------- JSONL
+
+
+def _open_jsonl(p: Path, t: dict, lang: str) -> Source:
+    size = p.stat().st_size
+    with open(p, "rb") as f:
+        sample = f.read(1 << 16)
+    enc = detect_encoding(sample, len(sample) == size) or "utf-8"
+    if sample.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+        return _open_json_array(p, enc, t, lang)
+    sha = hashlib.sha256()
+    src = Source(p, "jsonl", [], size, f"JSONL · {_ENC_NAME.get(enc, enc)}", strict_keys=True, _sha=sha)
+
+    def gen() -> Iterator[Chunk]:
+        records: list[dict] = []
+        lines: list[int] = []
+        bad: list[tuple[int, str]] = []
+        blank = 0
+        done = 0
+        with open(p, "rb") as f:
+            for number, raw in enumerate(f, 1):
+                sha.update(raw)
+                done += len(raw)
+                try:
+                    text = raw.decode(enc).lstrip("\ufeff").strip()
+                except UnicodeDecodeError:
+                    bad.append((number, t["decode"].format(enc=_ENC_NAME.get(enc, enc))))
+                    continue
+                if not text:
+                    blank += 1
+                    continue
+                _one_json(text, number, records, lines, bad, t)
+                if len(records) + len(bad) >= CHUNK_ROWS:
+                    yield _records_chunk(records, lines, bad, blank, done)
+                    records, lines, bad, blank = [], [], [], 0
+        if records or bad or blank:
+            yield _records_chunk(records, lines, bad, blank, done)
+
+    src._iter = gen
+    return src
+
+
+def _open_json_array(p: Path, enc: str, t: dict, lang: str) -> Source:
+    """A JSON file holding a list of acts (read whole; use JSONL for big files)."""
+    raw = p.read_bytes()
+    sha = hashlib.sha256(raw)
+    try:
+        data = json.loads(raw.decode(enc).lstrip("\ufeff"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise InputError([Problem(str(p), t["json"].format(msg=getattr(exc, "msg", str(exc))), line)]) from None
+    if not isinstance(data, list):
+        data = [data]
+    src = Source(p, "jsonl", [], len(data), "JSON", strict_keys=True, _sha=sha)
+
+    def gen() -> Iterator[Chunk]:
+        for start in range(0, len(data), CHUNK_ROWS):
+            records, lines, bad = [], [], []
+            for i, item in enumerate(data[start:start + CHUNK_ROWS], start + 1):
+                if isinstance(item, dict):
+                    records.append(_flatten(item))
+                    lines.append(i)
+                else:
+                    bad.append((i, t["object"].format(t=type(item).__name__)))
+            yield _records_chunk(records, lines, bad, 0, start + CHUNK_ROWS)
+
+    src._iter = gen
+    return src
+
+
+def _one_json(text: str, number: int, records: list, lines: list, bad: list, t: dict) -> None:
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        bad.append((number, t["json"].format(msg=f"{exc.msg} (col {exc.colno})")))
+        return
+    if not isinstance(obj, dict):
+        bad.append((number, t["object"].format(t=type(obj).__name__)))
+        return
+    records.append(_flatten(obj))
+    lines.append(number)
+
+
+def _flatten(obj: dict, prefix: str = "", out: dict | None = None) -> dict:
+    out = {} if out is None else out
+    for k, v in obj.items():
+        if isinstance(v, dict):
+            _flatten(v, f"{prefix}{k}.", out)
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
+
+
+def _records_chunk(records: list[dict], lines: list[int], bad: list, blank: int, done: int) -> Chunk:
+    header: dict[str, None] = {}
+    for r in records:
+        header.update(dict.fromkeys(r))
+    names = list(header)
+    cols = [[r.get(k) for r in records] for k in names]
+    return Chunk(names, np.array(lines, dtype=np.int64), cols, bad, blank, done)
+
+
+# --------------------------------------------------------------------------- prefetch
+
+
+def _prefetch(it: Iterator[Chunk], depth: int = 2) -> Iterator[Chunk]:
+    """Read and parse the next chunk on a second thread while this one is evaluated."""
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    DONE = object()
+
+    def run() -> None:
+        try:
+            for chunk in it:
+                while not stop.is_set():
+                    try:
+                        q.put(chunk, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            q.put(DONE)
+        except BaseException as exc:  # re-raised in the consumer
+            q.put(exc)
+
+    th = threading.Thread(target=run, name="gridlaw-audit-reader", daemon=True)
+    th.start()
+    try:
+        while True:
+            item = q.get()
+            if item is DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+
+
+def file_size(path: str | os.PathLike) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
