@@ -24,7 +24,6 @@ this script only reports.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import importlib.util
 import os
 import platform
@@ -251,6 +250,33 @@ def run_audit(csv: Path, rows: int) -> dict:
             "stdout": stdout.strip().splitlines()[-3:]}
 
 
+def check_audit(results: Path, cols, pack) -> str:
+    """The audit's decision per row against evaluate_columns on the same generated columns."""
+    import json
+
+    from gridlaw.batch import evaluate_columns
+    from gridlaw.evaluate import DECISIONS
+
+    want = evaluate_columns(pack, "hire", cols).decisions
+    code = {d: i for i, d in enumerate(DECISIONS)}
+    got = np.full(cols.n, -1, dtype=np.int16)
+    rejected = 0
+    with open(results, encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            rid = rec.get("id")
+            if not (isinstance(rid, str) and rid[:1] == "h" and rid[1:].isdigit()) or int(rid[1:]) >= cols.n:
+                continue
+            if rec.get("decision") in code:
+                got[int(rid[1:])] = code[rec["decision"]]
+            else:
+                rejected += 1
+    seen = got >= 0
+    agree = int((got[seen] == want[seen]).sum())
+    return (f"audit decisions agree with evaluate_columns on {agree:,}/{int(seen.sum()):,} rows "
+            f"({rejected:,} rejected, {cols.n - int(seen.sum()) - rejected:,} missing from the output)")
+
+
 def cold_start(runs: int) -> dict:
     exe = gridlaw_exe()
     if exe is None:
@@ -378,6 +404,8 @@ def main(argv: list[str] | None = None) -> int:
                       f"{'' if cores > 1.2 else ', ≈1 core busy'}; cmd: {' '.join(audit['cmd'][1:])}")
         if not ok:
             audit_note += f"\n  stderr: {audit['stderr']}"
+        elif (DATA / "results.jsonl").exists():
+            audit_note += "\n    " + check_audit(DATA / "results.jsonl", hire_columns(rows, SEED + 1), pack)
     else:
         table.append(("(c) gridlaw audit", f"{rows:,} rows", "", "audit: not available", "≤5 s / 1M rows"))
         audit_note = f"audit: not available ({audit.get('why')})"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -289,11 +290,14 @@ def _literal_values(ann: Any) -> list[str]:
 
 
 def _type_name(ann: Any) -> str:
-    text = str(ann)
-    for key, name in (("list", "list"), ("bool", "bool"), ("datetime.date", "date"), ("int", "int")):
-        if key in text:
-            return name
-    return "str" if "Literal" not in text else "enum"
+    """bool / int / date / list / enum / str, from the annotation itself (Optional unwrapped)."""
+    args = [a for a in get_args(ann) if a is not type(None)] if get_origin(ann) in (Union, UnionType) else [ann]
+    t = args[0] if len(args) == 1 else ann
+    if get_origin(t) is list:
+        return "list"
+    if get_origin(t) is Literal:
+        return "enum"
+    return {bool: "bool", int: "int", dt.date: "date"}.get(t, "str")
 
 
 @functools.lru_cache(maxsize=1)

@@ -43,7 +43,7 @@ from .checklist import Checklist
 from .evaluate import DECISIONS
 from .lexicon import Inference, infer_nature
 from .loader import CompiledRule, Pack
-from .packspec import All, Any_, Compare, Condition, Not
+from .packspec import All, Any_, Condition, Not
 
 __all__ = ["Columns", "BatchResult", "OUTCOME_CODES", "columns_from_facts", "evaluate_columns", "compile_kind"]
 
@@ -261,6 +261,8 @@ def _typed_scalar(arr: np.ndarray, value: Any) -> Any:
         if isinstance(value, (bool, int, float)):
             return value
         return _INCOMPARABLE
+    if kind == "U" and isinstance(value, str):  # numpy unicode columns compare like Python str
+        return value
     return _INCOMPARABLE
 
 
@@ -442,8 +444,16 @@ def _as_dates(arr: np.ndarray, known: np.ndarray) -> tuple[np.ndarray, np.ndarra
     out = np.full(len(arr), np.datetime64("NaT"), dtype="datetime64[D]")
     idx = np.flatnonzero(known)
     if len(idx):
-        out[idx] = np.array([np.datetime64(v, "D") for v in arr[idx].tolist()], dtype="datetime64[D]")
+        vals = arr[idx]
+        try:  # datetime.date / datetime objects: via the ordinal, ~40x faster than numpy's object cast
+            days = np.fromiter((v.toordinal() for v in vals.tolist()), dtype=np.int64, count=len(idx)) - _EPOCH_ORDINAL
+            out[idx] = days.astype("datetime64[D]")
+        except AttributeError:  # ISO strings, numpy datetimes
+            out[idx] = vals.astype("datetime64[D]")
     return out, known & ~np.isnat(out)
+
+
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 
 def _ymd(d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

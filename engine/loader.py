@@ -25,6 +25,7 @@ from .packspec import CONDITION_TAGS, Case, CaseFile, PackMeta, Rule
 from .source import Source, parse_source
 from .textnorm import int_to_cn
 from .yamlsrc import YAMLSyntaxError, dotted, line_of, load_yaml
+from . import packcache as _cache
 
 CITIES = ("binzhou", "yancheng", "quzhou", "zigong", "jiaxing")
 
@@ -129,17 +130,47 @@ def load_pack(city: str) -> Pack:
     return compile_pack(pack_root(city), city)
 
 
-def compile_pack(root: Traversable, city: str) -> Pack:
-    problems: list[Problem] = []
+def _pack_files(root: Traversable) -> dict[str, bytes]:
+    """The files that make a pack, by relative path (tests excluded: they do not change decisions)."""
+    files = {rel: (root / rel).read_bytes() for rel in ("pack.yaml", "source.md") if (root / rel).is_file()}
+    rule_dir = root / "rules"
+    for entry in sorted(rule_dir.iterdir(), key=lambda e: e.name) if rule_dir.is_dir() else []:
+        if entry.name.endswith(".yaml"):
+            files[f"rules/{entry.name}"] = entry.read_bytes()
+    return files
+
+
+def _digest(files: dict[str, bytes]) -> str:
     digest = hashlib.sha256()
+    for rel, data in files.items():
+        digest.update(rel.encode() + b"\0" + data + b"\0")
+    return digest.hexdigest()
+
+
+def compile_pack(root: Traversable, city: str, use_cache: bool = True) -> Pack:
+    """Validate and compile a pack. A pack whose exact bytes were validated before
+    (same content hash, same engine) is rebuilt from the cache: no YAML parsing
+    and no quote matching, which is what makes ``gridlaw check`` start fast."""
+    files = _pack_files(root)
+    pack_hash = _digest(files)
+    if use_cache:
+        cached = _cache.load(city, pack_hash, root)
+        if cached is not None:
+            return cached
+    pack = _compile_uncached(root, city, files, pack_hash)
+    if use_cache:
+        _cache.store(pack)
+    return pack
+
+
+def _compile_uncached(root: Traversable, city: str, files: dict[str, bytes], pack_hash: str) -> Pack:
+    problems: list[Problem] = []
 
     def read(rel: str) -> str | None:
-        entry = root.joinpath(*rel.split("/"))
-        if not entry.is_file():
+        if rel not in files:
             problems.append(Problem(f"{city}/{rel}", "file missing"))
             return None
-        data = entry.read_bytes()
-        digest.update(rel.encode() + b"\0" + data + b"\0")
+        data = files[rel]
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -170,13 +201,10 @@ def compile_pack(root: Traversable, city: str) -> Pack:
     vocab = fact_vocabulary()
     rules: list[CompiledRule] = []
     seen: dict[str, str] = {}
-    rule_dir = root / "rules"
-    entries = sorted((e for e in rule_dir.iterdir() if e.name.endswith(".yaml")), key=lambda e: e.name) \
-        if rule_dir.is_dir() else []
-    if not entries:
+    rule_files = [rel for rel in files if rel.startswith("rules/")]
+    if not rule_files:
         problems.append(Problem(f"{city}/rules", "no rule files"))
-    for entry in entries:
-        rel = f"rules/{entry.name}"
+    for rel in rule_files:
         name = f"{city}/{rel}"
         text = read(rel)
         parsed_rules = _validate_rules(text, name, problems) if text is not None else None
@@ -196,7 +224,11 @@ def compile_pack(root: Traversable, city: str) -> Pack:
         _check_coverage(meta, meta_lines, rules, problems, city)
     if problems or meta is None or source is None:
         raise PackError(problems)
-    pack = Pack(meta, source, rules, digest.hexdigest(), root)
+    return _assemble(meta, source, rules, pack_hash, root)
+
+
+def _assemble(meta: PackMeta, source: Source, rules: list[CompiledRule], pack_hash: str, root: Traversable) -> Pack:
+    pack = Pack(meta, source, rules, pack_hash, root)
     for r in rules:
         pack.by_kind.setdefault(r.spec.act, []).append(r)
     return pack

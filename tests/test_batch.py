@@ -237,6 +237,17 @@ def test_batch_matches_scalar(kind):
         assert len(counts) >= 3, counts
 
 
+def test_unicode_columns():
+    """Enum columns given as numpy unicode arrays (not object) take the same semantics."""
+    acts = generate("hire", 1000)
+    cols = columns_from_facts([facts_of(a) for a in acts])
+    want = evaluate_columns(PACK, "hire", cols)
+    for name in ("role", "recruited_by", "city", "kind"):
+        cols.data[name] = np.array([v if v is not None else "" for v in cols.data[name].tolist()], dtype=str)
+    got = evaluate_columns(PACK, "hire", cols)
+    assert (got.outcomes == want.outcomes).all() and (got.decisions == want.decisions).all()
+
+
 def test_hire_covers_roles_and_outcomes():
     acts = generate("hire", N)
     res = evaluate_columns(PACK, "hire", columns_from_facts([facts_of(a) for a in acts]))

@@ -114,3 +114,17 @@ def test_act_schema_validates_examples():
         act = yaml.safe_load((ROOT / "examples" / f"{kind}.yaml").read_text("utf-8"))
         schema = json.loads((SCHEMA_DIR / f"{kind}.schema.json").read_text("utf-8"))
         jsonschema.validate(json.loads(json.dumps(act, default=str)), schema)
+
+
+def test_cached_pack_equals_fully_validated(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRIDLAW_CACHE_DIR", str(tmp_path))
+    fresh = compile_pack(pack_root("zigong"), "zigong", use_cache=True)   # validates, stores
+    assert list(tmp_path.rglob("zigong-*.json"))
+    cached = compile_pack(pack_root("zigong"), "zigong", use_cache=True)  # from the cache
+    assert cached.hash == fresh.hash
+    assert [(r.id, r.citation, r.line) for r in cached.rules] == [(r.id, r.citation, r.line) for r in fresh.rules]
+    act = {"kind": "assignment", "city": "zigong", "date": "2024-06-01", "task": {"text": "对占道经营者处以罚款"}}
+    from gridlaw.evaluate import evaluate
+    from gridlaw.api import parse_act
+    a, b = evaluate(fresh, parse_act(act)), evaluate(cached, parse_act(act))
+    assert (a.decision, a.deciding_rules) == (b.decision, b.deciding_rules)

@@ -221,8 +221,8 @@ def _delim_name(d: str) -> str:
 
 
 def _sniff(text: str) -> str:
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {d: first.count(d) for d in _DELIMS}
+    lines = [line for line in text.splitlines()[:50] if line.strip()][:HEADER_SCAN]
+    counts = {d: max((line.count(d) for line in lines), default=0) for d in _DELIMS}
     best = max(_DELIMS, key=lambda d: (counts[d], d == ","))
     return best if counts[best] else ","
 
@@ -241,10 +241,17 @@ def _find_header(text: str, delim: str, score: Callable[[list[str]], int]) -> tu
         pass
     if not candidates:
         return None, 0
-    best = max(range(len(candidates)), key=lambda i: (score(candidates[i][0]), -i))
-    if score(candidates[best][0]) == 0:
-        best = 0
-    return candidates[best]
+    return candidates[_pick_header([c for c, _ in candidates], score)]
+
+
+def _pick_header(rows: list[list[str]], score: Callable[[list[str]], int]) -> int:
+    """The row naming the most known columns; failing that, the first row as wide as most rows."""
+    best = max(range(len(rows)), key=lambda i: (score(rows[i]), -i))
+    if score(rows[best]) > 0:
+        return best
+    width = [sum(1 for c in r if c) for r in rows]
+    common = max(set(width), key=lambda w: (width.count(w), w))
+    return width.index(common)
 
 
 def _csv_blocks(f: Any, sha: Any, header: list[str], delim: str, enc: str, first_line: int, t: dict,
@@ -295,7 +302,8 @@ def _safe_cut(buf: bytes, max_tries: int = 64) -> int:
 def _parse_block(body: bytes, header: list[str], delim: str, enc: str, line_no: int, t: dict) -> Chunk:
     ncol = len(header)
     try:
-        utf8 = body if enc == "utf-8" and _valid_utf8(body) else body.decode(enc).encode("utf-8")
+        # pyarrow checks UTF-8 itself (then the slow path finds the bad lines)
+        utf8 = body if enc == "utf-8" else body.decode(enc).encode("utf-8")
     except UnicodeDecodeError:
         return _parse_slow(body, header, delim, enc, line_no, t)
     n_lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
@@ -329,6 +337,7 @@ def _parse_fast(utf8: bytes, ncol: int, delim: str, n_lines: int) -> tuple[list[
     import pyarrow.csv as pcsv
 
     names = [f"c{i}" for i in range(ncol)]
+    quoted = b'"' in utf8
 
     def read(threads: bool) -> tuple[Any, list[tuple[Any, int, str]]]:
         invalid: list[tuple[Any, int, str]] = []
@@ -338,8 +347,8 @@ def _parse_fast(utf8: bytes, ncol: int, delim: str, n_lines: int) -> tuple[list[
             return "skip"
         table = pcsv.read_csv(
             io.BytesIO(utf8),
-            read_options=pcsv.ReadOptions(column_names=names, use_threads=threads, block_size=1 << 20),
-            parse_options=pcsv.ParseOptions(delimiter=delim, newlines_in_values=True, invalid_row_handler=handler),
+            read_options=pcsv.ReadOptions(column_names=names, use_threads=threads, block_size=max(len(utf8) // 2, 1 << 20)),
+            parse_options=pcsv.ParseOptions(delimiter=delim, newlines_in_values=quoted, invalid_row_handler=handler),
             convert_options=pcsv.ConvertOptions(column_types={c: pa.string() for c in names},
                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
         return table, invalid
@@ -362,13 +371,18 @@ def _drop_blank_rows(columns: list[Any], lines: np.ndarray) -> tuple[list[Any], 
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    empty = None
-    for col in columns:
-        e = pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(col)), 0)
-        empty = e if empty is None else pc.and_(empty, e)
-        if not pc.any(empty).as_py():
+    def blank(col: Any) -> Any:
+        return pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(col)), 0)
+    empty = blank(columns[0])
+    if not pc.any(empty).as_py():
+        return columns, lines, 0
+    idx = pa.array(np.flatnonzero(empty.to_numpy(zero_copy_only=False)))
+    for col in columns[1:]:
+        idx = pc.filter(idx, blank(pc.take(col, idx)))
+        if len(idx) == 0:
             return columns, lines, 0
-    mask = empty.to_numpy(zero_copy_only=False)
+    mask = np.zeros(len(lines), dtype=bool)
+    mask[idx.to_numpy()] = True
     keep = pa.array(~mask)
     return [c.filter(keep) for c in columns], lines[~mask], int(mask.sum())
 
@@ -461,9 +475,7 @@ def _open_xlsx(p: Path, sheet: str | None, score: Callable[[list[str]], int], la
         wb.close()
         raise InputError([Problem(name, "the sheet is empty" if lang == "en" else f"工作表“{ws.title}”是空的")])
     cands = [[_cell_str(c) for c in row] for _, row in head]
-    best = max(range(len(cands)), key=lambda i: (score(cands[i]), -i))
-    if score(cands[best]) == 0:
-        best = 0
+    best = _pick_header(cands, score)
     header = cands[best]
     while header and not header[-1]:
         header.pop()

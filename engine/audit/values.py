@@ -16,6 +16,7 @@ from typing import Any, Callable, get_args, get_origin
 import annotated_types
 import numpy as np
 from pydantic import BaseModel
+from pydantic_core import PydanticUndefined
 
 from ..acts import ACT_MODELS, Appraisal
 from .mapping import HeaderMap, norm
@@ -64,7 +65,7 @@ def _walk(model: type[BaseModel], prefix: str, out: dict[str, FactSpec]) -> None
                 lo = m.ge
             elif isinstance(m, annotated_types.Le):
                 hi = m.le
-        default = field.default if field.default not in (None,) and not field.is_required() else None
+        default = None if field.is_required() or field.default is PydanticUndefined else field.default
         out[path] = FactSpec(path, _type_of(ann), tuple(_literals(ann)), lo, hi, default,
                              str(extra.get("label", "")), bool(extra.get("personal")))
 
@@ -134,6 +135,7 @@ class Converter:
         self.hm = hm
         self.msg = _MSG.get(lang, _MSG["zh"])
         self.cache: dict[tuple[str, Any], Any] = {}
+        self.caches: dict[str, dict[Any, Any]] = {}    # fact -> cell -> value | BadValue
 
     # one value ---------------------------------------------------------------
 
@@ -295,28 +297,47 @@ class Converter:
 
     # columns -----------------------------------------------------------------
 
-    def column(self, spec: FactSpec, uniques: list[Any], inverse: np.ndarray
+    def column(self, spec: FactSpec, uniques: list[Any], inverse: np.ndarray, arrow: Any = None
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, list[str | None]]:
         """Typed values and known mask for every row, from a column's distinct values.
 
+        ``arrow`` (the distinct values as a pyarrow string array, when the column
+        came from pyarrow) lets ISO dates be parsed in one vectorised call.
         Returns (values, known, bad, messages): ``bad`` is the per-row index into
-        ``messages`` of the row's error, or None when no value was bad."""
-        vals: list[Any] = []
-        errs: list[str | None] = []
-        any_bad = False
-        for u in uniques:
-            try:
-                vals.append(self.one(spec, u))
-                errs.append(None)
-            except BadValue as exc:
-                vals.append(None)
-                errs.append(str(exc))
-                any_bad = True
-        uvals, uknown = typed_array(spec.type, vals)
+        ``messages`` of the row's error (-1 where none), or None when no value was bad."""
+        fast = None
+        if spec.type == "date" and arrow is not None and len(uniques) > 32:
+            fast = _iso_days(arrow)
+        cache = self.caches.setdefault(spec.path, {})
+        try:
+            got = [cache.get(u, _MISS) for u in uniques] if fast is None else \
+                [_FAST if ok else cache.get(u, _MISS) for u, ok in zip(uniques, fast[1].tolist())]
+            keys: list[Any] = uniques
+        except TypeError:  # unhashable cells (JSON lists): key by their text
+            keys = [repr(u) if isinstance(u, (list, dict)) else u for u in uniques]
+            got = [cache.get(k, _MISS) for k in keys]
+        for i, g in enumerate(got):
+            if g is _MISS:
+                try:
+                    g = self._convert(spec, uniques[i])
+                except BadValue as exc:
+                    g = exc
+                if len(cache) < 1_000_000:
+                    cache[keys[i]] = g
+                got[i] = g
+        errs = [str(g) if isinstance(g, BadValue) else None for g in got]
+        vals = [None if isinstance(g, BadValue) or g is _FAST else g for g in got]
+        if fast is not None:
+            days, ok = fast
+            slow_vals, slow_known = typed_array("date", [v if not k else None for v, k in zip(vals, ok.tolist())])
+            uvals = np.where(ok, days, slow_vals.view(np.int64)).view("datetime64[D]")
+            uknown = ok | slow_known
+        else:
+            uvals, uknown = typed_array(spec.type, vals)
         values = uvals[inverse]
         known = uknown[inverse]
         bad = None
-        if any_bad:
+        if any(e is not None for e in errs):
             flags = np.array([e is not None for e in errs], dtype=bool)
             bad_rows = flags[inverse]
             if bad_rows.any():
@@ -324,7 +345,29 @@ class Converter:
         return values, known, bad, errs
 
 
+def _iso_days(arrow: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Days since 1970 of the values written YYYY-MM-DD (1900–2100), and which ones were."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pc.utf8_trim_whitespace(arrow)
+    ts = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
+    d32 = pc.cast(ts, pa.date32())
+    # strptime rolls 2021-02-30 over to March: keep only values that print back as written
+    same = pc.fill_null(pc.equal(pc.strftime(d32, format="%Y-%m-%d"), text), False).to_numpy(zero_copy_only=False)
+    days = d32.cast(pa.int32()).to_numpy(zero_copy_only=False)
+    ok = (~np.isnan(days) if days.dtype.kind == "f" else np.ones(len(days), dtype=bool)) & same
+    days = np.nan_to_num(days, nan=0).astype(np.int64) if days.dtype.kind == "f" else days.astype(np.int64)
+    ok &= (days >= _DAY_1900) & (days <= _DAY_2100)
+    return days, ok
+
+
 _MISS = object()
+_FAST = object()
+_DAY_1900 = (dt.date(1900, 1, 1) - dt.date(1970, 1, 1)).days
+_DAY_2100 = (dt.date(2100, 12, 31) - dt.date(1970, 1, 1)).days
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+_NAT = np.datetime64("NaT").astype(np.int64)
 
 
 def typed_array(kind: str, vals: list[Any]) -> tuple[np.ndarray, np.ndarray]:
@@ -335,7 +378,9 @@ def typed_array(kind: str, vals: list[Any]) -> tuple[np.ndarray, np.ndarray]:
     if kind == "int":
         return np.fromiter((v if v is not None else 0 for v in vals), dtype=np.int64, count=len(vals)), known
     if kind == "date":
-        return np.array([v if v is not None else "NaT" for v in vals], dtype="datetime64[D]"), known
+        days = np.fromiter((v.toordinal() - _EPOCH_ORDINAL if v is not None else _NAT for v in vals),
+                           dtype=np.int64, count=len(vals))
+        return days.view("datetime64[D]"), known
     arr = np.empty(len(vals), dtype=object)
     arr[:] = vals
     return arr, known

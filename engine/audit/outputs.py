@@ -1,0 +1,207 @@
+"""The results file, written chunk by chunk: JSONL, CSV (UTF-8 with BOM, for Excel) or XLSX.
+
+One result row per input row (per pack with ``--city all``), in input order:
+
+    row, id, name, county, township, grid, city, kind, decision, decision_label,
+    violated_articles, violated_rules, review_rules, missing_facts, documents, reason
+
+``decision`` is one of gridlaw.evaluate.DECISIONS, or ``rejected`` for a row
+that could not be read (``reason`` says why, naming the column and value).
+``name``, ``county``, ``township`` and ``grid`` appear when the input has
+them; names are masked (张*) unless personal data is asked for. In JSONL the
+list fields are arrays of objects (rule, article, citation / fact, label,
+evidence); in CSV and XLSX they are joined with "；".
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..errors import InputError, Problem
+from .results import OUT_COLUMNS
+
+FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".xlsx": "xlsx"}
+XLSX_ROWS = 1_000_000   # data rows per sheet (Excel's limit is 1,048,576)
+
+
+def format_of(path: Path) -> str:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError([Problem(str(path), "--out must end in .jsonl, .csv or .xlsx")])
+    return fmt
+
+
+class ResultWriter:
+    def __init__(self, path: Path, columns: list[str], show_personal: bool = False):
+        self.path = path
+        self.fmt = format_of(path)
+        self.columns = [c for c in OUT_COLUMNS if c in columns]
+        self.show_personal = show_personal
+        self.rows = 0
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if self.fmt == "xlsx":
+                import openpyxl
+
+                self.wb = openpyxl.Workbook(write_only=True)
+                self.ws = None
+                self.in_sheet = 0
+            else:
+                self.f = open(path, "wb")
+                if self.fmt == "csv":
+                    import pyarrow.csv as pcsv
+
+                    self.f.write(b"\xef\xbb\xbf")   # Excel reads UTF-8 CSV only with a BOM
+                    schema = pa.schema([(c, pa.int64() if c == "row" else pa.string()) for c in self.columns])
+                    self.csv = pcsv.CSVWriter(self.f, schema)
+        except OSError as exc:
+            raise InputError([Problem(str(path), f"cannot write: {exc.strerror}")]) from None
+
+    def write(self, table: pa.Table) -> None:
+        if table.num_rows == 0:
+            return
+        if "name" in self.columns and not self.show_personal:
+            table = table.set_column(table.schema.get_field_index("name"), "name", mask_names(table.column("name")))
+        self.rows += table.num_rows
+        if self.fmt == "jsonl":
+            self.f.write(_jsonl(table, self.columns))
+        elif self.fmt == "csv":
+            self.csv.write_table(table.select(self.columns))
+        else:
+            self._xlsx(table.select(self.columns))
+
+    def _xlsx(self, table: pa.Table) -> None:
+        cols = [table.column(c).to_pylist() for c in self.columns]
+        for row in zip(*cols):
+            if self.ws is None or self.in_sheet >= XLSX_ROWS:
+                self.ws = self.wb.create_sheet("results" if self.ws is None else f"results{len(self.wb.worksheets) + 1}")
+                self.ws.append(self.columns)
+                self.in_sheet = 0
+            self.ws.append(list(row))
+            self.in_sheet += 1
+
+    def close(self) -> None:
+        if self.fmt == "xlsx":
+            if self.ws is None:
+                self.ws = self.wb.create_sheet("results")
+                self.ws.append(self.columns)
+            self.wb.save(self.path)
+        else:
+            if self.fmt == "csv":
+                self.csv.close()
+            self.f.close()
+
+
+class ThreadedWriter:
+    """Formats and writes result chunks on a second thread: Arrow's kernels and file writes
+    release the GIL, so this overlaps with the evaluation of the next chunk."""
+
+    def __init__(self, writer: ResultWriter, depth: int = 2):
+        import queue
+        import threading
+
+        self.writer = writer
+        self.q: Any = queue.Queue(maxsize=depth)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="gridlaw-audit-writer", daemon=True)
+        self.thread.start()
+
+    @property
+    def fmt(self) -> str:
+        return self.writer.fmt
+
+    @property
+    def columns(self) -> list[str]:
+        return self.writer.columns
+
+    @property
+    def rows(self) -> int:
+        return self.writer.rows
+
+    def _run(self) -> None:
+        while True:
+            table = self.q.get()
+            if table is None:
+                return
+            if self.error is None:
+                try:
+                    self.writer.write(table)
+                except BaseException as exc:  # reported by write()/close() on the main thread
+                    self.error = exc
+
+    def write(self, table: pa.Table) -> None:
+        if self.error is not None:
+            raise self.error
+        self.q.put(table)
+
+    def close(self) -> None:
+        self.q.put(None)
+        self.thread.join()
+        try:
+            self.writer.close()
+        finally:
+            if self.error is not None:
+                err, self.error = self.error, None
+                if isinstance(err, OSError):
+                    raise InputError([Problem(str(self.writer.path), f"cannot write: {err.strerror or err}")]) from None
+                raise err
+
+
+def mask_names(col: Any) -> Any:
+    """张三 -> 张*, 欧阳小明 -> 欧***: vectorised, nulls kept."""
+    if isinstance(col, pa.ChunkedArray):
+        col = col.combine_chunks()
+    first = pc.utf8_slice_codeunits(col, 0, 1)
+    stars = pc.binary_repeat(pa.array(["*"] * len(col), pa.string()),
+                             pc.max_element_wise(pc.subtract(pc.utf8_length(col), 1), 1))
+    return pc.binary_join_element_wise(first, stars, "")
+
+
+def _jq(col: Any) -> Any:
+    """JSON string literals (or null) for a string column."""
+    if isinstance(col, pa.ChunkedArray):
+        col = col.combine_chunks()
+    if not pc.any(pc.match_substring_regex(col, r'["\\\x00-\x1f]')).as_py():
+        return pc.if_else(pc.is_null(col), pa.scalar("null"), pc.binary_join_element_wise('"', col, '"', ""))
+    s = pc.replace_substring(col, "\\", "\\\\")
+    s = pc.replace_substring(s, '"', '\\"')
+    s = pc.replace_substring(s, "\n", "\\n")
+    s = pc.replace_substring(s, "\r", "\\r")
+    s = pc.replace_substring(s, "\t", "\\t")
+    s = pc.replace_substring_regex(s, r"[\x00-\x08\x0b\x0c\x0e-\x1f]", " ")
+    quoted = pc.binary_join_element_wise('"', s, '"', "")
+    return pc.if_else(pc.is_null(col), pa.scalar("null"), quoted)
+
+
+def _jq_few(col: Any) -> Any:
+    """_jq for a column of few distinct values (county, township, grid): quote each value once."""
+    if isinstance(col, pa.ChunkedArray):
+        col = col.combine_chunks()
+    enc = col.dictionary_encode()
+    quoted = _jq(enc.dictionary).take(enc.indices)
+    return pc.fill_null(quoted, "null")
+
+
+def _jsonl(table: pa.Table, columns: list[str]) -> bytes:
+    """Every row as one JSON line, assembled with Arrow kernels (no per-row Python)."""
+    own = [c for c in columns if c in ("id", "name", "county", "township", "grid")]
+    parts: list[Any] = ['{"row": ', pc.cast(table.column("row"), pa.string())]
+    for c in own:
+        parts += [f', "{c}": ', _jq(table.column(c)) if c in ("id", "name") else _jq_few(table.column(c))]
+    parts += [", ", table.column("_tail"), "}\n"]
+    arrays = [p.combine_chunks() if isinstance(p, pa.ChunkedArray) else p for p in parts]
+    line = pc.binary_join_element_wise(*arrays, "")
+    if isinstance(line, pa.ChunkedArray):
+        line = line.combine_chunks()
+    return _concat_bytes(line)
+
+
+def _concat_bytes(arr: pa.Array) -> bytes:
+    bufs = arr.buffers()
+    width = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+    offsets = np.frombuffer(bufs[1], dtype=width)[arr.offset: arr.offset + len(arr) + 1]
+    return bytes(memoryview(bufs[2])[int(offsets[0]): int(offsets[-1])])

@@ -1,0 +1,463 @@
+"""Per-row results and the run's aggregates, built chunk by chunk.
+
+Rows of a group that share every rule outcome and the same missing facts
+share one :class:`Pattern`; a pattern's texts (articles, rule ids, missing
+facts, documents, JSON) are rendered once per run and spread to the rows by
+index, so writing a million result rows costs array operations, not a
+million string formats. Aggregates are counts (by decision, by rule and
+article, by document, by grouping column) and a bounded list of the records
+most in breach; nothing grows with the number of rows.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..acts import fact_vocabulary
+from ..batch import OUTCOME_CODES, BatchResult
+from ..evaluate import DECISIONS
+from ..labels import label
+from ..loader import CompiledRule, Pack, cite_text_en
+from ..textnorm import int_to_cn
+from .convert import GROUPS, Group, Prepared
+
+STATUSES = DECISIONS + ("rejected",)
+REJ = len(DECISIONS)
+NA, SAT, REV, UNK, VIO = range(len(OUTCOME_CODES))
+OUT_COLUMNS = ("row", "id", "name", "county", "township", "grid", "city", "kind", "decision", "decision_label",
+               "violated_articles", "violated_rules", "review_rules", "missing_facts", "documents", "reason")
+_PATTERN_COLS = ("decision", "decision_label", "violated_articles", "violated_rules", "review_rules",
+                 "missing_facts", "documents")
+_SEP = {"zh": "；", "en": "; "}
+_DETAIL = {
+    "zh": {"insufficient_facts": "请补充：{docs}", "non_compliant": "违反：{arts}", "needs_review": "需人工审查：{rev}",
+           "not_addressed": "本市规定未涉及", "not_in_force": "规定尚未施行", "compliant": "", "rejected": "未审查：{reason}"},
+    "en": {"insufficient_facts": "please provide: {docs}", "non_compliant": "violates: {arts}",
+           "needs_review": "needs human review: {rev}", "not_addressed": "not addressed by this city",
+           "not_in_force": "regulation not yet in force", "compliant": "", "rejected": "not checked: {reason}"},
+}
+
+
+_ARTICLES: dict[tuple[str, str], str] = {}
+
+
+def article_label(rule: CompiledRule, lang: str = "zh") -> str:
+    hit = _ARTICLES.get((rule.id, lang))
+    if hit is None:
+        hit = _ARTICLES[(rule.id, lang)] = _article_label(rule, lang)
+    return hit
+
+
+def _article_label(rule: CompiledRule, lang: str) -> str:
+    c = rule.spec.cite
+    if lang == "en":
+        return cite_text_en(c.article, c.paragraph, c.item)
+    text = f"第{int_to_cn(c.article)}条"
+    if c.paragraph:
+        text += f"第{int_to_cn(c.paragraph)}款"
+    if c.item:
+        text += f"第（{int_to_cn(c.item)}）项"
+    return text
+
+
+def _article_key(rule: CompiledRule) -> tuple[int, int, int]:
+    c = rule.spec.cite
+    return (c.article, c.paragraph or 0, c.item or 0)
+
+
+@dataclass
+class Pattern:
+    city: str
+    kind: str
+    decision: str
+    violated: list[CompiledRule]
+    review: list[CompiledRule]
+    unknown: list[CompiledRule]
+    missing: list[str]
+    documents: list[str]
+    texts: dict[str, str | None]
+    tail: str                     # JSON members after the row's own fields
+    detail: str                   # the HR line's explanation
+
+    @property
+    def score(self) -> int:
+        return len(self.violated)
+
+
+@dataclass
+class TopRecord:
+    score: int
+    row: int
+    id: str | None
+    name: str | None
+    groups: dict[str, str | None]
+    pattern: Pattern
+
+
+@dataclass
+class Collector:
+    packs: dict[str, Pack]
+    lang: str = "zh"
+    top_n: int = 50
+    listing_limit: int | None = 200          # None: list every row; 0: none
+    all_cities: bool = False                 # --city all: every row under every pack
+    need: frozenset[str] = frozenset(OUT_COLUMNS) | {"_tail"}   # result columns the writer uses
+    sample_rejections: int = 200
+    rows_in: int = 0
+    evaluated: int = 0
+    rejected: int = 0
+    blank: int = 0
+    by_city: dict[str, np.ndarray] = field(default_factory=dict)              # city -> counts over STATUSES
+    by_kind: Counter = field(default_factory=Counter)
+    rules: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)    # (city, rule id) -> [violated, review, unknown]
+    articles: dict[tuple[str, str], int] = field(default_factory=dict)        # (city, article) -> rows violating it
+    documents: Counter = field(default_factory=Counter)                       # document -> rows needing it
+    missing: Counter = field(default_factory=Counter)                         # fact -> rows missing it
+    groups: dict[str, dict[tuple[str, str], np.ndarray]] = field(default_factory=dict)  # name -> (city, value) -> counts
+    top: list[TopRecord] = field(default_factory=list)
+    rejections: list[tuple[int, str]] = field(default_factory=list)
+    rejected_by: Counter = field(default_factory=Counter)
+    listing: list[tuple[int, int, str, str, str, str]] = field(default_factory=list)
+    listing_overflow: bool = False
+    _patterns: dict[Any, Pattern] = field(default_factory=dict)
+    pattern_counts: dict[int, int] = field(default_factory=dict)             # id(pattern) -> rows
+    rejected_by_city: Counter = field(default_factory=Counter)
+    _vocab: dict = field(default_factory=fact_vocabulary)
+    _order: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._order = {c: i for i, c in enumerate(self.packs)}
+
+    # ------------------------------------------------------------------ one chunk
+
+    def add(self, prep: Prepared) -> pa.Table:
+        """Fold a chunk into the aggregates; return its result rows (sorted by row, then pack)."""
+        chunk = prep.chunk
+        n_bad = len(chunk.bad)
+        self.rows_in += chunk.n + n_bad
+        self.rejected += len(prep.rejected) + n_bad
+        self.evaluated += chunk.n - len(prep.rejected)
+        self.blank += chunk.blank
+        for k, c in prep.kinds.items():
+            self.by_kind[k] += c
+        parts: list[dict[str, Any]] = []
+        for g in prep.groups:
+            parts.append(self._group(prep, g))
+        parts.extend(self._rejected(prep))
+        parts = [p for p in parts if p["row"].size]
+        if not parts:
+            return _empty_table()
+        cols: dict[str, Any] = {}
+        for name in ("row",) + tuple(c for c in OUT_COLUMNS + ("_tail",) if c in self.need and c != "row"):
+            arrays = [_arr(p.get(name), len(p["row"])) for p in parts]
+            cols[name] = pa.concat_arrays(arrays) if len(arrays) > 1 else arrays[0]
+        table = pa.table(cols)
+        if len(parts) > 1:
+            row = np.concatenate([p["row"] for p in parts])
+            order = np.concatenate([p["_order"] for p in parts])
+            perm = np.lexsort((order, row))
+            table = table.take(pa.array(perm))
+        return table
+
+    # ------------------------------------------------------------------ evaluated rows
+
+    def _group(self, prep: Prepared, g: Group) -> dict[str, Any]:
+        R = g.result
+        m = len(g.rows)
+        inv, reps, keys = _signatures(R)
+        pats = [self._pattern(g.city, g.kind, R, int(rep), key) for rep, key in zip(reps, keys)]
+        counts = np.bincount(inv, minlength=len(pats))
+        dec = np.array([DECISIONS.index(p.decision) for p in pats], dtype=np.int64)
+        pc_ = self.pattern_counts
+        for p, c in zip(pats, counts.tolist()):
+            pc_[id(p)] = pc_.get(id(p), 0) + c
+        row_dec = dec[inv]
+        lines = prep.chunk.lines[g.rows]
+        whole = m == prep.chunk.n
+        raw = prep.raw if whole else {k: v.take(pa.array(g.rows)) for k, v in prep.raw.items()}
+        self._groups(g.city, raw, row_dec)
+        self._top(g, pats, inv, lines, raw)
+        self._list(pats, inv, lines, raw)
+        out: dict[str, Any] = {"row": lines, "_order": np.full(m, self._order.get(g.city, 0), dtype=np.int64)}
+        out.update(raw)
+        idx = pa.array(inv.astype(np.int32, copy=False))
+        for name, value in (("city", g.city), ("kind", g.kind)):
+            if name in self.need:
+                out[name] = pa.array([value], pa.string()).take(pa.array(np.zeros(m, dtype=np.int32)))
+        for name in _PATTERN_COLS:
+            if name in self.need:
+                out[name] = pa.array([p.texts[name] for p in pats], pa.string()).take(idx)
+        if "_tail" in self.need:
+            out["_tail"] = pa.array([p.tail for p in pats], pa.string()).take(idx)
+        return out
+
+    def _rule(self, city: str, rule: CompiledRule) -> np.ndarray:
+        key = (city, rule.id)
+        hit = self.rules.get(key)
+        if hit is None:
+            hit = self.rules[key] = np.zeros(3, dtype=np.int64)
+        return hit
+
+    def _pattern(self, city: str, kind: str, R: BatchResult, rep: int, key: Any) -> Pattern:
+        cache_key = (city, kind, key)
+        hit = self._patterns.get(cache_key)
+        if hit is not None:
+            return hit
+        decision = R.decision(rep)
+        col = R.outcomes[:, rep] if len(R.rules) else np.zeros(0, dtype=np.int8)
+        violated = [R.rules[j] for j in np.flatnonzero(col == VIO)]
+        review = [R.rules[j] for j in np.flatnonzero(col == REV)]
+        unknown = [R.rules[j] for j in np.flatnonzero(col == UNK)]
+        missing = R.missing_facts(rep)
+        vocab = self._vocab.get(kind, {})
+        docs = list(dict.fromkeys(vocab.get(f, {}).get("evidence") or vocab.get(f, {}).get("label") or f
+                                  for f in missing))
+        sep = _SEP.get(self.lang, "；")
+        arts = list(dict.fromkeys(article_label(r, self.lang) for r in sorted(violated, key=_article_key)))
+        revs = list(dict.fromkeys(article_label(r, self.lang) for r in sorted(review, key=_article_key)))
+        texts = {
+            "decision": decision,
+            "decision_label": label(decision, self.lang),
+            "violated_articles": sep.join(arts) or None,
+            "violated_rules": sep.join(r.id for r in violated) or None,
+            "review_rules": sep.join(r.id for r in review) or None,
+            "missing_facts": sep.join(missing) or None,
+            "documents": ("、" if self.lang == "zh" else ", ").join(docs) or None,
+        }
+
+        def cite(r: CompiledRule) -> dict:
+            return {"rule": r.id, "article": article_label(r, self.lang)}
+        tail = _json_members({
+            "city": city, "kind": kind, "decision": decision,
+            "violated": [cite(r) for r in violated], "review": [cite(r) for r in review],
+            "missing": [{"fact": f, "evidence": vocab.get(f, {}).get("evidence")} for f in missing],
+            "documents": docs, "reason": None})
+        detail = _DETAIL[self.lang if self.lang in _DETAIL else "zh"][decision].format(
+            docs=texts["documents"] or "", arts=sep.join(arts), rev=sep.join(revs))
+        p = Pattern(city, kind, decision, violated, review, unknown, missing, docs, texts, tail, detail)
+        self._patterns[cache_key] = p
+        return p
+
+    def _groups(self, city: str, raw: dict[str, Any], row_dec: np.ndarray) -> None:
+        for name in GROUPS:
+            col = raw.get(name)
+            if col is None:
+                continue
+            enc = col.dictionary_encode()
+            idx = enc.indices.to_numpy(zero_copy_only=False)
+            values = enc.dictionary.to_pylist()
+            if enc.null_count:
+                idx = np.where(enc.is_valid().to_numpy(zero_copy_only=False), idx, len(values))
+                values.append(None)
+            counts = np.bincount(idx.astype(np.int64) * len(STATUSES) + row_dec,
+                                 minlength=len(values) * len(STATUSES)).reshape(len(values), len(STATUSES))
+            table = self.groups.setdefault(name, {})
+            for v, c in zip(values, counts):
+                key = (city, v or "")
+                if key in table:
+                    table[key] += c
+                elif len(table) < 100_000:
+                    table[key] = c.copy()
+
+    def _top(self, g: Group, pats: list[Pattern], inv: np.ndarray, lines: np.ndarray, raw: dict[str, Any]) -> None:
+        if not self.top_n:
+            return
+        score = np.array([p.score for p in pats], dtype=np.int64)[inv]
+        cand = np.flatnonzero(score > 0)
+        if not len(cand):
+            return
+        floor = self.top[-1].score if len(self.top) >= self.top_n else 0
+        cand = cand[score[cand] >= floor]
+        if len(cand) > self.top_n:
+            order = np.lexsort((lines[cand], -score[cand]))[: self.top_n]
+            cand = cand[order]
+        for i in cand.tolist():
+            self.top.append(TopRecord(int(score[i]), int(lines[i]), _get(raw, "id", i), _get(raw, "name", i),
+                                      {k: _get(raw, k, i) for k in GROUPS if k in raw}, pats[inv[i]]))
+        self.top.sort(key=lambda r: (-r.score, r.row, self._order.get(r.pattern.city, 0)))
+        del self.top[self.top_n:]
+
+    def _list(self, pats: list[Pattern], inv: np.ndarray, lines: np.ndarray, raw: dict[str, Any]) -> None:
+        if self.listing_limit == 0 or self.listing_overflow:
+            return
+        if self.listing_limit is not None and len(self.listing) + len(lines) > self.listing_limit:
+            self.listing_overflow = True
+            self.listing.clear()
+            return
+        names = raw.get("name")
+        ids = raw.get("id")
+        name_list = names.to_pylist() if names is not None else [None] * len(lines)
+        id_list = ids.to_pylist() if ids is not None else [None] * len(lines)
+        for i, (line, nm, rid) in enumerate(zip(lines.tolist(), name_list, id_list)):
+            p = pats[inv[i]]
+            self.listing.append((line, self._order.get(p.city, 0), nm or "", rid or "", p.decision,
+                                 p.detail if len(self.packs) == 1 else f"[{p.city}] {p.detail}"))
+
+    # ------------------------------------------------------------------ rejected rows
+
+    def _rejected(self, prep: Prepared) -> list[dict[str, Any]]:
+        chunk = prep.chunk
+        rows = np.concatenate([chunk.lines[prep.rejected], np.array([r for r, _ in chunk.bad], dtype=np.int64)])
+        reasons = list(prep.reasons) + [why for _, why in chunk.bad]
+        if not len(rows):
+            return []
+        cities_of_row = list(prep.rejected_city) + [""] * len(chunk.bad)
+        for r, why in zip(rows.tolist(), reasons):
+            if len(self.rejections) < self.sample_rejections:
+                self.rejections.append((r, why))
+            self.rejected_by[_reason_column(why)] += 1
+        raw = {}
+        for k, v in prep.raw.items():
+            taken = v.take(pa.array(prep.rejected))
+            raw[k] = pa.concat_arrays([taken, pa.nulls(len(chunk.bad), pa.string())])
+        # the same rejected row appears once per pack under --city all
+        targets: list[str | None] = list(self.packs) if self.all_cities else [None]
+        out: list[dict[str, Any]] = []
+        for t in targets:
+            cities = [t or c for c in cities_of_row]
+            self.rejected_by_city.update(cities)
+            m = len(rows)
+            entry: dict[str, Any] = {"row": rows, "_order": np.full(m, self._order.get(t or "", 0), dtype=np.int64)}
+            entry.update(raw)
+            entry["city"] = pa.array([c or None for c in cities], pa.string())
+            entry["kind"] = pa.nulls(m, pa.string())
+            entry["decision"] = pa.array(["rejected"] * m, pa.string())
+            entry["decision_label"] = pa.array([_REJ_LABEL.get(self.lang, "rejected")] * m, pa.string())
+            entry["reason"] = pa.array(reasons, pa.string())
+            entry["_tail"] = pa.array([_json_members({"city": c or None, "kind": None, "decision": "rejected",
+                                                      "violated": [], "review": [], "missing": [], "documents": [],
+                                                      "reason": why}) for c, why in zip(cities, reasons)], pa.string())
+            out.append(entry)
+        if self.listing_limit != 0 and not self.listing_overflow:
+            if self.listing_limit is not None and len(self.listing) + len(rows) > self.listing_limit:
+                self.listing_overflow = True
+                self.listing.clear()
+            else:
+                nm = raw.get("name").to_pylist() if "name" in raw else [None] * len(rows)
+                ids = raw.get("id").to_pylist() if "id" in raw else [None] * len(rows)
+                for r, why, a, b in zip(rows.tolist(), reasons, nm, ids):
+                    self.listing.append((r, 0, a or "", b or "", "rejected",
+                                         _DETAIL[self.lang if self.lang in _DETAIL else "zh"]["rejected"].format(reason=why)))
+        return out
+
+    # ------------------------------------------------------------------ totals
+
+    def finalize(self) -> None:
+        """Derive the per-decision, per-rule, per-article and per-document counts from the pattern counts."""
+        self.by_city, self.rules, self.articles = {}, {}, {}
+        self.documents, self.missing = Counter(), Counter()
+        for p in self._patterns.values():
+            c = self.pattern_counts.get(id(p), 0)
+            if not c:
+                continue
+            self.by_city.setdefault(p.city, np.zeros(len(STATUSES), dtype=np.int64))[DECISIONS.index(p.decision)] += c
+            for rule in p.violated:
+                self._rule(p.city, rule)[0] += c
+            for rule in p.review:
+                self._rule(p.city, rule)[1] += c
+            for rule in p.unknown:
+                self._rule(p.city, rule)[2] += c
+            for art in dict.fromkeys(article_label(r, self.lang) for r in p.violated):
+                self.articles[(p.city, art)] = self.articles.get((p.city, art), 0) + c
+            for d in p.documents:
+                self.documents[d] += c
+            for f in p.missing:
+                self.missing[f] += c
+        for city, c in self.rejected_by_city.items():
+            self.by_city.setdefault(city, np.zeros(len(STATUSES), dtype=np.int64))[REJ] += c
+        order = {c: i for i, c in enumerate(self.packs)}
+        self.by_city = dict(sorted(self.by_city.items(), key=lambda kv: order.get(kv[0], len(order))))
+
+    def decision_totals(self) -> dict[str, int]:
+        total = np.zeros(len(STATUSES), dtype=np.int64)
+        for c in self.by_city.values():
+            total += c
+        return {s: int(v) for s, v in zip(STATUSES, total) if v}
+
+
+_REJ_LABEL = {"zh": "拒收（未审查）", "en": "rejected (not checked)"}
+
+
+def _reason_column(why: str) -> str:
+    head = why.split("“", 1)[0] if "“" in why else why.split(" '", 1)[0]
+    return head[:40]
+
+
+def _get(raw: dict[str, Any], name: str, i: int) -> str | None:
+    col = raw.get(name)
+    return None if col is None else col[i].as_py()
+
+
+def _json_members(obj: dict) -> str:
+    text = json.dumps(obj, ensure_ascii=False)
+    return text[1:-1]
+
+
+def _signatures(R: BatchResult) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+    """(pattern index per row, a representative row per pattern, a hashable key per pattern).
+
+    A row's pattern is its decision, every rule's outcome and which facts its
+    unknown findings miss, packed into one int64 and hash-factorised (no sort)."""
+    n = R.n
+    rules = R.rules
+    nr = len(rules)
+    facts = list(dict.fromkeys(f for r in rules for f in r.facts))
+    unk = R.outcomes == UNK if nr else np.zeros((0, n), dtype=bool)
+    has_unk = bool(unk.any())
+    width = (nr * 2.33 + 3) + (len(facts) if has_unk else 0)      # bits: log2(5) per rule, 3 for the decision
+    if width > 62:
+        return _signatures_wide(R)
+    key = R.decisions.astype(np.int64)
+    for j in range(nr):
+        key = key * 5 + R.outcomes[j]
+    if has_unk:
+        for f in facts:
+            js = [j for j, r in enumerate(rules) if f in r.facts]
+            miss = unk[js].any(axis=0)
+            k = R.known.get(f)
+            if k is not None:
+                miss &= ~k
+            key = (key << 1) | miss
+    enc = pa.array(key).dictionary_encode()
+    inv = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    uniq = enc.dictionary.to_numpy(zero_copy_only=False)
+    first = np.empty(len(uniq), dtype=np.int64)
+    first[inv[::-1]] = np.arange(n - 1, -1, -1)
+    return inv, first, [int(k) for k in uniq]
+
+
+def _signatures_wide(R: BatchResult) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+    """Many rules or facts: the full outcome matrix plus missing-fact flags, as rows of bytes."""
+    facts = list(dict.fromkeys(f for r in R.rules for f in r.facts))
+    unk = R.outcomes == UNK
+    flags = []
+    for f in facts:
+        js = [j for j, r in enumerate(R.rules) if f in r.facts]
+        k = R.known.get(f)
+        miss = unk[js].any(axis=0) if js else np.zeros(R.n, dtype=bool)
+        flags.append(miss & ~k if k is not None else miss)
+    mat = np.vstack([R.decisions[None, :].astype(np.int8), R.outcomes.astype(np.int8),
+                     np.array(flags, dtype=np.int8).reshape(len(flags), R.n)]).T.copy()
+    u, first, inv = np.unique(mat, axis=0, return_index=True, return_inverse=True)
+    return inv.reshape(-1), first, [bytes(r) for r in u.astype(np.int8)]
+
+
+def _arr(value: Any, m: int) -> Any:
+    if value is None:
+        return pa.nulls(m, pa.string())
+    if isinstance(value, np.ndarray):
+        return pa.array(value)
+    return value
+
+
+def _empty_table() -> pa.Table:
+    cols = {name: pa.array([], pa.string()) for name in OUT_COLUMNS + ("_tail",)}
+    cols["row"] = pa.array([], pa.int64())
+    cols["_order"] = pa.array([], pa.int64())
+    return pa.table(cols)

@@ -1,0 +1,317 @@
+"""``gridlaw audit``: read a file of records in chunks, evaluate, write results, aggregate, report.
+
+Memory stays bounded: a chunk (a few MB of input) is converted, evaluated
+with :func:`gridlaw.batch.evaluate_columns`, written out and dropped; only
+counts and the top-N records most in breach are kept. The next chunk is read
+and parsed on a second thread meanwhile (pyarrow's parser releases the GIL),
+which is how the run uses both cores.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from .. import __version__
+from ..errors import GridlawError, InputError, PackError, Problem
+from ..evaluate import DECISIONS
+from ..labels import label
+from ..loader import Pack, available_packs, load_pack
+from .convert import GROUPS, RAW_FIELDS, Options, Pipeline
+from .mapping import KINDS, HeaderMap, load_header_map, norm
+from .outputs import ResultWriter, ThreadedWriter, format_of
+from .readers import Source, open_source
+from .results import STATUSES, Collector
+
+EXIT_OK, EXIT_NON_COMPLIANT, EXIT_UNDECIDED, EXIT_BAD_INPUT, EXIT_BAD_PACK = 0, 1, 3, 4, 5
+EXIT_OF = {"compliant": EXIT_OK, "not_addressed": EXIT_OK, "non_compliant": EXIT_NON_COMPLIANT,
+           "insufficient_facts": EXIT_UNDECIDED, "needs_review": EXIT_UNDECIDED, "not_in_force": EXIT_UNDECIDED,
+           "rejected": EXIT_UNDECIDED}
+
+
+@dataclass
+class AuditConfig:
+    file: Path
+    kind: str | None = None
+    city: str | None = None
+    role: str | None = None
+    date: dt.date | None = None
+    lang: str = "zh"
+    sheet: str | None = None
+    map_file: Path | None = None
+    checklist: Path | None = None
+    out: Path | None = None
+    report: Path | None = None
+    show_personal: bool = False
+    top: int = 50
+    listing: str = "auto"          # auto (≤ 200 rows) | all | none
+    progress: bool | None = None   # None: when stderr is a terminal
+
+
+@dataclass
+class AuditRun:
+    config: AuditConfig
+    source: Source
+    packs: dict[str, Pack]
+    collector: Collector
+    pipeline: Pipeline
+    started: dt.datetime
+    elapsed: float = 0.0
+    out_rows: int = 0
+    warnings: list[str] = field(default_factory=list)
+    kind_note: str = ""
+
+    @property
+    def exit_code(self) -> int:
+        totals = self.collector.decision_totals()
+        return max((EXIT_OF[s] for s, n in totals.items() if n), default=EXIT_OK)
+
+    @property
+    def groups_present(self) -> list[str]:
+        return [g for g in GROUPS if self.collector.groups.get(g)]
+
+
+def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
+    """Run an audit; raises GridlawError (InputError / PackError) when the input cannot be audited at all."""
+    err = err or sys.stderr
+    lang = cfg.lang if cfg.lang in ("zh", "en") else "zh"
+    hm = load_header_map(str(cfg.map_file) if cfg.map_file else None)
+    kind = _option_value(hm, "kind", cfg.kind, list(KINDS), "--kind")
+    city = cfg.city if cfg.city in (None, "all") else _option_value(hm, "city", cfg.city, None, "--city")
+    role = _option_value(hm, "role", cfg.role, None, "--role")
+    if cfg.out is not None:
+        format_of(cfg.out)
+    packs, warnings = _packs(city, lang)
+    checklist = None
+    if cfg.checklist:
+        from ..checklist import load_checklist
+
+        checklist = load_checklist(cfg.checklist)
+
+    def score(row: list[str]) -> int:
+        return max(sum(1 for h in row if h and hm.fact_of(k, h)) for k in KINDS)
+
+    source = open_source(cfg.file, cfg.sheet, score, lang)
+    opts = Options(kind, city, role, cfg.date or dt.date.today(), lang, checklist)
+    pipe = Pipeline(source, hm, opts, packs)
+    if source.format != "jsonl":
+        _check_header(source, pipe, kind, city, lang)
+    listing = {"auto": 200, "all": None, "none": 0}.get(cfg.listing, 200)
+    coll = Collector(packs, lang, cfg.top, listing, all_cities=(city == "all"))
+    # names go to the results file only when personal data is asked for (row and id identify a record)
+    columns = ["row", "id", *[c for c in RAW_FIELDS[1:] if (c != "name" or cfg.show_personal)
+                              and (source.format == "jsonl" or _has(pipe, source, c))],
+               "city", "kind", "decision", "decision_label", "violated_articles", "violated_rules", "review_rules",
+               "missing_facts", "documents", "reason"]
+    writer = ThreadedWriter(ResultWriter(cfg.out, columns, cfg.show_personal)) if cfg.out else None
+    if writer is None:
+        coll.need = frozenset({"row"})
+    elif writer.fmt == "jsonl":
+        coll.need = frozenset({"row", "_tail", *[c for c in RAW_FIELDS if c in writer.columns]})
+    else:
+        coll.need = frozenset(writer.columns)
+    run = AuditRun(cfg, source, packs, coll, pipe, dt.datetime.now().astimezone(), warnings=warnings)
+    show = err.isatty() if cfg.progress is None else cfg.progress
+    bar = Progress(source.total, err, show, "行" if lang == "zh" else "rows")
+    t0 = time.perf_counter()
+    try:
+        for chunk in source.chunks():
+            prep = pipe.process(chunk)
+            table = coll.add(prep)
+            if writer is not None:
+                writer.write(table)
+            bar.update(chunk.progress, coll.rows_in)
+    finally:
+        bar.close()
+        if writer is not None:
+            writer.close()
+            run.out_rows = writer.rows
+    run.elapsed = time.perf_counter() - t0
+    coll.finalize()
+    coll.listing.sort()
+    if coll.rows_in == 0:
+        raise InputError([Problem(str(cfg.file), "no data rows below the header" if lang == "en" else "表头下没有数据行")])
+    run.warnings += _column_warnings(pipe, lang)
+    if cfg.report:
+        from .report import render_report
+
+        html = render_report(run)
+        try:
+            cfg.report.parent.mkdir(parents=True, exist_ok=True)
+            cfg.report.write_text(html, encoding="utf-8")
+        except OSError as exc:
+            raise InputError([Problem(str(cfg.report), f"cannot write: {exc.strerror}")]) from None
+    return run
+
+
+def _option_value(hm: HeaderMap, fact: str, value: str | None, codes: list[str] | None, flag: str) -> str | None:
+    if value is None:
+        return None
+    table = hm.values.get(fact, {})
+    code = table.get(norm(value))
+    if code is None or (codes is not None and code not in codes):
+        options = sorted(set(table.values()))
+        raise InputError([Problem(flag, f"unknown value {value!r}; one of: {', '.join(options)}")])
+    return code
+
+
+def _packs(city: str | None, lang: str) -> tuple[dict[str, Pack], list[str]]:
+    have = available_packs()
+    warnings: list[str] = []
+    if city not in (None, "all"):
+        if city not in have:
+            raise InputError([Problem("--city", f"no pack for {city} yet; available: {', '.join(have)}")])
+        return {city: load_pack(city)}, warnings
+    packs: dict[str, Pack] = {}
+    for c in have:
+        try:
+            packs[c] = load_pack(c)
+        except PackError as exc:
+            warnings.append((f"规则包 {c} 无法加载，已跳过：" if lang == "zh" else f"pack {c} failed to load, skipped: ")
+                            + str(exc.problems[0]))
+    if not packs:
+        raise PackError([Problem("packs", "no city pack could be loaded")])
+    return packs, warnings
+
+
+def _check_header(source: Source, pipe: Pipeline, kind: str | None, city: str | None, lang: str) -> None:
+    name = str(source.path)
+    header = source.header
+    zh = lang == "zh"
+    if kind is None and pipe.column_of(header, "kind") is None:
+        raise InputError([Problem(name, "请用 --kind 指明记录类型（hire、exit、assignment、notice、admission、grid），"
+                                        "或加一列“类型”" if zh else
+                                  "say which kind of record this is with --kind (hire, exit, assignment, notice, "
+                                  "admission, grid), or add a kind column", source.header_line)])
+    if city is None and pipe.column_of(header, "city") is None:
+        raise InputError([Problem(name, "请用 --city 指明城市（或 all），或加一列“城市”" if zh else
+                                  "say which city with --city (or all), or add a city column", source.header_line)])
+    kinds = [kind] if kind else list(KINDS)
+    facts = {f for k in kinds for f in pipe.resolution(k, header).facts.values()} - {"kind", "city"}
+    if not facts:
+        shown = "、".join(h for h in header[:8] if h)
+        raise InputError([Problem(name, (f"表头（{shown}）中没有一列是已知字段；见 gridlaw/audit/headers.yaml，或用 --map 指定"
+                                         if zh else f"no column of the header ({shown}) is a known fact; see "
+                                         "gridlaw/audit/headers.yaml or pass --map"), source.header_line)])
+
+
+def _has(pipe: Pipeline, source: Source, name: str) -> bool:
+    return name in pipe.raw_index(source.header)
+
+
+def _column_warnings(pipe: Pipeline, lang: str) -> list[str]:
+    out = []
+    if pipe.ignored:
+        out.append(("未识别、已忽略的列：" if lang == "zh" else "columns not recognised (ignored): ")
+                   + ("、" if lang == "zh" else ", ").join(pipe.ignored))
+    if pipe.duplicates:
+        out.append(("重复的列：" if lang == "zh" else "duplicate columns: ")
+                   + ("、" if lang == "zh" else ", ").join(pipe.duplicates))
+    return out
+
+
+# --------------------------------------------------------------------------- terminal
+
+
+class Progress:
+    """A one-line progress bar on stderr when it is a terminal; nothing when piped."""
+
+    def __init__(self, total: int, stream: TextIO, enabled: bool, unit: str):
+        self.total = max(total, 1)
+        self.stream = stream
+        self.enabled = enabled
+        self.unit = unit
+        self.t0 = time.perf_counter()
+        self.last = 0.0
+        self.shown = False
+
+    def update(self, done: int, rows: int) -> None:
+        if not self.enabled:
+            return
+        now = time.perf_counter()
+        if now - self.last < 0.1:
+            return
+        self.last = now
+        frac = min(done / self.total, 1.0)
+        width = 30
+        fill = int(frac * width)
+        self.stream.write(f"\r  [{'█' * fill}{'░' * (width - fill)}] {frac * 100:5.1f}%  {rows:,} {self.unit}  "
+                          f"{now - self.t0:5.1f}s")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.enabled and self.shown:
+            self.stream.write("\r" + " " * 72 + "\r")
+            self.stream.flush()
+
+
+def summary_text(run: AuditRun) -> str:
+    c = run.collector
+    lang = run.config.lang
+    zh = lang != "en"
+    lines = []
+    src = run.source
+    lines.append(f"gridlaw audit · {src.path.name} · {src.describe} · {run.elapsed:.1f} s")
+    for city, pack in run.packs.items():
+        lines.append(f"  {'规则' if zh else 'pack'} {city}《{pack.meta.title}》 {pack.hash[:12]}")
+    per = len(run.packs) if c.all_cities else 1
+    lines.append((f"  读入 {c.rows_in:,} 行 = 已审查 {c.evaluated:,} + 拒收 {c.rejected:,}" if zh else
+                  f"  rows in {c.rows_in:,} = evaluated {c.evaluated:,} + rejected {c.rejected:,}")
+                 + (f"（另有空行 {c.blank:,}）" if zh and c.blank else f" (blank skipped: {c.blank:,})" if c.blank else "")
+                 + (f"；每行按 {per} 个城市各审一次" if zh and per > 1 else f"; each row under {per} packs" if per > 1 else ""))
+    for city, counts in c.by_city.items():
+        parts = [f"{label(s, lang) if s != 'rejected' else ('拒收' if zh else 'rejected')} {int(n):,}"
+                 for s, n in zip(STATUSES, counts) if n]
+        prefix = f"  {city}: " if len(c.by_city) > 1 else "  "
+        lines.append(prefix + " · ".join(parts))
+    if c.articles:
+        top = sorted(c.articles.items(), key=lambda kv: -kv[1])[:5]
+        lines.append(("  违反最多的条款：" if zh else "  most violated: ") + ("；" if zh else "; ").join(
+            f"{(city + ' ') if len(run.packs) > 1 else ''}{art} {n:,}{' 行' if zh else ''}" for (city, art), n in top))
+    if c.documents:
+        top = c.documents.most_common(5)
+        lines.append(("  最常缺的材料：" if zh else "  documents most often missing: ")
+                     + ("、" if zh else ", ").join(f"{d} {n:,}" for d, n in top))
+    if c.rejections:
+        lines.append(("  拒收（前 5 行）：" if zh else "  rejected (first 5):"))
+        for row, why in c.rejections[:5]:
+            lines.append(f"    {'第 ' + str(row) + ' 行' if zh else 'row ' + str(row)}：{why}" if zh else
+                         f"    row {row}: {why}")
+    for w in run.warnings:
+        lines.append("  ! " + w)
+    outs = []
+    if run.config.out:
+        outs.append(f"{'结果' if zh else 'results'} {run.config.out} ({run.out_rows:,})")
+    if run.config.report:
+        outs.append(f"{'报告' if zh else 'report'} {run.config.report}")
+    if outs:
+        lines.append("  " + "   ".join(outs))
+    code = run.exit_code
+    meaning = {0: "全部合规或本市未涉及" if zh else "all compliant or not addressed",
+               1: "有不合规记录" if zh else "some rows are non-compliant",
+               3: "有待补正/需审查/拒收的记录" if zh else "some rows are undecided or rejected"}[code]
+    lines.append(f"  {'退出码' if zh else 'exit code'} {code}：{meaning}" if zh else f"  exit code {code}: {meaning}")
+    return "\n".join(lines)
+
+
+def listing_text(run: AuditRun) -> str:
+    """The HR view: one line per record — who, the decision, and what to ask for."""
+    from .outputs import mask_names  # noqa: F401  (names masked the same way as in the results file)
+    from ..mask import mask_name
+
+    c = run.collector
+    zh = run.config.lang != "en"
+    if c.listing_overflow:
+        return ""
+    out = []
+    for row, _, name, rid, decision, detail in c.listing:
+        who = (name if run.config.show_personal else mask_name(name)) if name else (rid or "")
+        where = f"第{row}行" if zh else f"row {row}"
+        who = who or where
+        text = f"{who}\t{decision}" + (f"\t{detail}" if detail else "")
+        out.append(text + (f"\t（{where}）" if zh and who != where else f"\t({where})" if who != where else ""))
+    return "\n".join(out)

@@ -1,0 +1,71 @@
+"""Cache of validated packs, keyed by the pack's content hash and the engine's own code.
+
+Only a pack that passed full validation is stored, so a hit means these exact
+bytes were validated by this exact engine. Stored as JSON (no pickle) under
+``$GRIDLAW_CACHE_DIR`` or ``$XDG_CACHE_HOME/gridlaw`` (default ``~/.cache/gridlaw``);
+any failure to read or write the cache just means validating again.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+
+def _dir() -> Path:
+    base = os.environ.get("GRIDLAW_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "gridlaw")
+    return Path(base) / "packs"
+
+
+@functools.lru_cache(maxsize=1)
+def _engine_key() -> str:
+    """Changes whenever the code that validates or compiles packs changes."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name in ("acts.py", "packspec.py", "loader.py", "conditions.py", "source.py", "textnorm.py", "packcache.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _path(city: str, pack_hash: str) -> Path:
+    return _dir() / f"{city}-{pack_hash[:24]}-{_engine_key()}.json"
+
+
+def load(city: str, pack_hash: str, root: Traversable) -> Any:
+    from .loader import _assemble, _compile_rule
+    from .packspec import PackMeta, Rule
+    from .source import parse_source
+
+    try:
+        data = json.loads(_path(city, pack_hash).read_text("utf-8"))
+        if data.get("hash") != pack_hash:
+            return None
+        meta = PackMeta.model_validate(data["meta"])
+        source = parse_source((root / "source.md").read_text("utf-8"))
+        rules = [_compile_rule(Rule.model_validate(r["rule"]), r["file"], r["line"], meta.title, source)
+                 for r in data["rules"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return _assemble(meta, source, rules, pack_hash, root)
+
+
+def store(pack: Any) -> None:
+    data = {
+        "hash": pack.hash,
+        "meta": pack.meta.model_dump(mode="json", by_alias=True),
+        "rules": [{"file": r.file, "line": r.line, "rule": r.spec.model_dump(mode="json", by_alias=True, exclude_none=True)}
+                  for r in pack.rules],
+    }
+    path = _path(pack.id, pack.hash)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass
