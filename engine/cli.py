@@ -40,8 +40,20 @@ def _fail(exc: Exception) -> "typer.Exit":
     return typer.Exit(EXIT_BAD_PACK if isinstance(exc, PackError) else EXIT_BAD_INPUT)
 
 
-def _read_text(file: str) -> str | None:
-    return sys.stdin.read() if file == "-" else None
+def _acts_and_checklist(file: str, checklist: Optional[Path]) -> tuple[list, object]:
+    """The acts of a file (or stdin) and the optional checklist; GridlawError on bad input."""
+    from .api import read_act_file
+    from .checklist import load_checklist
+
+    acts = read_act_file(file, sys.stdin.read() if file == "-" else None)
+    return [act for act, _ in acts], (load_checklist(checklist) if checklist else None)
+
+
+def _emit(text: str, output: Optional[Path]) -> None:
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+    else:
+        typer.echo(text)
 
 
 @app.command()
@@ -61,13 +73,11 @@ def check(
         typer.echo("error: --format is text|json|md|html and --lang is zh|en", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     try:
-        from .api import check as run_check, read_act_file
-        from .checklist import load_checklist
+        from .api import check as run_check
         from .report import render
 
-        acts = read_act_file(file, _read_text(file))
-        cl = load_checklist(checklist) if checklist else None
-        decisions = [run_check(act, cl, city) for act, _ in acts]
+        acts, cl = _acts_and_checklist(file, checklist)
+        decisions = [run_check(act, cl, city) for act in acts]
     except GridlawError as exc:
         raise _fail(exc) from None
     if fmt == "json" and len(decisions) > 1:
@@ -78,10 +88,7 @@ def check(
         text = json.dumps([view(d, lang, show_personal_data) for d in decisions], ensure_ascii=False, indent=2, default=str)
     else:
         text = "\n\n".join(render(d, fmt, lang, show_personal_data) for d in decisions)
-    if output:
-        output.write_text(text + "\n", encoding="utf-8")
-    else:
-        typer.echo(text)
+    _emit(text, output)
     codes = [_EXIT_BY_DECISION.get(d.decision, EXIT_UNDECIDED) for d in decisions]
     raise typer.Exit(EXIT_NON_COMPLIANT if EXIT_NON_COMPLIANT in codes else max(codes))
 
@@ -98,19 +105,13 @@ def compare(
     from .errors import GridlawError
 
     try:
-        from .api import read_act_file
-        from .checklist import load_checklist
         from .compare import compare_act, render_comparison
 
-        acts = read_act_file(file, _read_text(file))
-        cl = load_checklist(checklist) if checklist else None
-        text = "\n\n".join(render_comparison(compare_act(act, cl), fmt, lang) for act, _ in acts)
+        acts, cl = _acts_and_checklist(file, checklist)
+        text = "\n\n".join(render_comparison(compare_act(act, cl), fmt, lang) for act in acts)
     except GridlawError as exc:
         raise _fail(exc) from None
-    if output:
-        output.write_text(text + "\n", encoding="utf-8")
-    else:
-        typer.echo(text)
+    _emit(text, output)
 
 
 @app.command()

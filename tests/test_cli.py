@@ -107,3 +107,13 @@ def test_readme_library_example_runs():
     readme = (ROOT / "README.md").read_text("utf-8")
     code = re.search(r"```python\n(.*?)```", readme, re.S).group(1)
     exec(compile(code, "README.md", "exec"), {})
+
+
+def test_compare_and_matrix_commands():
+    r = run("compare", str(EX / "assignment.yaml"), "-f", "json")
+    rows = {row["city"]: row for row in json.loads(r.stdout)}
+    assert set(rows) == {"binzhou", "yancheng", "quzhou", "zigong", "jiaxing"}
+    assert rows["jiaxing"]["effects"] == ["may_be_refused"] and rows["zigong"]["effects"] == ["not_admissible"]
+    assert rows["binzhou"]["decision"] != "non_compliant" and rows["quzhou"]["decision"] != "non_compliant"
+    r = run("packs", "--matrix")
+    assert r.returncode == 0 and "禁止交办的任务" in r.stdout and "第19条" in r.stdout
