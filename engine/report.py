@@ -19,8 +19,12 @@ def view(decision: Any, lang: str = "zh", show_personal: bool = False) -> dict:
     if not show_personal:
         for f in data["findings"]:
             f["message"] = {k: mask_text(v) for k, v in f["message"].items()}
+    data["findings"].sort(key=lambda f: _ORDER.get(f["outcome"], 9))  # what decided first
     data["lang"] = lang
     return data
+
+
+_ORDER = {"violated": 0, "unknown": 1, "review": 2, "satisfied": 3, "not_applicable": 4}
 
 
 def _act_tree(facts: dict) -> dict:
@@ -75,8 +79,7 @@ def render_text(d: dict, lang: str = "zh") -> str:
             else:
                 lines.append((f"任务性质由文本推定为{label(inf['value'], lang)}：依据词语“{how}”（{'、'.join(inf['grounds'])}）" if zh else
                               f"Task nature inferred as {inf['value']} from “{how}” ({', '.join(inf['grounds'])})"))
-    order = {"violated": 0, "unknown": 1, "review": 2, "satisfied": 3}
-    for f in sorted(d["findings"], key=lambda f: order.get(f["outcome"], 9)):
+    for f in d["findings"]:
         c = f["citation"]
         lines.append(f"  [{label(f['outcome'], lang)}] {c['text'] if zh else c['text_en']}  {f['rule']}")
         lines.append(f"      “{f['quote']}”")
