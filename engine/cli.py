@@ -18,7 +18,7 @@ from typing import Optional
 
 import typer
 
-EXIT_OK, EXIT_NON_COMPLIANT, EXIT_UNDECIDED, EXIT_BAD_INPUT, EXIT_BAD_PACK = 0, 1, 3, 4, 5
+from .exitcodes import EXIT_BAD_INPUT, EXIT_BAD_PACK, EXIT_NON_COMPLIANT, EXIT_OK, EXIT_UNDECIDED
 _EXIT_BY_DECISION = {"compliant": EXIT_OK, "non_compliant": EXIT_NON_COMPLIANT}
 
 app = typer.Typer(

@@ -12,7 +12,7 @@ from typing import Optional
 
 import typer
 
-EXIT_BAD_INPUT, EXIT_BAD_PACK = 4, 5
+from ..exitcodes import EXIT_BAD_INPUT, EXIT_BAD_PACK
 
 
 def audit(
@@ -47,10 +47,10 @@ def audit(
     """Audit a file of records (thousands to millions) against the city packs.
 
     Every row is evaluated, or rejected with its row number and a reason naming
-    the column and value. Exit code: the most severe row — 0 all compliant or
-    not addressed, 1 some non-compliant, 3 some undecided (insufficient facts,
-    needs review, not in force) or rejected; 4 the file cannot be read; 5 a
-    pack failed to load.
+    the column and value. Exit code: 1 if any row is non-compliant; else 3 if
+    any is undecided (insufficient facts, needs review, not in force) or
+    rejected; else 0 (all compliant or not addressed); 4 the file cannot be
+    read; 5 a pack failed to load.
     """
     if lang not in ("zh", "en"):
         typer.echo("error: --lang is zh or en", err=True)

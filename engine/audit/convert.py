@@ -241,7 +241,6 @@ class Pipeline:
         """2021年度考核 / 2022年度考核 … columns → worker.appraisals."""
         m = len(base)
         per_year: list[tuple[int, np.ndarray, np.ndarray]] = []
-        spec = FactSpec(f"{APPRAISALS}[year]", "bool")
         for i, year in sorted(res.years.items(), key=lambda kv: kv[1]):
             col = chunk.columns[i] if rows is None else _take(chunk.columns[i], rows)
             uniq, inv = _factorize(col)
@@ -267,7 +266,6 @@ class Pipeline:
         for r in np.flatnonzero(any_known).tolist():
             out[r] = tuple((y, bool(v[r])) for y, v, k in per_year if k[r])
         data[APPRAISALS], known[APPRAISALS] = out, any_known
-        del spec
 
     def _convert(self, spec: FactSpec, col: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, list, list, np.ndarray]:
         uniq, inv, arrow = _factorize(col, with_arrow=True)
@@ -345,9 +343,7 @@ def _as_strings(col: Any) -> Any:
     import pyarrow.compute as pc
 
     if isinstance(col, (pa.Array, pa.ChunkedArray)):
-        arr = pc.utf8_trim_whitespace(col)
-        if isinstance(arr, pa.ChunkedArray):
-            arr = arr.combine_chunks()
+        arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
         return pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
     out = []
     for v in col:

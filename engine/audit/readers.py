@@ -147,6 +147,9 @@ def _open_csv(p: Path, score: Callable[[list[str]], int], t: dict, lang: str, bl
                                   "不是 UTF-8 或 GBK/GB18030 文本（可能是二进制文件）；请另存为 CSV（UTF-8）或 XLSX")])
     if enc == "utf-16":
         return _open_csv_utf16(p, score, t, lang)
+    if b"\n" not in sample and b"\r" in sample and not complete:
+        raise InputError([Problem(name, "lines end in CR only (classic Mac); save the file again as CSV"
+                                  if lang == "en" else "行尾只有 CR（旧版 Mac 格式）；请重新另存为 CSV")])
     text = codecs.getincrementaldecoder(enc)(errors="replace").decode(sample, final=complete)
     delim = _sniff(text)
     header, header_end = _find_header(text, delim, score)
@@ -157,7 +160,7 @@ def _open_csv(p: Path, score: Callable[[list[str]], int], t: dict, lang: str, bl
     for _ in range(header_end):
         offset = sample.index(b"\n", offset) + 1 if b"\n" in sample[offset:] else len(sample)
     sha = hashlib.sha256()
-    src = Source(p, "csv", header, size, f"CSV · {_ENC_NAME[enc]} · “{_delim_name(delim)}”分隔",
+    src = Source(p, "csv", header, size, f"CSV · {_ENC_NAME[enc]} · {_delim_desc(delim, lang)}",
                  header_line=header_end, _sha=sha)
 
     def gen() -> Iterator[Chunk]:
@@ -181,7 +184,8 @@ def _open_csv_utf16(p: Path, score: Callable[[list[str]], int], t: dict, lang: s
     if header is None:
         raise InputError([Problem(str(p), "no header row found" if lang == "en" else "没有找到表头行")])
     sha = hashlib.sha256()
-    src = Source(p, "csv", header, size, f"CSV · UTF-16 · “{_delim_name(delim)}”分隔", header_line=header_end, _sha=sha)
+    src = Source(p, "csv", header, size, f"CSV · UTF-16 · {_delim_desc(delim, lang)}", header_line=header_end,
+                 _sha=sha)
 
     class _Utf8:
         def __init__(self) -> None:
@@ -216,8 +220,9 @@ def _open_csv_utf16(p: Path, score: Callable[[list[str]], int], t: dict, lang: s
     return src
 
 
-def _delim_name(d: str) -> str:
-    return {"\t": "Tab", ",": ",", ";": ";", "|": "|"}[d]
+def _delim_desc(d: str, lang: str) -> str:
+    name = {"\t": "Tab", ",": ",", ";": ";", "|": "|"}[d]
+    return f"separated by {name!r}" if lang == "en" else f"“{name}”分隔"
 
 
 def _sniff(text: str) -> str:
@@ -483,7 +488,8 @@ def _open_xlsx(p: Path, sheet: str | None, score: Callable[[list[str]], int], la
     total = max((ws.max_row or 0) - header_row, 0)
     sha = hashlib.sha256()
     wb.close()
-    src = Source(p, "xlsx", header, total, f"XLSX · 工作表“{ws.title}”", header_line=header_row, _sha=sha)
+    src = Source(p, "xlsx", header, total, f"XLSX · sheet {ws.title!r}" if lang == "en" else f"XLSX · 工作表“{ws.title}”",
+                 header_line=header_row, _sha=sha)
 
     def gen() -> Iterator[Chunk]:
         with open(p, "rb") as f:

@@ -17,12 +17,12 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..acts import fact_vocabulary
 from ..batch import OUTCOME_CODES, BatchResult
 from ..evaluate import DECISIONS
 from ..labels import label
+from ..mask import mask_text
 from ..loader import CompiledRule, Pack, cite_text_en
 from ..textnorm import int_to_cn
 from .convert import GROUPS, Group, Prepared
@@ -107,6 +107,7 @@ class Collector:
     top_n: int = 50
     listing_limit: int | None = 200          # None: list every row; 0: none
     all_cities: bool = False                 # --city all: every row under every pack
+    show_personal: bool = False              # else ID numbers and phones inside reasons are masked
     need: frozenset[str] = frozenset(OUT_COLUMNS) | {"_tail"}   # result columns the writer uses
     sample_rejections: int = 200
     rows_in: int = 0
@@ -297,7 +298,7 @@ class Collector:
         for i, (line, nm, rid) in enumerate(zip(lines.tolist(), name_list, id_list)):
             p = pats[inv[i]]
             self.listing.append((line, self._order.get(p.city, 0), nm or "", rid or "", p.decision,
-                                 p.detail if len(self.packs) == 1 else f"[{p.city}] {p.detail}"))
+                                 f"[{p.city}] {p.detail}" if self.all_cities else p.detail))
 
     # ------------------------------------------------------------------ rejected rows
 
@@ -305,6 +306,8 @@ class Collector:
         chunk = prep.chunk
         rows = np.concatenate([chunk.lines[prep.rejected], np.array([r for r, _ in chunk.bad], dtype=np.int64)])
         reasons = list(prep.reasons) + [why for _, why in chunk.bad]
+        if not self.show_personal:
+            reasons = [mask_text(r) for r in reasons]
         if not len(rows):
             return []
         cities_of_row = list(prep.rejected_city) + [""] * len(chunk.bad)
@@ -323,6 +326,9 @@ class Collector:
             cities = [t or c for c in cities_of_row]
             self.rejected_by_city.update(cities)
             m = len(rows)
+            if raw:
+                one = next(iter(self.packs)) if len(self.packs) == 1 else ""
+                self._groups(t or one, raw, np.full(m, REJ, dtype=np.int64))
             entry: dict[str, Any] = {"row": rows, "_order": np.full(m, self._order.get(t or "", 0), dtype=np.int64)}
             entry.update(raw)
             entry["city"] = pa.array([c or None for c in cities], pa.string())

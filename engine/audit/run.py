@@ -13,11 +13,9 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
-from .. import __version__
-from ..errors import GridlawError, InputError, PackError, Problem
-from ..evaluate import DECISIONS
+from ..errors import InputError, PackError, Problem
 from ..labels import label
 from ..loader import Pack, available_packs, load_pack
 from .convert import GROUPS, RAW_FIELDS, Options, Pipeline
@@ -26,7 +24,7 @@ from .outputs import ResultWriter, ThreadedWriter, format_of
 from .readers import Source, open_source
 from .results import STATUSES, Collector
 
-EXIT_OK, EXIT_NON_COMPLIANT, EXIT_UNDECIDED, EXIT_BAD_INPUT, EXIT_BAD_PACK = 0, 1, 3, 4, 5
+from ..exitcodes import EXIT_BAD_INPUT, EXIT_BAD_PACK, EXIT_NON_COMPLIANT, EXIT_OK, EXIT_UNDECIDED
 EXIT_OF = {"compliant": EXIT_OK, "not_addressed": EXIT_OK, "non_compliant": EXIT_NON_COMPLIANT,
            "insufficient_facts": EXIT_UNDECIDED, "needs_review": EXIT_UNDECIDED, "not_in_force": EXIT_UNDECIDED,
            "rejected": EXIT_UNDECIDED}
@@ -66,8 +64,15 @@ class AuditRun:
 
     @property
     def exit_code(self) -> int:
-        totals = self.collector.decision_totals()
-        return max((EXIT_OF[s] for s, n in totals.items() if n), default=EXIT_OK)
+        # As for `gridlaw check` on a list: any non-compliant row decides (1); else any undecided
+        # or rejected row (3); else 0.
+        codes = {EXIT_OF[s] for s, n in self.collector.decision_totals().items() if n}
+        return EXIT_NON_COMPLIANT if EXIT_NON_COMPLIANT in codes else max(codes, default=EXIT_OK)
+
+    @property
+    def used_packs(self) -> dict[str, Pack]:
+        """The packs some row was evaluated under (all of them with --city all)."""
+        return {c: p for c, p in self.packs.items() if c in self.collector.by_city} or dict(self.packs)
 
     @property
     def groups_present(self) -> list[str]:
@@ -100,7 +105,7 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
     if source.format != "jsonl":
         _check_header(source, pipe, kind, city, lang)
     listing = {"auto": 200, "all": None, "none": 0}.get(cfg.listing, 200)
-    coll = Collector(packs, lang, cfg.top, listing, all_cities=(city == "all"))
+    coll = Collector(packs, lang, cfg.top, listing, all_cities=(city == "all"), show_personal=cfg.show_personal)
     # names go to the results file only when personal data is asked for (row and id identify a record)
     columns = ["row", "id", *[c for c in RAW_FIELDS[1:] if (c != "name" or cfg.show_personal)
                               and (source.format == "jsonl" or _has(pipe, source, c))],
@@ -256,7 +261,7 @@ def summary_text(run: AuditRun) -> str:
     lines = []
     src = run.source
     lines.append(f"gridlaw audit · {src.path.name} · {src.describe} · {run.elapsed:.1f} s")
-    for city, pack in run.packs.items():
+    for city, pack in run.used_packs.items():
         lines.append(f"  {'规则' if zh else 'pack'} {city}《{pack.meta.title}》 {pack.hash[:12]}")
     per = len(run.packs) if c.all_cities else 1
     lines.append((f"  读入 {c.rows_in:,} 行 = 已审查 {c.evaluated:,} + 拒收 {c.rejected:,}" if zh else
@@ -266,12 +271,13 @@ def summary_text(run: AuditRun) -> str:
     for city, counts in c.by_city.items():
         parts = [f"{label(s, lang) if s != 'rejected' else ('拒收' if zh else 'rejected')} {int(n):,}"
                  for s, n in zip(STATUSES, counts) if n]
-        prefix = f"  {city}: " if len(c.by_city) > 1 else "  "
+        where = city or ("（城市不明）" if zh else "(no city)")
+        prefix = f"  {where}: " if len(c.by_city) > 1 else "  "
         lines.append(prefix + " · ".join(parts))
     if c.articles:
         top = sorted(c.articles.items(), key=lambda kv: -kv[1])[:5]
         lines.append(("  违反最多的条款：" if zh else "  most violated: ") + ("；" if zh else "; ").join(
-            f"{(city + ' ') if len(run.packs) > 1 else ''}{art} {n:,}{' 行' if zh else ''}" for (city, art), n in top))
+            f"{(city + ' ') if len(run.used_packs) > 1 else ''}{art} {n:,}{' 行' if zh else ''}" for (city, art), n in top))
     if c.documents:
         top = c.documents.most_common(5)
         lines.append(("  最常缺的材料：" if zh else "  documents most often missing: ")
@@ -300,7 +306,6 @@ def summary_text(run: AuditRun) -> str:
 
 def listing_text(run: AuditRun) -> str:
     """The HR view: one line per record — who, the decision, and what to ask for."""
-    from .outputs import mask_names  # noqa: F401  (names masked the same way as in the results file)
     from ..mask import mask_name
 
     c = run.collector

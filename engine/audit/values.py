@@ -308,36 +308,38 @@ class Converter:
         fast = None
         if spec.type == "date" and arrow is not None and len(uniques) > 32:
             fast = _iso_days(arrow)
+            todo = np.flatnonzero(~fast[1]).tolist()    # only these need Python
+        else:
+            todo = range(len(uniques))
         cache = self.caches.setdefault(spec.path, {})
-        try:
-            got = [cache.get(u, _MISS) for u in uniques] if fast is None else \
-                [_FAST if ok else cache.get(u, _MISS) for u, ok in zip(uniques, fast[1].tolist())]
-            keys: list[Any] = uniques
-        except TypeError:  # unhashable cells (JSON lists): key by their text
-            keys = [repr(u) if isinstance(u, (list, dict)) else u for u in uniques]
-            got = [cache.get(k, _MISS) for k in keys]
-        for i, g in enumerate(got):
+        got: list[Any] = [None] * len(uniques)
+        errs: list[str | None] = [None] * len(uniques)
+        for i in todo:
+            u = uniques[i]
+            key = repr(u) if isinstance(u, (list, dict)) else u
+            g = cache.get(key, _MISS)
             if g is _MISS:
                 try:
-                    g = self._convert(spec, uniques[i])
+                    g = self._convert(spec, u)
                 except BadValue as exc:
                     g = exc
                 if len(cache) < 1_000_000:
-                    cache[keys[i]] = g
+                    cache[key] = g
+            if isinstance(g, BadValue):
+                errs[i] = str(g)
+            else:
                 got[i] = g
-        errs = [str(g) if isinstance(g, BadValue) else None for g in got]
-        vals = [None if isinstance(g, BadValue) or g is _FAST else g for g in got]
         if fast is not None:
             days, ok = fast
-            slow_vals, slow_known = typed_array("date", [v if not k else None for v, k in zip(vals, ok.tolist())])
+            slow_vals, slow_known = typed_array("date", got)
             uvals = np.where(ok, days, slow_vals.view(np.int64)).view("datetime64[D]")
             uknown = ok | slow_known
         else:
-            uvals, uknown = typed_array(spec.type, vals)
+            uvals, uknown = typed_array(spec.type, got)
         values = uvals[inverse]
         known = uknown[inverse]
         bad = None
-        if any(e is not None for e in errs):
+        if any(errs):
             flags = np.array([e is not None for e in errs], dtype=bool)
             bad_rows = flags[inverse]
             if bad_rows.any():
@@ -345,21 +347,30 @@ class Converter:
         return values, known, bad, errs
 
 
+_DATE_RE = (r"^\s*(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+            r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$")
+
+
 def _iso_days(arrow: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Days since 1970 of the values written YYYY-MM-DD (1900–2100), and which ones were."""
+    """Days since 1970 of the values written year-month-day (2021-10-01, 2021/10/1, 2021年10月1日 …),
+    parsed in one vectorised pass, and which values were such valid dates (1900–2100)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = pc.utf8_trim_whitespace(arrow)
-    ts = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
-    d32 = pc.cast(ts, pa.date32())
-    # strptime rolls 2021-02-30 over to March: keep only values that print back as written
-    same = pc.fill_null(pc.equal(pc.strftime(d32, format="%Y-%m-%d"), text), False).to_numpy(zero_copy_only=False)
-    days = d32.cast(pa.int32()).to_numpy(zero_copy_only=False)
-    ok = (~np.isnan(days) if days.dtype.kind == "f" else np.ones(len(days), dtype=bool)) & same
-    days = np.nan_to_num(days, nan=0).astype(np.int64) if days.dtype.kind == "f" else days.astype(np.int64)
-    ok &= (days >= _DAY_1900) & (days <= _DAY_2100)
-    return days, ok
+    parts = pc.extract_regex(arrow, _DATE_RE)
+    matched = parts.is_valid().to_numpy(zero_copy_only=False)
+    if not matched.any():
+        return np.zeros(len(arrow), dtype=np.int64), matched
+
+    def num(name: str) -> np.ndarray:
+        col = pc.fill_null(pc.struct_field(parts, name), "0")
+        return pc.cast(col, pa.int64()).to_numpy(zero_copy_only=False)
+    y, m, d = num("y"), num("m"), num("d")
+    ok = matched & (m >= 1) & (m <= 12) & (d >= 1) & (d <= 31) & (y >= 1900) & (y <= 2100)
+    months = ((np.where(ok, y, 1970) - 1970) * 12 + np.where(ok, m, 1) - 1).astype("datetime64[M]")
+    days = months.astype("datetime64[D]") + (np.where(ok, d, 1) - 1)
+    ok &= days.astype("datetime64[M]") == months        # 2021-02-30 is not a date
+    return days.astype(np.int64), ok
 
 
 _MISS = object()
