@@ -117,3 +117,12 @@ def test_compare_and_matrix_commands():
     assert rows["binzhou"]["decision"] != "non_compliant" and rows["quzhou"]["decision"] != "non_compliant"
     r = run("packs", "--matrix")
     assert r.returncode == 0 and "禁止交办的任务" in r.stdout and "第19条" in r.stdout
+
+
+@pytest.mark.parametrize("kind, decision, code", [
+    ("assignment", "non_compliant", 1), ("hire", "insufficient_facts", 3), ("exit", "non_compliant", 1),
+    ("notice", "non_compliant", 1), ("admission", "non_compliant", 1), ("grid", "needs_review", 3),
+])
+def test_every_shipped_example(kind, decision, code):
+    r = run("check", str(EX / f"{kind}.yaml"), "-f", "json")
+    assert (json.loads(r.stdout)["decision"], r.returncode) == (decision, code)

@@ -110,7 +110,7 @@ def test_act_schema_validates_examples():
     import jsonschema
     import yaml
 
-    for kind in ("assignment", "hire", "exit", "notice", "admission"):
+    for kind in ("assignment", "hire", "exit", "notice", "admission", "grid"):
         act = yaml.safe_load((ROOT / "examples" / f"{kind}.yaml").read_text("utf-8"))
         schema = json.loads((SCHEMA_DIR / f"{kind}.schema.json").read_text("utf-8"))
         jsonschema.validate(json.loads(json.dumps(act, default=str)), schema)
