@@ -124,9 +124,10 @@ def test_gbk_csv_with_chinese_headers_dates_and_yes_no(tmp_path):
     src = write_csv(tmp_path / "报名表.csv", [r for r, _ in CASES], encoding="gbk")
     assert not src.read_bytes().startswith(b"\xef\xbb\xbf")
     out = tmp_path / "out.jsonl"
-    r = cli(src, "--city", "yancheng", "--kind", "hire", "--out", out)
+    r = cli(src, "--city", "yancheng", "--out", out)  # no option beyond --city: encoding and kind are detected
     assert r.returncode == 1, r.stderr            # non-compliant rows present (they decide the code)
     assert "Traceback" not in r.stderr and "GBK" in r.stderr
+    assert "记录类型由表头推定为 hire" in r.stderr
     got = [(x["row"], x["decision"]) for x in results(out)]
     assert got == [(i + 2, want) for i, (_, want) in enumerate(CASES)]
     rows = {x["row"]: x for x in results(out)}
@@ -135,6 +136,13 @@ def test_gbk_csv_with_chinese_headers_dates_and_yes_no(tmp_path):
     assert rows[4]["documents"] == ["无犯罪记录证明", "岗前培训结业证明"]
     # the HR view on stdout: who, the decision, and what to ask for
     assert re.search(r"^李\*\tinsufficient_facts\t请补充：无犯罪记录证明、岗前培训结业证明", r.stdout, re.M)
+
+
+def test_kind_is_not_guessed_when_the_header_is_ambiguous(tmp_path):
+    src = tmp_path / "a.csv"
+    src.write_text("姓名,日期\n张三,2024-05-01\n", "utf-8")
+    r = cli(src, "--city", "yancheng")
+    assert r.returncode == 4 and "--kind" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_bom_csv_gives_the_same_decisions(tmp_path):

@@ -60,7 +60,6 @@ class AuditRun:
     elapsed: float = 0.0
     out_rows: int = 0
     warnings: list[str] = field(default_factory=list)
-    kind_note: str = ""
 
     @property
     def exit_code(self) -> int:
@@ -100,6 +99,10 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
         return max(sum(1 for h in row if h and hm.fact_of(k, h)) for k in KINDS)
 
     source = open_source(cfg.file, cfg.sheet, score, lang)
+    if kind is None and source.format != "jsonl":
+        kind, note = _infer_kind(hm, source.header, lang)
+        if note:
+            warnings.append(note)
     opts = Options(kind, city, role, cfg.date or dt.date.today(), lang, checklist)
     pipe = Pipeline(source, hm, opts, packs)
     if source.format != "jsonl":
@@ -180,6 +183,27 @@ def _packs(city: str | None, lang: str) -> tuple[dict[str, Pack], list[str]]:
     if not packs:
         raise PackError([Problem("packs", "no city pack could be loaded")])
     return packs, warnings
+
+
+def _infer_kind(hm, header: list[str], lang: str) -> tuple[str | None, str]:
+    """Without --kind or a kind column, the kind whose own facts the headers name most
+    (出生日期、是否受过刑事处罚 → hire). A tie or no evidence leaves it to _check_header's error."""
+    from ..acts import fact_vocabulary
+
+    if any(h and any(hm.fact_of(k, h) == "kind" for k in KINDS) for h in header):
+        return None, ""
+    vocab = fact_vocabulary()
+    shared = set.intersection(*(set(vocab[k]) for k in KINDS))
+    evidence = {k: [h for h in header if h and (hm.fact_of(k, h) or "kind") not in shared | {"kind"}
+                    and hm.fact_of(k, h) is not None] for k in KINDS}
+    best = max(len(v) for v in evidence.values())
+    winners = [k for k, v in evidence.items() if len(v) == best]
+    if best == 0 or len(winners) > 1:
+        return None, ""
+    kind = winners[0]
+    shown = ("、" if lang == "zh" else ", ").join(evidence[kind][:4])
+    return kind, (f"记录类型由表头推定为 {kind}（依据：{shown}）；如有误请用 --kind 指明" if lang == "zh" else
+                  f"record kind inferred from the header as {kind} (from: {shown}); pass --kind if wrong")
 
 
 def _check_header(source: Source, pipe: Pipeline, kind: str | None, city: str | None, lang: str) -> None:
