@@ -60,6 +60,19 @@ def render(decision: Any, fmt: str = "text", lang: str = "zh", show_personal: bo
     return _env().get_template(f"decision.{fmt}.j2").render(d=data, lang=lang)
 
 
+def nature_text(inf: dict, lang: str = "zh") -> str:
+    """One line saying how a task's legal nature was inferred from its text (or why it was not)."""
+    how = "、".join(inf["words"])
+    if not inf["words"]:
+        return ("任务性质推定为一般服务事项：文本中未见许可、处罚、强制类词语。" if lang == "zh" else
+                "Task presumed an ordinary service: no licensing, penalty or coercion term in its text.")
+    if inf["uncertain"]:
+        return (f"任务性质未推定：文本含“{how}”，但也含“{'、'.join(inf['uncertain'])}”，请说明任务性质。" if lang == "zh" else
+                f"Nature not inferred: text has {how} but also {', '.join(inf['uncertain'])}; state it.")
+    return (f"任务性质由文本推定为{label(inf['value'], lang)}：依据词语“{how}”（{'、'.join(inf['grounds'])}）" if lang == "zh" else
+            f"Task nature inferred as {inf['value']} from “{how}” ({', '.join(inf['grounds'])})")
+
+
 def render_text(d: dict, lang: str = "zh") -> str:
     zh = lang == "zh"
     lines = [f"{label(d['decision'], lang)} ({d['decision']})  "
@@ -69,16 +82,7 @@ def render_text(d: dict, lang: str = "zh") -> str:
                      .format(d["regulation"]["effective"]))
     for inf in d["inferences"]:
         if inf["fact"].endswith("nature"):
-            how = "、".join(inf["words"])
-            if not inf["words"]:
-                lines.append("任务性质推定为一般服务事项：文本中未见许可、处罚、强制类词语。" if zh else
-                             "Task presumed an ordinary service: no licensing, penalty or coercion term in its text.")
-            elif inf["uncertain"]:
-                lines.append((f"任务性质未推定：文本含“{how}”，但也含“{'、'.join(inf['uncertain'])}”，请说明任务性质。" if zh else
-                              f"Nature not inferred: text has {how} but also {', '.join(inf['uncertain'])}; state it."))
-            else:
-                lines.append((f"任务性质由文本推定为{label(inf['value'], lang)}：依据词语“{how}”（{'、'.join(inf['grounds'])}）" if zh else
-                              f"Task nature inferred as {inf['value']} from “{how}” ({', '.join(inf['grounds'])})"))
+            lines.append(nature_text(inf, lang))
     for f in d["findings"]:
         c = f["citation"]
         lines.append(f"  [{label(f['outcome'], lang)}] {c['text'] if zh else c['text_en']}  {f['rule']}")

@@ -192,6 +192,8 @@ def _jsonl(table: pa.Table, columns: list[str]) -> bytes:
     parts: list[Any] = ['{"row": ', pc.cast(table.column("row"), pa.string())]
     for c in own:
         parts += [f', "{c}": ', _jq(table.column(c)) if c in ("id", "name") else _jq_few(table.column(c))]
+    if "inferred" in columns and "inferred" in table.column_names:
+        parts += [', "inferred": ', _jq_few(table.column("inferred"))]
     parts += [", ", table.column("_tail"), "}\n"]
     arrays = [p.combine_chunks() if isinstance(p, pa.ChunkedArray) else p for p in parts]
     line = pc.binary_join_element_wise(*arrays, "")

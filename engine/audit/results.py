@@ -23,6 +23,7 @@ from ..batch import OUTCOME_CODES, BatchResult
 from ..evaluate import DECISIONS
 from ..labels import label
 from ..mask import mask_text
+from ..report import nature_text
 from ..loader import CompiledRule, Pack, cite_text_en
 from ..textnorm import int_to_cn
 from .convert import GROUPS, Group, Prepared
@@ -31,7 +32,7 @@ STATUSES = DECISIONS + ("rejected",)
 REJ = len(DECISIONS)
 NA, SAT, REV, UNK, VIO = range(len(OUTCOME_CODES))
 OUT_COLUMNS = ("row", "id", "name", "county", "township", "grid", "city", "kind", "decision", "decision_label",
-               "violated_articles", "violated_rules", "review_rules", "missing_facts", "documents", "reason")
+               "violated_articles", "violated_rules", "review_rules", "missing_facts", "documents", "inferred", "reason")
 _PATTERN_COLS = ("decision", "decision_label", "violated_articles", "violated_rules", "review_rules",
                  "missing_facts", "documents")
 _SEP = {"zh": "；", "en": "; "}
@@ -196,6 +197,10 @@ class Collector:
                 out[name] = pa.array([p.texts[name] for p in pats], pa.string()).take(idx)
         if "_tail" in self.need:
             out["_tail"] = pa.array([p.tail for p in pats], pa.string()).take(idx)
+        if "inferred" in self.need and R.inference_codes is not None:
+            # Per row, not per pattern: the report must say the nature was inferred, and from which words.
+            texts = pa.array([nature_text(i.to_dict(), self.lang) for i in R.inference_list], pa.string())
+            out["inferred"] = texts.take(pa.array(R.inference_codes, mask=R.inference_codes < 0))
         return out
 
     def _rule(self, city: str, rule: CompiledRule) -> np.ndarray:

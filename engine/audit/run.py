@@ -113,12 +113,12 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
     columns = ["row", "id", *[c for c in RAW_FIELDS[1:] if (c != "name" or cfg.show_personal)
                               and (source.format == "jsonl" or _has(pipe, source, c))],
                "city", "kind", "decision", "decision_label", "violated_articles", "violated_rules", "review_rules",
-               "missing_facts", "documents", "reason"]
+               "missing_facts", "documents", *(["inferred"] if kind in (None, "assignment", "admission") else []), "reason"]
     writer = ThreadedWriter(ResultWriter(cfg.out, columns, cfg.show_personal)) if cfg.out else None
     if writer is None:
         coll.need = frozenset({"row"})
     elif writer.fmt == "jsonl":
-        coll.need = frozenset({"row", "_tail", *[c for c in RAW_FIELDS if c in writer.columns]})
+        coll.need = frozenset({"row", "_tail", *[c for c in (*RAW_FIELDS, "inferred") if c in writer.columns]})
     else:
         coll.need = frozenset(writer.columns)
     run = AuditRun(cfg, source, packs, coll, pipe, dt.datetime.now().astimezone(), warnings=warnings)
