@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from types import UnionType
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -255,7 +255,6 @@ ACT_MODELS: dict[str, type[_Model]] = {
     "admission": Admission,
     "grid": Grid,
 }
-AnyAct = Annotated[Union[Assignment, Hire, Exit, Notice, Admission, Grid], Field(discriminator="kind")]
 
 
 # --------------------------------------------------------------------------- facts

@@ -5,21 +5,17 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
-from .acts import ACT_MODELS, AnyAct, fact_vocabulary
+from .acts import ACT_MODELS, fact_vocabulary
 from .checklist import Checklist, load_checklist
 from .errors import InputError, Problem
 from .evaluate import Decision, evaluate
 from .loader import load_pack
 from .yamlsrc import YAMLSyntaxError, dotted, line_of, load_yaml
 
-_ADAPTER: TypeAdapter | None = None
-
-
 def parse_act(data: Any, file: str = "<act>", lines: dict | None = None) -> BaseModel:
     """Validate a dict (or pass a model through); InputError lists every problem with its place."""
-    global _ADAPTER
     if isinstance(data, BaseModel):
         return data
     if not isinstance(data, dict):

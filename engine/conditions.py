@@ -93,13 +93,3 @@ def facts_in(cond: Condition | None) -> Iterator[str]:
         yield from facts_in(cond.not_)
     else:
         yield cond.fact
-
-
-def compares_in(cond: Condition | None) -> Iterator[Compare]:
-    if cond is None:
-        return
-    for sub in (cond.all if isinstance(cond, All) else cond.any if isinstance(cond, Any_) else
-                [cond.not_] if isinstance(cond, Not) else []):
-        yield from compares_in(sub)
-    if isinstance(cond, Compare):
-        yield cond

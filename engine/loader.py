@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .acts import fact_vocabulary
-from .conditions import Fn, compares_in, compile_condition, facts_in
+from .conditions import Fn, compile_condition, facts_in
 from .errors import PackError, Problem
 from .packspec import CONDITION_TAGS, Case, CaseFile, PackMeta, Rule
 from .source import Source, parse_source

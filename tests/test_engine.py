@@ -103,7 +103,7 @@ def test_loader_reports_every_problem_with_file_and_line(tmp_path):
 @pytest.mark.parametrize("name", SCHEMA_MODELS)
 def test_committed_schemas_match_models(name):
     committed = (SCHEMA_DIR / f"{name}.schema.json").read_text("utf-8")
-    assert committed == dump(name), f"schema drift: run python -m gridlaw.schema_models"
+    assert committed == dump(name), "schema drift: run python -m gridlaw.schema_models"
 
 
 def test_act_schema_validates_examples():

@@ -24,7 +24,7 @@ from .outputs import ResultWriter, ThreadedWriter, format_of
 from .readers import Source, open_source
 from .results import STATUSES, Collector
 
-from ..exitcodes import EXIT_BAD_INPUT, EXIT_BAD_PACK, EXIT_NON_COMPLIANT, EXIT_OK, EXIT_UNDECIDED
+from ..exitcodes import EXIT_NON_COMPLIANT, EXIT_OK, EXIT_UNDECIDED
 EXIT_OF = {"compliant": EXIT_OK, "not_addressed": EXIT_OK, "non_compliant": EXIT_NON_COMPLIANT,
            "insufficient_facts": EXIT_UNDECIDED, "needs_review": EXIT_UNDECIDED, "not_in_force": EXIT_UNDECIDED,
            "rejected": EXIT_UNDECIDED}
