@@ -18,7 +18,7 @@ import functools
 from types import UnionType
 from typing import Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 City = Literal["binzhou", "yancheng", "quzhou", "zigong", "jiaxing"]
 Role = Literal["grid_leader", "full_time", "part_time", "grid_instructor", "micro_grid_leader"]
@@ -68,6 +68,15 @@ def _f(label: str, evidence: str | None = None, personal: bool = False, **kw: An
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
+
+
+def _age_agrees(person: "Person | None", day: dt.date) -> None:
+    """A stated age must match the birth date on the act's date, or one of them is wrong."""
+    if person is not None and person.age is not None and person.birth_date is not None:
+        derived = age_on(person.birth_date, day)
+        if derived != person.age:
+            raise ValueError(f"age {person.age} disagrees with birth date {person.birth_date} "
+                             f"(age {derived} on {day}); give one of them, or correct it")
 
 
 class Task(_Model):
@@ -141,6 +150,11 @@ class Hire(_Model):
         "是否纳入村（社区）工作者队伍管理、薪酬参照村（社区）工作者确定", "聘用文件、薪酬方案")  # jiaxing art. 20
     candidate: Person
 
+    @model_validator(mode="after")
+    def _consistent(self) -> "Hire":
+        _age_agrees(self.candidate, self.date)
+        return self
+
 
 class Appraisal(_Model):
     year: int = _f("考核年度", ge=1990, le=2100)
@@ -172,6 +186,11 @@ class Exit(_Model):
     role: Role = _f("岗位")
     still_serving: bool = _f("是否仍在岗", default=True)
     worker: Worker
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Exit":
+        _age_agrees(self.worker, self.date)
+        return self
 
 
 class Notice(_Model):

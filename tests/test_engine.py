@@ -128,3 +128,12 @@ def test_cached_pack_equals_fully_validated(tmp_path, monkeypatch):
     from gridlaw.api import parse_act
     a, b = evaluate(fresh, parse_act(act)), evaluate(cached, parse_act(act))
     assert (a.decision, a.deciding_rules) == (b.decision, b.deciding_rules)
+
+
+def test_age_and_birth_date_must_agree():
+    act = {"kind": "hire", "city": "yancheng", "date": "2024-05-01", "role": "full_time",
+           "candidate": {"age": 30, "birth_date": "1990-01-01"}}
+    with pytest.raises(InputError, match="disagrees with birth date"):
+        gridlaw.check(act)
+    act["candidate"]["age"] = 34
+    assert gridlaw.check(act).facts["candidate.age"] == 34
