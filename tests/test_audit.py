@@ -483,3 +483,14 @@ def test_results_say_when_and_how_a_task_nature_was_inferred(tmp_path):
     assert "一般服务事项" in rows[1]["inferred"]
     assert "未推定" in rows[2]["inferred"] and rows[2]["decision"] == "insufficient_facts"
     assert rows[3]["inferred"] is None  # the nature was stated, nothing was inferred
+
+
+def test_age_disagreeing_with_birth_date_is_rejected_not_guessed(tmp_path):
+    src = tmp_path / "age.csv"
+    src.write_text("姓名,出生日期,年龄,是否受过刑事处罚,记录日期\n张三,1990-01-01,30,否,2024-05-01\n"
+                   "李四,1990-01-01,34,否,2024-05-01\n", "utf-8")
+    out = tmp_path / "r.jsonl"
+    cli(src, "--city", "yancheng", "--kind", "hire", "--role", "full_time", "--out", out)
+    rows = results(out)
+    assert rows[0]["decision"] == "rejected" and "34" in rows[0]["reason"]
+    assert rows[1]["decision"] != "rejected"

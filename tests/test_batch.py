@@ -13,7 +13,7 @@ import random
 import numpy as np
 import pytest
 
-from gridlaw.acts import ACT_MODELS, _flatten, facts_of
+from gridlaw.acts import age_on, ACT_MODELS, _flatten, facts_of
 from gridlaw.batch import OUTCOME_CODES, Columns, columns_from_facts, evaluate_columns
 from gridlaw.checklist import Checklist
 from gridlaw.evaluate import DECISIONS, evaluate
@@ -84,9 +84,9 @@ class Gen:
             p["birth_date"] = eighteenth + dt.timedelta(days=r.randint(-3, 3) if r.random() < 0.5 else r.randint(-15000, 400))
         elif how < 0.65:
             p["age"] = r.randint(14, 70)
-        elif how < 0.75:
-            p["age"] = r.randint(14, 70)
+        elif how < 0.75:  # both given: they must agree (acts.Hire/Exit reject a mismatch)
             p["birth_date"] = day - dt.timedelta(days=r.randint(5000, 20000))
+            p["age"] = age_on(p["birth_date"], day)
         p["posts"] = self.subset(POSTS)
         return p
 

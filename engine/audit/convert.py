@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from ..batch import BatchResult, Columns, evaluate_columns
+from ..batch import _age, _as_dates, BatchResult, Columns, evaluate_columns
 from ..checklist import Checklist
 from ..loader import Pack
 from .mapping import APPRAISALS, HeaderMap, Resolution
@@ -31,10 +31,12 @@ _PERSON = {"hire": "candidate.", "exit": "worker."}
 _T = {
     "zh": {"no_kind": "未写明类型（请填“类型”列，或用 --kind）", "no_city": "未写明城市（请填“城市”列，或用 --city）",
            "no_pack": "{city} 尚无规则包（现有：{have}）", "unknown_field": "未知字段“{key}”{hint}",
-           "hint": "（是否指 {near}？）", "cell": "{col}“{raw}”：{msg}"},
+           "hint": "（是否指 {near}？）", "cell": "{col}“{raw}”：{msg}",
+           "age_mismatch": "年龄与出生日期不符（按记录日期推算应为 {age} 岁）"},
     "en": {"no_kind": "no kind (fill the kind column or pass --kind)", "no_city": "no city (fill the city column or pass --city)",
            "no_pack": "no pack for {city} yet (available: {have})", "unknown_field": "unknown field {key!r}{hint}",
-           "hint": " (did you mean {near}?)", "cell": "{col} {raw!r}: {msg}"},
+           "hint": " (did you mean {near}?)", "cell": "{col} {raw!r}: {msg}",
+           "age_mismatch": "age disagrees with the birth date (it gives {age} on the record date)"},
 }
 
 
@@ -234,7 +236,23 @@ class Pipeline:
         for fact, spec in specs.items():
             if spec.default is not None and not isinstance(spec.default, (list, dict)) and fact != "kind":
                 _fill(data, known, fact, m, spec.default, bool if spec.type == "bool" else object)
+        self._check_age(kind, data, known, base, reject)
         return data, known
+
+    def _check_age(self, kind: str, data: dict, known: dict, base: np.ndarray, reject: Any) -> None:
+        """As acts.Hire/Exit do: a stated age that disagrees with the birth date rejects the row."""
+        who = _PERSON.get(kind)
+        age, birth = f"{who}age", f"{who}birth_date"
+        if who is None or age not in data or birth not in data:
+            return
+        b, bk = _as_dates(data[birth], known[birth])
+        d, dk = _as_dates(data["date"], known["date"])
+        idx = np.flatnonzero(bk & dk & known[age])
+        if not len(idx):
+            return
+        derived = _age(d[idx], b[idx])
+        for j in np.flatnonzero(derived != data[age][idx].astype(np.int64)).tolist():
+            reject(base[idx[j:j + 1]], self.t["age_mismatch"].format(age=int(derived[j])))
 
     def _year_columns(self, chunk: Chunk, rows: np.ndarray | None, res: Resolution, base: np.ndarray,
                       data: dict, known: dict, reject: Any) -> None:
