@@ -13,6 +13,7 @@ not fuzzy, because "almost the listed matter" is not the listed matter.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from pathlib import Path
 
@@ -28,10 +29,12 @@ class Checklist(BaseModel):
     published: dt.date | None = Field(None, description="publication date; matters apply from then")
     matters: list[str] = Field(min_length=1)
 
+    @functools.cached_property
+    def _normalized(self) -> frozenset[str]:
+        return frozenset(normalize(m) for m in self.matters)
+
     def has(self, text: str) -> bool:
-        if not hasattr(self, "_norm"):
-            object.__setattr__(self, "_norm", frozenset(normalize(m) for m in self.matters))
-        return normalize(text) in self._norm  # type: ignore[attr-defined]
+        return normalize(text) in self._normalized
 
     def published_by(self, day: dt.date) -> bool | None:
         return None if self.published is None else self.published <= day

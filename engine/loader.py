@@ -245,28 +245,41 @@ def _gaps(found: list[int], n: int) -> str:
     return "; ".join(parts) or "order differs"
 
 
-def _validate(text: str, name: str, model: type[BaseModel], problems: list[Problem]) -> tuple[Any, dict] | None:
+def _load(text: str, name: str, problems: list[Problem]) -> tuple[Any, dict] | None:
     try:
-        data, lines = load_yaml(text, name)
+        return load_yaml(text, name)
     except YAMLSyntaxError as exc:
         problems.append(exc.problem)
         return None
+
+
+def _schema_problems(exc: ValidationError, name: str, lines: dict, prefix: tuple = ()) -> list[Problem]:
+    """One located problem per pydantic error; union tags are not part of the YAML path."""
+    out = []
+    for err in exc.errors():
+        loc = prefix + tuple(p for p in err["loc"] if p not in CONDITION_TAGS)
+        out.append(Problem(name, _pydantic_message(err), line_of(lines, loc), dotted(loc) or None))
+    return out
+
+
+def _validate(text: str, name: str, model: type[BaseModel], problems: list[Problem]) -> tuple[Any, dict] | None:
+    loaded = _load(text, name, problems)
+    if loaded is None:
+        return None
+    data, lines = loaded
     try:
         return model.model_validate(data), lines
     except ValidationError as exc:
-        for err in exc.errors():
-            loc = tuple(p for p in err["loc"] if p not in CONDITION_TAGS)
-            problems.append(Problem(name, _pydantic_message(err), line_of(lines, loc), dotted(loc) or None))
+        problems.extend(_schema_problems(exc, name, lines))
         return None
 
 
 def _validate_rules(text: str, name: str, problems: list[Problem]) -> tuple[list[tuple[int, Rule]], dict] | None:
     """Validate each rule on its own, so one bad rule does not hide the others' problems."""
-    try:
-        data, lines = load_yaml(text, name)
-    except YAMLSyntaxError as exc:
-        problems.append(exc.problem)
+    loaded = _load(text, name, problems)
+    if loaded is None:
         return None
+    data, lines = loaded
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list) or set(data) != {"rules"}:
         problems.append(Problem(name, "a rule file is a mapping with one key, 'rules', holding a list", 1))
         return None
@@ -275,9 +288,7 @@ def _validate_rules(text: str, name: str, problems: list[Problem]) -> tuple[list
         try:
             valid.append((i, Rule.model_validate(item)))
         except ValidationError as exc:
-            for err in exc.errors():
-                loc = ("rules", i) + tuple(p for p in err["loc"] if p not in CONDITION_TAGS)
-                problems.append(Problem(name, _pydantic_message(err), line_of(lines, loc), dotted(loc)))
+            problems.extend(_schema_problems(exc, name, lines, ("rules", i)))
     return valid, lines
 
 

@@ -50,7 +50,6 @@ def test_reports_render(fmt, tmp_path):
 
 def test_html_is_autoescaped(tmp_path):
     act = tmp_path / "a.yaml"
-    act.write_text("kind: assignment\ncity: yancheng\ndate: 2024-05-01\nrecord: x\n", "utf-8")
     act.write_text("kind: assignment\ncity: yancheng\ndate: 2024-05-01\nid: '<script>alert(1)</script>'\n"
                    "task: {text: 罚款, on_checklist: true}\n", "utf-8")
     r = run("check", str(act), "-f", "html")

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from gridlaw.textnorm import cn_to_int  # the engine's parser: headings must read the same to both
+
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "scripts" / "clean_sources.py"
 
@@ -28,16 +30,6 @@ CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 CJK_SPACE_CJK = re.compile(rf"[{CJK}\u3000-\u303f\uff00-\uffef] +[{CJK}\u3000-\u303f\uff00-\uffef]")
 HEADING = re.compile(r"^### 第(.+)条$")
 ITEM = re.compile(r"^（[一二三四五六七八九十]+）\S")
-
-
-def cn2int(s: str) -> int:
-    """Tiny Chinese numeral parser (1..99), independent of the script's own."""
-    digits = {c: i for i, c in enumerate("零一二三四五六七八九")}
-    if "十" in s:
-        head, _, tail = s.partition("十")
-        return (digits[head] if head else 1) * 10 + (digits[tail] if tail else 0)
-    assert len(s) == 1, s
-    return digits[s]
 
 
 def shipped(city: str) -> str:
@@ -68,7 +60,7 @@ def articles(text: str) -> dict[int, list[str]]:
     for line in text.split("\n"):
         m = HEADING.match(line)
         if m:
-            current = cn2int(m.group(1))
+            current = cn_to_int(m.group(1))
             out[current] = []
         elif line.startswith("## "):
             current = None
@@ -102,7 +94,7 @@ def body_lines(text: str) -> list[str]:
 @pytest.mark.parametrize("city", CITIES)
 def test_article_headings_in_sequence(city):
     text = shipped(city)
-    numbers = [cn2int(m.group(1)) for m in map(HEADING.match, text.split("\n")) if m]
+    numbers = [cn_to_int(m.group(1)) for m in map(HEADING.match, text.split("\n")) if m]
     assert numbers == list(range(1, cs.EXPECTED_ARTICLES[city] + 1))
     headings = [ln for ln in text.split("\n") if ln.startswith("### ")]
     assert all(HEADING.match(h) for h in headings), "malformed article heading"
@@ -233,7 +225,7 @@ def test_yancheng_keeps_traditional_and_chapters():
 def test_chinese_numerals():
     for n in range(1, 100):
         s = cs.to_chinese_numeral(n)
-        assert cn2int(s) == n and cs.from_chinese_numeral(s) == n
+        assert cn_to_int(s) == n and cs.from_chinese_numeral(s) == n
     assert cs.to_chinese_numeral(10) == "十" and cs.to_chinese_numeral(23) == "二十三"
 
 
