@@ -87,6 +87,9 @@ class Task(_Model):
     catch_all: bool | None = _f("是否依兜底条款（其他交办事项）交办", "交办文件")
     unlawful: bool | None = _f("是否违反法律、法规、规章", "合法性审查意见")
     administrative_staff_only: bool | None = _f("是否依法应由行政机关工作人员实施", "任务的法律依据")
+    # The worker only assists a named official who exercises the power (协助执法人员查封): not the worker's
+    # own power act, yet not plain service either; packs send it to review.
+    assists_power_act: bool | None = _f("是否协助行政机关工作人员实施许可、处罚、强制等行为", "交办文件")
     consent_of_agency: bool | None = _f("是否经网格化主管部门同意", "网格化主管部门的同意文件")
     with_staff_and_funds: bool | None = _f("是否同步配套人员和经费", "人员、经费保障文件")
 
