@@ -63,10 +63,6 @@ STRUCTURES: dict[str, Structure] = {
                         zh="鼓励性规范（鼓励 / 支持）"),
 }
 
-QUESTIONS = ("forbidden_tasks", "checklist", "hiring", "exit", "conduct", "disclosure", "admission", "grid",
-             "benefits", "encouragement", "procedure")
-
-
 def outcomes_of(rule: Rule) -> tuple[str, str, str]:
     """(on_satisfied, on_breach, on_unknown) of a rule.
 
