@@ -144,6 +144,9 @@ class Hire(_Model):
     grid: str | None = _f("网格")
     role: Role = _f("拟任岗位")
     recruited_by: Literal["township_unified", "other"] | None = _f("招聘方式", "招聘公告")
+    # Who selected / appointed the worker (quzhou art. 5(2)(1): the township 负责…选任).
+    selected_by: Literal["township", "village_committee", "county_agency", "department", "other"] | None = _f(
+        "选任主体", "聘用或任命文件")
     labour_contract: bool | None = _f("是否签订劳动用工合同", "劳动用工合同")  # zigong art. 18
     social_insurance: bool | None = _f("是否依法参加社会保险、享受社会保险待遇", "社会保险参保证明")  # zigong art. 18, jiaxing art. 19
     work_injury_insurance: bool | None = _f("是否享受工伤保险待遇", "社会保险参保证明")  # zigong art. 18
@@ -210,6 +213,9 @@ class Notice(_Model):
     fields: list[NoticeField] = _f("公示内容", "公示照片或文本")
     places: list[NoticePlace] | None = _f("公示地点", "公示照片")
     staff_or_area_changed: bool | None = _f("人员或网格范围是否已调整", "调整文件")
+    # Any posted item changed (binzhou art. 6(2) 内容变更的, jiaxing art. 15 信息调整的): name, area, staff,
+    # phone numbers, supervision phone. A staff or area change is one such change.
+    content_changed: bool | None = _f("公示内容（名称、范围、人员、电话等）是否已变更", "变更文件")
     updated_after_change: bool | None = _f("调整后是否已更新公示", "更新后的公示照片")
 
 
