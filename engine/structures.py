@@ -49,7 +49,7 @@ STRUCTURES: dict[str, Structure] = {
     "permission": _s("permission", "review", SAT, NA, NA, refuses=_STRICT, not_questions="hiring",
                      zh="授权性规范（可以）"),
     "right_to_refuse": _s("right", "may_be_refused", SAT, REV, UNK, refuses="exempt", zh="拒绝权（有权拒绝）"),
-    "definition": _s("scope", "review", SAT, NA, NA, refuses="exempt", not_questions="forbidden_tasks",
+    "definition": _s("scope", "review", NA, NA, NA, refuses="exempt", not_questions="forbidden_tasks",
                      zh="定义或范围条款（是指 / 包括 / 由…组成）"),
     "ban_on_other_units": _s("prohibition duty", "prohibited duty_unmet", SAT, VIO, UNK, needs="exempt",
                              refuses="judgment", zh="针对“其他单位”的禁止（其他单位不得另行划分）"),
@@ -69,8 +69,8 @@ def outcomes_of(rule: Rule) -> tuple[str, str, str]:
     A rule without a structure keeps the transitional semantics of the modality
     (until every pack names its structures): permission/encouragement never
     breached, default_norm or `judgment` → review, otherwise violated; unknown stays unknown.
-    A definition with `judgment` (the text sets up a further system, e.g. admission)
-    sends a case outside its scope to review; without, outside its scope is not_applicable."""
+    A definition never clears (held → not_applicable); with `judgment` (the text sets up a further
+    system, e.g. admission) a case outside its scope goes to review, without it is not_applicable."""
     if rule.structure is None:
         if rule.modality in ("permission", "encouragement"):
             return SAT, NA, UNK

@@ -62,8 +62,8 @@ HELD, BREACH, UNKNOWN = {"a": True}, {"a": False}, {}
     ("exit_ground", "duty", "must_exit", {}, "satisfied", "violated", "unknown"),
     ("permission", "permission", "review", {}, "satisfied", "not_applicable", "not_applicable"),
     ("right_to_refuse", "right", "may_be_refused", {}, "satisfied", "review", "unknown"),
-    ("definition", "scope", "review", {}, "satisfied", "not_applicable", "not_applicable"),
-    ("definition", "scope", "review", {"judgment": {"zh": "另设准入制度"}}, "satisfied", "review", "not_applicable"),
+    ("definition", "scope", "review", {}, "not_applicable", "not_applicable", "not_applicable"),
+    ("definition", "scope", "review", {"judgment": {"zh": "另设准入制度"}}, "not_applicable", "review", "not_applicable"),
     ("support_duty", "duty", "review", {"judgment": "可以作退出处理"}, "satisfied", "review", "not_applicable"),
     ("default_norm", "default_norm", "review", {"judgment": "一般"}, "satisfied", "review", "unknown"),
     ("catch_all", "prohibition", "prohibited", {"judgment": "其他"}, "satisfied", "review", "not_applicable"),
@@ -348,3 +348,53 @@ def test_consistency_check_passes_real_rules_and_fails_when_one_behaves_differen
 def test_outcome_codes_cover_the_table():
     for s in STRUCTURES.values():
         assert {s.on_satisfied, s.on_breach, s.on_unknown} <= set(OUTCOME_CODES)
+
+
+# --------------------------------------------------------------------------- the catalogue (docs/structures.md)
+
+DOC = (__import__("pathlib").Path(__file__).resolve().parents[1] / "docs" / "structures.md").read_text("utf-8")
+
+
+def test_catalogue_table_states_the_engine_table():
+    import re
+
+    rows = {m.group(1): [c.strip() for c in m.group(2).split("|")]
+            for m in re.finditer(r"^\| (\w+) \|(.*)\|$", DOC, re.M) if m.group(1) in STRUCTURES}
+    assert set(rows) == set(STRUCTURES)
+    for name, s in STRUCTURES.items():
+        modality, effect, held, breach, unknown = rows[name][:5]
+        assert set(re.findall(r"[a-z_]+", modality)) & {"prohibition", "duty", "permission", "right", "scope",
+                                                       "default_norm", "encouragement"} == set(s.modalities), name
+        assert set(re.findall(r"[a-z_]+", effect)) == set(s.effects), name
+        assert held == s.on_satisfied and unknown == s.on_unknown, name
+        assert breach == s.on_breach or (name == "definition" and breach.startswith("review with judgment")), name
+
+
+def test_every_structure_has_one_catalogue_entry_whose_example_obeys_the_table():
+    import re
+
+    import yaml
+
+    from gridlaw.acts import fact_vocabulary
+    from gridlaw.structures import problems_of
+
+    vocab = fact_vocabulary()
+    seen = set()
+    for heading, body in re.findall(r"^### (\w+) — .*?\n(.*?)(?=^### |^## |\Z)", DOC, re.M | re.S):
+        examples = re.findall(r"```yaml\n(.*?)```", body, re.S)
+        assert len(examples) == 1, heading
+        data = yaml.safe_load(examples[0])
+        data = data[0] if isinstance(data, list) else data
+        assert data["structure"] == heading
+        spec = Rule.model_validate({"id": "yancheng.art1.doc", "cite": {"article": 1}, "quote": "xx",
+                                    "message": {"zh": "x"}, **{k: v for k, v in data.items() if k not in ("id", "cite", "quote")}})
+        assert problems_of(spec) == [], heading
+        for key in ("trigger", "exempt", "when", "require", "forbid"):
+            for cmp in _compares(getattr(spec, key)):
+                assert cmp.fact in vocab[spec.act], (heading, cmp.fact)
+                values = vocab[spec.act][cmp.fact].get("values")
+                op, v = cmp.op
+                if values and op != "known":
+                    assert set(v if isinstance(v, list) else [v]) <= set(values), (heading, cmp.fact, v)
+        seen.add(heading)
+    assert seen == set(STRUCTURES)
