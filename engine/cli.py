@@ -201,15 +201,16 @@ def explain(rule_id: str = typer.Argument(..., help="e.g. yancheng.art16.no-crim
     s = rule.spec
     typer.echo(f"{s.id}  ({rule.file}:{rule.line})")
     typer.echo(f"{rule.citation}")
-    typer.echo(f"modality: {s.modality} · effect: {s.effect} · act: {s.act}" + (f" · roles: {', '.join(s.roles)}" if s.roles else ""))
+    typer.echo((f"structure: {s.structure} · " if s.structure else "") + (f"question: {s.question} · " if s.question else "")
+               + f"modality: {s.modality} · effect: {s.effect} · act: {s.act}" + (f" · roles: {', '.join(s.roles)}" if s.roles else ""))
     typer.echo(f"quote: “{s.quote}”")
     typer.echo(f"message: {s.message.zh if lang == 'zh' or not s.message.en else s.message.en}")
     if s.judgment:
-        typer.echo(f"judgment: {s.judgment}")
+        typer.echo(f"judgment: {s.judgment.zh if lang == 'zh' or not s.judgment.en else s.judgment.en}")
     if s.note:
         typer.echo(f"note: {s.note}")
     logic = {k: v for k, v in s.model_dump(by_alias=True, exclude_none=True, mode="json").items()
-             if k in ("when", "require", "forbid")}
+             if k in ("trigger", "exempt", "when", "require", "forbid")}
     typer.echo("logic:\n" + "\n".join("  " + line for line in yaml.safe_dump(logic, allow_unicode=True, sort_keys=False).splitlines()))
     art = pack.source.articles[s.cite.article]
     typer.echo(f"\n第{s.cite.article}条 全文:")

@@ -5,6 +5,7 @@ import pytest
 import yaml
 
 from gridlaw.compare import compare_act, question_matrix, render_comparison
+from gridlaw.loader import load_pack
 
 CASES = yaml.safe_load((Path(__file__).parent / "cross_city.yaml").read_text("utf-8"))["cases"]
 
@@ -34,8 +35,40 @@ def test_issue3_penalty_task():
     assert "网格员有权拒绝" in table and "不得纳入网格事项清单" in table
 
 
-def test_matrix_names_articles_and_gaps():
+def test_matrix_never_states_a_ban_or_condition_the_text_does_not_set():
+    """Binzhou and Quzhou name no forbidden task; benefits and encouragements are not hiring conditions.
+    (Which articles answer each question is asserted in tests/test_structures_complete.py, from the
+    questions the packs declare.)"""
     m = question_matrix()
-    assert m["forbidden_tasks"]["yancheng"] == [19]
-    assert m["exit"]["binzhou"] == []          # Binzhou sets no exit grounds
-    assert 22 in m["disclosure"]["yancheng"] and 15 in m["disclosure"]["jiaxing"]
+    assert m["forbidden_tasks"]["binzhou"] == [] and m["forbidden_tasks"]["quzhou"] == []
+    assert 18 not in m["hiring"]["zigong"] and not {19, 20} & set(m["hiring"]["jiaxing"])
+    assert 8 not in m["hiring"]["quzhou"]
+    for city in m["hiring"]:
+        for rule in load_pack(city).rules:
+            if rule.spec.cite.article in m["hiring"][city] and rule.spec.question == "hiring":
+                assert rule.spec.structure not in ("permission", "encouragement"), rule.id
+
+
+def test_matrix_shows_declared_questions_only(tmp_path):
+    """Built from `question:` alone: a rule that declares none is not shown, whatever facts it reads."""
+    import shutil
+
+    from gridlaw.compare import QUESTIONS
+    from gridlaw.loader import compile_pack, pack_root
+    from gridlaw.packspec import Question
+
+    assert [q for q, _, _ in QUESTIONS] == list(Question.__args__)
+    dst = tmp_path / "yancheng"
+    shutil.copytree(pack_root("yancheng"), dst)
+    path = dst / "rules" / "assignment.yaml"
+    text = path.read_text("utf-8")
+    for rule_id, question in (("yancheng.art19.checklist-only", "checklist"),
+                              ("yancheng.art19.no-licensing-penalty-coercion", "forbidden_tasks")):
+        anchor = f"  - id: {rule_id}\n"
+        assert anchor in text
+        text = text.replace(anchor, anchor + f"    question: {question}\n")
+    path.write_text(text, "utf-8")
+    pack = compile_pack(dst, "yancheng", use_cache=False)
+    m = question_matrix([pack])
+    assert m["forbidden_tasks"] == {"yancheng": [19]} and m["checklist"] == {"yancheng": [19]}
+    assert all(row == {"yancheng": []} for q, row in m.items() if q not in ("forbidden_tasks", "checklist"))
