@@ -23,12 +23,16 @@ from .conditions import Fn, compile_condition, facts_in
 from .errors import PackError, Problem
 from .packspec import CONDITION_TAGS, Case, CaseFile, PackMeta, Rule
 from .source import Source, parse_source
-from .structures import outcomes_of, problems_of
+from .structures import known_guards, outcomes_of, problems_of
 from .textnorm import int_to_cn
 from .yamlsrc import YAMLSyntaxError, dotted, line_of, load_yaml
 from . import packcache as _cache
 
 CITIES = ("binzhou", "yancheng", "quzhou", "zigong", "jiaxing")
+# A `{known: true}` guard in `when` is applicability that belongs in `trigger`. It is an error in a
+# rule that names its structure, a warning (`gridlaw validate`) in one that does not yet; set this to
+# True once every pack has migrated, and every such guard is an error.
+KNOWN_GUARDS_ARE_ERRORS = False
 
 
 @dataclass(slots=True)
@@ -78,6 +82,10 @@ class Pack:
         for n in range(1, self.meta.articles + 1):
             out[n] = ("rules", used[n]) if n in used else ("not_modelled", skipped[n]) if n in skipped else ("missing", "")
         return out
+
+    def warnings(self) -> list[Problem]:
+        """Located warnings that do not refuse the pack (transition to the issue-8 format)."""
+        return [Problem(r.file, _guard_message(r.spec), r.line, "when") for r in self.rules if known_guards(r.spec)]
 
     def cases(self) -> list[tuple[str, Case, int | None]]:
         """The pack's YAML test cases: (file, case, line)."""
@@ -317,6 +325,8 @@ def _check_rule(rule: Rule, city: str, name: str, lines: dict, loc: tuple, vocab
         add(f"rule id must start with '{city}.art{rule.cite.article}.' to match its citation", "id")
     for message, sub in problems_of(rule):
         add(message, *sub)
+    if known_guards(rule) and (rule.structure is not None or KNOWN_GUARDS_ARE_ERRORS):
+        add(_guard_message(rule), "when")
     known = vocab[rule.act]
     for key in ("trigger", "exempt", "when", "require", "forbid"):
         for path, cmp in _compares_with_path(getattr(rule, key), (key,)):
@@ -342,6 +352,12 @@ def _check_rule(rule: Rule, city: str, name: str, lines: dict, loc: tuple, vocab
         elif not source.contains(rule.quote, c.article, c.paragraph, c.item):
             add(f"quote not found in {cite_text_en(c.article, c.paragraph, c.item)} of source.md: {rule.quote!r}",
                 "quote")
+
+
+def _guard_message(rule: Rule) -> str:
+    facts = ", ".join(known_guards(rule))
+    return (f"{rule.id}: `when` requires {facts} to be stated ({{known: true}}); that is applicability: "
+            f"declare it as `trigger` (applies only when known true)")
 
 
 def _compares_with_path(cond: Any, path: tuple):

@@ -26,7 +26,7 @@ from gridlaw.errors import PackError
 from gridlaw.evaluate import outcome_of
 from gridlaw.loader import _compile_rule, available_packs, compile_pack, load_pack, pack_root
 from gridlaw.packspec import All, Any_, Not, Rule
-from gridlaw.structures import STRUCTURES, outcomes_of
+from gridlaw.structures import STRUCTURES, known_guards, outcomes_of
 
 DATE = dt.date(2024, 5, 1)
 BASE = {"kind": "hire", "date": DATE}
@@ -131,13 +131,24 @@ def test_judgment_is_bilingual_and_accepts_a_plain_string():
 # --------------------------------------------------------------------------- the loader
 
 
-def _pack_with(tmp_path, old: str, new: str):
+PROBE = """rules:
+  - id: yancheng.art16.probe
+    act: hire
+    roles: [full_time]
+    cite: {article: 16, paragraph: 2, item: 1}
+    quote: 受過刑事處罰或者涉嫌犯罪尚未結案的
+    modality: prohibition
+    effect: disqualified
+    forbid: {fact: candidate.criminal_record, eq: true}
+    message: {zh: 探针}
+"""
+
+
+def _pack_with(tmp_path, extra: str, base: str = PROBE):
+    """A copy of the Yancheng pack plus one probe rule (its own file: the shipped rules stay as they are)."""
     dst = tmp_path / "yancheng"
     shutil.copytree(pack_root("yancheng"), dst)
-    path = dst / "rules" / "hire.yaml"
-    text = path.read_text("utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), "utf-8")
+    (dst / "rules" / "zz_probe.yaml").write_text(base + "".join(f"    {line}\n" for line in extra.splitlines()), "utf-8")
     return dst
 
 
@@ -147,28 +158,31 @@ def _problems(root) -> list[str]:
     return [str(p) for p in exc.value.problems]
 
 
+def test_the_probe_rule_loads_as_it_is(tmp_path):
+    pack = compile_pack(_pack_with(tmp_path, "structure: eligibility\nquestion: hiring"), "yancheng", use_cache=False)
+    assert pack.rule("yancheng.art16.probe").outcomes == ("satisfied", "violated", "unknown")
+
+
 @pytest.mark.parametrize("inserted, expected", [
     ("structure: permission", "a permission (授权性规范（可以）) has modality permission, not 'prohibition'"),
     ("structure: event_duty", "needs 'trigger'"),
     ("structure: ban_on_other_units", "needs 'exempt'"),
     ("structure: catch_all", "needs 'judgment'"),
-    ("structure: eligibility\n    question: benefits\n    judgment: x", "takes no 'judgment'"),
+    ("structure: eligibility\nquestion: benefits\njudgment: x", "takes no 'judgment'"),
     ("structure: encouragement", "has effect review, not 'disqualified'"),
-    ("structure: eligibility\n    trigger: {fact: candidate.criminal_recrod, known: true}", "unknown fact 'candidate.criminal_recrod'"),
+    ("structure: eligibility\ntrigger: {fact: candidate.criminal_recrod, known: true}", "unknown fact 'candidate.criminal_recrod'"),
 ])
 def test_loader_refuses_a_rule_off_its_structure_with_file_and_line(tmp_path, inserted, expected):
-    anchor = "  - id: yancheng.art16.no-criminal-record\n"
-    root = _pack_with(tmp_path, anchor, anchor + "    " + inserted + "\n")
-    problems = _problems(root)
+    problems = _problems(_pack_with(tmp_path, inserted))
     hits = [p for p in problems if expected in p]
     assert hits, problems
-    assert all(p.startswith("yancheng/rules/hire.yaml:") and "rules[" in p for p in hits)
+    assert all(p.startswith("yancheng/rules/zz_probe.yaml:") and "rules[0]" in p for p in hits)
 
 
 def test_loader_refuses_a_permission_answering_hiring(tmp_path):
-    anchor = "  - id: yancheng.art18.part-time-who-may-serve\n"
-    root = _pack_with(tmp_path, anchor, anchor + "    structure: permission\n    question: hiring\n")
-    assert any("never answers the question 'hiring'" in p for p in _problems(root))
+    base = PROBE.replace("modality: prohibition\n    effect: disqualified", "modality: permission\n    effect: review")
+    problems = _problems(_pack_with(tmp_path, "structure: permission\nquestion: hiring", base))
+    assert any("never answers the question 'hiring'" in p for p in problems), problems
 
 
 # --------------------------------------------------------------------------- consistency of the packs
@@ -306,25 +320,21 @@ def test_structured_rules_of_the_shipped_packs_behave_alike():
     assert inconsistencies(_shipped_rules()) == []
 
 
-def _annotated(tmp_path):
-    """A copy of the Yancheng pack whose art. 16 rules name their structure (eligibility)."""
-    dst = tmp_path / "yancheng"
-    shutil.copytree(pack_root("yancheng"), dst)
-    path = dst / "rules" / "hire.yaml"
-    text = path.read_text("utf-8")
-    for slug in ("no-criminal-record", "no-detention", "not-dismissed", "not-dishonest", "adult-citizen",
-                 "physical-fitness"):
-        anchor = f"  - id: yancheng.art16.{slug}\n"
-        assert anchor in text
-        text = text.replace(anchor, anchor + "    structure: eligibility\n    question: hiring\n")
-    path.write_text(text, "utf-8")
-    return compile_pack(dst, "yancheng", use_cache=False)
+def _as_structure(r, structure: str, question: str):
+    """A shipped rule recompiled as naming ``structure`` (whatever the pack says today)."""
+    from gridlaw.structures import problems_of
+
+    spec = r.spec.model_copy(update={"structure": structure, "question": question})
+    assert problems_of(spec) == [], r.id
+    return _compile_rule(spec, r.file, r.line, "T", None)
 
 
-def test_consistency_check_passes_real_rules_and_fails_when_one_behaves_differently(tmp_path):
-    pack = _annotated(tmp_path)
-    structured = [r for r in pack.rules if r.spec.structure == "eligibility"]
-    assert len(structured) == 6
+def test_consistency_check_passes_real_rules_and_fails_when_one_behaves_differently():
+    # the real conditions of Yancheng's hiring bars (art. 16 and others), whatever structure the pack names today
+    structured = [_as_structure(r, "eligibility", "hiring") for r in load_pack("yancheng").rules
+                  if r.spec.effect == "disqualified" and r.spec.act == "hire" and r.trigger is None
+                  and not known_guards(r.spec)]
+    assert len(structured) >= 4
     assert inconsistencies(structured) == []
     assert all(signature(r)["breached"] == {"violated"} for r in structured)
 
@@ -398,3 +408,29 @@ def test_every_structure_has_one_catalogue_entry_whose_example_obeys_the_table()
                     assert set(v if isinstance(v, list) else [v]) <= set(values), (heading, cmp.fact, v)
         seen.add(heading)
     assert seen == set(STRUCTURES)
+
+
+# --------------------------------------------------------------------------- applicability belongs in `trigger`
+
+GUARD = "when: {fact: candidate.criminal_record, known: true}"
+
+
+def test_a_known_guard_is_a_located_warning_in_an_unmigrated_rule(tmp_path):
+    pack = compile_pack(_pack_with(tmp_path, GUARD), "yancheng", use_cache=False)
+    hit = [str(w) for w in pack.warnings() if "yancheng.art16.probe" in str(w)]
+    assert len(hit) == 1 and hit[0].startswith("yancheng/rules/zz_probe.yaml:2:")
+    assert "requires candidate.criminal_record to be stated" in hit[0] and "declare it as `trigger`" in hit[0]
+
+
+def test_a_known_guard_is_an_error_in_a_rule_that_names_its_structure(tmp_path):
+    problems = _problems(_pack_with(tmp_path, "structure: eligibility\n" + GUARD))
+    assert any("yancheng.art16.probe" in p and "declare it as `trigger`" in p and "rules[0].when" in p
+               for p in problems), problems
+
+
+def test_known_guards_become_errors_everywhere_once_switched_on(tmp_path, monkeypatch):
+    import gridlaw.loader as loader
+
+    monkeypatch.setattr(loader, "KNOWN_GUARDS_ARE_ERRORS", True)
+    problems = _problems(_pack_with(tmp_path, GUARD))
+    assert any("yancheng.art16.probe" in p and "declare it as `trigger`" in p for p in problems), problems
