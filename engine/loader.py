@@ -84,8 +84,18 @@ class Pack:
         return out
 
     def warnings(self) -> list[Problem]:
-        """Located warnings that do not refuse the pack (transition to the issue-8 format)."""
-        return [Problem(r.file, _guard_message(r.spec), r.line, "when") for r in self.rules if known_guards(r.spec)]
+        """Located warnings that do not refuse the pack: applicability hidden in `when` (transition to
+        the issue-8 format) and quotes that match source.md only after normalisation."""
+        out = [Problem(r.file, _guard_message(r.spec), r.line, "when") for r in self.rules if known_guards(r.spec)]
+        for r in self.rules:
+            c = r.spec.cite
+            if not self.source.verbatim(r.spec.quote, c.article, c.paragraph, c.item):
+                text = self.source.articles[c.article].locate(c.paragraph, c.item) or ""
+                odd = "".join(dict.fromkeys(ch for ch in r.spec.quote if ch not in text))
+                out.append(Problem(r.file, f"{r.id}: quote matches {cite_text_en(c.article, c.paragraph, c.item)} only "
+                                   f"after normalisation (punctuation, width, script or spacing)"
+                                   + (f"; not in the source: {odd!r}" if odd else ""), r.line, "quote"))
+        return out
 
     def cases(self) -> list[tuple[str, Case, int | None]]:
         """The pack's YAML test cases: (file, case, line)."""

@@ -434,3 +434,13 @@ def test_known_guards_become_errors_everywhere_once_switched_on(tmp_path, monkey
     monkeypatch.setattr(loader, "KNOWN_GUARDS_ARE_ERRORS", True)
     problems = _problems(_pack_with(tmp_path, GUARD))
     assert any("yancheng.art16.probe" in p and "declare it as `trigger`" in p for p in problems), problems
+
+
+def test_a_quote_matching_only_after_normalisation_is_a_located_warning(tmp_path):
+    verbatim = compile_pack(_pack_with(tmp_path / "a", ""), "yancheng", use_cache=False)
+    assert not [w for w in verbatim.warnings() if "yancheng.art16.probe" in str(w)]
+    base = PROBE.replace("quote: 受過刑事處罰或者涉嫌犯罪尚未結案的", "quote: 受过刑事处罚或者涉嫌犯罪尚未结案的")
+    pack = compile_pack(_pack_with(tmp_path / "b", "", base), "yancheng", use_cache=False)
+    hit = [str(w) for w in pack.warnings() if "yancheng.art16.probe" in str(w)]
+    assert len(hit) == 1 and hit[0].startswith("yancheng/rules/zz_probe.yaml:2: quote:")
+    assert "only after normalisation" in hit[0] and "'过处罚结'" in hit[0]
