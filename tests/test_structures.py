@@ -32,8 +32,8 @@ DATE = dt.date(2024, 5, 1)
 BASE = {"kind": "hire", "date": DATE}
 
 
-def rule(structure: str | None, modality: str, effect: str, **extra: Any):
-    spec = Rule.model_validate({"id": "yancheng.art1.t", "act": "hire", "cite": {"article": 1}, "quote": "xx",
+def rule(structure: str | None, modality: str, effect: str, rid: str = "yancheng.art1.t", **extra: Any):
+    spec = Rule.model_validate({"id": rid, "act": "hire", "cite": {"article": 1}, "quote": "xx",
                                 "structure": structure, "modality": modality, "effect": effect,
                                 "message": {"zh": "x"}, **extra})
     return _compile_rule(spec, "t.yaml", 1, "T", None)
@@ -120,6 +120,19 @@ def test_unstructured_rules_keep_the_transitional_semantics():
     assert both(rule(None, "duty", "duty_unmet", require=A_TRUE), [BREACH, UNKNOWN]) == ["violated", "unknown"]
     assert both(rule(None, "permission", "review", require=A_TRUE), [HELD, BREACH]) == ["satisfied", "not_applicable"]
     assert both(rule(None, "duty", "duty_unmet", judgment="x", require=A_TRUE), [BREACH]) == ["review"]
+
+
+def test_pack_tests_must_show_each_outcome_the_structure_can_give():
+    from gridlaw.packtest import _uncovered
+
+    enc = rule("encouragement", "encouragement", "review", rid="yancheng.art1.enc", require=A_TRUE)
+    perm = rule("permission", "permission", "review", rid="yancheng.art1.perm", require=A_TRUE)
+    ban = rule("prohibition", "prohibition", "prohibited", rid="yancheng.art1.ban", require=A_TRUE)
+    pack = copy.copy(load_pack("yancheng"))
+    pack.rules = [enc, perm, ban]
+    seen = {"yancheng.art1.enc": {"not_applicable"}, "yancheng.art1.perm": {"not_applicable"},
+            "yancheng.art1.ban": {"satisfied", "review"}}
+    assert _uncovered(pack, seen) == {"yancheng.art1.perm": "a satisfying case", "yancheng.art1.ban": "a violating case"}
 
 
 def test_judgment_is_bilingual_and_accepts_a_plain_string():
