@@ -48,6 +48,8 @@ class CompiledRule:
     trigger: Fn | None = None    # applies only when known true
     exempt: Fn | None = None     # does not apply when known true; unknown → applicability unknown
     outcomes: tuple[str, str, str] = ("satisfied", "violated", "unknown")  # on satisfied / breach / unknown
+    asks: tuple[str, ...] = ()   # the facts an unknown finding can be missing: not the trigger's (a rule
+                                 # in force had its trigger known true; its unstated alternatives are not needed)
 
     @property
     def id(self) -> str:
@@ -391,8 +393,9 @@ def _compile_rule(rule: Rule, file: str, line: int | None, title: str, source: S
     else:
         bad = compile_condition(rule.forbid)  # type: ignore[arg-type]
         ok = lambda facts, bad=bad: None if (v := bad(facts)) is None else not v  # noqa: E731
-    names = list(dict.fromkeys([*(["role"] if rule.roles else []), *facts_in(rule.exempt), *facts_in(rule.when),
-                                *facts_in(rule.require), *facts_in(rule.forbid), *facts_in(rule.trigger)]))
+    asks = list(dict.fromkeys([*(["role"] if rule.roles else []), *facts_in(rule.exempt), *facts_in(rule.when),
+                               *facts_in(rule.require), *facts_in(rule.forbid)]))
+    names = list(dict.fromkeys([*asks, *facts_in(rule.trigger)]))
     c = rule.cite
     art = source.articles.get(c.article) if source else None
     # Citation practice: an article of one paragraph is cited without 第一款 (第十条第（一）项).
@@ -401,7 +404,7 @@ def _compile_rule(rule: Rule, file: str, line: int | None, title: str, source: S
                         frozenset(rule.roles) if rule.roles else None, file, line,
                         cite_text(title, c.article, paragraph, c.item),
                         compile_condition(rule.trigger) if rule.trigger else None,
-                        compile_condition(rule.exempt) if rule.exempt else None, outcomes_of(rule))
+                        compile_condition(rule.exempt) if rule.exempt else None, outcomes_of(rule), tuple(asks))
 
 
 def _check_coverage(meta: PackMeta, lines: dict, rules: list[CompiledRule], problems: list[Problem], city: str) -> None:

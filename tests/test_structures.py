@@ -88,6 +88,28 @@ def test_trigger_with_an_open_any_is_not_known_true():
     assert both(r, [{"t": False, "a": False}, {"u": True, "a": False}]) == ["not_applicable", "violated"]
 
 
+def test_a_triggered_rule_asks_only_for_what_it_requires_not_for_the_other_triggers():
+    from gridlaw.acts import ACT_MODELS, facts_of
+    from gridlaw.evaluate import evaluate
+
+    spec = Rule.model_validate({
+        "id": "binzhou.art6.probe", "act": "notice", "cite": {"article": 6, "paragraph": 2}, "quote": "内容变更的",
+        "structure": "event_duty", "modality": "duty", "effect": "duty_unmet", "message": {"zh": "x"},
+        "trigger": {"any": [{"fact": "content_changed", "eq": True}, {"fact": "staff_or_area_changed", "eq": True}]},
+        "require": {"fact": "updated_after_change", "eq": True}})
+    r = _compile_rule(spec, "t.yaml", 1, "T", None)
+    assert r.asks == ("updated_after_change",)
+    pack = copy.copy(load_pack("binzhou"))
+    pack.rules, pack.by_kind = [r], {"notice": [r]}
+    act = ACT_MODELS["notice"].model_validate({"kind": "notice", "city": "binzhou", "date": "2024-05-01",
+                                               "publisher": "township", "fields": ["grid_name"], "content_changed": True})
+    d = evaluate(pack, act)
+    assert d.decision == "insufficient_facts" and [m.fact for m in d.missing] == ["updated_after_change"]
+    res = evaluate_columns(pack, "notice", columns_from_facts([facts_of(act.model_dump(exclude_none=True))]))
+    assert res.decision(0) == "insufficient_facts" and res.missing_facts(0) == ["updated_after_change"]
+    assert evaluate(pack, act.model_copy(update={"content_changed": False})).decision == "not_addressed"
+
+
 def test_ban_on_other_units_spares_the_empowered_body():
     r = rule("ban_on_other_units", "prohibition", "prohibited", exempt={"fact": "x", "eq": True},
              forbid={"fact": "a", "eq": False})
