@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .conditions import known_true_guards
 from .packspec import Rule
 
 NA, SAT, REV, UNK, VIO = "not_applicable", "satisfied", "review", "unknown", "violated"
@@ -111,6 +112,4 @@ def problems_of(rule: Rule) -> list[tuple[str, tuple[str, ...]]]:
 
 def known_guards(rule: Rule) -> list[str]:
     """Facts that `when` requires to be stated (``{fact: x, known: true}``): applicability that belongs in `trigger`."""
-    from .conditions import known_true_guards
-
     return list(known_true_guards(rule.when))

@@ -26,14 +26,14 @@ from gridlaw.errors import PackError
 from gridlaw.evaluate import outcome_of
 from gridlaw.loader import _compile_rule, available_packs, compile_pack, load_pack, pack_root
 from gridlaw.packspec import All, Any_, Not, Rule
-from gridlaw.structures import STRUCTURES, outcomes_of
+from gridlaw.structures import STRUCTURES, known_guards, outcomes_of
 
 DATE = dt.date(2024, 5, 1)
 BASE = {"kind": "hire", "date": DATE}
 
 
-def rule(structure: str | None, modality: str, effect: str, **extra: Any):
-    spec = Rule.model_validate({"id": "yancheng.art1.t", "act": "hire", "cite": {"article": 1}, "quote": "xx",
+def rule(structure: str | None, modality: str, effect: str, rid: str = "yancheng.art1.t", **extra: Any):
+    spec = Rule.model_validate({"id": rid, "act": "hire", "cite": {"article": 1}, "quote": "xx",
                                 "structure": structure, "modality": modality, "effect": effect,
                                 "message": {"zh": "x"}, **extra})
     return _compile_rule(spec, "t.yaml", 1, "T", None)
@@ -88,6 +88,28 @@ def test_trigger_with_an_open_any_is_not_known_true():
     assert both(r, [{"t": False, "a": False}, {"u": True, "a": False}]) == ["not_applicable", "violated"]
 
 
+def test_a_triggered_rule_asks_only_for_what_it_requires_not_for_the_other_triggers():
+    from gridlaw.acts import ACT_MODELS, facts_of
+    from gridlaw.evaluate import evaluate
+
+    spec = Rule.model_validate({
+        "id": "binzhou.art6.probe", "act": "notice", "cite": {"article": 6, "paragraph": 2}, "quote": "内容变更的",
+        "structure": "event_duty", "modality": "duty", "effect": "duty_unmet", "message": {"zh": "x"},
+        "trigger": {"any": [{"fact": "content_changed", "eq": True}, {"fact": "staff_or_area_changed", "eq": True}]},
+        "require": {"fact": "updated_after_change", "eq": True}})
+    r = _compile_rule(spec, "t.yaml", 1, "T", None)
+    assert r.asks == ("updated_after_change",)
+    pack = copy.copy(load_pack("binzhou"))
+    pack.rules, pack.by_kind = [r], {"notice": [r]}
+    act = ACT_MODELS["notice"].model_validate({"kind": "notice", "city": "binzhou", "date": "2024-05-01",
+                                               "publisher": "township", "fields": ["grid_name"], "content_changed": True})
+    d = evaluate(pack, act)
+    assert d.decision == "insufficient_facts" and [m.fact for m in d.missing] == ["updated_after_change"]
+    res = evaluate_columns(pack, "notice", columns_from_facts([facts_of(act.model_dump(exclude_none=True))]))
+    assert res.decision(0) == "insufficient_facts" and res.missing_facts(0) == ["updated_after_change"]
+    assert evaluate(pack, act.model_copy(update={"content_changed": False})).decision == "not_addressed"
+
+
 def test_ban_on_other_units_spares_the_empowered_body():
     r = rule("ban_on_other_units", "prohibition", "prohibited", exempt={"fact": "x", "eq": True},
              forbid={"fact": "a", "eq": False})
@@ -122,6 +144,19 @@ def test_unstructured_rules_keep_the_transitional_semantics():
     assert both(rule(None, "duty", "duty_unmet", judgment="x", require=A_TRUE), [BREACH]) == ["review"]
 
 
+def test_pack_tests_must_show_each_outcome_the_structure_can_give():
+    from gridlaw.packtest import _uncovered
+
+    enc = rule("encouragement", "encouragement", "review", rid="yancheng.art1.enc", require=A_TRUE)
+    perm = rule("permission", "permission", "review", rid="yancheng.art1.perm", require=A_TRUE)
+    ban = rule("prohibition", "prohibition", "prohibited", rid="yancheng.art1.ban", require=A_TRUE)
+    pack = copy.copy(load_pack("yancheng"))
+    pack.rules = [enc, perm, ban]
+    seen = {"yancheng.art1.enc": {"not_applicable"}, "yancheng.art1.perm": {"not_applicable"},
+            "yancheng.art1.ban": {"satisfied", "review"}}
+    assert _uncovered(pack, seen) == {"yancheng.art1.perm": "a satisfying case", "yancheng.art1.ban": "a violating case"}
+
+
 def test_judgment_is_bilingual_and_accepts_a_plain_string():
     assert rule("catch_all", "scope", "review", judgment="其他交办事项", require=A_TRUE).spec.judgment.zh == "其他交办事项"
     r = rule("catch_all", "scope", "review", judgment={"zh": "其他", "en": "other"}, require=A_TRUE)
@@ -131,13 +166,24 @@ def test_judgment_is_bilingual_and_accepts_a_plain_string():
 # --------------------------------------------------------------------------- the loader
 
 
-def _pack_with(tmp_path, old: str, new: str):
+PROBE = """rules:
+  - id: yancheng.art16.probe
+    act: hire
+    roles: [full_time]
+    cite: {article: 16, paragraph: 2, item: 1}
+    quote: 受過刑事處罰或者涉嫌犯罪尚未結案的
+    modality: prohibition
+    effect: disqualified
+    forbid: {fact: candidate.criminal_record, eq: true}
+    message: {zh: 探针}
+"""
+
+
+def _pack_with(tmp_path, extra: str, base: str = PROBE):
+    """A copy of the Yancheng pack plus one probe rule (its own file: the shipped rules stay as they are)."""
     dst = tmp_path / "yancheng"
     shutil.copytree(pack_root("yancheng"), dst)
-    path = dst / "rules" / "hire.yaml"
-    text = path.read_text("utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), "utf-8")
+    (dst / "rules" / "zz_probe.yaml").write_text(base + "".join(f"    {line}\n" for line in extra.splitlines()), "utf-8")
     return dst
 
 
@@ -147,28 +193,31 @@ def _problems(root) -> list[str]:
     return [str(p) for p in exc.value.problems]
 
 
+def test_the_probe_rule_loads_as_it_is(tmp_path):
+    pack = compile_pack(_pack_with(tmp_path, "structure: eligibility\nquestion: hiring"), "yancheng", use_cache=False)
+    assert pack.rule("yancheng.art16.probe").outcomes == ("satisfied", "violated", "unknown")
+
+
 @pytest.mark.parametrize("inserted, expected", [
     ("structure: permission", "a permission (授权性规范（可以）) has modality permission, not 'prohibition'"),
     ("structure: event_duty", "needs 'trigger'"),
     ("structure: ban_on_other_units", "needs 'exempt'"),
     ("structure: catch_all", "needs 'judgment'"),
-    ("structure: eligibility\n    question: benefits\n    judgment: x", "takes no 'judgment'"),
+    ("structure: eligibility\nquestion: benefits\njudgment: x", "takes no 'judgment'"),
     ("structure: encouragement", "has effect review, not 'disqualified'"),
-    ("structure: eligibility\n    trigger: {fact: candidate.criminal_recrod, known: true}", "unknown fact 'candidate.criminal_recrod'"),
+    ("structure: eligibility\ntrigger: {fact: candidate.criminal_recrod, known: true}", "unknown fact 'candidate.criminal_recrod'"),
 ])
 def test_loader_refuses_a_rule_off_its_structure_with_file_and_line(tmp_path, inserted, expected):
-    anchor = "  - id: yancheng.art16.no-criminal-record\n"
-    root = _pack_with(tmp_path, anchor, anchor + "    " + inserted + "\n")
-    problems = _problems(root)
+    problems = _problems(_pack_with(tmp_path, inserted))
     hits = [p for p in problems if expected in p]
     assert hits, problems
-    assert all(p.startswith("yancheng/rules/hire.yaml:") and "rules[" in p for p in hits)
+    assert all(p.startswith("yancheng/rules/zz_probe.yaml:") and "rules[0]" in p for p in hits)
 
 
 def test_loader_refuses_a_permission_answering_hiring(tmp_path):
-    anchor = "  - id: yancheng.art18.part-time-who-may-serve\n"
-    root = _pack_with(tmp_path, anchor, anchor + "    structure: permission\n    question: hiring\n")
-    assert any("never answers the question 'hiring'" in p for p in _problems(root))
+    base = PROBE.replace("modality: prohibition\n    effect: disqualified", "modality: permission\n    effect: review")
+    problems = _problems(_pack_with(tmp_path, "structure: permission\nquestion: hiring", base))
+    assert any("never answers the question 'hiring'" in p for p in problems), problems
 
 
 # --------------------------------------------------------------------------- consistency of the packs
@@ -306,25 +355,21 @@ def test_structured_rules_of_the_shipped_packs_behave_alike():
     assert inconsistencies(_shipped_rules()) == []
 
 
-def _annotated(tmp_path):
-    """A copy of the Yancheng pack whose art. 16 rules name their structure (eligibility)."""
-    dst = tmp_path / "yancheng"
-    shutil.copytree(pack_root("yancheng"), dst)
-    path = dst / "rules" / "hire.yaml"
-    text = path.read_text("utf-8")
-    for slug in ("no-criminal-record", "no-detention", "not-dismissed", "not-dishonest", "adult-citizen",
-                 "physical-fitness"):
-        anchor = f"  - id: yancheng.art16.{slug}\n"
-        assert anchor in text
-        text = text.replace(anchor, anchor + "    structure: eligibility\n    question: hiring\n")
-    path.write_text(text, "utf-8")
-    return compile_pack(dst, "yancheng", use_cache=False)
+def _as_structure(r, structure: str, question: str):
+    """A shipped rule recompiled as naming ``structure`` (whatever the pack says today)."""
+    from gridlaw.structures import problems_of
+
+    spec = r.spec.model_copy(update={"structure": structure, "question": question})
+    assert problems_of(spec) == [], r.id
+    return _compile_rule(spec, r.file, r.line, "T", None)
 
 
-def test_consistency_check_passes_real_rules_and_fails_when_one_behaves_differently(tmp_path):
-    pack = _annotated(tmp_path)
-    structured = [r for r in pack.rules if r.spec.structure == "eligibility"]
-    assert len(structured) == 6
+def test_consistency_check_passes_real_rules_and_fails_when_one_behaves_differently():
+    # the real conditions of Yancheng's hiring bars (art. 16 and others), whatever structure the pack names today
+    structured = [_as_structure(r, "eligibility", "hiring") for r in load_pack("yancheng").rules
+                  if r.spec.effect == "disqualified" and r.spec.act == "hire" and r.trigger is None
+                  and not known_guards(r.spec)]
+    assert len(structured) >= 4
     assert inconsistencies(structured) == []
     assert all(signature(r)["breached"] == {"violated"} for r in structured)
 
@@ -398,3 +443,39 @@ def test_every_structure_has_one_catalogue_entry_whose_example_obeys_the_table()
                     assert set(v if isinstance(v, list) else [v]) <= set(values), (heading, cmp.fact, v)
         seen.add(heading)
     assert seen == set(STRUCTURES)
+
+
+# --------------------------------------------------------------------------- applicability belongs in `trigger`
+
+GUARD = "when: {fact: candidate.criminal_record, known: true}"
+
+
+def test_a_known_guard_is_a_located_warning_in_an_unmigrated_rule(tmp_path):
+    pack = compile_pack(_pack_with(tmp_path, GUARD), "yancheng", use_cache=False)
+    hit = [str(w) for w in pack.warnings() if "yancheng.art16.probe" in str(w)]
+    assert len(hit) == 1 and hit[0].startswith("yancheng/rules/zz_probe.yaml:2:")
+    assert "requires candidate.criminal_record to be stated" in hit[0] and "declare it as `trigger`" in hit[0]
+
+
+def test_a_known_guard_is_an_error_in_a_rule_that_names_its_structure(tmp_path):
+    problems = _problems(_pack_with(tmp_path, "structure: eligibility\n" + GUARD))
+    assert any("yancheng.art16.probe" in p and "declare it as `trigger`" in p and "rules[0].when" in p
+               for p in problems), problems
+
+
+def test_known_guards_become_errors_everywhere_once_switched_on(tmp_path, monkeypatch):
+    import gridlaw.loader as loader
+
+    monkeypatch.setattr(loader, "KNOWN_GUARDS_ARE_ERRORS", True)
+    problems = _problems(_pack_with(tmp_path, GUARD))
+    assert any("yancheng.art16.probe" in p and "declare it as `trigger`" in p for p in problems), problems
+
+
+def test_a_quote_matching_only_after_normalisation_is_a_located_warning(tmp_path):
+    verbatim = compile_pack(_pack_with(tmp_path / "a", ""), "yancheng", use_cache=False)
+    assert not [w for w in verbatim.warnings() if "yancheng.art16.probe" in str(w)]
+    base = PROBE.replace("quote: 受過刑事處罰或者涉嫌犯罪尚未結案的", "quote: 受过刑事处罚或者涉嫌犯罪尚未结案的")
+    pack = compile_pack(_pack_with(tmp_path / "b", "", base), "yancheng", use_cache=False)
+    hit = [str(w) for w in pack.warnings() if "yancheng.art16.probe" in str(w)]
+    assert len(hit) == 1 and hit[0].startswith("yancheng/rules/zz_probe.yaml:2: quote:")
+    assert "only after normalisation" in hit[0] and "'过处罚结'" in hit[0]
