@@ -80,7 +80,10 @@ def outcomes_of(rule: Rule) -> tuple[str, str, str]:
         return SAT, VIO, UNK
     s = STRUCTURES[rule.structure]
     breach = REV if rule.structure == "definition" and rule.judgment else s.on_breach
-    return s.on_satisfied, breach, s.on_unknown
+    # A catch-all item of a scope list (其他交办事项) is part of a definition: like it, it never clears
+    # (every task is 交办; "within the catch-all" is no answer to whether it may be assigned).
+    held = NA if rule.structure == "catch_all" and rule.modality == "scope" else s.on_satisfied
+    return held, breach, s.on_unknown
 
 
 def problems_of(rule: Rule) -> list[tuple[str, tuple[str, ...]]]:
