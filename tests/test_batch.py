@@ -339,3 +339,27 @@ def _unflatten(flat: dict) -> dict:
 
 def test_decisions_index_evaluate_decisions():
     assert DECISIONS[0] == "not_in_force"
+
+
+def test_missing_appraisal_year_is_unknown_on_both_paths():
+    """A year missing inside the appraisal record is unknown, not passed (three-valued)."""
+    from gridlaw.acts import _consecutive_failed
+    f, p = False, True
+    cases = [([(2021, f), (2023, f)], None),            # 2022 missing could join them
+             ([(2021, f), (2022, p), (2023, f)], 1),    # stated pass breaks the run
+             ([(2020, f), (2021, f), (2023, p)], 2),    # a run of two is established whatever 2022 was
+             ([(2020, p), (2022, p)], 0),               # a gap between passes cannot make a run
+             ([(2020, f), (2022, p)], None),            # a failure beside the gap could be two in a row
+             ([(2019, f), (2020, p), (2022, p)], 1),    # the gap touches no failure
+             ([], 0)]
+    for rows, want in cases:
+        assert _consecutive_failed([{"year": y, "passed": ok} for y, ok in rows]) == want, rows
+    day = dt.date(2024, 3, 1)
+    acts = [ACT_MODELS["exit"].model_validate(
+        {"kind": "exit", "city": "yancheng", "date": day, "role": "full_time",
+         "worker": {"appraisals": [{"year": y, "passed": ok} for y, ok in rows]}}) for rows, _ in cases]
+    res = evaluate_columns(PACK, "exit", columns_from_facts([raw_facts(a) for a in acts]))
+    for i, (a, (_, want)) in enumerate(zip(acts, cases)):
+        assert facts_of(a).get("worker.consecutive_failed_years") == want
+        assert res.decision(i) == evaluate(PACK, a).decision
+    assert "worker.consecutive_failed_years" in res.missing_facts(0)
