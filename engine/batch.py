@@ -517,8 +517,11 @@ def _derive(cols: Columns, data: dict, known: dict, checklist: Checklist | None)
         rows = known[apps] & ~known.get(cfy, np.zeros(n, dtype=bool))
         idx = np.flatnonzero(rows)
         if len(idx):
-            vals = np.fromiter((_consecutive_failed([_appraisal(a) for a in v]) for v in data[apps][idx].tolist()),
-                               dtype=np.int64, count=len(idx))
+            runs = [_consecutive_failed([_appraisal(a) for a in v]) for v in data[apps][idx].tolist()]
+            got = np.fromiter((r is not None for r in runs), dtype=bool, count=len(idx))  # None: a gap leaves it unknown
+            rows = np.zeros(n, dtype=bool)
+            rows[idx[got]] = True
+            vals = np.fromiter((r for r in runs if r is not None), dtype=np.int64, count=int(got.sum()))
             _fill(data, known, n, cfy, rows, vals, np.int64)
 
     codes: np.ndarray | None = None

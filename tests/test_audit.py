@@ -54,7 +54,7 @@ CASES = [
     (applicant(8, "马超", "1991年10月10日", facts=with_(10, "否")), "non_compliant"),
     (applicant(9, "郭蕾", "1998年4月20日", facts=with_(1, "")), "insufficient_facts"),
     (applicant(10, "林晓", "32874"), "compliant"),                                  # an Excel serial date
-    (applicant(11, "黄敏", "1999年8月8日", role="兼职网格员", facts=[""] * 11), "insufficient_facts"),  # posts unknown
+    (applicant(11, "黄敏", "1999年8月8日", role="兼职网格员", facts=[""] * 11), "not_addressed"),  # posts unknown: art. 18 is a permission, never a restriction
 ]
 
 
