@@ -53,7 +53,9 @@ NoticeField = Literal[
     "supervision_phone",      # 监督电话 / 投诉举报渠道
 ]
 NoticePlace = Literal["main_activity_place", "prominent_place", "online", "service_center", "other"]
-Publisher = Literal["township", "grid_agency", "village_committee", "department", "other"]
+Publisher = Literal["township", "grid_agency", "village_committee", "department",
+                    "development_zone",      # 开发区管委会 (Jiaxing art. 25: acts as the township in its area)
+                    "other"]
 Approver = Literal["city_agency", "county_agency", "township", "none"]
 
 
@@ -105,6 +107,8 @@ class Assignment(_Model):
     township: str | None = _f("镇（街道）")
     grid: str | None = _f("网格")
     required_by: str | None = _f("交办单位")
+    # Which body consented to the department's work through the grid (Zigong art. 11 names the CITY agency).
+    approved_by: Approver | None = _f("同意依托网格开展工作的机关", "网格化主管部门的同意文件")
     role: Role | None = _f("承担人员身份", "人员花名册")
     task: Task
 
@@ -258,7 +262,7 @@ class Grid(_Model):
     households: int | None = _f("网格内户数", "网格划分方案", ge=0)
     unit: Literal["village_group", "residential_compound", "building", "street", "new_village_cluster", "other"] | None = _f(
         "划分单元", "网格划分方案")
-    divided_by: Literal["township", "county_agency", "city_agency", "other_department"] | None = _f(
+    divided_by: Literal["township", "county_agency", "city_agency", "development_zone", "other_department"] | None = _f(
         "划分主体", "网格划分方案")
     overlaps_comprehensive_grid: bool | None = _f("是否在已划分综合网格的村（社区）另行划分", "网格划分方案")
     separate_division_by_law: bool | None = _f("另行划分网格是否有法律、法规规定的依据", "法律、法规依据")  # quzhou art. 9
