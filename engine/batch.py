@@ -412,7 +412,7 @@ class BatchResult:
         """Facts (in rule order, once each) that the row's unknown findings hang on — ``Decision.missing``."""
         seen: dict[str, None] = {}
         for j in np.flatnonzero(self.outcomes[:, i] == UNK):
-            for name in self.rules[j].facts:
+            for name in self.rules[j].asks:
                 k = self.known.get(name)
                 if k is None or not k[i]:
                     seen.setdefault(name)

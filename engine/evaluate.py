@@ -193,7 +193,7 @@ def evaluate(pack: Pack, act: dict[str, Any] | Any, checklist: Checklist | None 
         finding = Finding(rule, outcome)
         if outcome == "unknown":
             finding.missing = [MissingFact(n, vocab.get(n, {}).get("label", n), vocab.get(n, {}).get("evidence"))
-                               for n in rule.facts if n not in facts]
+                               for n in rule.asks if n not in facts]
         finding.inferred = [i for i in inferences if i.fact in rule.facts]
         findings.append(finding)
     return Decision(decide({f.outcome for f in findings}), pack.id, kind, day, pack, findings, inferences,

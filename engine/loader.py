@@ -48,6 +48,8 @@ class CompiledRule:
     trigger: Fn | None = None    # applies only when known true
     exempt: Fn | None = None     # does not apply when known true; unknown → applicability unknown
     outcomes: tuple[str, str, str] = ("satisfied", "violated", "unknown")  # on satisfied / breach / unknown
+    asks: tuple[str, ...] = ()   # the facts an unknown finding can be missing: not the trigger's (a rule
+                                 # in force had its trigger known true; its unstated alternatives are not needed)
 
     @property
     def id(self) -> str:
@@ -84,8 +86,18 @@ class Pack:
         return out
 
     def warnings(self) -> list[Problem]:
-        """Located warnings that do not refuse the pack (transition to the issue-8 format)."""
-        return [Problem(r.file, _guard_message(r.spec), r.line, "when") for r in self.rules if known_guards(r.spec)]
+        """Located warnings that do not refuse the pack: applicability hidden in `when` (transition to
+        the issue-8 format) and quotes that match source.md only after normalisation."""
+        out = [Problem(r.file, _guard_message(r.spec), r.line, "when") for r in self.rules if known_guards(r.spec)]
+        for r in self.rules:
+            c = r.spec.cite
+            if not self.source.verbatim(r.spec.quote, c.article, c.paragraph, c.item):
+                text = self.source.articles[c.article].locate(c.paragraph, c.item) or ""
+                odd = "".join(dict.fromkeys(ch for ch in r.spec.quote if ch not in text))
+                out.append(Problem(r.file, f"{r.id}: quote matches {cite_text_en(c.article, c.paragraph, c.item)} only "
+                                   f"after normalisation (punctuation, width, script or spacing)"
+                                   + (f"; not in the source: {odd!r}" if odd else ""), r.line, "quote"))
+        return out
 
     def cases(self) -> list[tuple[str, Case, int | None]]:
         """The pack's YAML test cases: (file, case, line)."""
@@ -381,8 +393,9 @@ def _compile_rule(rule: Rule, file: str, line: int | None, title: str, source: S
     else:
         bad = compile_condition(rule.forbid)  # type: ignore[arg-type]
         ok = lambda facts, bad=bad: None if (v := bad(facts)) is None else not v  # noqa: E731
-    names = list(dict.fromkeys([*(["role"] if rule.roles else []), *facts_in(rule.exempt), *facts_in(rule.when),
-                                *facts_in(rule.require), *facts_in(rule.forbid), *facts_in(rule.trigger)]))
+    asks = list(dict.fromkeys([*(["role"] if rule.roles else []), *facts_in(rule.exempt), *facts_in(rule.when),
+                               *facts_in(rule.require), *facts_in(rule.forbid)]))
+    names = list(dict.fromkeys([*asks, *facts_in(rule.trigger)]))
     c = rule.cite
     art = source.articles.get(c.article) if source else None
     # Citation practice: an article of one paragraph is cited without 第一款 (第十条第（一）项).
@@ -391,7 +404,7 @@ def _compile_rule(rule: Rule, file: str, line: int | None, title: str, source: S
                         frozenset(rule.roles) if rule.roles else None, file, line,
                         cite_text(title, c.article, paragraph, c.item),
                         compile_condition(rule.trigger) if rule.trigger else None,
-                        compile_condition(rule.exempt) if rule.exempt else None, outcomes_of(rule))
+                        compile_condition(rule.exempt) if rule.exempt else None, outcomes_of(rule), tuple(asks))
 
 
 def _check_coverage(meta: PackMeta, lines: dict, rules: list[CompiledRule], problems: list[Problem], city: str) -> None:

@@ -32,8 +32,8 @@ DATE = dt.date(2024, 5, 1)
 BASE = {"kind": "hire", "date": DATE}
 
 
-def rule(structure: str | None, modality: str, effect: str, **extra: Any):
-    spec = Rule.model_validate({"id": "yancheng.art1.t", "act": "hire", "cite": {"article": 1}, "quote": "xx",
+def rule(structure: str | None, modality: str, effect: str, rid: str = "yancheng.art1.t", **extra: Any):
+    spec = Rule.model_validate({"id": rid, "act": "hire", "cite": {"article": 1}, "quote": "xx",
                                 "structure": structure, "modality": modality, "effect": effect,
                                 "message": {"zh": "x"}, **extra})
     return _compile_rule(spec, "t.yaml", 1, "T", None)
@@ -88,6 +88,28 @@ def test_trigger_with_an_open_any_is_not_known_true():
     assert both(r, [{"t": False, "a": False}, {"u": True, "a": False}]) == ["not_applicable", "violated"]
 
 
+def test_a_triggered_rule_asks_only_for_what_it_requires_not_for_the_other_triggers():
+    from gridlaw.acts import ACT_MODELS, facts_of
+    from gridlaw.evaluate import evaluate
+
+    spec = Rule.model_validate({
+        "id": "binzhou.art6.probe", "act": "notice", "cite": {"article": 6, "paragraph": 2}, "quote": "内容变更的",
+        "structure": "event_duty", "modality": "duty", "effect": "duty_unmet", "message": {"zh": "x"},
+        "trigger": {"any": [{"fact": "content_changed", "eq": True}, {"fact": "staff_or_area_changed", "eq": True}]},
+        "require": {"fact": "updated_after_change", "eq": True}})
+    r = _compile_rule(spec, "t.yaml", 1, "T", None)
+    assert r.asks == ("updated_after_change",)
+    pack = copy.copy(load_pack("binzhou"))
+    pack.rules, pack.by_kind = [r], {"notice": [r]}
+    act = ACT_MODELS["notice"].model_validate({"kind": "notice", "city": "binzhou", "date": "2024-05-01",
+                                               "publisher": "township", "fields": ["grid_name"], "content_changed": True})
+    d = evaluate(pack, act)
+    assert d.decision == "insufficient_facts" and [m.fact for m in d.missing] == ["updated_after_change"]
+    res = evaluate_columns(pack, "notice", columns_from_facts([facts_of(act.model_dump(exclude_none=True))]))
+    assert res.decision(0) == "insufficient_facts" and res.missing_facts(0) == ["updated_after_change"]
+    assert evaluate(pack, act.model_copy(update={"content_changed": False})).decision == "not_addressed"
+
+
 def test_ban_on_other_units_spares_the_empowered_body():
     r = rule("ban_on_other_units", "prohibition", "prohibited", exempt={"fact": "x", "eq": True},
              forbid={"fact": "a", "eq": False})
@@ -120,6 +142,19 @@ def test_unstructured_rules_keep_the_transitional_semantics():
     assert both(rule(None, "duty", "duty_unmet", require=A_TRUE), [BREACH, UNKNOWN]) == ["violated", "unknown"]
     assert both(rule(None, "permission", "review", require=A_TRUE), [HELD, BREACH]) == ["satisfied", "not_applicable"]
     assert both(rule(None, "duty", "duty_unmet", judgment="x", require=A_TRUE), [BREACH]) == ["review"]
+
+
+def test_pack_tests_must_show_each_outcome_the_structure_can_give():
+    from gridlaw.packtest import _uncovered
+
+    enc = rule("encouragement", "encouragement", "review", rid="yancheng.art1.enc", require=A_TRUE)
+    perm = rule("permission", "permission", "review", rid="yancheng.art1.perm", require=A_TRUE)
+    ban = rule("prohibition", "prohibition", "prohibited", rid="yancheng.art1.ban", require=A_TRUE)
+    pack = copy.copy(load_pack("yancheng"))
+    pack.rules = [enc, perm, ban]
+    seen = {"yancheng.art1.enc": {"not_applicable"}, "yancheng.art1.perm": {"not_applicable"},
+            "yancheng.art1.ban": {"satisfied", "review"}}
+    assert _uncovered(pack, seen) == {"yancheng.art1.perm": "a satisfying case", "yancheng.art1.ban": "a violating case"}
 
 
 def test_judgment_is_bilingual_and_accepts_a_plain_string():
@@ -434,3 +469,13 @@ def test_known_guards_become_errors_everywhere_once_switched_on(tmp_path, monkey
     monkeypatch.setattr(loader, "KNOWN_GUARDS_ARE_ERRORS", True)
     problems = _problems(_pack_with(tmp_path, GUARD))
     assert any("yancheng.art16.probe" in p and "declare it as `trigger`" in p for p in problems), problems
+
+
+def test_a_quote_matching_only_after_normalisation_is_a_located_warning(tmp_path):
+    verbatim = compile_pack(_pack_with(tmp_path / "a", ""), "yancheng", use_cache=False)
+    assert not [w for w in verbatim.warnings() if "yancheng.art16.probe" in str(w)]
+    base = PROBE.replace("quote: 受過刑事處罰或者涉嫌犯罪尚未結案的", "quote: 受过刑事处罚或者涉嫌犯罪尚未结案的")
+    pack = compile_pack(_pack_with(tmp_path / "b", "", base), "yancheng", use_cache=False)
+    hit = [str(w) for w in pack.warnings() if "yancheng.art16.probe" in str(w)]
+    assert len(hit) == 1 and hit[0].startswith("yancheng/rules/zz_probe.yaml:2: quote:")
+    assert "only after normalisation" in hit[0] and "'过处罚结'" in hit[0]

@@ -1,5 +1,5 @@
 """Issue 8, once every pack is migrated: every rule names its structure and question, no
-applicability hides in `when`, judgments are bilingual, each pack has its lawyer's reading.
+applicability hides in `when`, every quote is verbatim, judgments are bilingual, each pack has its lawyer's reading.
 
 Not collected until the pack branches are merged (tests/conftest.py lists it in
 collect_ignore); the lead removes that line after merging and sets
@@ -23,7 +23,7 @@ def test_every_rule_names_a_structure_and_a_question(city):
 
 
 @pytest.mark.parametrize("city", CITIES)
-def test_no_applicability_hides_in_when(city):
+def test_no_warnings_no_applicability_in_when_and_quotes_verbatim(city):
     assert [str(w) for w in load_pack(city).warnings()] == []
 
 
