@@ -22,7 +22,7 @@ StructureName = Literal["prohibition", "duty", "event_duty", "eligibility", "exi
                         "catch_all", "encouragement"]
 # What a rule answers, for `packs --matrix` (engine/compare.py).
 Question = Literal["forbidden_tasks", "checklist", "hiring", "exit", "conduct", "disclosure", "admission", "grid",
-                   "benefits", "encouragement", "procedure"]
+                   "benefits", "encouragement", "procedure", "refusal"]
 Effect = Literal[
     "prohibited",        # 禁止：不得为之
     "may_be_refused",    # 网格员有权拒绝
