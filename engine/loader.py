@@ -24,7 +24,7 @@ from .errors import PackError, Problem
 from .packspec import CONDITION_TAGS, Case, CaseFile, PackMeta, Rule
 from .source import Source, parse_source
 from .structures import known_guards, outcomes_of, problems_of
-from .textnorm import int_to_cn
+from .textnorm import int_to_cn, to_simplified
 from .yamlsrc import YAMLSyntaxError, dotted, line_of, load_yaml
 from . import packcache as _cache
 
@@ -92,10 +92,10 @@ class Pack:
         for r in self.rules:
             c = r.spec.cite
             if not self.source.verbatim(r.spec.quote, c.article, c.paragraph, c.item):
-                text = self.source.articles[c.article].locate(c.paragraph, c.item) or ""
-                odd = "".join(dict.fromkeys(ch for ch in r.spec.quote if ch not in text))
+                text = to_simplified(self.source.articles[c.article].locate(c.paragraph, c.item) or "")
+                odd = "".join(dict.fromkeys(ch for ch in to_simplified(r.spec.quote) if ch not in text))
                 out.append(Problem(r.file, f"{r.id}: quote matches {cite_text_en(c.article, c.paragraph, c.item)} only "
-                                   f"after normalisation (punctuation, width, script or spacing)"
+                                   f"after normalising punctuation, width or spacing; quote it as the source reads"
                                    + (f"; not in the source: {odd!r}" if odd else ""), r.line, "quote"))
         return out
 

@@ -65,6 +65,7 @@ STRUCTURES: dict[str, Structure] = {
                         zh="鼓励性规范（鼓励 / 支持）"),
 }
 
+
 def outcomes_of(rule: Rule) -> tuple[str, str, str]:
     """(on_satisfied, on_breach, on_unknown) of a rule.
 

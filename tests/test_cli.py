@@ -112,7 +112,8 @@ def test_compare_and_matrix_commands():
     r = run("compare", str(EX / "assignment.yaml"), "-f", "json")
     rows = {row["city"]: row for row in json.loads(r.stdout)}
     assert set(rows) == {"binzhou", "yancheng", "quzhou", "zigong", "jiaxing"}
-    assert rows["jiaxing"]["effects"] == ["may_be_refused"] and rows["zigong"]["effects"] == ["not_admissible"]
+    assert rows["zigong"]["effects"] == ["not_admissible"]
+    assert rows["jiaxing"]["decision"] != "non_compliant"  # 有权拒绝 (art. 12) is a right, never a breach (issue 8)
     assert rows["binzhou"]["decision"] != "non_compliant" and rows["quzhou"]["decision"] != "non_compliant"
     r = run("packs", "--matrix")
     assert r.returncode == 0 and "禁止交办的任务" in r.stdout and "待遇保障" in r.stdout  # rows: tests/test_cross_city.py

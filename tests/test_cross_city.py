@@ -25,8 +25,9 @@ def test_same_act_five_answers(case):
 def test_issue3_penalty_task():
     act = next(c["act"] for c in CASES if c["name"].startswith("a penalty task off"))
     results = dict(compare_act({"city": "yancheng", **act}))
-    for city in ("yancheng", "zigong", "jiaxing"):
+    for city in ("yancheng", "zigong"):
         assert results[city].decision == "non_compliant"
+    assert results["jiaxing"].decision == "needs_review"  # 有权拒绝: the worker's right, never a breach (issue 8)
     effects = {city: {f.rule.spec.effect for f in results[city].deciding} for city in ("yancheng", "zigong", "jiaxing")}
     assert effects == {"yancheng": {"prohibited"}, "zigong": {"not_admissible"}, "jiaxing": {"may_be_refused"}}
     for city in ("binzhou", "quzhou"):  # they name no forbidden task: never non_compliant by invention

@@ -474,10 +474,19 @@ def test_known_guards_become_errors_everywhere_once_switched_on(tmp_path, monkey
 
 
 def test_a_quote_matching_only_after_normalisation_is_a_located_warning(tmp_path):
-    verbatim = compile_pack(_pack_with(tmp_path / "a", ""), "yancheng", use_cache=False)
-    assert not [w for w in verbatim.warnings() if "yancheng.art16.probe" in str(w)]
+    # script conversion is allowed (the Yancheng text is traditional; a simplified quote is verbatim) …
     base = PROBE.replace("quote: 受過刑事處罰或者涉嫌犯罪尚未結案的", "quote: 受过刑事处罚或者涉嫌犯罪尚未结案的")
-    pack = compile_pack(_pack_with(tmp_path / "b", "", base), "yancheng", use_cache=False)
-    hit = [str(w) for w in pack.warnings() if "yancheng.art16.probe" in str(w)]
+    simplified = compile_pack(_pack_with(tmp_path / "a", "", base), "yancheng", use_cache=False)
+    assert not [w for w in simplified.warnings() if "yancheng.art16.probe" in str(w)]
+    # … punctuation and width are not: an ASCII comma and brackets where the source has full-width ones
+    base = PROBE.replace("cite: {article: 16, paragraph: 2, item: 1}\n    quote: 受過刑事處罰或者涉嫌犯罪尚未結案的",
+                         "cite: {article: 18}\n    quote: 兼職網格員協助網格長、專職網格員開展工作,可以由國家工作人員")
+    base = base.replace("yancheng.art16.probe", "yancheng.art18.probe")
+    verbatim = compile_pack(_pack_with(tmp_path / "b", "", base), "yancheng", use_cache=False)
+    assert not [w for w in verbatim.warnings() if "probe" in str(w)]
+    ascii_ = base.replace("開展工作,可以", "開展工作，可以")
+    assert ascii_ != base
+    pack = compile_pack(_pack_with(tmp_path / "c", "", ascii_), "yancheng", use_cache=False)
+    hit = [str(w) for w in pack.warnings() if "yancheng.art18.probe" in str(w)]
     assert len(hit) == 1 and hit[0].startswith("yancheng/rules/zz_probe.yaml:2: quote:")
-    assert "only after normalisation" in hit[0] and "'过处罚结'" in hit[0]
+    assert "only after normalising punctuation" in hit[0] and "'，'" in hit[0]
