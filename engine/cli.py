@@ -220,8 +220,8 @@ def explain(rule_id: str = typer.Argument(..., help="e.g. yancheng.art16.no-crim
     from .api import check as run_check
 
     typer.echo("\ntests:")
-    for file, case, line in pack.cases():
-        d = run_check({"city": city, **case.act}, case.checklist)
+    for file, case, line, national in pack.cases():
+        d = run_check({"city": city, **case.act}, case.checklist, national=national if case.national is None else case.national)
         outcome = next((f.outcome for f in d.findings if f.rule_id == rule_id), None)
         if outcome and outcome != "not_applicable":
             typer.echo(f"  {file}:{line}  {case.name} → {outcome} (decision {d.decision})")

@@ -24,14 +24,16 @@ def test_same_act_five_answers(case):
 def test_issue3_penalty_task():
     act = next(c["act"] for c in CASES if c["name"].startswith("a penalty task off"))
     results = dict(compare_act({"city": "yancheng", **act}))
-    for city in ("yancheng", "zigong", "jiaxing"):
+    for city in ("yancheng", "zigong", "jiaxing", "binzhou", "quzhou"):
         assert results[city].decision == "non_compliant"
-    effects = {city: {f.rule.spec.effect for f in results[city].deciding} for city in ("yancheng", "zigong", "jiaxing")}
+    effects = {city: {f.rule.spec.effect for f in results[city].deciding if f.layer == "city"}
+               for city in ("yancheng", "zigong", "jiaxing")}
     assert effects == {"yancheng": {"prohibited"}, "zigong": {"not_admissible"}, "jiaxing": {"may_be_refused"}}
-    for city in ("binzhou", "quzhou"):  # they name no forbidden task: never non_compliant by invention
-        assert results[city].decision in ("needs_review", "not_addressed")
+    for city in ("binzhou", "quzhou"):  # they name no forbidden task: the national ban decides, not an invented city ban
+        assert [(f.layer, f.rule_id) for f in results[city].deciding] == [("national", "penaltylaw.art20.no-entrusting-individuals")]
     table = render_comparison(list(results.items()), "text")
     assert "网格员有权拒绝" in table and "不得纳入网格事项清单" in table
+    assert "《中华人民共和国行政处罚法》第二十条第一款" in table
 
 
 def test_matrix_names_articles_and_gaps():
