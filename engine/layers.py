@@ -157,7 +157,7 @@ def link_problems(meta: Any, meta_lines: dict, rules: list[CompiledRule], source
                 problems.append(Problem(r.file, "refines/displaces needs `extends:` in pack.yaml (the pack it builds on)", r.line))
         return problems
     if meta.extends not in CITIES:
-        problems.append(Problem(f"{where}/pack.yaml", f"extends {meta.extends!r}: not a shipped city pack "
+        problems.append(Problem(f"{where}/pack.yaml", f"{meta.extends!r} is not a shipped city pack "
                                 f"({', '.join(CITIES)})", line_of(meta_lines, ("extends",)), "extends"))
         return problems
     base = load_pack(meta.extends)
