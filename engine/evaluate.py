@@ -90,6 +90,8 @@ class Decision:
 
     @property
     def missing(self) -> list[MissingFact]:
+        if self.decision == "not_in_force":  # nothing hangs on facts when the instrument is not in force
+            return []
         seen: dict[str, MissingFact] = {}
         for f in self.findings:
             if f.outcome == "unknown":

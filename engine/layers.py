@@ -322,6 +322,28 @@ def flatten(top: Pack) -> Pack:
     return _assemble(top.meta, top.source, rules, top.hash, top.root)
 
 
+def audit_pack(top: Pack, with_national: bool = True) -> Pack:
+    """One pack for the columnar audit with the same decisions as ``evaluate_stack``: the national
+    rules, each version confined to its own dates (a ``date`` window added to its ``when``), then
+    the city's (or the county's, over its city's) rules. Conflicts are reported only by ``check``."""
+    from .loader import _compile_rule
+    from .packspec import All, Compare
+
+    pack = flatten(top)
+    if not with_national or top.meta.layer == "national":
+        return pack
+    rules: list[CompiledRule] = []
+    for law in national():
+        for i, version in enumerate(law.packs):
+            window = [Compare(fact="date", ge=version.meta.effective)]
+            if i + 1 < len(law.packs):
+                window.append(Compare(fact="date", lt=law.packs[i + 1].meta.effective))
+            for r in version.rules:
+                spec = r.spec.model_copy(update={"when": All(all=[*window, *([r.spec.when] if r.spec.when else [])])})
+                rules.append(_compile_rule(spec, r.file, r.line, version.meta.title, version.source))
+    return _assemble(pack.meta, pack.source, rules + list(pack.rules), pack.hash, pack.root)
+
+
 def merge_problems(exc_list: list[PackError]) -> PackError:
     return PackError([p for e in exc_list for p in e.problems])
 

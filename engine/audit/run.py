@@ -48,6 +48,7 @@ class AuditConfig:
     listing: str = "auto"          # auto (≤ 200 rows) | all | none
     progress: bool | None = None   # None: when stderr is a terminal
     pack: str | None = None        # --pack: a pack folder (or city/law name) instead of the shipped city pack
+    national: bool = True          # evaluate over the national layer, as `gridlaw check` does
 
 
 @dataclass
@@ -90,13 +91,16 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
     if cfg.out is not None:
         format_of(cfg.out)
     if cfg.pack:  # a user's pack: rows are read as of its city (a county pack: its base city)
-        from ..layers import flatten, load_target
+        from ..layers import load_target
 
         own = load_target(cfg.pack).latest
         city = city if city not in (None, "all") else (own.meta.extends or own.id)
-        packs, warnings = {city: flatten(own)}, []
+        packs, warnings = {city: own}, []
     else:
         packs, warnings = _packs(city, lang)
+    from ..layers import audit_pack  # every row also under the national layer, as `gridlaw check` does
+
+    packs = {c: audit_pack(p, cfg.national) for c, p in packs.items()}
     checklist = None
     if cfg.checklist:
         from ..checklist import load_checklist
