@@ -49,6 +49,7 @@ __all__ = ["Columns", "BatchResult", "OUTCOME_CODES", "columns_from_facts", "eva
 
 OUTCOME_CODES = ("not_applicable", "satisfied", "review", "unknown", "violated")
 NA, SAT, REV, UNK, VIO = range(5)
+_CODE = {name: code for code, name in enumerate(OUTCOME_CODES)}
 # max outcome code of a row -> index into DECISIONS
 _DECISION_OF_MAX = np.array([DECISIONS.index(d) for d in
                              ("not_addressed", "compliant", "needs_review", "insufficient_facts", "non_compliant")],
@@ -325,7 +326,11 @@ class _RuleFn:
     roles: tuple[str, ...] | None
     when: Node | None
     ok: Node              # returns (okT, okF)
-    on_false: int         # outcome code when applicable and ok is false
+    on_sat: int           # outcome codes (engine/structures.py): ok true,
+    on_breach: int        # applicable and ok false,
+    on_unknown: int       # ok or applicability unknown
+    trigger: Node | None  # applies only where known true
+    exempt: Node | None   # does not apply where known true; unknown → applicability unknown
 
 
 @functools.lru_cache(maxsize=None)
@@ -339,14 +344,11 @@ def _compiled(pack_key: int, kind: str, pack_ref: Any) -> list[_RuleFn]:
         else:
             bad = compile_cond(spec.forbid)  # type: ignore[arg-type]
             ok = (lambda b: (lambda ctx: b(ctx)[::-1]))(bad)
-        if spec.modality in ("permission", "encouragement"):
-            on_false = NA
-        elif spec.modality == "default_norm" or spec.judgment:
-            on_false = REV
-        else:
-            on_false = VIO
+        on_sat, on_breach, on_unknown = (_CODE[o] for o in rule.outcomes)
         out.append(_RuleFn(rule, tuple(sorted(rule.roles)) if rule.roles is not None else None,
-                           compile_cond(spec.when) if spec.when is not None else None, ok, on_false))
+                           compile_cond(spec.when) if spec.when is not None else None, ok, on_sat, on_breach,
+                           on_unknown, compile_cond(spec.trigger) if spec.trigger is not None else None,
+                           compile_cond(spec.exempt) if spec.exempt is not None else None))
     return out
 
 
@@ -410,7 +412,7 @@ class BatchResult:
         """Facts (in rule order, once each) that the row's unknown findings hang on — ``Decision.missing``."""
         seen: dict[str, None] = {}
         for j in np.flatnonzero(self.outcomes[:, i] == UNK):
-            for name in self.rules[j].facts:
+            for name in self.rules[j].asks:
                 k = self.known.get(name)
                 if k is None or not k[i]:
                     seen.setdefault(name)
@@ -617,6 +619,14 @@ def evaluate_columns(pack: Pack, kind: str, cols: Columns, checklist: Checklist 
             a_t, a_f = at
         else:
             a_t, a_f = None, None
+        if rf.trigger is not None:
+            t_t, _ = rf.trigger(ctx)
+            a_f = ~t_t if a_f is None else a_f | ~t_t
+            a_t = t_t if a_t is None else a_t & t_t
+        if rf.exempt is not None:
+            e_t, e_f = rf.exempt(ctx)
+            a_f = e_t if a_f is None else a_f | e_t
+            a_t = e_f if a_t is None else a_t & e_f
         if rf.when is not None:
             w_t, w_f = rf.when(ctx)
             a_t = w_t if a_t is None else a_t & w_t
@@ -625,9 +635,9 @@ def evaluate_columns(pack: Pack, kind: str, cols: Columns, checklist: Checklist 
             continue  # not_applicable everywhere; the condition need not be computed
         ok_t, ok_f = rf.ok(ctx)
         row = outcomes[j]
-        row.fill(UNK)
-        row[ok_f if a_t is None else ok_f & a_t] = rf.on_false
-        row[ok_t] = SAT
+        row.fill(rf.on_unknown)
+        row[ok_f if a_t is None else ok_f & a_t] = rf.on_breach
+        row[ok_t] = rf.on_sat
         if a_f is not None:
             row[a_f] = NA
 

@@ -51,13 +51,13 @@ class Finding:
     def to_dict(self) -> dict:
         s = self.rule.spec
         return {
-            "rule": s.id, "outcome": self.outcome, "modality": s.modality,
+            "rule": s.id, "outcome": self.outcome, "modality": s.modality, "structure": s.structure,
             "effect": s.effect if self.outcome in ("violated", "review") else None,
             "citation": {"article": s.cite.article, "paragraph": s.cite.paragraph, "item": s.cite.item,
                          "text": self.rule.citation, "text_en": cite_text_en(s.cite.article, s.cite.paragraph, s.cite.item)},
             "quote": s.quote, "message": s.message.model_dump(exclude_none=True),
             "remedy": s.remedy.model_dump(exclude_none=True) if s.remedy else None,
-            "judgment": s.judgment,
+            "judgment": s.judgment.model_dump(exclude_none=True) if s.judgment else None,
             "missing": [m.to_dict() for m in self.missing],
             "inferred": [i.to_dict() for i in self.inferred],
             "layer": self.layer, "displaced_by": self.displaced_by,
@@ -145,27 +145,31 @@ def prepare(facts: dict[str, Any], checklist: Checklist | None = None) -> list[I
 
 
 def outcome_of(rule: CompiledRule, facts: dict[str, Any]) -> str:
+    """One rule's outcome. Applicability: roles, then `trigger` (only known true applies), `exempt`
+    (known true does not apply; unknown makes applicability unknown), `when` (three-valued). Then
+    the rule's structure maps held / breached / unknown to outcomes (engine/structures.py)."""
     if rule.roles is not None:
         role = facts.get("role")
         applies = None if role is None else role in rule.roles
     else:
         applies = True
+    if applies is not False and rule.trigger is not None and rule.trigger(facts) is not True:
+        return "not_applicable"
+    if applies is not False and rule.exempt is not None:
+        e = rule.exempt(facts)
+        applies = False if e is True else None if e is None else applies
     if applies is not False and rule.when is not None:
         w = rule.when(facts)
         applies = False if w is False else (None if w is None or applies is None else True)
     if applies is False:
         return "not_applicable"
+    on_satisfied, on_breach, on_unknown = rule.outcomes
     ok = rule.ok(facts)
-    spec = rule.spec
     if ok is True:
-        return "satisfied"
+        return on_satisfied
     if ok is None or applies is None:
-        return "unknown"
-    if spec.modality in ("permission", "encouragement"):
-        return "not_applicable"  # a permission not used, an encouragement not taken up: never a breach
-    if spec.modality == "default_norm" or spec.judgment:
-        return "review"
-    return "violated"
+        return on_unknown
+    return on_breach
 
 
 def decide(outcomes: list[str] | set[str]) -> str:
@@ -197,7 +201,7 @@ def evaluate(pack: Pack, act: dict[str, Any] | Any, checklist: Checklist | None 
         finding = Finding(rule, outcome)
         if outcome == "unknown":
             finding.missing = [MissingFact(n, vocab.get(n, {}).get("label", n), vocab.get(n, {}).get("evidence"))
-                               for n in rule.facts if n not in facts]
+                               for n in rule.asks if n not in facts]
         finding.inferred = [i for i in inferences if i.fact in rule.facts]
         findings.append(finding)
     return Decision(decide({f.outcome for f in findings}), pack.id, kind, day, pack, findings, inferences,

@@ -23,11 +23,16 @@ from .conditions import Fn, compile_condition, facts_in
 from .errors import PackError, Problem
 from .packspec import CONDITION_TAGS, Case, CaseFile, PackMeta, Rule
 from .source import Source, parse_source
+from .structures import known_guards, outcomes_of, problems_of
 from .textnorm import int_to_cn
 from .yamlsrc import YAMLSyntaxError, dotted, line_of, load_yaml
 from . import packcache as _cache
 
 CITIES = ("binzhou", "yancheng", "quzhou", "zigong", "jiaxing")
+# A `{known: true}` guard in `when` is applicability that belongs in `trigger`. It is an error in a
+# rule that names its structure, a warning (`gridlaw validate`) in one that does not yet; set this to
+# True once every pack has migrated, and every such guard is an error.
+KNOWN_GUARDS_ARE_ERRORS = False
 
 
 @dataclass(slots=True)
@@ -40,6 +45,11 @@ class CompiledRule:
     file: str
     line: int | None
     citation: str  # rendered in Chinese
+    trigger: Fn | None = None    # applies only when known true
+    exempt: Fn | None = None     # does not apply when known true; unknown → applicability unknown
+    outcomes: tuple[str, str, str] = ("satisfied", "violated", "unknown")  # on satisfied / breach / unknown
+    asks: tuple[str, ...] = ()   # the facts an unknown finding can be missing: not the trigger's (a rule
+                                 # in force had its trigger known true; its unstated alternatives are not needed)
 
     @property
     def id(self) -> str:
@@ -73,6 +83,20 @@ class Pack:
         out: dict[int, tuple[str, list[str] | str]] = {}
         for n in self.meta.excerpt or range(1, self.meta.articles + 1):  # an excerpt accounts for what it holds
             out[n] = ("rules", used[n]) if n in used else ("not_modelled", skipped[n]) if n in skipped else ("missing", "")
+        return out
+
+    def warnings(self) -> list[Problem]:
+        """Located warnings that do not refuse the pack: applicability hidden in `when` (transition to
+        the issue-8 format) and quotes that match source.md only after normalisation."""
+        out = [Problem(r.file, _guard_message(r.spec), r.line, "when") for r in self.rules if known_guards(r.spec)]
+        for r in self.rules:
+            c = r.spec.cite
+            if not self.source.verbatim(r.spec.quote, c.article, c.paragraph, c.item):
+                text = self.source.articles[c.article].locate(c.paragraph, c.item) or ""
+                odd = "".join(dict.fromkeys(ch for ch in r.spec.quote if ch not in text))
+                out.append(Problem(r.file, f"{r.id}: quote matches {cite_text_en(c.article, c.paragraph, c.item)} only "
+                                   f"after normalisation (punctuation, width, script or spacing)"
+                                   + (f"; not in the source: {odd!r}" if odd else ""), r.line, "quote"))
         return out
 
     def cases(self) -> list[tuple[str, Case, int | None, bool]]:
@@ -325,8 +349,12 @@ def _check_rule(rule: Rule, city: str, name: str, lines: dict, loc: tuple, vocab
         add(f"duplicate rule id {rule.id!r} (first at {seen[rule.id]})", "id")
     if not rule.id.startswith(f"{city}.art{rule.cite.article}."):
         add(f"rule id must start with '{city}.art{rule.cite.article}.' to match its citation", "id")
+    for message, sub in problems_of(rule):
+        add(message, *sub)
+    if known_guards(rule) and (rule.structure is not None or KNOWN_GUARDS_ARE_ERRORS):
+        add(_guard_message(rule), "when")
     known = vocab[rule.act]
-    for key in ("when", "require", "forbid"):
+    for key in ("trigger", "exempt", "when", "require", "forbid"):
         for path, cmp in _compares_with_path(getattr(rule, key), (key,)):
             if cmp.fact not in known:
                 near = difflib.get_close_matches(cmp.fact, list(known), n=1, cutoff=0.6)
@@ -352,6 +380,12 @@ def _check_rule(rule: Rule, city: str, name: str, lines: dict, loc: tuple, vocab
                 "quote")
 
 
+def _guard_message(rule: Rule) -> str:
+    facts = ", ".join(known_guards(rule))
+    return (f"{rule.id}: `when` requires {facts} to be stated ({{known: true}}); that is applicability: "
+            f"declare it as `trigger` (applies only when known true)")
+
+
 def _compares_with_path(cond: Any, path: tuple):
     """(path, Compare) for every comparison, with the YAML path of each."""
     if cond is None:
@@ -373,15 +407,18 @@ def _compile_rule(rule: Rule, file: str, line: int | None, title: str, source: S
     else:
         bad = compile_condition(rule.forbid)  # type: ignore[arg-type]
         ok = lambda facts, bad=bad: None if (v := bad(facts)) is None else not v  # noqa: E731
-    names = list(dict.fromkeys([*(["role"] if rule.roles else []), *facts_in(rule.when),
-                                *facts_in(rule.require), *facts_in(rule.forbid)]))
+    asks = list(dict.fromkeys([*(["role"] if rule.roles else []), *facts_in(rule.exempt), *facts_in(rule.when),
+                               *facts_in(rule.require), *facts_in(rule.forbid)]))
+    names = list(dict.fromkeys([*asks, *facts_in(rule.trigger)]))
     c = rule.cite
     art = source.articles.get(c.article) if source else None
     # Citation practice: an article of one paragraph is cited without 第一款 (第十条第（一）项).
     paragraph = None if art is not None and len(art.paragraphs) == 1 and c.paragraph == 1 else c.paragraph
     return CompiledRule(rule, compile_condition(rule.when) if rule.when else None, ok, tuple(names),
                         frozenset(rule.roles) if rule.roles else None, file, line,
-                        cite_text(title, c.article, paragraph, c.item))
+                        cite_text(title, c.article, paragraph, c.item),
+                        compile_condition(rule.trigger) if rule.trigger else None,
+                        compile_condition(rule.exempt) if rule.exempt else None, outcomes_of(rule), tuple(asks))
 
 
 def _check_coverage(meta: PackMeta, lines: dict, rules: list[CompiledRule], problems: list[Problem], city: str) -> None:

@@ -13,7 +13,16 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_val
 
 from .acts import Role
 
-Modality = Literal["prohibition", "duty", "permission", "default_norm", "encouragement"]
+# What the words are: 不得 prohibition, 应当 duty, 可以 permission, 一般/原则上 default_norm,
+# 鼓励/支持 encouragement, 有权 right, no modal word (是指/包括/由…组成) scope.
+Modality = Literal["prohibition", "duty", "permission", "default_norm", "encouragement", "right", "scope"]
+# The recurring legal structures (engine/structures.py holds their one encoding each; docs/structures.md the catalogue).
+StructureName = Literal["prohibition", "duty", "event_duty", "eligibility", "exit_ground", "permission",
+                        "right_to_refuse", "definition", "ban_on_other_units", "support_duty", "default_norm",
+                        "catch_all", "encouragement"]
+# What a rule answers, for `packs --matrix` (engine/compare.py).
+Question = Literal["forbidden_tasks", "checklist", "hiring", "exit", "conduct", "disclosure", "admission", "grid",
+                   "benefits", "encouragement", "procedure"]
 Effect = Literal[
     "prohibited",        # 禁止：不得为之
     "may_be_refused",    # 网格员有权拒绝
@@ -126,10 +135,14 @@ class Rule(_Strict):
     roles: list[Role] | None = Field(None, description="the roles it binds; absent = any")
     cite: Citation
     quote: str = Field(min_length=2, description="verbatim words of the article that this rule encodes")
+    structure: StructureName | None = Field(None, description="the legal structure it encodes (docs/structures.md)")
+    question: Question | None = Field(None, description="what it answers, for packs --matrix")
     modality: Modality
     effect: Effect = Field(description="the legal effect when the rule is breached")
-    judgment: str | None = Field(None, description="why a breach needs human judgment (catch-all, 情节严重, open list)")
-    when: Condition | None = Field(None, description="when the rule applies; absent = always")
+    judgment: Text | str | None = Field(None, description="why a breach needs human judgment (catch-all, 情节严重, open list); {zh, en}")
+    trigger: Condition | None = Field(None, description="the event that brings the rule into force: applies only when known true")
+    exempt: Condition | None = Field(None, description="the body the text empowers: when known true the rule does not apply")
+    when: Condition | None = Field(None, description="when the rule applies; absent = always; unknown → unknown")
     require: Condition | None = Field(None, description="what compliance requires")
     forbid: Condition | None = Field(None, description="what the rule prohibits")
     message: Text
@@ -143,6 +156,8 @@ class Rule(_Strict):
 
     @model_validator(mode="after")
     def _shape(self) -> "Rule":
+        if isinstance(self.judgment, str):  # transition: a plain string is the Chinese text
+            self.judgment = Text(zh=self.judgment)
         if (self.require is None) == (self.forbid is None):
             raise ValueError("a rule has exactly one of require / forbid")
         if self.modality in ("permission", "encouragement") and self.effect != "review":

@@ -71,11 +71,21 @@ def run_pack_tests(target: str) -> PackTestReport:
     return report
 
 
+_CASE_FOR = {"satisfied": "a satisfying case", "violated": "a violating case", "review": "a case sent to review",
+             "not_applicable": "a case where it does not apply"}
+
+
 def _uncovered(pack: Pack, seen: dict[str, set[str]]) -> dict[str, str]:
     out = {}
     for rule in pack.rules:
         got = seen[rule.id]
-        if rule.spec.modality in ("permission", "encouragement"):
+        if rule.spec.structure is not None:  # a case for each outcome the structure can give when in force
+            on_satisfied, on_breach, _ = rule.outcomes
+            wanted = (on_satisfied, on_breach)
+            if rule.trigger is not None:  # a trigger may be the breach itself (speaks only on a recorded breach):
+                wanted = (on_breach, "not_applicable")  # then it is shown breached and shown out of force
+            lacking = [_CASE_FOR[o] for o in dict.fromkeys(wanted) if o not in got]
+        elif rule.spec.modality in ("permission", "encouragement"):
             need = {"satisfied": "a case where it applies", "not_applicable": "a case where it does not"}
             lacking = [text for outcome, text in need.items() if outcome not in got]
         else:

@@ -102,7 +102,7 @@ def render_text(d: dict, lang: str = "zh") -> str:
         if f["effect"] and f["outcome"] == "violated":
             lines.append(f"      {'法律后果' if zh else 'effect'}: {label(f['effect'], lang)}")
         if f["judgment"] and f["outcome"] == "review":
-            lines.append(f"      {'审查理由' if zh else 'why review'}: {f['judgment']}")
+            lines.append(f"      {'审查理由' if zh else 'why review'}: {f['judgment'].get(lang) or f['judgment']['zh']}")
         if f["outcome"] == "violated" and f["remedy"]:
             lines.append(f"      {'处理建议' if zh else 'what to do'}: {f['remedy'].get(lang) or f['remedy']['zh']}")
     if d["missing_facts"]:

@@ -71,6 +71,14 @@ class Source:
         return bool(self._norm[key]) and normalize(quote) in self._norm[key]
 
 
+    def verbatim(self, quote: str, article: int, paragraph: int | None = None, item: int | None = None) -> bool:
+        """Is the quote, character for character, inside the cited text (line breaks between a
+        lead-in and its items aside)? ``contains`` normalises; this says whether it had to."""
+        art = self.articles.get(article)
+        text = art.locate(paragraph, item) if art else None
+        return text is not None and quote in text.replace("\n", "")
+
+
 def parse_source(text: str) -> Source:
     title = ""
     chapter: str | None = None

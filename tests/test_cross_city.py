@@ -5,6 +5,7 @@ import pytest
 import yaml
 
 from gridlaw.compare import compare_act, question_matrix, render_comparison
+from gridlaw.loader import load_pack
 
 CASES = yaml.safe_load((Path(__file__).parent / "cross_city.yaml").read_text("utf-8"))["cases"]
 
@@ -36,8 +37,36 @@ def test_issue3_penalty_task():
     assert "《中华人民共和国行政处罚法》第二十条第一款" in table
 
 
-def test_matrix_names_articles_and_gaps():
+def test_matrix_never_states_a_ban_or_condition_the_text_does_not_set():
+    """Binzhou and Quzhou name no forbidden task; benefits and encouragements are not hiring conditions.
+    (Which articles answer each question is asserted in tests/test_structures_complete.py, from the
+    questions the packs declare.)"""
     m = question_matrix()
-    assert m["forbidden_tasks"]["yancheng"] == [19]
-    assert m["exit"]["binzhou"] == []          # Binzhou sets no exit grounds
-    assert 22 in m["disclosure"]["yancheng"] and 15 in m["disclosure"]["jiaxing"]
+    assert m["forbidden_tasks"]["binzhou"] == [] and m["forbidden_tasks"]["quzhou"] == []
+    assert 18 not in m["hiring"]["zigong"] and not {19, 20} & set(m["hiring"]["jiaxing"])
+    assert 8 not in m["hiring"]["quzhou"]
+    for city in m["hiring"]:
+        for rule in load_pack(city).rules:
+            if rule.spec.cite.article in m["hiring"][city] and rule.spec.question == "hiring":
+                assert rule.spec.structure not in ("permission", "encouragement"), rule.id
+
+
+def test_matrix_shows_declared_questions_only():
+    """Built from `question:` alone: a rule that declares none is not shown, whatever facts it reads."""
+    import copy
+
+    from gridlaw.compare import QUESTIONS
+    from gridlaw.packspec import Question
+
+    assert [q for q, _, _ in QUESTIONS] == list(Question.__args__)
+    pack = copy.copy(load_pack("yancheng"))
+    pack.rules = [copy.copy(r) for r in pack.rules]
+    first = {}
+    for r in pack.rules:  # declare two questions on one rule of each of two kinds; clear every other
+        question = {"assignment": "forbidden_tasks", "hire": "checklist"}.get(r.spec.act) if r.spec.act not in first else None
+        if question:
+            first[r.spec.act] = r.spec.cite.article
+        r.spec = r.spec.model_copy(update={"question": question})
+    m = question_matrix([pack])
+    assert m["forbidden_tasks"] == {"yancheng": [first["assignment"]]} and m["checklist"] == {"yancheng": [first["hire"]]}
+    assert all(row == {"yancheng": []} for q, row in m.items() if q not in ("forbidden_tasks", "checklist"))

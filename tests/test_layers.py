@@ -174,11 +174,14 @@ def test_national_laws_shipped():
 
 
 def test_matrix_has_a_national_column():
-    from gridlaw.compare import question_matrix
+    from gridlaw.compare import national_column, question_matrix, render_matrix
 
-    m = question_matrix()
-    assert m["forbidden_tasks"]["national"] == ["行政强制法第17条", "行政许可法第22条", "行政处罚法第20条"]
-    assert m["hiring"]["national"] == []
+    col = national_column()
+    # the bans; licensing art. 22 allocates power (a scope clause), so it is no ban
+    assert col["forbidden_tasks"] == ["行政强制法第17条", "行政处罚法第20条"]
+    assert col["procedure"] == ["行政许可法第22条"] and col["hiring"] == []
+    data = json.loads(render_matrix(question_matrix(), "json"))
+    assert data["forbidden_tasks"]["national"] == col["forbidden_tasks"] and "yancheng" in data["forbidden_tasks"]
 
 
 # ------------------------------------------------------------------ a county pack on its city

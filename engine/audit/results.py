@@ -420,7 +420,7 @@ def _signatures(R: BatchResult) -> tuple[np.ndarray, np.ndarray, list[Any]]:
     n = R.n
     rules = R.rules
     nr = len(rules)
-    facts = list(dict.fromkeys(f for r in rules for f in r.facts))
+    facts = list(dict.fromkeys(f for r in rules for f in r.asks))
     unk = R.outcomes == UNK if nr else np.zeros((0, n), dtype=bool)
     has_unk = bool(unk.any())
     width = (nr * 2.33 + 3) + (len(facts) if has_unk else 0)      # bits: log2(5) per rule, 3 for the decision
@@ -431,7 +431,7 @@ def _signatures(R: BatchResult) -> tuple[np.ndarray, np.ndarray, list[Any]]:
         key = key * 5 + R.outcomes[j]
     if has_unk:
         for f in facts:
-            js = [j for j, r in enumerate(rules) if f in r.facts]
+            js = [j for j, r in enumerate(rules) if f in r.asks]
             miss = unk[js].any(axis=0)
             k = R.known.get(f)
             if k is not None:
@@ -447,11 +447,11 @@ def _signatures(R: BatchResult) -> tuple[np.ndarray, np.ndarray, list[Any]]:
 
 def _signatures_wide(R: BatchResult) -> tuple[np.ndarray, np.ndarray, list[Any]]:
     """Many rules or facts: the full outcome matrix plus missing-fact flags, as rows of bytes."""
-    facts = list(dict.fromkeys(f for r in R.rules for f in r.facts))
+    facts = list(dict.fromkeys(f for r in R.rules for f in r.asks))
     unk = R.outcomes == UNK
     flags = []
     for f in facts:
-        js = [j for j, r in enumerate(R.rules) if f in r.facts]
+        js = [j for j, r in enumerate(R.rules) if f in r.asks]
         k = R.known.get(f)
         miss = unk[js].any(axis=0) if js else np.zeros(R.n, dtype=bool)
         flags.append(miss & ~k if k is not None else miss)
