@@ -137,6 +137,12 @@ def packs(
             p = load_pack(city)
             typer.echo(f"{city:9} 《{p.meta.title}》 {p.meta.instrument} · {p.meta.issuer} · "
                        f"施行 {p.meta.effective} · {len(p.rules)} rules · {p.meta.articles} articles")
+        from .layers import national
+
+        for law in national():  # the national layer under every city, each version with its date
+            for p in law.packs:
+                typer.echo(f"{law.id:12} 《{p.meta.title}》（{p.meta.version}） national · {p.meta.issuer} · "
+                           f"施行 {p.meta.effective} · {len(p.rules)} rules · articles {', '.join(map(str, p.meta.excerpt or []))}")
     except GridlawError as exc:
         raise _fail(exc) from None
 
@@ -216,9 +222,13 @@ def explain(rule_id: str = typer.Argument(..., help="e.g. yancheng.art16.no-crim
     from .errors import GridlawError
     from .loader import available_packs, load_pack
 
+    from .layers import load_target, national
+
     city = rule_id.split(".", 1)[0]
     try:
-        pack = load_pack(city)
+        versions = load_target(city) if city in available_packs() or any(v.id == city for v in national()) \
+            else load_pack(city)  # load_pack: the "unknown city, did you mean" error
+        pack = next((p for p in reversed(versions.packs) if p.rule(rule_id)), versions.latest)
     except GridlawError as exc:
         raise _fail(exc) from None
     rule = pack.rule(rule_id)
@@ -253,7 +263,8 @@ def explain(rule_id: str = typer.Argument(..., help="e.g. yancheng.art16.no-crim
 
     typer.echo("\ntests:")
     for file, case, line, national in pack.cases():
-        d = run_check({"city": city, **case.act}, case.checklist, national=national if case.national is None else case.national)
+        d = run_check({"city": pack.meta.extends or city, **case.act}, case.checklist, pack=city,
+                      national=national if case.national is None else case.national)
         outcome = next((f.outcome for f in d.findings if f.rule_id == rule_id), None)
         if outcome and outcome != "not_applicable":
             typer.echo(f"  {file}:{line}  {case.name} → {outcome} (decision {d.decision})")

@@ -327,3 +327,23 @@ def test_new_pack_says_where_the_text_is_wrong(tmp_path):
     raw.write_text("办法\n第二条 甲。\n第一条 乙。\n", "utf-8")
     r = cli("new-pack", "--from", str(raw), "--out", str(tmp_path / "x"))
     assert r.returncode == 4 and f"{raw}:3: 第一条 follows 第二条" in r.stderr
+
+
+def test_case_files_switch_the_national_layer_on(tmp_path):
+    """A city's own cases test its text (national off by default); a file or a case may switch it on."""
+    p = tmp_path / "examplecounty"
+    shutil.copytree(COUNTY, p)
+    (p / "tests" / "assignment.yaml").write_text(
+        "national: true\n"
+        "cases:\n"
+        "  - name: a fine, over the national layer\n"
+        "    act: {kind: assignment, date: 2024-06-01, task: {text: 对占道经营者处以罚款, on_checklist: true}}\n"
+        "    expect: {decision: non_compliant, rules: [penaltylaw.art20.no-entrusting-individuals,\n"
+        "                                              yancheng.art19.no-licensing-penalty-coercion]}\n"
+        "  - name: the same fine, this case without it\n"
+        "    national: false\n"
+        "    act: {kind: assignment, date: 2024-06-01, task: {text: 对占道经营者处以罚款, on_checklist: true}}\n"
+        "    expect: {decision: non_compliant, rules: [yancheng.art19.no-licensing-penalty-coercion]}\n", "utf-8")
+    report = run_pack_tests(str(p))
+    assert [(r.name, r.ok, r.detail) for r in report.results if "fine" in r.name] == [
+        ("a fine, over the national layer", True, ""), ("the same fine, this case without it", True, "")]
