@@ -345,5 +345,5 @@ def test_case_files_switch_the_national_layer_on(tmp_path):
         "    act: {kind: assignment, date: 2024-06-01, task: {text: 对占道经营者处以罚款, on_checklist: true}}\n"
         "    expect: {decision: non_compliant, rules: [yancheng.art19.no-licensing-penalty-coercion]}\n", "utf-8")
     report = run_pack_tests(str(p))
-    assert [(r.name, r.ok, r.detail) for r in report.results if "fine" in r.name] == [
+    assert [(r.name, r.ok, r.detail) for r in report.results if "the national layer" in r.name or "without it" in r.name] == [
         ("a fine, over the national layer", True, ""), ("the same fine, this case without it", True, "")]
