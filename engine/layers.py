@@ -146,45 +146,45 @@ def layer_of(pack: Pack) -> str:
 
 # ---------------------------------------------------------------- validation of links (loader hook)
 
-def link_problems(meta: Any, meta_lines: dict, rules: list[CompiledRule], source: Any, where: str) -> list[Problem]:
-    """``extends`` names a shipped pack of a lower rank; each refines/displaces names a base rule of the
-    same act kind and quotes words of this pack's own text; a permission refining a prohibition or duty
-    is a contradiction the validator reports."""
-    problems: list[Problem] = []
-    if not meta.extends:
-        for r in rules:
-            if r.spec.refines or r.spec.displaces:
-                problems.append(Problem(r.file, "refines/displaces needs `extends:` in pack.yaml (the pack it builds on)", r.line))
-        return problems
+def extends_problems(meta: Any, meta_lines: dict, where: str) -> list[Problem]:
+    """``extends`` names a shipped city pack, of a lower rank than this pack's layer."""
+    at = (f"{where}/pack.yaml", line_of(meta_lines, ("extends",)), "extends")
     if meta.extends not in CITIES:
-        problems.append(Problem(f"{where}/pack.yaml", f"{meta.extends!r} is not a shipped city pack "
-                                f"({', '.join(CITIES)})", line_of(meta_lines, ("extends",)), "extends"))
-        return problems
+        return [Problem(at[0], f"{meta.extends!r} is not a shipped city pack ({', '.join(CITIES)})", at[1], at[2])]
     base = load_pack(meta.extends)
     if RANK[meta.layer] <= RANK[base.meta.layer]:
-        problems.append(Problem(f"{where}/pack.yaml", f"a {meta.layer} pack cannot extend a {base.meta.layer} pack",
-                                line_of(meta_lines, ("layer",)), "layer"))
-    for r in rules:
-        for key in ("refines", "displaces"):
-            link = getattr(r.spec, key)
-            if link is None:
-                continue
-            target = base.rule(link.rule)
-            if target is None:
-                import difflib
+        return [Problem(f"{where}/pack.yaml", f"a {meta.layer} pack cannot extend a {base.meta.layer} pack",
+                        line_of(meta_lines, ("layer",)), "layer")]
+    return []
 
-                near = difflib.get_close_matches(link.rule, [x.id for x in base.rules], n=1)
-                problems.append(Problem(r.file, f"{key}: no rule {link.rule!r} in {base.id}"
-                                        + (f" (did you mean {near[0]!r}?)" if near else ""), r.line, f"{key}.rule"))
-                continue
-            if target.spec.act != r.spec.act:
-                problems.append(Problem(r.file, f"{key}: {link.rule} governs {target.spec.act} acts, this rule {r.spec.act}",
-                                        r.line, f"{key}.rule"))
-            art = source.articles.get(link.article)
-            if art is None or not source.contains(link.quote, link.article):
-                problems.append(Problem(r.file, f"{key}: quote not found in Art. {link.article} of this pack's source.md: "
-                                        f"{link.quote!r}", r.line, f"{key}.quote"))
-    return problems
+
+def rule_link_problems(rule: Any, meta: Any, source: Any, name: str, lines: dict, loc: tuple) -> list[Problem]:
+    """Each refines/displaces names a rule of the base pack governing the same act kind, and quotes
+    words of this pack's own text that say so; every problem with its file, line and field."""
+    out: list[Problem] = []
+
+    def add(message: str, *sub: str) -> None:
+        out.append(Problem(name, message, line_of(lines, loc + sub), dotted(loc + sub)))
+
+    base = load_pack(meta.extends) if meta is not None and meta.extends in CITIES else None
+    for key in ("refines", "displaces"):
+        link = getattr(rule, key)
+        if link is None:
+            continue
+        if meta is not None and not meta.extends:
+            add(f"{key} needs `extends:` in pack.yaml (the pack this one builds on)", key)
+            continue
+        target = base.rule(link.rule) if base else None
+        if base is not None and target is None:
+            import difflib
+
+            near = difflib.get_close_matches(link.rule, [x.id for x in base.rules], n=1)
+            add(f"no rule {link.rule!r} in {base.id}" + (f" (did you mean {near[0]!r}?)" if near else ""), key, "rule")
+        elif target is not None and target.spec.act != rule.act:
+            add(f"{link.rule} governs {target.spec.act} acts, this rule {rule.act}", key, "rule")
+        if source is not None and not source.contains(link.quote, link.article):
+            add(f"quote not found in Art. {link.article} of this pack's source.md: {link.quote!r}", key, "quote")
+    return out
 
 
 def static_conflicts(pack: Pack) -> list[str]:
@@ -349,4 +349,4 @@ def merge_problems(exc_list: list[PackError]) -> PackError:
 
 
 __all__ = ["Versions", "national", "load_target", "evaluate_stack", "stack", "flatten", "layer_label",
-           "static_conflicts", "link_problems", "dotted"]
+           "static_conflicts", "extends_problems", "rule_link_problems"]

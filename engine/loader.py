@@ -250,16 +250,20 @@ def _compile_uncached(root: Traversable, city: str, files: dict[str, bytes], pac
             line = line_of(lines, loc)
             before = len(problems)
             _check_rule(rule, city, name, lines, loc, vocab, source, seen, problems)
+            if rule.refines or rule.displaces:  # links to the base pack (engine/layers.py), located like the rest
+                from .layers import rule_link_problems
+
+                problems.extend(rule_link_problems(rule, meta, source, name, lines, loc))
             seen.setdefault(rule.id, f"{name}:{line}")
             if len(problems) == before:
                 rules.append(_compile_rule(rule, name, line, meta.title if meta else city, source))
 
     if meta:
         _check_coverage(meta, meta_lines, rules, problems, where)
-    if meta and source and (meta.extends or any(r.spec.refines or r.spec.displaces for r in rules)):
-        from .layers import link_problems  # a pack built on another: its links to the base pack
+    if meta and meta.extends:
+        from .layers import extends_problems  # a pack built on another: the base must exist and rank below
 
-        problems.extend(link_problems(meta, meta_lines, rules, source, where))
+        problems.extend(extends_problems(meta, meta_lines, where))
     if problems or meta is None or source is None:
         raise PackError(problems)
     return _assemble(meta, source, rules, pack_hash, root)

@@ -245,7 +245,8 @@ def test_bad_pack_outside_the_repo_gets_located_errors(tmp_path):
     assert f"{bad}/rules/hire.yaml:9: rules[0].require.fact: unknown fact 'candidate.agee' for a hire act; " \
            "did you mean 'candidate.age'?" in out
     assert f"{bad}/rules/hire.yaml:6: rules[0].quote: quote not found in Art. 2 of source.md" in out
-    assert "no rule 'yancheng.art43.pre-job-trainin' in yancheng (did you mean 'yancheng.art43.pre-job-training'?)" in out
+    assert f"{bad}/rules/hire.yaml:38: rules[2].refines.rule: no rule 'yancheng.art43.pre-job-trainin' in yancheng " \
+           "(did you mean 'yancheng.art43.pre-job-training'?)" in out
     assert "Traceback" not in r.stderr
     c = cli("check", str(ROOT / "examples" / "hire.yaml"), "--pack", str(bad))
     assert c.returncode == 5 and "unknown fact 'candidate.agee'" in c.stderr and "Traceback" not in c.stderr
