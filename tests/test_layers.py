@@ -348,3 +348,12 @@ def test_case_files_switch_the_national_layer_on(tmp_path):
     report = run_pack_tests(str(p))
     assert [(r.name, r.ok, r.detail) for r in report.results if "the national layer" in r.name or "without it" in r.name] == [
         ("a fine, over the national layer", True, ""), ("the same fine, this case without it", True, "")]
+
+
+@pytest.mark.parametrize("city", ["binzhou", "quzhou"])
+def test_a_penalty_matter_is_not_admissible_to_a_grid_checklist(city):
+    d = check({"kind": "admission", "city": city, "date": "2024-06-01", "department": "县市场监管局",
+               "matter": {"text": "对占道经营者处以罚款"}, "approved_by": "county_agency"})
+    assert d.decision == "non_compliant"
+    assert [(f.layer, f.rule_id, f.rule.spec.effect) for f in d.deciding] == [
+        ("national", "penaltylaw.art20.not-on-grid-checklist", "not_admissible")]
