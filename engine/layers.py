@@ -75,17 +75,18 @@ def load_versions(root: Traversable, pack_id: str, where: str, use_cache: bool =
     problems: list[Problem] = []
     for sub in subs:
         try:
-            packs.append(compile_pack(sub, pack_id, use_cache, f"{where}/{sub.name}"))
+            pack = compile_pack(sub, pack_id, use_cache, f"{where}/{sub.name}")
         except PackError as exc:
             problems.extend(exc.problems)
+            continue
+        if not pack.meta.version:
+            problems.append(Problem(f"{where}/{sub.name}/pack.yaml",
+                                    "one of several versions needs `version:` (e.g. 2021年修订), which the stamp names"))
+        packs.append(pack)
     packs.sort(key=lambda p: p.meta.effective)
     for a, b in zip(packs, packs[1:]):
         if a.meta.effective == b.meta.effective:
             problems.append(Problem(where, f"two versions take effect on {a.meta.effective}"))
-    for p in packs:
-        if not p.meta.version and len(packs) > 1:
-            problems.append(Problem(f"{where}/{Path(p.rules[0].file).parent.parent.name if p.rules else ''}",
-                                    "a version needs `version:` (e.g. 2021年修订), which the stamp names"))
     if problems:
         raise PackError(problems)
     return Versions(pack_id, packs)
@@ -99,15 +100,6 @@ def national() -> tuple[Versions, ...]:
         return ()
     return tuple(load_versions(e, e.name, f"national/{e.name}")
                  for e in sorted(base.iterdir(), key=lambda e: e.name) if e.is_dir() and not e.name.startswith("_"))
-
-
-def national_rule(rule_id: str) -> tuple[Pack, CompiledRule] | None:
-    for law in national():
-        for pack in reversed(law.packs):
-            rule = pack.rule(rule_id)
-            if rule is not None:
-                return pack, rule
-    return None
 
 
 def load_target(target: str, use_cache: bool = True) -> Versions:
@@ -138,10 +130,6 @@ def _root(city: str) -> Traversable:
 
 def base_of(pack: Pack) -> Pack | None:
     return load_pack(pack.meta.extends) if pack.meta.extends else None
-
-
-def layer_of(pack: Pack) -> str:
-    return pack.meta.layer
 
 
 # ---------------------------------------------------------------- validation of links (loader hook)
@@ -303,7 +291,7 @@ def _conflicts(findings: list[Any], by_id: dict[str, Any]) -> list[Conflict]:
                 out.append(Conflict("refines", f.rule_id, hi.rule_id, f.layer, hi.layer))
         if spec.displaces and spec.displaces.rule in by_id:
             hi = by_id[spec.displaces.rule]
-            if hi.outcome == "violated" and f.outcome not in ("violated",) and f.outcome != "not_applicable":
+            if hi.outcome == "violated" and f.outcome != "violated":  # the lower text lets through what the higher forbade
                 out.append(Conflict("displaces", f.rule_id, hi.rule_id, f.layer, hi.layer))
         if spec.modality == "permission" and used(f) and not (spec.refines or spec.displaces):
             for hi in findings:
@@ -342,10 +330,6 @@ def audit_pack(top: Pack, with_national: bool = True) -> Pack:
                 spec = r.spec.model_copy(update={"when": All(all=[*window, *([r.spec.when] if r.spec.when else [])])})
                 rules.append(_compile_rule(spec, r.file, r.line, version.meta.title, version.source))
     return _assemble(pack.meta, pack.source, rules + list(pack.rules), pack.hash, pack.root)
-
-
-def merge_problems(exc_list: list[PackError]) -> PackError:
-    return PackError([p for e in exc_list for p in e.problems])
 
 
 __all__ = ["Versions", "national", "load_target", "evaluate_stack", "stack", "flatten", "layer_label",

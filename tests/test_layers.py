@@ -357,3 +357,17 @@ def test_a_penalty_matter_is_not_admissible_to_a_grid_checklist(city):
     assert d.decision == "non_compliant"
     assert [(f.layer, f.rule_id, f.rule.spec.effect) for f in d.deciding] == [
         ("national", "penaltylaw.art20.not-on-grid-checklist", "not_admissible")]
+
+
+def test_a_displacement_that_lets_through_what_the_city_forbids_goes_to_review(tmp_path):
+    p = tmp_path / "examplecounty"
+    shutil.copytree(COUNTY, p)
+    rules = (p / "rules" / "hire.yaml").read_text("utf-8")
+    (p / "rules" / "hire.yaml").write_text(
+        rules.replace("refines: {rule: yancheng.art43.pre-job-training", "displaces: {rule: yancheng.art43.pre-job-training"), "utf-8")
+    d = check({**HIRE, "candidate": {**HIRE["candidate"], "pre_job_training": False}}, pack=str(p))
+    city = next(f for f in d.findings if f.rule_id == "yancheng.art43.pre-job-training")
+    assert (city.outcome, city.displaced_by) == ("violated", "examplecounty.art4.train-later")
+    assert d.decision == "needs_review"      # never silently compliant
+    assert [(c["kind"], c["higher"]) for c in d.conflicts] == [("displaces", "yancheng.art43.pre-job-training")]
+    assert "需人工审查下位规定是否在上位规定授权范围内" in d.conflicts[0]["text"]["zh"]
