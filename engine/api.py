@@ -92,4 +92,9 @@ def check(act: Any, checklist: Checklist | str | Path | dict | None = None, city
         model = model.model_copy(update={"city": city})
     from .layers import evaluate_stack, load_target
 
-    return evaluate_stack(load_target(pack or model.city), model, checklist, national)
+    law = load_target(pack or model.city)
+    home = law.latest.meta.extends or (law.id if law.latest.meta.layer == "city" else None)
+    if pack and home and home != model.city:  # a county pack answers for acts of its own city only
+        raise InputError([Problem("<act>", f"the act is for {model.city}, the pack {law.id} is {home}'s law; "
+                                           f"set city: {home} or choose another pack", None, "city")])
+    return evaluate_stack(law, model, checklist, national)

@@ -371,3 +371,9 @@ def test_a_displacement_that_lets_through_what_the_city_forbids_goes_to_review(t
     assert d.decision == "needs_review"      # never silently compliant
     assert [(c["kind"], c["higher"]) for c in d.conflicts] == [("displaces", "yancheng.art43.pre-job-training")]
     assert "需人工审查下位规定是否在上位规定授权范围内" in d.conflicts[0]["text"]["zh"]
+
+
+def test_a_county_pack_answers_for_its_own_city_only():
+    with pytest.raises(gridlaw.InputError) as exc:
+        check({**HIRE, "city": "binzhou"}, pack=str(COUNTY))
+    assert "the act is for binzhou, the pack examplecounty is yancheng's law" in str(exc.value)
