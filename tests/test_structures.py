@@ -464,12 +464,19 @@ def test_a_known_guard_is_an_error_in_a_rule_that_names_its_structure(tmp_path):
                for p in problems), problems
 
 
-def test_known_guards_become_errors_everywhere_once_switched_on(tmp_path, monkeypatch):
+def test_once_all_packs_migrated_guards_are_errors_and_structure_and_question_are_required(tmp_path, monkeypatch):
     import gridlaw.loader as loader
 
-    monkeypatch.setattr(loader, "KNOWN_GUARDS_ARE_ERRORS", True)
-    problems = _problems(_pack_with(tmp_path, GUARD))
+    monkeypatch.setattr(loader, "ALL_PACKS_MIGRATED", True)
+    problems = _problems(_pack_with(tmp_path / "a", GUARD))
     assert any("yancheng.art16.probe" in p and "declare it as `trigger`" in p for p in problems), problems
+    assert any(p.startswith("yancheng/rules/zz_probe.yaml:2: rules[0].id: yancheng.art16.probe names no structure")
+               for p in problems), problems
+    assert any("yancheng.art16.probe names no question" in p for p in problems), problems
+    problems = _problems(_pack_with(tmp_path / "b", "structure: eligibility"))
+    assert [p for p in problems if "probe" in p] == [
+        "yancheng/rules/zz_probe.yaml:2: rules[0].id: yancheng.art16.probe names no question: "
+        "every rule declares the question it answers in packs --matrix"]
 
 
 def test_a_quote_matching_only_after_normalisation_is_a_located_warning(tmp_path):
