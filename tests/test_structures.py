@@ -180,6 +180,9 @@ PROBE = """rules:
 """
 
 
+MIGRATED = "structure: eligibility\nquestion: hiring"
+
+
 def _pack_with(tmp_path, extra: str, base: str = PROBE):
     """A copy of the Yancheng pack plus one probe rule (its own file: the shipped rules stay as they are)."""
     dst = tmp_path / "yancheng"
@@ -195,7 +198,7 @@ def _problems(root) -> list[str]:
 
 
 def test_the_probe_rule_loads_as_it_is(tmp_path):
-    pack = compile_pack(_pack_with(tmp_path, "structure: eligibility\nquestion: hiring"), "yancheng", use_cache=False)
+    pack = compile_pack(_pack_with(tmp_path, MIGRATED), "yancheng", use_cache=False)
     assert pack.rule("yancheng.art16.probe").outcomes == ("satisfied", "violated", "unknown")
 
 
@@ -451,7 +454,10 @@ def test_every_structure_has_one_catalogue_entry_whose_example_obeys_the_table()
 GUARD = "when: {fact: candidate.criminal_record, known: true}"
 
 
-def test_a_known_guard_is_a_located_warning_in_an_unmigrated_rule(tmp_path):
+def test_a_known_guard_is_a_located_warning_in_an_unmigrated_rule(tmp_path, monkeypatch):
+    import gridlaw.loader as loader
+
+    monkeypatch.setattr(loader, "ALL_PACKS_MIGRATED", False)  # the transition: a rule without a structure
     pack = compile_pack(_pack_with(tmp_path, GUARD), "yancheng", use_cache=False)
     hit = [str(w) for w in pack.warnings() if "yancheng.art16.probe" in str(w)]
     assert len(hit) == 1 and hit[0].startswith("yancheng/rules/zz_probe.yaml:2:")
@@ -482,17 +488,17 @@ def test_once_all_packs_migrated_guards_are_errors_and_structure_and_question_ar
 def test_a_quote_matching_only_after_normalisation_is_a_located_warning(tmp_path):
     # script conversion is allowed (the Yancheng text is traditional; a simplified quote is verbatim) …
     base = PROBE.replace("quote: 受過刑事處罰或者涉嫌犯罪尚未結案的", "quote: 受过刑事处罚或者涉嫌犯罪尚未结案的")
-    simplified = compile_pack(_pack_with(tmp_path / "a", "", base), "yancheng", use_cache=False)
+    simplified = compile_pack(_pack_with(tmp_path / "a", MIGRATED, base), "yancheng", use_cache=False)
     assert not [w for w in simplified.warnings() if "yancheng.art16.probe" in str(w)]
     # … punctuation and width are not: an ASCII comma and brackets where the source has full-width ones
     base = PROBE.replace("cite: {article: 16, paragraph: 2, item: 1}\n    quote: 受過刑事處罰或者涉嫌犯罪尚未結案的",
                          "cite: {article: 18}\n    quote: 兼職網格員協助網格長、專職網格員開展工作,可以由國家工作人員")
     base = base.replace("yancheng.art16.probe", "yancheng.art18.probe")
-    verbatim = compile_pack(_pack_with(tmp_path / "b", "", base), "yancheng", use_cache=False)
+    verbatim = compile_pack(_pack_with(tmp_path / "b", MIGRATED, base), "yancheng", use_cache=False)
     assert not [w for w in verbatim.warnings() if "probe" in str(w)]
     ascii_ = base.replace("開展工作,可以", "開展工作，可以")
     assert ascii_ != base
-    pack = compile_pack(_pack_with(tmp_path / "c", "", ascii_), "yancheng", use_cache=False)
+    pack = compile_pack(_pack_with(tmp_path / "c", MIGRATED, ascii_), "yancheng", use_cache=False)
     hit = [str(w) for w in pack.warnings() if "yancheng.art18.probe" in str(w)]
     assert len(hit) == 1 and hit[0].startswith("yancheng/rules/zz_probe.yaml:2: quote:")
     assert "only after normalising punctuation" in hit[0] and "'，'" in hit[0]
