@@ -12,6 +12,7 @@ from .loader import CITIES, available_packs, load_pack
 # merely because of the facts it reads. The order is the matrix's row order.
 QUESTIONS: tuple[tuple[str, str, str], ...] = (
     ("forbidden_tasks", "禁止交办的任务（许可、处罚、强制等）", "forbidden tasks"),
+    ("refusal", "网格员有权拒绝的事项", "matters grid workers may refuse"),
     ("checklist", "网格事项清单", "grid matter checklist"),
     ("hiring", "任职条件", "hiring conditions"),
     ("exit", "退出情形", "exit grounds"),

@@ -24,15 +24,16 @@ from .errors import PackError, Problem
 from .packspec import CONDITION_TAGS, Case, CaseFile, PackMeta, Rule
 from .source import Source, parse_source
 from .structures import known_guards, outcomes_of, problems_of
-from .textnorm import int_to_cn
+from .textnorm import int_to_cn, to_simplified
 from .yamlsrc import YAMLSyntaxError, dotted, line_of, load_yaml
 from . import packcache as _cache
 
 CITIES = ("binzhou", "yancheng", "quzhou", "zigong", "jiaxing")
-# A `{known: true}` guard in `when` is applicability that belongs in `trigger`. It is an error in a
-# rule that names its structure, a warning (`gridlaw validate`) in one that does not yet; set this to
-# True once every pack has migrated, and every such guard is an error.
-KNOWN_GUARDS_ARE_ERRORS = False
+# The issue-8 format, during the transition: a rule that names its structure is held to it, and a
+# `{known: true}` guard in its `when` (applicability that belongs in `trigger`) is an error; in a rule
+# that does not yet, the guard is a warning (`gridlaw validate`). Set True once every pack has migrated:
+# then every rule must name its structure and question, and every such guard is an error.
+ALL_PACKS_MIGRATED = False
 
 
 @dataclass(slots=True)
@@ -92,10 +93,10 @@ class Pack:
         for r in self.rules:
             c = r.spec.cite
             if not self.source.verbatim(r.spec.quote, c.article, c.paragraph, c.item):
-                text = self.source.articles[c.article].locate(c.paragraph, c.item) or ""
-                odd = "".join(dict.fromkeys(ch for ch in r.spec.quote if ch not in text))
+                text = to_simplified(self.source.articles[c.article].locate(c.paragraph, c.item) or "")
+                odd = "".join(dict.fromkeys(ch for ch in to_simplified(r.spec.quote) if ch not in text))
                 out.append(Problem(r.file, f"{r.id}: quote matches {cite_text_en(c.article, c.paragraph, c.item)} only "
-                                   f"after normalisation (punctuation, width, script or spacing)"
+                                   f"after normalising punctuation, width or spacing; quote it as the source reads"
                                    + (f"; not in the source: {odd!r}" if odd else ""), r.line, "quote"))
         return out
 
@@ -355,8 +356,13 @@ def _check_rule(rule: Rule, city: str, name: str, lines: dict, loc: tuple, vocab
         add(f"rule id must start with '{city}.art{rule.cite.article}.' to match its citation", "id")
     for message, sub in problems_of(rule):
         add(message, *sub)
-    if known_guards(rule) and (rule.structure is not None or KNOWN_GUARDS_ARE_ERRORS):
+    if known_guards(rule) and (rule.structure is not None or ALL_PACKS_MIGRATED):
         add(_guard_message(rule), "when")
+    if ALL_PACKS_MIGRATED:
+        for key, what in (("structure", "the legal structure it encodes (docs/structures.md)"),
+                          ("question", "the question it answers in packs --matrix")):
+            if getattr(rule, key) is None:
+                add(f"{rule.id} names no {key}: every rule declares {what}", "id")
     known = vocab[rule.act]
     for key in ("trigger", "exempt", "when", "require", "forbid"):
         for path, cmp in _compares_with_path(getattr(rule, key), (key,)):

@@ -21,7 +21,7 @@ StructureName = Literal["prohibition", "duty", "event_duty", "eligibility", "exi
                         "right_to_refuse", "definition", "ban_on_other_units", "support_duty", "default_norm",
                         "catch_all", "encouragement"]
 # What a rule answers, for `packs --matrix` (engine/compare.py).
-Question = Literal["forbidden_tasks", "checklist", "hiring", "exit", "conduct", "disclosure", "admission", "grid",
+Question = Literal["forbidden_tasks", "refusal", "checklist", "hiring", "exit", "conduct", "disclosure", "admission", "grid",
                    "benefits", "encouragement", "procedure"]
 Effect = Literal[
     "prohibited",        # 禁止：不得为之

@@ -49,7 +49,8 @@ STRUCTURES: dict[str, Structure] = {
     "exit_ground": _s("duty prohibition", "must_exit", SAT, VIO, UNK, refuses=_STRICT, zh="退出情形（应当退出 / 予以解聘）"),
     "permission": _s("permission", "review", SAT, NA, NA, refuses=_STRICT, not_questions="hiring",
                      zh="授权性规范（可以）"),
-    "right_to_refuse": _s("right", "may_be_refused", SAT, REV, UNK, refuses="exempt", zh="拒绝权（有权拒绝）"),
+    "right_to_refuse": _s("right", "may_be_refused", SAT, REV, UNK, refuses="exempt", not_questions="forbidden_tasks",
+                          zh="拒绝权（有权拒绝）"),
     "definition": _s("scope", "review", NA, NA, NA, refuses="exempt", not_questions="forbidden_tasks",
                      zh="定义或范围条款（是指 / 包括 / 由…组成）"),
     "ban_on_other_units": _s("prohibition duty", "prohibited duty_unmet", SAT, VIO, UNK, needs="exempt",
@@ -63,6 +64,7 @@ STRUCTURES: dict[str, Structure] = {
     "encouragement": _s("encouragement", "review", NA, NA, NA, refuses=_STRICT, not_questions="hiring",
                         zh="鼓励性规范（鼓励 / 支持）"),
 }
+
 
 def outcomes_of(rule: Rule) -> tuple[str, str, str]:
     """(on_satisfied, on_breach, on_unknown) of a rule.
@@ -80,7 +82,10 @@ def outcomes_of(rule: Rule) -> tuple[str, str, str]:
         return SAT, VIO, UNK
     s = STRUCTURES[rule.structure]
     breach = REV if rule.structure == "definition" and rule.judgment else s.on_breach
-    return s.on_satisfied, breach, s.on_unknown
+    # A catch-all item of a scope list (其他交办事项) is part of a definition: like it, it never clears
+    # (every task is 交办; "within the catch-all" is no answer to whether it may be assigned).
+    held = NA if rule.structure == "catch_all" and rule.modality == "scope" else s.on_satisfied
+    return held, breach, s.on_unknown
 
 
 def problems_of(rule: Rule) -> list[tuple[str, tuple[str, ...]]]:

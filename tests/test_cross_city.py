@@ -58,7 +58,7 @@ def test_matrix_shows_declared_questions_only():
     from gridlaw.compare import QUESTIONS
     from gridlaw.packspec import Question
 
-    assert [q for q, _, _ in QUESTIONS] == list(Question.__args__)
+    assert sorted(q for q, _, _ in QUESTIONS) == sorted(Question.__args__)
     pack = copy.copy(load_pack("yancheng"))
     pack.rules = [copy.copy(r) for r in pack.rules]
     first = {}
