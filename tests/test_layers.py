@@ -239,13 +239,14 @@ def test_bad_pack_outside_the_repo_gets_located_errors(tmp_path):
         .replace("{fact: candidate.age, le: 55}", "{fact: candidate.agee, le: 55}") \
         .replace("rule: yancheng.art43.pre-job-training", "rule: yancheng.art43.pre-job-trainin")
     (bad / "rules" / "hire.yaml").write_text(rules, "utf-8")
+    at = {key: rules[:rules.index(key)].count("\n") + 1 for key in ("candidate.agee", "quote: 年龄应当在六十", "pre-job-trainin,")}
     r = cli("validate", str(bad))
     assert r.returncode == 1
     out = r.stdout
-    assert f"{bad}/rules/hire.yaml:9: rules[0].require.fact: unknown fact 'candidate.agee' for a hire act; " \
+    assert f"{bad}/rules/hire.yaml:{at['candidate.agee']}: rules[0].require.fact: unknown fact 'candidate.agee' for a hire act; " \
            "did you mean 'candidate.age'?" in out
-    assert f"{bad}/rules/hire.yaml:6: rules[0].quote: quote not found in Art. 2 of source.md" in out
-    assert f"{bad}/rules/hire.yaml:38: rules[2].refines.rule: no rule 'yancheng.art43.pre-job-trainin' in yancheng " \
+    assert f"{bad}/rules/hire.yaml:{at['quote: 年龄应当在六十']}: rules[0].quote: quote not found in Art. 2 of source.md" in out
+    assert f"{bad}/rules/hire.yaml:{at['pre-job-trainin,']}: rules[2].refines.rule: no rule 'yancheng.art43.pre-job-trainin' in yancheng " \
            "(did you mean 'yancheng.art43.pre-job-training'?)" in out
     assert "Traceback" not in r.stderr
     c = cli("check", str(ROOT / "examples" / "hire.yaml"), "--pack", str(bad))
