@@ -63,10 +63,20 @@ class Versions:
         return self.packs[-1]
 
 
+def _floor(pack: Pack) -> Pack:
+    """National law is a floor of bans under every city: a ban that is met clears nothing (it is
+    not_applicable, never `satisfied`), so a city that says nothing still gets not_addressed and a
+    national rule never makes an act compliant. Breach and unknown keep their structure's outcome."""
+    if pack.meta.layer == "national":
+        for r in pack.rules:
+            r.outcomes = ("not_applicable", *r.outcomes[1:])
+    return pack
+
+
 def load_versions(root: Traversable, pack_id: str, where: str, use_cache: bool = True) -> Versions:
     """A pack folder, or a folder of version folders; PackError lists every problem of every version."""
     if (root / "pack.yaml").is_file():
-        return Versions(pack_id, [compile_pack(root, pack_id, use_cache, where)])
+        return Versions(pack_id, [_floor(compile_pack(root, pack_id, use_cache, where))])
     subs = sorted((e for e in root.iterdir() if e.is_dir() and (e / "pack.yaml").is_file()), key=lambda e: e.name) \
         if root.is_dir() else []
     if not subs:
@@ -75,7 +85,7 @@ def load_versions(root: Traversable, pack_id: str, where: str, use_cache: bool =
     problems: list[Problem] = []
     for sub in subs:
         try:
-            pack = compile_pack(sub, pack_id, use_cache, f"{where}/{sub.name}")
+            pack = _floor(compile_pack(sub, pack_id, use_cache, f"{where}/{sub.name}"))
         except PackError as exc:
             problems.extend(exc.problems)
             continue

@@ -378,3 +378,18 @@ def test_a_county_pack_answers_for_its_own_city_only():
     with pytest.raises(gridlaw.InputError) as exc:
         check({**HIRE, "city": "binzhou"}, pack=str(COUNTY))
     assert "the act is for binzhou, the pack examplecounty is yancheng's law" in str(exc.value)
+
+
+def test_a_met_national_ban_clears_nothing():
+    """Silence stays not_addressed: the national layer only bars or asks, it never makes an act compliant."""
+    service = {"kind": "admission", "city": "quzhou", "date": "2024-06-01", "department": "县应急管理局",
+               "matter": {"text": "燃气安全入户排查", "nature": "service"}}
+    alone = check(service, national=False)
+    layered = check(service)
+    assert layered.decision == alone.decision
+    assert layered.deciding_rules == alone.deciding_rules
+    assert {f.rule_id: f.outcome for f in layered.findings if f.layer == "national"} == {
+        "coercionlaw.art17.not-on-grid-checklist": "not_applicable",
+        "coercionlaw.art17.officers-only-not-on-checklist": "not_applicable",
+        "licensinglaw.art22.organs-with-power-admission": "not_applicable",
+        "penaltylaw.art20.not-on-grid-checklist": "not_applicable"}
