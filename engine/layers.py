@@ -338,7 +338,9 @@ def audit_pack(top: Pack, with_national: bool = True) -> Pack:
                 window.append(Compare(fact="date", lt=law.packs[i + 1].meta.effective))
             for r in version.rules:
                 spec = r.spec.model_copy(update={"when": All(all=[*window, *([r.spec.when] if r.spec.when else [])])})
-                rules.append(_compile_rule(spec, r.file, r.line, version.meta.title, version.source))
+                rule = _compile_rule(spec, r.file, r.line, version.meta.title, version.source)
+                rule.outcomes = r.outcomes  # the floor: a met national ban clears nothing (_floor)
+                rules.append(rule)
     return _assemble(pack.meta, pack.source, rules + list(pack.rules), pack.hash, pack.root)
 
 

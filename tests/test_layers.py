@@ -393,3 +393,14 @@ def test_a_met_national_ban_clears_nothing():
         "coercionlaw.art17.officers-only-not-on-checklist": "not_applicable",
         "licensinglaw.art22.organs-with-power-admission": "not_applicable",
         "penaltylaw.art20.not-on-grid-checklist": "not_applicable"}
+
+
+def test_the_audit_pack_keeps_the_national_floor_and_date_windows():
+    from gridlaw.layers import audit_pack
+    from gridlaw.loader import load_pack
+
+    pack = audit_pack(load_pack("quzhou"))
+    national_rules = [r for r in pack.rules if r.id.split(".")[0] in ("penaltylaw", "coercionlaw", "licensinglaw")]
+    assert national_rules and all(r.outcomes[0] == "not_applicable" for r in national_rules)
+    assert all("date" in r.facts for r in national_rules)   # each version confined to its own dates
+    assert {r.id for r in national_rules} >= {"penaltylaw.art18.no-entrusting-individuals", "penaltylaw.art20.no-entrusting-individuals"}
