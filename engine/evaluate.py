@@ -41,6 +41,8 @@ class Finding:
     outcome: str
     missing: list[MissingFact] = field(default_factory=list)
     inferred: list[Inference] = field(default_factory=list)
+    layer: str = "city"               # national | city | county (engine/layers.py)
+    displaced_by: str | None = None   # a lower rule that displaces this one, where its text says so
 
     @property
     def rule_id(self) -> str:
@@ -58,6 +60,7 @@ class Finding:
             "judgment": s.judgment.model_dump(exclude_none=True) if s.judgment else None,
             "missing": [m.to_dict() for m in self.missing],
             "inferred": [i.to_dict() for i in self.inferred],
+            "layer": self.layer, "displaced_by": self.displaced_by,
         }
 
 
@@ -73,11 +76,13 @@ class Decision:
     facts: dict[str, Any]
     input_hash: str
     record: str | None = None
+    layers: list[dict] = field(default_factory=list)     # the packs evaluated, bottom first (engine/layers.py)
+    conflicts: list[dict] = field(default_factory=list)  # lower norms contradicting higher ones
 
     @property
     def deciding(self) -> list[Finding]:
         wanted = _DECIDED_BY.get(self.decision)
-        return [f for f in self.findings if f.outcome == wanted] if wanted else []
+        return [f for f in self.findings if f.outcome == wanted and not f.displaced_by] if wanted else []
 
     @property
     def deciding_rules(self) -> list[str]:
@@ -85,6 +90,8 @@ class Decision:
 
     @property
     def missing(self) -> list[MissingFact]:
+        if self.decision == "not_in_force":  # nothing hangs on facts when the instrument is not in force
+            return []
         seen: dict[str, MissingFact] = {}
         for f in self.findings:
             if f.outcome == "unknown":
@@ -103,8 +110,9 @@ class Decision:
             "inferences": [i.to_dict() for i in self.inferences],
             "findings": [f.to_dict() for f in self.findings
                          if include_not_applicable or f.outcome != "not_applicable"],
-            "stamp": {"engine": __version__, "pack": meta.id, "pack_hash": self.pack.hash,
-                      "input_hash": self.input_hash},
+            "conflicts": self.conflicts,
+            "stamp": {"engine": __version__, "pack": meta.id, "pack_hash": self.pack.hash, "version": meta.version,
+                      "input_hash": self.input_hash, "layers": self.layers},
         }
 
 

@@ -148,6 +148,11 @@ class Rule(_Strict):
     message: Text
     remedy: Text | None = None
     note: str | None = Field(None, description="why the rule is encoded this way")
+    # Layers (engine/layers.py): a rule of a pack that `extends` another names the base rule it
+    # refines (applies beside it, never looser) or displaces (applies instead of it), with the words
+    # of its own text that say so.
+    refines: "RuleLink | None" = Field(None, description="a base-pack rule this rule narrows; both apply")
+    displaces: "RuleLink | None" = Field(None, description="a base-pack rule this rule replaces, where its text says so")
 
     @model_validator(mode="after")
     def _shape(self) -> "Rule":
@@ -160,6 +165,16 @@ class Rule(_Strict):
         if self.modality == "default_norm" and not self.judgment:
             raise ValueError("a default norm (一般/原则上) needs 'judgment': why departing from it goes to review")
         return self
+
+
+class RuleLink(_Strict):
+    """A link from a lower pack's rule to the base pack's rule, and the lower text that makes it."""
+    rule: str = Field(pattern=r"^[a-z]+\.art\d+(\.[a-z0-9-]+)+$")
+    article: int = Field(ge=1, description="the article of this pack whose words say so")
+    quote: str = Field(min_length=2, description="those words, verbatim")
+
+
+Rule.model_rebuild()
 
 
 class RuleFile(_Strict):
@@ -186,7 +201,7 @@ class PackMeta(_Strict):
     id: str = Field(pattern=r"^[a-z]+$")
     title: str
     title_en: str | None = None
-    instrument: Literal["local_regulation", "government_rule", "normative_document"]
+    instrument: Literal["law", "local_regulation", "government_rule", "normative_document"]
     issuer: str
     adopted: dt.date | None = None
     approved: dt.date | None = None
@@ -196,6 +211,11 @@ class PackMeta(_Strict):
     articles: int = Field(ge=1)
     source: SourceRef
     not_modelled: list[NotModelled] = Field(default_factory=list)
+    # Layers and versions (engine/layers.py; docs/packs.md "Layers of law").
+    layer: Literal["national", "city", "county"] = Field("city", description="which layer of law the pack holds")
+    extends: str | None = Field(None, pattern=r"^[a-z]+$", description="the shipped pack this one builds on (a county on its city)")
+    version: str | None = Field(None, description="which text of the instrument, e.g. 2021年修订, when the pack holds several")
+    excerpt: list[int] | None = Field(None, min_length=1, description="the articles held, when the pack is an excerpt of a longer law")
 
 
 class CaseExpect(_Strict):
@@ -208,6 +228,7 @@ class Case(_Strict):
     name: str
     act: dict
     checklist: dict | None = None
+    national: bool | None = Field(None, description="evaluate with the national layer (default: the file's setting)")
     expect: CaseExpect
 
 
@@ -215,6 +236,7 @@ class CaseFile(_Strict):
     """Top-level keys starting with ``_`` hold YAML anchors shared by cases."""
 
     cases: list[Case]
+    national: bool = Field(False, description="evaluate this file's cases with the national layer under the pack")
 
     @model_validator(mode="before")
     @classmethod

@@ -73,6 +73,16 @@ def nature_text(inf: dict, lang: str = "zh") -> str:
             f"Task nature inferred as {inf['value']} from “{how}” ({', '.join(inf['grounds'])})")
 
 
+def _layer_tag(f: dict, lang: str) -> str:
+    """Which layer of law a finding comes from (city findings stay unmarked)."""
+    from .layers import layer_label
+
+    tag = "" if f.get("layer", "city") == "city" else f"  〔{layer_label(f['layer'], lang)}〕"
+    if f.get("displaced_by"):
+        tag += f"  〔{'已由' + f['displaced_by'] + '替代，不计入结论' if lang == 'zh' else 'displaced by ' + f['displaced_by']}〕"
+    return tag
+
+
 def render_text(d: dict, lang: str = "zh") -> str:
     zh = lang == "zh"
     lines = [f"{label(d['decision'], lang)} ({d['decision']})  "
@@ -85,7 +95,8 @@ def render_text(d: dict, lang: str = "zh") -> str:
             lines.append(nature_text(inf, lang))
     for f in d["findings"]:
         c = f["citation"]
-        lines.append(f"  [{label(f['outcome'], lang)}] {c['text'] if zh else c['text_en']}  {f['rule']}")
+        where = _layer_tag(f, lang)
+        lines.append(f"  [{label(f['outcome'], lang)}] {c['text'] if zh else c['text_en']}  {f['rule']}{where}")
         lines.append(f"      “{f['quote']}”")
         lines.append(f"      {f['message'].get(lang) or f['message']['zh']}")
         if f["effect"] and f["outcome"] == "violated":
@@ -98,6 +109,11 @@ def render_text(d: dict, lang: str = "zh") -> str:
         lines.append("需补充的事实及材料：" if zh else "Facts needed, and the documents that settle them:")
         for m in d["missing_facts"]:
             lines.append(f"  - {m['label'] if zh else m['fact']} ({m['fact']})" + (f"：{m['evidence']}" if m["evidence"] else ""))
+    for c in d.get("conflicts", []):
+        lines.append(c["text"].get(lang) or c["text"]["zh"])
     s = d["stamp"]
+    laws = [f"{x['title']}（{x['version']}）" for x in s.get("layers", []) if x["layer"] == "national" and x["version"]]
+    if laws:
+        lines.append(("适用的国家法律版本：" if zh else "national law versions: ") + "、".join(laws))
     lines.append(f"gridlaw {s['engine']} · pack {s['pack']}@{s['pack_hash'][:12]} · input {s['input_hash'][:12]}")
     return "\n".join(lines)

@@ -25,15 +25,18 @@ def test_same_act_five_answers(case):
 def test_issue3_penalty_task():
     act = next(c["act"] for c in CASES if c["name"].startswith("a penalty task off"))
     results = dict(compare_act({"city": "yancheng", **act}))
-    for city in ("yancheng", "zigong"):
+    for city in ("yancheng", "zigong", "jiaxing", "binzhou", "quzhou"):  # the national ban stands under every city
         assert results[city].decision == "non_compliant"
-    assert results["jiaxing"].decision == "needs_review"  # 有权拒绝: the worker's right, never a breach (issue 8)
-    effects = {city: {f.rule.spec.effect for f in results[city].deciding} for city in ("yancheng", "zigong", "jiaxing")}
+        assert "penaltylaw.art20.no-entrusting-individuals" in results[city].deciding_rules
+    # each city's own reading stands beside it, with its own effect (Jiaxing 12: the worker's right to refuse)
+    effects = {city: {f.rule.spec.effect for f in results[city].findings
+                      if f.layer == "city" and f.outcome in ("violated", "review")}
+               for city in ("yancheng", "zigong", "jiaxing")}
     assert effects == {"yancheng": {"prohibited"}, "zigong": {"not_admissible"}, "jiaxing": {"may_be_refused"}}
-    for city in ("binzhou", "quzhou"):  # they name no forbidden task: never non_compliant by invention
-        assert results[city].decision in ("needs_review", "not_addressed")
+    for city in ("binzhou", "quzhou"):  # they name no forbidden task: the national ban decides, not an invented city ban
+        assert [(f.layer, f.rule_id) for f in results[city].deciding] == [("national", "penaltylaw.art20.no-entrusting-individuals")]
     table = render_comparison(list(results.items()), "text")
-    assert "网格员有权拒绝" in table and "不得纳入网格事项清单" in table
+    assert "不得纳入网格事项清单" in table and "《中华人民共和国行政处罚法》第二十条第一款" in table
 
 
 def test_matrix_never_states_a_ban_or_condition_the_text_does_not_set():

@@ -50,8 +50,11 @@ def test_issue_examples_yancheng():
     act = {"kind": "assignment", "city": "yancheng", "date": "2024-05-01", "task": {"text": "对焚烧秸秆当事人当场罚款"}}
     d = gridlaw.check(act)
     assert d.decision == "non_compliant"
-    assert [f.rule.citation for f in d.deciding] == ["《盐城市城乡网格化服务管理实施细则》第十九条第二款第（二）项"]
-    assert d.deciding[0].inferred[0].words == ("罚款",)
+    # the city's ban and, under it, the national ban on entrusting a penalty to an individual
+    assert sorted(f.rule.citation for f in d.deciding) == ["《中华人民共和国行政处罚法》第二十条第一款",
+                                                           "《盐城市城乡网格化服务管理实施细则》第十九条第二款第（二）项"]
+    assert {f.layer for f in d.deciding} == {"national", "city"}
+    assert all(f.inferred[0].words == ("罚款",) for f in d.deciding)
     assert gridlaw.check({**act, "date": "2021-06-01"}).decision == "not_in_force"
 
 
@@ -62,7 +65,8 @@ def test_decision_json_carries_stamp_and_citation_numbers():
     assert data["decision"] == "non_compliant"
     f = next(f for f in data["findings"] if f["rule"] == "yancheng.art16.no-criminal-record")
     assert (f["citation"]["article"], f["citation"]["paragraph"], f["citation"]["item"]) == (16, 2, 1)
-    assert set(data["stamp"]) == {"engine", "pack", "pack_hash", "input_hash"}
+    assert set(data["stamp"]) == {"engine", "pack", "pack_hash", "version", "input_hash", "layers"}
+    assert [x["layer"] for x in data["stamp"]["layers"]] == ["national", "national", "national", "city"]
     assert len(data["stamp"]["pack_hash"]) == 64
 
 

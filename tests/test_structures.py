@@ -180,6 +180,9 @@ PROBE = """rules:
 """
 
 
+MIGRATED = "structure: eligibility\nquestion: hiring"
+
+
 def _pack_with(tmp_path, extra: str, base: str = PROBE):
     """A copy of the Yancheng pack plus one probe rule (its own file: the shipped rules stay as they are)."""
     dst = tmp_path / "yancheng"
@@ -195,7 +198,7 @@ def _problems(root) -> list[str]:
 
 
 def test_the_probe_rule_loads_as_it_is(tmp_path):
-    pack = compile_pack(_pack_with(tmp_path, "structure: eligibility\nquestion: hiring"), "yancheng", use_cache=False)
+    pack = compile_pack(_pack_with(tmp_path, MIGRATED), "yancheng", use_cache=False)
     assert pack.rule("yancheng.art16.probe").outcomes == ("satisfied", "violated", "unknown")
 
 
@@ -452,7 +455,10 @@ def test_every_structure_has_one_catalogue_entry_whose_example_obeys_the_table()
 GUARD = "when: {fact: candidate.criminal_record, known: true}"
 
 
-def test_a_known_guard_is_a_located_warning_in_an_unmigrated_rule(tmp_path):
+def test_a_known_guard_is_a_located_warning_in_an_unmigrated_rule(tmp_path, monkeypatch):
+    import gridlaw.loader as loader
+
+    monkeypatch.setattr(loader, "ALL_PACKS_MIGRATED", False)  # the transition: a rule without a structure
     pack = compile_pack(_pack_with(tmp_path, GUARD), "yancheng", use_cache=False)
     hit = [str(w) for w in pack.warnings() if "yancheng.art16.probe" in str(w)]
     assert len(hit) == 1 and hit[0].startswith("yancheng/rules/zz_probe.yaml:2:")
@@ -465,28 +471,35 @@ def test_a_known_guard_is_an_error_in_a_rule_that_names_its_structure(tmp_path):
                for p in problems), problems
 
 
-def test_known_guards_become_errors_everywhere_once_switched_on(tmp_path, monkeypatch):
+def test_once_all_packs_migrated_guards_are_errors_and_structure_and_question_are_required(tmp_path, monkeypatch):
     import gridlaw.loader as loader
 
-    monkeypatch.setattr(loader, "KNOWN_GUARDS_ARE_ERRORS", True)
-    problems = _problems(_pack_with(tmp_path, GUARD))
+    monkeypatch.setattr(loader, "ALL_PACKS_MIGRATED", True)
+    problems = _problems(_pack_with(tmp_path / "a", GUARD))
     assert any("yancheng.art16.probe" in p and "declare it as `trigger`" in p for p in problems), problems
+    assert any(p.startswith("yancheng/rules/zz_probe.yaml:2: rules[0].id: yancheng.art16.probe names no structure")
+               for p in problems), problems
+    assert any("yancheng.art16.probe names no question" in p for p in problems), problems
+    problems = _problems(_pack_with(tmp_path / "b", "structure: eligibility"))
+    assert [p for p in problems if "probe" in p] == [
+        "yancheng/rules/zz_probe.yaml:2: rules[0].id: yancheng.art16.probe names no question: "
+        "every rule declares the question it answers in packs --matrix"]
 
 
 def test_a_quote_matching_only_after_normalisation_is_a_located_warning(tmp_path):
     # script conversion is allowed (the Yancheng text is traditional; a simplified quote is verbatim) …
     base = PROBE.replace("quote: 受過刑事處罰或者涉嫌犯罪尚未結案的", "quote: 受过刑事处罚或者涉嫌犯罪尚未结案的")
-    simplified = compile_pack(_pack_with(tmp_path / "a", "", base), "yancheng", use_cache=False)
+    simplified = compile_pack(_pack_with(tmp_path / "a", MIGRATED, base), "yancheng", use_cache=False)
     assert not [w for w in simplified.warnings() if "yancheng.art16.probe" in str(w)]
     # … punctuation and width are not: an ASCII comma and brackets where the source has full-width ones
     base = PROBE.replace("cite: {article: 16, paragraph: 2, item: 1}\n    quote: 受過刑事處罰或者涉嫌犯罪尚未結案的",
                          "cite: {article: 18}\n    quote: 兼職網格員協助網格長、專職網格員開展工作,可以由國家工作人員")
     base = base.replace("yancheng.art16.probe", "yancheng.art18.probe")
-    verbatim = compile_pack(_pack_with(tmp_path / "b", "", base), "yancheng", use_cache=False)
+    verbatim = compile_pack(_pack_with(tmp_path / "b", MIGRATED, base), "yancheng", use_cache=False)
     assert not [w for w in verbatim.warnings() if "probe" in str(w)]
     ascii_ = base.replace("開展工作,可以", "開展工作，可以")
     assert ascii_ != base
-    pack = compile_pack(_pack_with(tmp_path / "c", "", ascii_), "yancheng", use_cache=False)
+    pack = compile_pack(_pack_with(tmp_path / "c", MIGRATED, ascii_), "yancheng", use_cache=False)
     hit = [str(w) for w in pack.warnings() if "yancheng.art18.probe" in str(w)]
     assert len(hit) == 1 and hit[0].startswith("yancheng/rules/zz_probe.yaml:2: quote:")
     assert "only after normalising punctuation" in hit[0] and "'，'" in hit[0]

@@ -3,7 +3,8 @@ applicability hides in `when`, every quote is verbatim, judgments are bilingual,
 
 Not collected until the pack branches are merged (tests/conftest.py lists it in
 collect_ignore); the lead removes that line after merging and sets
-``gridlaw.loader.KNOWN_GUARDS_ARE_ERRORS = True``.
+``gridlaw.loader.ALL_PACKS_MIGRATED = True`` (structure and question required, no
+`{known: true}` guard in `when`).
 """
 from __future__ import annotations
 
@@ -27,8 +28,8 @@ def test_no_warnings_no_applicability_in_when_and_quotes_verbatim(city):
     assert [str(w) for w in load_pack(city).warnings()] == []
 
 
-def test_known_guards_are_errors():
-    assert loader.KNOWN_GUARDS_ARE_ERRORS is True
+def test_the_loader_holds_every_pack_to_the_format():
+    assert loader.ALL_PACKS_MIGRATED is True
 
 
 @pytest.mark.parametrize("city", CITIES)

@@ -24,7 +24,7 @@ from ..evaluate import DECISIONS
 from ..labels import label
 from ..mask import mask_text
 from ..report import nature_text
-from ..loader import CompiledRule, Pack, cite_text_en
+from ..loader import CITIES, CompiledRule, Pack, cite_text_en
 from ..textnorm import int_to_cn
 from .convert import GROUPS, Group, Prepared
 
@@ -57,6 +57,8 @@ def article_label(rule: CompiledRule, lang: str = "zh") -> str:
 
 def _article_label(rule: CompiledRule, lang: str) -> str:
     c = rule.spec.cite
+    if rule.id.split(".", 1)[0] not in CITIES:  # another layer (national law, a county pack): name the instrument
+        return rule.citation if lang == "zh" else f"{rule.id.split('.', 1)[0]} {cite_text_en(c.article, c.paragraph, c.item)}"
     if lang == "en":
         return cite_text_en(c.article, c.paragraph, c.item)
     text = f"第{int_to_cn(c.article)}条"
