@@ -302,6 +302,9 @@ def infer_nature(text: str, fact: str = "task.nature") -> Inference:
 
 
 def assists_inference(nature: Inference) -> Inference:
-    """task.assists_power_act = true, from a reading whose outcome is ``assists``."""
-    return Inference("task.assists_power_act", True, "assists", nature.clause, nature.term, "assists", nature.ground,
-                     nature.words, nature.grounds)
+    """task.assists_power_act as the same reading says: true when the worker assists an official's power act."""
+    if nature.assists:
+        return Inference("task.assists_power_act", True, "assists", nature.clause, nature.term, "assists",
+                         nature.ground, nature.words, nature.grounds)
+    return Inference("task.assists_power_act", False, nature.outcome, nature.clause, nature.term, nature.frame,
+                     nature.ground, extra={"reason": "文本未见网格员协助行政机关工作人员实施许可、处罚、强制等行为"})
