@@ -12,6 +12,7 @@ referred       the worker reports or hands it on (上报, 移交, 报执法局 �
 other_actor    another body does it (由执法局依法罚款, 城管负责处罚)
 negated        it is forbidden or denied (不得, 严禁, 无权 …)
 status         a status or past event (被罚款, 已查封, 强制隔离戒毒人员)
+applicant      a citizen's application the worker helps with (申请建房审批)
 publicity      it is what the worker tells or teaches (宣传…违者将被罚款)
 mention        it stands in a title or quotation
 look_alike     a longer word that only looks like it (没收到, 强制保险)
@@ -38,7 +39,7 @@ POWER = ("licensing", "penalty", "coercion")
 FRAMES_ZH = {
     "worker": "由网格员实施", "assists": "网格员协助行政机关工作人员实施", "referred": "网格员只上报、移交",
     "other_actor": "由其他机关实施", "negated": "被否定（不得、严禁、无权等）", "status": "状态或已发生的事",
-    "publicity": "宣传、告知的内容", "mention": "引述（书名号、引号内）", "look_alike": "形近词，非该用语",
+    "publicity": "宣传、告知的内容", "applicant": "群众的申请事项（网格员帮办）", "mention": "引述（书名号、引号内）", "look_alike": "形近词，非该用语",
 }
 SERVICE_GROUND = "一般服务事项：文本未将行政许可、处罚、强制或其他行政行为交由网格员实施"
 _MENTION = re.compile(r"《[^《》]*》|“[^“”]*”|\"[^\"]*\"|‘[^‘’]*’|「[^「」]*」|『[^『』]*』|〈[^〈〉]*〉")
@@ -126,12 +127,16 @@ class Reader:
         self.publicity = _alt(f["publicity"])
         self.by_agency = re.compile(f"由{_PLACES}(?:{agencies}|其)")
         self.assist = re.compile(f"(?<![不拒未])(?:{'|'.join(map(re.escape, f['assist']))}){_PLACES}(?:{agencies})")
+        self.worker = _alt(f["worker"])
+        self.assist_end = re.compile(f"(?<![不拒未])(?:{'|'.join(map(re.escape, f['assist']))})(?:做好|开展|实施|进行|做)?$")
         self.actor = re.compile(f"(?P<w>{'|'.join(map(re.escape, f['worker']))})|(?P<a>{_PLACES}(?:{agencies}))")
         self.passive_not = tuple(f["passive_not"])
         self.passive = tuple(f["passive"])
         self.before_status = tuple(f["before_status"])
         self.after_status = tuple(f["after_status"])
         self.conditions = _alt(f["conditions"])
+        self.applications = re.compile(f"(?:{_alt(f['applications']).pattern})(?!作出|予以|给予)[^，,。；;]{{0,2}}$")
+        self.topics = tuple(f["topics"])
         self.on_behalf = tuple(f["on_behalf"])
         vneg = "".join(f["verb_negators"])
         self.service = re.compile(f"(?<![{re.escape(vneg)}])(?:{'|'.join(sorted(map(re.escape, vocab.service), key=len, reverse=True))})")
@@ -217,11 +222,18 @@ class Reader:
             return "status"
         if self.publicity.search(pre):
             return "publicity"
-        if self.referral.search(pre):
+        if self.applications.search(pre):
+            return "applicant"
+        if post.startswith(self.topics):
+            return "mention"
+        ref = None
+        for ref in self.referral.finditer(pre):
+            pass
+        if ref is not None and not self.worker.search(pre, ref.end()):  # 交给网格员罚款: the worker acts
             return "referred"
         if self.by_agency.search(s, cs, ce):
             return "other_actor"
-        if self.assist.search(pre):
+        if self.assist.search(pre) or self.assist_end.search(pre):
             return "assists"
         return "other_actor" if self._last_actor(s, a) == "agency" else "worker"
 
