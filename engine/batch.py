@@ -42,7 +42,7 @@ import numpy as np
 from .acts import _consecutive_failed
 from .checklist import Checklist
 from .evaluate import DECISIONS
-from .lexicon import Inference, infer_nature
+from .lexicon import Inference, infer_many
 from .loader import CompiledRule, Pack
 from .packspec import All, Any_, Condition, Not
 
@@ -538,12 +538,13 @@ def _derive(cols: Columns, data: dict, known: dict, checklist: Checklist | None)
             texts = data[text][idx].tolist()
             slot: dict[str, int] = {}
             row_codes = np.empty(len(idx), dtype=np.int32)
+            base = len(inferences)
             for j, t in enumerate(texts):  # one reading per distinct text
                 s = slot.get(t)
                 if s is None:
-                    s = slot[t] = len(inferences)
-                    inferences.append(_infer(t, nature))
+                    s = slot[t] = base + len(slot)
                 row_codes[j] = s
+            inferences += infer_many(list(slot), nature)  # all distinct texts of the chunk, read together
             codes[idx] = row_codes
             # per distinct reading, then gathered: the value (None = unclassified) and whether the worker assists
             values = np.array([i.value for i in inferences] + [None], dtype=object)[row_codes]
@@ -588,11 +589,6 @@ def _appraisal(a: Any) -> dict:
     if isinstance(a, (tuple, list)):
         return {"year": a[0], "passed": a[1]}
     return {"year": a.year, "passed": a.passed}
-
-
-@functools.lru_cache(maxsize=65536)
-def _infer(text: str, fact: str) -> Inference:
-    return infer_nature(text, fact)
 
 
 # --------------------------------------------------------------------------- evaluate

@@ -29,9 +29,11 @@ from __future__ import annotations
 
 import bisect
 import functools
+import heapq
 import re
 from dataclasses import dataclass, field
 
+from .textnorm import to_simplified
 from .vocabulary import Vocabulary, default
 
 RANK = {"coercion": 4, "penalty": 3, "licensing": 2, "other_administrative": 1}
@@ -42,11 +44,15 @@ FRAMES_ZH = {
     "publicity": "宣传、告知的内容", "applicant": "群众的申请事项（网格员帮办）", "mention": "引述（书名号、引号内）", "look_alike": "形近词，非该用语",
 }
 SERVICE_GROUND = "一般服务事项：文本未将行政许可、处罚、强制或其他行政行为交由网格员实施"
-_MENTION = re.compile(r"《[^《》]*》|“[^“”]*”|\"[^\"]*\"|‘[^‘’]*’|「[^「」]*」|『[^『』]*』|〈[^〈〉]*〉")
-_CLAUSE_END = "，,。；;！!？?：:\n\r"
-_SENTENCE_END = "。；;！!？?\n\r"
-_SPACE = re.compile(r"\s+")
-_PLACES = "(?:县|镇|区|市|街道|乡|村|社区)?"
+_MENTION = re.compile(r"《[^《》\x1e]*》|“[^“”\x1e]*”|\"[^\"\x1e]*\"|‘[^‘’\x1e]*’|「[^「」\x1e]*」|『[^『』\x1e]*』|〈[^〈〉\x1e]*〉")
+_SEP = "\x1e"  # joins texts read together; a clause and sentence end that no term, frame or quotation crosses
+_SEP_RX = re.compile(_SEP)
+_SPACES = re.compile(r"[^\S\n\r\x1e]+")  # whitespace inside a text is dropped; line breaks end clauses
+_CLAUSE_END = "，,。；;！!？?：:\n\r\x1e"
+_SENTENCE_END = "。；;！!？?\n\r\x1e"
+_PLACE_WORDS = ("街道", "社区", "县", "镇", "区", "市", "乡", "村")
+_PLACES = "(?:" + "|".join(_PLACE_WORDS) + ")?"
+_SENTENCE = re.compile("[。；;！!？?\\n\\r\\x1e]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +67,7 @@ class Match:
     frame: str
     ground: str
     note: str | None = None
+    at: int = 0  # position in the text as read, for ordering only
 
     @property
     def counted(self) -> bool:
@@ -110,73 +117,128 @@ class Reader:
         self.vocab = vocab
         f = vocab.frames
         alts: list[tuple[int, str, str]] = []  # (priority, group, regex)
+        self.names: dict[str, tuple[int, bool]] = {}  # group -> (term index, is a guard)
         for i, t in enumerate(vocab.terms):
             for j, g in enumerate(t.guards):
                 alts.append((0, f"g{i}_{j}", g))
+                self.names[f"g{i}_{j}"] = (i, True)
             alts.append((1 if not t.regex.replace("\\", "").isalnum() else 2, f"t{i}", t.regex))
+            self.names[f"t{i}"] = (i, False)
         # guards first (longest first), then patterns, then literals longest first: at one position the
         # first alternative that matches wins, so a look-alike beats its term and 没收违法所得 beats 没收.
         alts.sort(key=lambda a: (a[0], -len(a[2])))
-        self.scan = re.compile("|".join(f"(?P<{name}>{rx})" for _, name, rx in alts))
-        agencies = (f"(?:{'|'.join(sorted(map(re.escape, f['agency_prefixes']), key=len, reverse=True))})"
-                    f"(?:{'|'.join(sorted(map(re.escape, f['agency_nouns']), key=len, reverse=True))})|"
-                    + "|".join(sorted(map(re.escape, f["agencies"]), key=len, reverse=True)))
-        self.negators = _alt(f["negators"])
-        self.referral = re.compile(f"(?:{'|'.join(map(re.escape, f['referral']))})|"
-                                   f"(?:{'|'.join(map(re.escape, f['referral_to_agency']))}){_PLACES}(?:{agencies})")
-        self.publicity = _alt(f["publicity"])
-        self.by_agency = re.compile(f"由{_PLACES}(?:{agencies}|其)")
-        self.assist = re.compile(f"(?<![不拒未])(?:{'|'.join(map(re.escape, f['assist']))}){_PLACES}(?:{agencies})")
-        self.worker = _alt(f["worker"])
-        self.assist_end = re.compile(f"(?<![不拒未])(?:{'|'.join(map(re.escape, f['assist']))})(?:做好|开展|实施|进行|做)?$")
-        self.actor = re.compile(f"(?P<w>{'|'.join(map(re.escape, f['worker']))})|(?P<a>{_PLACES}(?:{agencies}))")
-        self.passive_not = tuple(f["passive_not"])
-        self.passive = tuple(f["passive"])
+        # a gap in a pattern ([^，。…]{0,14}) never crosses a line or the separator of texts read together
+        self.scan = Scanner([(name, rx.replace("[^", "[^\\x1e\\n\\r")) for _, name, rx in alts])
+        for rx in self.scan.rx:  # every expanded group name (t3x0, t3x1 …) -> (term index, is a guard)
+            for g in rx.groupindex:
+                self.names[g] = self.names[g.partition("x")[0]]
+        self.ground_text = [t.ground.text for t in vocab.terms]
+        agency = _agency_regex(f)
+        places = _PLACES
+        marks: list[tuple[str, str]] = []   # (kind, regex), kinds: see _frame
+
+        def add(kind: str, words) -> None:
+            marks.extend((kind, re.escape(w)) for w in sorted(words, key=len, reverse=True))
+
+        add("N", f["negators"])
+        marks.append(("P", "被(?!" + "|".join(re.escape(w[1:]) for w in f["passive_not"] if w.startswith("被")) + ")"))
+        add("P", [w for w in f["passive"] if w != "被"])
+        add("C", f["conditions"])
+        add("U", f["publicity"])
+        add("A", f["applications"])
+        marks += [("B", f"由{places}(?:{agency}|其)")]
+        marks += [("S", f"{re.escape(v)}{places}(?:{agency})") for v in f["assist"]]
+        marks += [("R", f"{re.escape(v)}{places}(?:{agency})") for v in f["referral_to_agency"]]
+        add("R", f["referral"])
+        add("W", f["worker"])
+        marks += [("G", rx) for rx in _agency_entries(f)]
+        self.kinds: dict[str, str] = {}
+        named = []
+        for n, (kind, rx) in enumerate(marks):
+            self.kinds[f"m{n}"] = kind
+            named.append((f"m{n}", rx))
+        self.markers = Scanner(named)
+        for rx in self.markers.rx:
+            for g in rx.groupindex:
+                self.kinds[g] = self.kinds[g.partition("x")[0]]
+        self.not_before = frozenset("不拒未")
+        self.assist_end = tuple(v + tail for v in f["assist"] for tail in ("", "做好", "开展", "实施", "进行", "做"))
         self.before_status = tuple(f["before_status"])
         self.after_status = tuple(f["after_status"])
-        self.conditions = _alt(f["conditions"])
-        self.applications = re.compile(f"(?:{_alt(f['applications']).pattern})(?!作出|予以|给予)[^，,。；;]{{0,2}}$")
         self.topics = tuple(f["topics"])
         self.on_behalf = tuple(f["on_behalf"])
-        vneg = "".join(f["verb_negators"])
-        self.service = re.compile(f"(?<![{re.escape(vneg)}])(?:{'|'.join(sorted(map(re.escape, vocab.service), key=len, reverse=True))})")
+        self.object_before = frozenset("报告知交送向给对找和与助合同传")
+        self.verb_negators = frozenset(f["verb_negators"])
+        self.service = Scanner([(None, re.escape(w)) for w in sorted(vocab.service, key=len, reverse=True)])
 
     # ------------------------------------------------------------------ reading
 
     def read(self, text: str, fact: str = "task.nature") -> Inference:
-        from .textnorm import to_simplified
+        return self.read_many([text], fact)[0]
 
-        plain = _SPACE.sub("", to_simplified(text))
+    def read_many(self, texts: list[str], fact: str = "task.nature") -> list[Inference]:
+        """Read many texts in one pass of each regex over the texts joined by a separator (a clause and
+        sentence end no term, frame or quotation crosses); each reading is exactly what ``read`` gives."""
+        if not texts:
+            return []
+        plain = _SPACES.sub("", to_simplified(_SEP.join(texts)))
         masked, mentions = self._set_aside(plain)
+        tstarts = [0] + [m.end() for m in _SEP_RX.finditer(plain)]
         starts, ends = _clauses(masked)
-        matches: list[Match] = []
+        marks = [(m.start(), m.end(), self.kinds[m.lastgroup])  # type: ignore[union-attr]
+                 for m in self.markers.finditer(masked)]
+        mpos = [m[0] for m in marks]
+        per_text: list[list[Match]] = [[] for _ in texts]
+        first_clause = [bisect.bisect_right(starts, t) - 1 for t in tstarts]
         for a, b in mentions:  # terms inside titles and quotations: shown, never counted
+            i = bisect.bisect_right(tstarts, a) - 1
             for m in self.scan.finditer(plain, a, b):
-                mt = self._match(m, plain, starts, ends, "mention")
-                if mt is not None:
-                    matches.append(mt)
-        scope = self._publicity_scope(masked, starts, ends)
+                per_text[i].append(self._match(m, plain, starts, ends, first_clause[i], "mention"))
+        scope = self._publicity_scope(masked, starts, ends, marks) if (":" in masked or "：" in masked) else ()
+        sentences: list[int] | None = None
+        i = 0
         for m in self.scan.finditer(masked):
-            k = bisect.bisect_right(starts, m.start()) - 1
-            name = m.lastgroup or ""
-            if name.startswith("g"):
+            a = m.start()
+            while i + 1 < len(tstarts) and tstarts[i + 1] <= a:
+                i += 1
+            k = bisect.bisect_right(starts, a) - 1
+            idx, guard = self.names[m.lastgroup]  # type: ignore[index]
+            if guard:
                 frame = "look_alike"
             elif k in scope:
                 frame = "publicity"
             else:
-                frame = self._frame(masked, starts[k], ends[k], m.start(), m.end())
-            mt = self._match(m, plain, starts, ends, frame)
-            if mt is not None:
-                matches.append(mt)
-        verbs = self._service(masked, starts, ends)
-        return _decide(fact, matches, verbs, plain, starts, ends)
+                frame = self._frame(masked, starts[k], ends[k], a, m.end(), marks, mpos)
+                if frame == "":
+                    if sentences is None:
+                        sentences = [0] + [x.end() for x in _SENTENCE.finditer(masked)]
+                    lo = sentences[bisect.bisect_right(sentences, a) - 1]
+                    frame = "other_actor" if self._last_actor(masked, lo, a, marks, mpos) == "agency" else "worker"
+            t = self.vocab.terms[idx]
+            per_text[i].append(Match(t.shown, plain[a:m.end()], t.cls, k - first_clause[i] + 1, plain[starts[k]:ends[k]],
+                                     frame, self.ground_text[idx], t.note, a))
+        verbs: list[list[tuple[str, int]]] | None = None
 
-    def _match(self, m: re.Match, plain: str, starts: list[int], ends: list[int], frame: str) -> Match | None:
-        name = m.lastgroup or ""
-        idx = int(name[1:].split("_")[0])
+        def find_verbs(i: int) -> list[tuple[str, int]]:
+            nonlocal verbs
+            if verbs is None:  # service verbs matter only where no power act was found: one pass, on demand
+                verbs = [[] for _ in texts]
+                j = 0
+                for v, k, p in self._service(masked, starts, ends, marks, mpos):
+                    while j + 1 < len(tstarts) and tstarts[j + 1] <= p:
+                        j += 1
+                    verbs[j].append((v, k))
+            return verbs[i]
+
+        return [_decide(fact, sorted(ms, key=_by_position) if len(ms) > 1 else ms, functools.partial(find_verbs, i),
+                        plain, starts, ends) for i, ms in enumerate(per_text)]
+
+    def _match(self, m: re.Match, plain: str, starts: list[int], ends: list[int], k0: int, frame: str) -> Match:
+        idx = self.names[m.lastgroup][0]  # type: ignore[index]
         t = self.vocab.terms[idx]
         k = bisect.bisect_right(starts, m.start()) - 1
-        return Match(t.shown, plain[m.start():m.end()], t.cls, k + 1, plain[starts[k]:ends[k]], frame, t.ground.text, t.note)
+        return Match(t.shown, plain[m.start():m.end()], t.cls, k - k0 + 1, plain[starts[k]:ends[k]], frame,
+                     self.ground_text[idx], t.note, m.start())
 
     @staticmethod
     def _set_aside(plain: str) -> tuple[str, list[tuple[int, int]]]:
@@ -192,104 +254,211 @@ class Reader:
         out.append(plain[last:])
         return "".join(out), spans
 
-    def _publicity_scope(self, masked: str, starts: list[int], ends: list[int]) -> set[int]:
+    def _publicity_scope(self, masked: str, starts: list[int], ends: list[int], marks: list) -> set[int]:
         """Clauses after 宣传…： / 告知…： up to the end of the sentence are what is said."""
-        if ":" not in masked and "：" not in masked:
-            return set()
         scope: set[int] = set()
         on = False
         for k, (a, b) in enumerate(zip(starts, ends)):
             if on:
                 scope.add(k)
             end = masked[b:b + 1]
-            if end in "：:" and self.publicity.search(masked, a, b):
+            if end in "：:" and any(kind == "U" and a <= p < b for p, _, kind in marks):
                 on = True
             elif end and end in _SENTENCE_END:
                 on = False
         return scope
 
-    def _frame(self, s: str, cs: int, ce: int, a: int, b: int) -> str:
-        pre = s[cs:a]
-        if self.negators.search(pre) or pre.endswith("不"):
+    def _frame(self, s: str, cs: int, ce: int, a: int, b: int, marks: list, mpos: list[int]) -> str:
+        """The frame of the term at [a, b) in the clause [cs, ce); "" = decided by who last acts."""
+        lo, hi = bisect.bisect_left(mpos, cs), bisect.bisect_left(mpos, a)
+        before = [x for x in marks[lo:hi] if x[1] <= a]
+        kinds = {kind for _, _, kind in before}
+        if "N" in kinds or (a > cs and s[a - 1] == "不"):
             return "negated"
-        for p in self.passive:
-            i = pre.rfind(p)
-            if i >= 0 and len(pre) - i - 1 <= 4 and not pre.startswith(self.passive_not, i):
-                return "status"
-        post = s[b:ce]
-        if (pre.endswith(self.before_status) or post.startswith(self.after_status) or self.conditions.search(pre)
-                or (not pre and post.startswith("的"))):
+        if "P" in kinds and a - max(e for _, e, kind in before if kind == "P") <= 4:
             return "status"
-        if self.publicity.search(pre):
+        pre_end = s[max(cs, a - 3):a]
+        post = s[b:ce]
+        if (pre_end.endswith(self.before_status) or post.startswith(self.after_status) or "C" in kinds
+                or (a == cs and post.startswith("的"))):
+            return "status"
+        if "U" in kinds:
             return "publicity"
-        if self.applications.search(pre):
-            return "applicant"
+        if "A" in kinds:
+            e = max(e for _, e, kind in before if kind == "A")
+            if a - e <= 2 and s[e:e + 2] not in ("作出", "予以", "给予"):
+                return "applicant"
         if post.startswith(self.topics):
             return "mention"
-        ref = None
-        for ref in self.referral.finditer(pre):
-            pass
-        if ref is not None and not self.worker.search(pre, ref.end()):  # 交给网格员罚款: the worker acts
-            return "referred"
-        if self.by_agency.search(s, cs, ce):
+        if "R" in kinds:
+            last = max(e for _, e, kind in before if kind == "R")
+            if not any(kind == "W" and p >= last for p, _, kind in before):  # 交给网格员罚款: the worker acts
+                return "referred"
+        if any(kind == "B" for _, _, kind in marks[lo:bisect.bisect_left(mpos, ce)]):
             return "other_actor"
-        if self.assist.search(pre) or self.assist_end.search(pre):
+        if "S" in kinds:
             return "assists"
-        return "other_actor" if self._last_actor(s, a) == "agency" else "worker"
+        pre = s[max(cs, a - 5):a]
+        if pre.endswith(self.assist_end):  # 配合执法, 协助做好强拆: assisting, no body named
+            for tail in self.assist_end:
+                if pre.endswith(tail) and (a - len(tail) <= cs or s[a - len(tail) - 1] not in self.not_before):
+                    return "assists"
+        return ""
 
-    def _last_actor(self, s: str, a: int) -> str | None:
+    def _last_actor(self, s: str, lo: int, a: int, marks: list, mpos: list[int]) -> str | None:
         """Who last acts before position a in its sentence: the worker, an agency, or no one named."""
-        lo = max(s.rfind(c, 0, a) for c in _SENTENCE_END) + 1
         who = None
-        for m in self.actor.finditer(s, lo, a):
-            if m.lastgroup == "w":
+        for p, _, kind in marks[bisect.bisect_left(mpos, lo):bisect.bisect_left(mpos, a)]:
+            if kind == "W":
                 who = "worker"
-                continue
-            before = s[max(lo, m.start() - 2):m.start()]
-            if before.endswith(self.on_behalf):
-                who = "worker"        # 替城管开罚单: the worker acts in the agency's place
-            elif before[-1:] and before[-1] in "报告知交送向给对找和与助合同传":
-                continue              # the agency is an object: 报执法局, 协助城管, 向公安机关
-            else:
-                who = "agency"
+            elif kind in "GB":
+                before = s[max(lo, p - 2):p]
+                if before.endswith(self.on_behalf):
+                    who = "worker"        # 替城管开罚单: the worker acts in the agency's place
+                elif kind == "G" and before[-1:] and before[-1] in self.object_before:
+                    continue              # the agency is an object: 报执法局, 协助城管, 向公安机关
+                else:
+                    who = "agency"
         return who
 
-    def _service(self, s: str, starts: list[int], ends: list[int]) -> list[tuple[str, int]]:
+    def _service(self, s: str, starts: list[int], ends: list[int], marks, mpos) -> list[tuple[str, int, int]]:
         out = []
         for m in self.service.finditer(s):
-            k = bisect.bisect_right(starts, m.start()) - 1
-            if not self.negators.search(s, starts[k], m.start()):
-                out.append((m.group(), k))
+            p = m.start()
+            if p and s[p - 1] in self.verb_negators:
+                continue  # 拒不配合, 未登记: not a positive service verb
+            k = bisect.bisect_right(starts, p) - 1
+            lo, hi = bisect.bisect_left(mpos, starts[k]), bisect.bisect_left(mpos, p)
+            if not any(kind == "N" and e <= p for _, e, kind in marks[lo:hi]):
+                out.append((m.group(), k, p))
         return out
 
 
+def _agency_regex(f: dict) -> str:
+    """A body: a department prefix joined to an institution noun (市场监管所), or a body standing alone."""
+    prefixes = "|".join(sorted(map(re.escape, f["agency_prefixes"]), key=len, reverse=True))
+    nouns = "|".join(sorted(map(re.escape, f["agency_nouns"]), key=len, reverse=True))
+    alone = "|".join(sorted(map(re.escape, f["agencies"]), key=len, reverse=True))
+    return f"(?:{prefixes})(?:{nouns})|{alone}"
+
+
+def _agency_entries(f: dict) -> list[str]:
+    """The same bodies as entries that each begin with a literal character (for the Scanner)."""
+    nouns = "|".join(sorted(map(re.escape, f["agency_nouns"]), key=len, reverse=True))
+    agency = _agency_regex(f)
+    out = [f"{re.escape(p)}(?:{nouns})" for p in sorted(f["agency_prefixes"], key=len, reverse=True)]
+    out += [re.escape(w) for w in sorted(f["agencies"], key=len, reverse=True)]
+    out += [f"{re.escape(p)}(?:{agency})" for p in _PLACE_WORDS]
+    return out
+
+
 def _alt(words) -> re.Pattern:
-    return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True)))
+    return re.compile(factored([(None, re.escape(w)) for w in sorted(words, key=len, reverse=True)]))
+
+
+_LEAD_GROUP = re.compile(r"\(\?:([^()\[\]\\?*+{}.^$|]+(?:\|[^()\[\]\\?*+{}.^$|]+)*)\)")
+
+
+def expand_leading(rx: str) -> list[str]:
+    """(?:收取|收缴)…费 -> [收取…费, 收缴…费]: every alternative then begins with a literal character."""
+    m = _LEAD_GROUP.match(rx)
+    return [alt + rx[m.end():] for alt in m.group(1).split("|")] if m else [rx]
+
+
+def first_literal(rx: str) -> tuple[str, str] | None:
+    """The literal first character of a regex and the rest, or None if it does not begin with one."""
+    if rx[:1] == "\\" and len(rx) > 1 and not rx[1].isalnum():
+        return rx[1], rx[2:]
+    if rx and rx[0] not in "\\.^$*+?{}[]|()":
+        return rx[0], rx[1:]
+    return None
+
+
+def _buckets(entries: list[tuple[str | None, str]]) -> dict[str, list[str]]:
+    """Alternatives grouped by their literal first character, order kept inside each group."""
+    buckets: dict[str, list[str]] = {}
+    for name, rx in entries:
+        for k, alt in enumerate(expand_leading(rx)):
+            head = first_literal(alt)
+            if head is None:
+                raise ValueError(f"a vocabulary regex must begin with a literal character: {alt!r}")
+            ch, rest = head
+            buckets.setdefault(ch, []).append(rest if name is None else f"(?P<{name}x{k}>{rest})")
+    return buckets
+
+
+def factored(entries: list[tuple[str | None, str]]) -> str:
+    """One alternation whose branches each start with a literal (the regex engine then skips by charset)."""
+    return "|".join(re.escape(ch) + "(?:" + "|".join(alts) + ")" for ch, alts in _buckets(entries).items())
+
+
+class Scanner:
+    """Leftmost, non-overlapping matches of many alternatives, as one alternation's ``finditer`` gives them.
+
+    A single alternation of ~100 branches is slow in the regex engine (it tries them one by one at
+    every candidate position), and one regex per first character means one pass per character.
+    Between the two: the alternatives are grouped by first character, ``group`` characters to a regex
+    (each regex then skips to candidates with a character-set test), and the groups' matches are
+    merged leftmost-first. This is the hot loop of reading (issue 7, item 8)."""
+
+    def __init__(self, entries: list[tuple[str | None, str]], group: int = 16):
+        buckets = list(_buckets(entries).items())
+        self.rx = [re.compile("|".join(re.escape(ch) + "(?:" + "|".join(alts) + ")" for ch, alts in buckets[i:i + group]))
+                   for i in range(0, len(buckets), group)]
+
+    def finditer(self, s: str, pos: int = 0, endpos: int | None = None) -> list[re.Match]:
+        end = len(s) if endpos is None else endpos
+        heads = []
+        for n, rx in enumerate(self.rx):
+            m = rx.search(s, pos, end)
+            if m is not None:
+                heads.append((m.start(), n, m))
+        if not heads:
+            return []
+        if len(heads) == 1:
+            return list(heads[0][2].re.finditer(s, pos, end))
+        heapq.heapify(heads)
+        out: list[re.Match] = []
+        at = pos
+        while heads:
+            start, n, m = heads[0]
+            if start >= at:  # the leftmost match not overlapped by the one taken before: take it
+                out.append(m)
+                at = m.end()
+            m = m.re.search(s, at, end)  # this group's next match, after what was taken
+            if m is None:
+                heapq.heappop(heads)
+            else:
+                heapq.heapreplace(heads, (m.start(), n, m))
+        return out
+
+
+_DELIM = re.compile(f"[{re.escape(_CLAUSE_END)}]")
 
 
 def _clauses(s: str) -> tuple[list[int], list[int]]:
-    starts, ends, a = [], [], 0
-    for i, ch in enumerate(s):
-        if ch in _CLAUSE_END:
-            starts.append(a)
-            ends.append(i)
-            a = i + 1
-    starts.append(a)
+    ends = [m.start() for m in _DELIM.finditer(s)]
+    starts = [0] + [e + 1 for e in ends]
     ends.append(len(s))
     return starts, ends
 
 
-def _decide(fact: str, matches: list[Match], verbs: list[tuple[str, int]], plain: str,
-            starts: list[int], ends: list[int]) -> Inference:
+def _by_position(m: Match) -> int:
+    return m.at
+
+
+def _decide(fact: str, matches: list[Match], find_verbs, plain: str, starts: list[int], ends: list[int]) -> Inference:
+    """Service verbs are looked for only when no power act by the worker was found (they cannot change it)."""
     counted = [m for m in matches if m.counted]
-    verb_names = tuple(dict.fromkeys(v for v, _ in verbs))
     if counted:
         cls = max((m.cls for m in counted), key=RANK.__getitem__)
         deciding = [m for m in counted if m.cls == cls]
         first = deciding[0]
         return Inference(fact, cls, "power_act", first.clause, first.term, "worker", first.ground,
                          tuple(dict.fromkeys(m.words for m in deciding)),
-                         tuple(dict.fromkeys(m.ground for m in deciding)), tuple(matches), verb_names)
+                         tuple(dict.fromkeys(m.ground for m in deciding)), tuple(matches))
+    verbs = find_verbs()
+    verb_names = tuple(dict.fromkeys(v for v, _ in verbs))
     assisted = [m for m in matches if m.frame == "assists"]
     if assisted:
         first = assisted[0]
@@ -306,6 +475,15 @@ def _decide(fact: str, matches: list[Match], verbs: list[tuple[str, int]], plain
 @functools.lru_cache(maxsize=1)
 def reader() -> Reader:
     return Reader(default())
+
+
+def infer_many(texts: list[str], fact: str = "task.nature", chunk: int = 4096) -> list[Inference]:
+    """The readings of many texts (as ``infer_nature`` gives each), read a chunk at a time."""
+    r = reader()
+    out: list[Inference] = []
+    for i in range(0, len(texts), chunk):
+        out += r.read_many(texts[i:i + chunk], fact)
+    return out
 
 
 def infer_nature(text: str, fact: str = "task.nature") -> Inference:
