@@ -153,7 +153,8 @@ def checklist_facts(facts: dict[str, Any], checklist: Checklist, text: str) -> l
     if "task.checklist_published" not in facts and published is not None:
         facts["task.checklist_published"] = published
         out.append(Inference("task.checklist_published", published, "checklist", None, None, "checklist", where,
-                             (where,), (where,), source="checklist"))
+                             (where,), (where,), source="checklist",
+                             extra={"reason": f"{where}{'早于或同于' if published else '晚于'}行为日期（{facts['date']}）公布"}))
     return out
 
 
