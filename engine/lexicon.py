@@ -32,9 +32,10 @@ import functools
 import heapq
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .textnorm import to_simplified
-from .vocabulary import Vocabulary, default
+from .vocabulary import Vocabulary, default, expand_leading, first_literal
 
 RANK = {"coercion": 4, "penalty": 3, "licensing": 2, "other_administrative": 1}
 POWER = ("licensing", "penalty", "coercion")
@@ -55,9 +56,8 @@ _PLACES = "(?:" + "|".join(_PLACE_WORDS) + ")?"
 _SENTENCE = re.compile("[。；;！!？?\\n\\r\\x1e]")
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
-    """One term found in one clause, with its frame and whether it counts."""
+class Match(NamedTuple):
+    """One term found in one clause, with its frame and whether it counts (a tuple: cheap to make)."""
 
     term: str
     words: str
@@ -80,7 +80,7 @@ class Match:
                 "why": None if self.counted else FRAMES_ZH[self.frame]}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Inference:
     """A fact filled from the task text (or a checklist), and how.
 
@@ -122,6 +122,9 @@ class Reader:
             for j, g in enumerate(t.guards):
                 alts.append((0, f"g{i}_{j}", g))
                 self.names[f"g{i}_{j}"] = (i, True)
+            for j, g in enumerate(t.quiet):
+                alts.append((0, f"q{i}_{j}", g))
+                self.names[f"q{i}_{j}"] = (i, None)  # a guard not shown
             alts.append((1 if not t.regex.replace("\\", "").isalnum() else 2, f"t{i}", t.regex))
             self.names[f"t{i}"] = (i, False)
         # guards first (longest first), then patterns, then literals longest first: at one position the
@@ -193,7 +196,8 @@ class Reader:
         for a, b in mentions:  # terms inside titles and quotations: shown, never counted
             i = bisect.bisect_right(tstarts, a) - 1
             for m in self.scan.finditer(plain, a, b):
-                per_text[i].append(self._match(m, plain, starts, ends, first_clause[i], "mention"))
+                if self.names[m.lastgroup][1] is not None:  # type: ignore[index]
+                    per_text[i].append(self._match(m, plain, starts, ends, first_clause[i], "mention"))
         scope = self._publicity_scope(masked, starts, ends, marks) if (":" in masked or "：" in masked) else ()
         sentences: list[int] | None = None
         i = 0
@@ -203,6 +207,8 @@ class Reader:
                 i += 1
             k = bisect.bisect_right(starts, a) - 1
             idx, guard = self.names[m.lastgroup]  # type: ignore[index]
+            if guard is None:
+                continue
             if guard:
                 frame = "look_alike"
             elif k in scope:
@@ -217,18 +223,11 @@ class Reader:
             t = self.vocab.terms[idx]
             per_text[i].append(Match(t.shown, plain[a:m.end()], t.cls, k - first_clause[i] + 1, plain[starts[k]:ends[k]],
                                      frame, self.ground_text[idx], t.note, a))
-        verbs: list[list[tuple[str, int]]] | None = None
+        tends = [t - 1 for t in tstarts[1:]] + [len(masked)]
 
         def find_verbs(i: int) -> list[tuple[str, int]]:
-            nonlocal verbs
-            if verbs is None:  # service verbs matter only where no power act was found: one pass, on demand
-                verbs = [[] for _ in texts]
-                j = 0
-                for v, k, p in self._service(masked, starts, ends, marks, mpos):
-                    while j + 1 < len(tstarts) and tstarts[j + 1] <= p:
-                        j += 1
-                    verbs[j].append((v, k))
-            return verbs[i]
+            # only where no power act by the worker was found: service verbs cannot change a power act
+            return [(v, k) for v, k, _ in self._service(masked, starts, ends, marks, mpos, tstarts[i], tends[i])]
 
         return [_decide(fact, sorted(ms, key=_by_position) if len(ms) > 1 else ms, functools.partial(find_verbs, i),
                         plain, starts, ends) for i, ms in enumerate(per_text)]
@@ -271,8 +270,8 @@ class Reader:
     def _frame(self, s: str, cs: int, ce: int, a: int, b: int, marks: list, mpos: list[int]) -> str:
         """The frame of the term at [a, b) in the clause [cs, ce); "" = decided by who last acts."""
         lo, hi = bisect.bisect_left(mpos, cs), bisect.bisect_left(mpos, a)
-        before = [x for x in marks[lo:hi] if x[1] <= a]
-        kinds = {kind for _, _, kind in before}
+        before = [x for x in marks[lo:hi] if x[1] <= a] if hi > lo else ()
+        kinds = {kind for _, _, kind in before} if before else ()
         if "N" in kinds or (a > cs and s[a - 1] == "不"):
             return "negated"
         if "P" in kinds and a - max(e for _, e, kind in before if kind == "P") <= 4:
@@ -321,9 +320,10 @@ class Reader:
                     who = "agency"
         return who
 
-    def _service(self, s: str, starts: list[int], ends: list[int], marks, mpos) -> list[tuple[str, int, int]]:
+    def _service(self, s: str, starts: list[int], ends: list[int], marks, mpos, lo: int = 0,
+                 hi: int | None = None) -> list[tuple[str, int, int]]:
         out = []
-        for m in self.service.finditer(s):
+        for m in self.service.finditer(s, lo, hi):
             p = m.start()
             if p and s[p - 1] in self.verb_negators:
                 continue  # 拒不配合, 未登记: not a positive service verb
@@ -352,28 +352,6 @@ def _agency_entries(f: dict) -> list[str]:
     return out
 
 
-def _alt(words) -> re.Pattern:
-    return re.compile(factored([(None, re.escape(w)) for w in sorted(words, key=len, reverse=True)]))
-
-
-_LEAD_GROUP = re.compile(r"\(\?:([^()\[\]\\?*+{}.^$|]+(?:\|[^()\[\]\\?*+{}.^$|]+)*)\)")
-
-
-def expand_leading(rx: str) -> list[str]:
-    """(?:收取|收缴)…费 -> [收取…费, 收缴…费]: every alternative then begins with a literal character."""
-    m = _LEAD_GROUP.match(rx)
-    return [alt + rx[m.end():] for alt in m.group(1).split("|")] if m else [rx]
-
-
-def first_literal(rx: str) -> tuple[str, str] | None:
-    """The literal first character of a regex and the rest, or None if it does not begin with one."""
-    if rx[:1] == "\\" and len(rx) > 1 and not rx[1].isalnum():
-        return rx[1], rx[2:]
-    if rx and rx[0] not in "\\.^$*+?{}[]|()":
-        return rx[0], rx[1:]
-    return None
-
-
 def _buckets(entries: list[tuple[str | None, str]]) -> dict[str, list[str]]:
     """Alternatives grouped by their literal first character, order kept inside each group."""
     buckets: dict[str, list[str]] = {}
@@ -385,11 +363,6 @@ def _buckets(entries: list[tuple[str | None, str]]) -> dict[str, list[str]]:
             ch, rest = head
             buckets.setdefault(ch, []).append(rest if name is None else f"(?P<{name}x{k}>{rest})")
     return buckets
-
-
-def factored(entries: list[tuple[str | None, str]]) -> str:
-    """One alternation whose branches each start with a literal (the regex engine then skips by charset)."""
-    return "|".join(re.escape(ch) + "(?:" + "|".join(alts) + ")" for ch, alts in _buckets(entries).items())
 
 
 class Scanner:

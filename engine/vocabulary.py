@@ -24,6 +24,24 @@ class VocabularyError(GridlawError):
     pass
 
 
+_LEAD_GROUP = re.compile(r"\(\?:([^()\[\]\\?*+{}.^$|]+(?:\|[^()\[\]\\?*+{}.^$|]+)*)\)")
+
+
+def expand_leading(rx: str) -> list[str]:
+    """(?:收取|收缴)…费 -> [收取…费, 收缴…费]: every alternative then begins with a literal character."""
+    m = _LEAD_GROUP.match(rx)
+    return [alt + rx[m.end():] for alt in m.group(1).split("|")] if m else [rx]
+
+
+def first_literal(rx: str) -> tuple[str, str] | None:
+    """The literal first character of a regex and the rest, or None if it does not begin with one."""
+    if rx[:1] == "\\" and len(rx) > 1 and not rx[1].isalnum():
+        return rx[1], rx[2:]
+    if rx and rx[0] not in "\\.^$*+?{}[]|()":
+        return rx[0], rx[1:]
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Ground:
     key: str
@@ -52,6 +70,7 @@ class Term:
     regex: str         # the term, as a regex fragment
     guards: tuple[str, ...]  # regex fragments of its look-alikes
     note: str | None
+    quiet: tuple[str, ...] = ()  # look-alikes matched but not shown (names of bodies: 执法局 beside 执法)
 
 
 @dataclass(frozen=True)
@@ -103,7 +122,7 @@ def parse(data: Any, lines: dict, file: str) -> Vocabulary:
         if not isinstance(t, dict):
             bad(loc, "a term is a mapping")
             continue
-        extra = set(t) - {"term", "pattern", "shown", "class", "ground", "guards", "guard_patterns", "note"}
+        extra = set(t) - {"term", "pattern", "shown", "class", "ground", "guards", "guard_patterns", "quiet_guards", "note"}
         if extra:
             bad(loc, f"unknown field(s): {', '.join(sorted(extra))}")
         if ("term" in t) == ("pattern" in t):
@@ -126,18 +145,25 @@ def parse(data: Any, lines: dict, file: str) -> Vocabulary:
             bad(loc, f"{shown!r} is listed twice")
         seen.add(key)
         guards: list[str] = []
-        for j, gd in enumerate(t.get("guards") or ()):
-            if literal is None or str(literal) not in str(gd) or str(gd) == str(literal):
-                bad(loc + ("guards", j), f"guard {gd!r} must be a longer text containing the term {literal!r}")
-            guards.append(re.escape(str(gd)))
+        quiet: list[str] = []
+        for field in ("guards", "quiet_guards"):
+            for j, gd in enumerate(t.get(field) or ()):
+                if literal is None or str(literal) not in str(gd) or str(gd) == str(literal):
+                    bad(loc + (field, j), f"guard {gd!r} must be a longer text containing the term {literal!r}")
+                (guards if field == "guards" else quiet).append(re.escape(str(gd)))
         guards += [str(p) for p in t.get("guard_patterns") or ()]
-        for j, frag in enumerate([regex, *guards]):
+        for j, frag in enumerate([regex, *guards, *quiet]):
+            where = loc + (("pattern",) if j == 0 else ("guard_patterns",))
             try:
                 re.compile(frag)
             except re.error as exc:
-                bad(loc + (("pattern",) if j == 0 else ("guard_patterns",)), f"not a valid regular expression: {exc}")
+                bad(where, f"not a valid regular expression: {exc}")
+                continue
+            if any(first_literal(alt) is None for alt in expand_leading(frag)):
+                # the reader groups alternatives by first character (speed): say so here, not at read time
+                bad(where, "a pattern must begin with a literal character or a group of literal alternatives (?:a|b)")
         if ground is not None and t.get("class") in classes:
-            terms.append(Term(shown or "", t["class"], ground, regex, tuple(guards), t.get("note")))
+            terms.append(Term(shown or "", t["class"], ground, regex, tuple(guards), t.get("note"), tuple(quiet)))
     frames: dict[str, tuple[str, ...]] = {}
     raw_frames = data.get("frames") or {}
     for key in FRAME_KEYS:
