@@ -102,6 +102,14 @@ class Inference:
     assists: bool = False
     extra: dict = field(default_factory=dict, compare=False)
 
+    def brief(self) -> dict:
+        """What a one-line explanation needs (report.nature_text), without building every match's dict."""
+        return {"fact": self.fact, "value": self.value, "outcome": self.outcome, "source": self.source,
+                "clause": self.clause, "term": self.term, "ground": self.ground, "words": self.words,
+                "grounds": self.grounds, **self.extra,
+                "matches": [{"words": m.words, "frame": m.frame, "clause": m.clause, "counted": m.frame == "worker"}
+                            for m in self.matches]}
+
     def to_dict(self) -> dict:
         return {"fact": self.fact, "value": self.value, "outcome": self.outcome, "source": self.source,
                 "clause": self.clause, "term": self.term, "frame": self.frame, "ground": self.ground,

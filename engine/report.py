@@ -72,9 +72,13 @@ def shown_inference(inf: dict) -> bool:
     return inf["fact"].endswith("nature") or inf.get("source") == "checklist" or inf["value"] is True
 
 
-def nature_text(inf: dict, lang: str = "zh") -> str:
-    """One line saying how a fact was read from the task text or the checklist, and what was discounted."""
+def nature_text(inf: Any, lang: str = "zh") -> str:
+    """One line saying how a fact was read from the task text or the checklist, and what was discounted
+    (``inf``: an Inference or its dict)."""
     from .lexicon import FRAMES_ZH
+
+    if not isinstance(inf, dict):
+        inf = inf.brief()
 
     zh = lang == "zh"
     outcome, value = inf.get("outcome"), inf["value"]
