@@ -106,7 +106,6 @@ def bench_reading(n: int) -> list[tuple[str, str, float, str]]:
         normalize(t)
     w = time.perf_counter() - t0
     rows.append(("(r) new regex normalize (ref.)", f"{m:,} texts", w, f"{m / w:,.0f} texts/s"))
-    print(f"(r) outcomes {outcomes}; CPU {cpu:.2f} s = {cpu / wall:.2f}× wall (one thread)")
     return rows
 
 
