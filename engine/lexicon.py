@@ -140,9 +140,8 @@ class Reader:
         alts.sort(key=lambda a: (a[0], -len(a[2])))
         # a gap in a pattern ([^，。…]{0,14}) never crosses a line or the separator of texts read together
         self.scan = Scanner([(name, rx.replace("[^", "[^\\x1e\\n\\r")) for _, name, rx in alts])
-        for rx in self.scan.rx:  # every expanded group name (t3x0, t3x1 …) -> (term index, is a guard)
-            for g in rx.groupindex:
-                self.names[g] = self.names[g.partition("x")[0]]
+        for g in _GROUP_NAME.findall("".join(self.scan.sources)):  # t3x0, t3x1 … -> (term index, is a guard)
+            self.names[g] = self.names[g.partition("x")[0]]
         self.ground_text = [t.ground.text for t in vocab.terms]
         agency = _agency_regex(f)
         places = _PLACES
@@ -169,9 +168,8 @@ class Reader:
             self.kinds[f"m{n}"] = kind
             named.append((f"m{n}", rx))
         self.markers = Scanner(named)
-        for rx in self.markers.rx:
-            for g in rx.groupindex:
-                self.kinds[g] = self.kinds[g.partition("x")[0]]
+        for g in _GROUP_NAME.findall("".join(self.markers.sources)):
+            self.kinds[g] = self.kinds[g.partition("x")[0]]
         self.not_before = frozenset("不拒未")
         self.assist_end = tuple(v + tail for v in f["assist"] for tail in ("", "做好", "开展", "实施", "进行", "做"))
         self.before_status = tuple(f["before_status"])
@@ -384,14 +382,30 @@ class Scanner:
 
     def __init__(self, entries: list[tuple[str | None, str]], group: int = 16):
         buckets = list(_buckets(entries).items())
-        self.rx = [re.compile("|".join(re.escape(ch) + "(?:" + "|".join(alts) + ")" for ch, alts in buckets[i:i + group]))
-                   for i in range(0, len(buckets), group)]
+        self.sources = ["|".join(re.escape(ch) + "(?:" + "|".join(alts) + ")" for ch, alts in buckets[i:i + group])
+                        for i in range(0, len(buckets), group)]
+        self.chars = [frozenset(ch for ch, _ in buckets[i:i + group]) for i in range(0, len(buckets), group)]
+        self._rx: list[re.Pattern | None] = [None] * len(self.sources)
+
+    def _group(self, n: int) -> re.Pattern:
+        """Compiled on first use: one `gridlaw check` of a short text compiles only the groups it needs."""
+        rx = self._rx[n]
+        if rx is None:
+            rx = self._rx[n] = re.compile(self.sources[n])
+        return rx
+
+    @property
+    def rx(self) -> list[re.Pattern]:
+        return [self._group(n) for n in range(len(self.sources))]
 
     def finditer(self, s: str, pos: int = 0, endpos: int | None = None) -> list[re.Match]:
         end = len(s) if endpos is None else endpos
         heads = []
-        for n, rx in enumerate(self.rx):
-            m = rx.search(s, pos, end)
+        text = s if pos == 0 and end == len(s) else s[pos:end]
+        for n, chars in enumerate(self.chars):
+            if chars.isdisjoint(text):
+                continue
+            m = self._group(n).search(s, pos, end)
             if m is not None:
                 heads.append((m.start(), n, m))
         if not heads:
@@ -414,6 +428,7 @@ class Scanner:
         return out
 
 
+_GROUP_NAME = re.compile(r"\(\?P<(\w+)>")
 _DELIM = re.compile(f"[{re.escape(_CLAUSE_END)}]")
 
 

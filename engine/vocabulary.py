@@ -152,8 +152,9 @@ def parse(data: Any, lines: dict, file: str) -> Vocabulary:
                     bad(loc + (field, j), f"guard {gd!r} must be a longer text containing the term {literal!r}")
                 (guards if field == "guards" else quiet).append(re.escape(str(gd)))
         guards += [str(p) for p in t.get("guard_patterns") or ()]
-        for j, frag in enumerate([regex, *guards, *quiet]):
-            where = loc + (("pattern",) if j == 0 else ("guard_patterns",))
+        patterns = ([regex] if literal is None else []) + [str(p) for p in t.get("guard_patterns") or ()]
+        for j, frag in enumerate(patterns):  # literals are escaped: always valid, always literal-first
+            where = loc + (("pattern",) if j == 0 and literal is None else ("guard_patterns",))
             try:
                 re.compile(frag)
             except re.error as exc:
@@ -187,12 +188,20 @@ def parse(data: Any, lines: dict, file: str) -> Vocabulary:
 def load(path: str | Path = PATH) -> Vocabulary:
     from .yamlsrc import YAMLSyntaxError, load_yaml
 
+    import yaml
+
     try:
-        data, lines = load_yaml(Path(path).read_text("utf-8"), str(path))
-    except YAMLSyntaxError as exc:
-        raise VocabularyError([exc.problem]) from None
+        text = Path(path).read_text("utf-8")
     except OSError as exc:
         raise VocabularyError([Problem(str(path), f"cannot read the vocabulary: {exc}")]) from None
+    try:  # the fast C parser first; lines are worked out only to report a problem
+        return parse(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)), {}, str(path))
+    except (yaml.YAMLError, VocabularyError):
+        pass
+    try:
+        data, lines = load_yaml(text, str(path))
+    except YAMLSyntaxError as exc:
+        raise VocabularyError([exc.problem]) from None
     return parse(data, lines, str(path))
 
 
