@@ -13,6 +13,7 @@ other_actor    another body does it (由执法局依法罚款, 城管负责处�
 negated        it is forbidden or denied (不得, 严禁, 无权 …)
 status         a status or past event (被罚款, 已查封, 强制隔离戒毒人员)
 applicant      a citizen's application the worker helps with (申请建房审批)
+topic          the term names a topic or paper, not an act (处罚种类, 开具证明的材料)
 publicity      it is what the worker tells or teaches (宣传…违者将被罚款)
 mention        it stands in a title or quotation
 look_alike     a longer word that only looks like it (没收到, 强制保险)
@@ -42,7 +43,8 @@ POWER = ("licensing", "penalty", "coercion")
 FRAMES_ZH = {
     "worker": "由网格员实施", "assists": "网格员协助行政机关工作人员实施", "referred": "网格员只上报、移交",
     "other_actor": "由其他机关实施", "negated": "被否定（不得、严禁、无权等）", "status": "状态或已发生的事",
-    "publicity": "宣传、告知的内容", "applicant": "群众的申请事项（网格员帮办）", "mention": "引述（书名号、引号内）", "look_alike": "形近词，非该用语",
+    "publicity": "宣传、告知的内容", "applicant": "群众的申请事项（网格员帮办）",
+    "topic": "用作名词（处罚种类、证明材料），非行为", "mention": "引述（书名号、引号内）", "look_alike": "形近词，非该用语",
 }
 SERVICE_GROUND = "一般服务事项：文本未将行政许可、处罚、强制或其他行政行为交由网格员实施"
 _MENTION = re.compile(r"《[^《》\x1e]*》|“[^“”\x1e]*”|\"[^\"\x1e]*\"|‘[^‘’\x1e]*’|「[^「」\x1e]*」|『[^『』\x1e]*』|〈[^〈〉\x1e]*〉")
@@ -171,6 +173,7 @@ class Reader:
         for g in _GROUP_NAME.findall("".join(self.markers.sources)):
             self.kinds[g] = self.kinds[g.partition("x")[0]]
         self.not_before = frozenset("不拒未")
+        self.assist_verbs = tuple(f["assist"])
         self.assist_end = tuple(v + tail for v in f["assist"] for tail in ("", "做好", "开展", "实施", "进行", "做"))
         self.before_status = tuple(f["before_status"])
         self.after_status = tuple(f["after_status"])
@@ -294,7 +297,7 @@ class Reader:
             if a - e <= 2 and s[e:e + 2] not in ("作出", "予以", "给予"):
                 return "applicant"
         if post.startswith(self.topics):
-            return "mention"
+            return "topic"
         if "R" in kinds:
             last = max(e for _, e, kind in before if kind == "R")
             if not any(kind == "W" and p >= last for p, _, kind in before):  # 交给网格员罚款: the worker acts
@@ -313,10 +316,12 @@ class Reader:
     def _last_actor(self, s: str, lo: int, a: int, marks: list, mpos: list[int]) -> str | None:
         """Who last acts before position a in its sentence: the worker, an agency, or no one named."""
         who = None
-        for p, _, kind in marks[bisect.bisect_left(mpos, lo):bisect.bisect_left(mpos, a)]:
+        for p, e, kind in marks[bisect.bisect_left(mpos, lo):bisect.bisect_left(mpos, a)]:
             if kind == "W":
                 who = "worker"
             elif kind in "GB":
+                if s.startswith(self.assist_verbs, e):
+                    continue              # 城管配合: the body assists, it is not the one who acts
                 before = s[max(lo, p - 2):p]
                 if before.endswith(self.on_behalf):
                     who = "worker"        # 替城管开罚单: the worker acts in the agency's place
