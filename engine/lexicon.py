@@ -14,6 +14,7 @@ negated        it is forbidden or denied (不得, 严禁, 无权 …)
 status         a status or past event (被罚款, 已查封, 强制隔离戒毒人员)
 applicant      a citizen's application the worker helps with (申请建房审批)
 topic          the term names a topic or paper, not an act (处罚种类, 开具证明的材料)
+on_worker      done to the grid worker, not by him (对工作不力的网格员通报批评)
 publicity      it is what the worker tells or teaches (宣传…违者将被罚款)
 mention        it stands in a title or quotation
 look_alike     a longer word that only looks like it (没收到, 强制保险)
@@ -44,7 +45,7 @@ FRAMES_ZH = {
     "worker": "由网格员实施", "assists": "网格员协助行政机关工作人员实施", "referred": "网格员只上报、移交",
     "other_actor": "由其他机关实施", "negated": "被否定（不得、严禁、无权等）", "status": "状态或已发生的事",
     "publicity": "宣传、告知的内容", "applicant": "群众的申请事项（网格员帮办）",
-    "topic": "用作名词（处罚种类、证明材料），非行为", "mention": "引述（书名号、引号内）", "look_alike": "形近词，非该用语",
+    "topic": "用作名词（处罚种类、证明材料），非行为", "on_worker": "针对网格员本人（考核、批评），非交办任务", "mention": "引述（书名号、引号内）", "look_alike": "形近词，非该用语",
 }
 SERVICE_GROUND = "一般服务事项：文本未将行政许可、处罚、强制或其他行政行为交由网格员实施"
 _MENTION = re.compile(r"《[^《》\x1e]*》|“[^“”\x1e]*”|\"[^\"\x1e]*\"|‘[^‘’\x1e]*’|「[^「」\x1e]*」|『[^『』\x1e]*』|〈[^〈〉\x1e]*〉")
@@ -283,6 +284,10 @@ class Reader:
         kinds = {kind for _, _, kind in before} if before else ()
         if "N" in kinds or (a > cs and s[a - 1] == "不"):
             return "negated"
+        if "W" in kinds:  # 对工作不力的网格员予以通报批评: done to the worker, not by him
+            for p, _, kind in before:
+                if kind == "W" and (s[p - 1:p] == "对" or (s[p - 1:p] == "的" and "对" in s[cs:p])):
+                    return "on_worker"
         if "P" in kinds and a - max(e for _, e, kind in before if kind == "P") <= 4:
             return "status"
         pre_end = s[max(cs, a - 3):a]

@@ -65,7 +65,7 @@ def render(decision: Any, fmt: str = "text", lang: str = "zh", show_personal: bo
 _FRAMES_EN = {"worker": "done by the grid worker", "assists": "the worker assists an official", "referred": "only reported or handed on",
               "other_actor": "done by another body", "negated": "negated", "status": "a status or past event",
               "publicity": "what is publicised", "applicant": "a citizen's application",
-              "topic": "a topic or paper, not an act", "mention": "a title or quotation", "look_alike": "a look-alike word"}
+              "topic": "a topic or paper, not an act", "on_worker": "done to the grid worker", "mention": "a title or quotation", "look_alike": "a look-alike word"}
 
 
 def shown_inference(inf: dict) -> bool:
