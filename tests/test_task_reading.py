@@ -132,6 +132,17 @@ def test_frames_of_hard_cases(text, value, words, frame):
     assert (inf.value, inf.words, inf.frame) == (value, words, frame)
 
 
+@pytest.mark.parametrize("text,frame", [
+    ("对工作不力的网格员予以通报批评", "on_worker"),          # criticism of the worker is not his task
+    ("网格员负责为群众开具居住证明的材料收集和上报", "topic"),  # the papers for a certificate, not issuing it
+    ("提醒老人提防账户冻结诈骗", "look_alike"),
+    ("把“没收非法所得”讲给商户听", "mention"),
+])
+def test_discounted_frames(text, frame):
+    inf = infer_nature(text)
+    assert inf.value in (None, "service") and [m.frame for m in inf.matches] == [frame]
+
+
 def test_penalty_ground_names_the_item():
     assert infer_nature("网格员对违规经营的网吧暂扣许可证件").ground == "《中华人民共和国行政处罚法》第九条第三项"
     assert infer_nature("网格员扣押违规运输的货物").ground == "《中华人民共和国行政强制法》第九条第三项"
