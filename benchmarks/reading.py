@@ -149,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--texts", type=int, default=None, help="unique texts for (r) (default 200,000)")
     ap.add_argument("--rows", type=int, default=None, help="rows of the audit CSV for (a) (default 1,000,000)")
     ap.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
+    ap.add_argument("--no-audit", action="store_true", help="only (r), the in-process reading")
     a = ap.parse_args(argv)
     n = a.texts or (5_000 if a.quick else 200_000)
     rows = a.rows or (20_000 if a.quick else 1_000_000)
@@ -156,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: nproc={os.cpu_count()}, {platform.processor() or platform.machine()}; "
           f"load average before the run {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (other processes share the cores)")
     print(f"python {platform.python_version()}; seed {SEED}; {'quick' if a.quick else 'full'} run")
-    table = bench_reading(n) + bench_audit(rows)
+    table = bench_reading(n) + ([] if a.no_audit else bench_audit(rows))
     print()
     print(f"{'measure':46s}  {'size':>16s}  {'time':>9s}  rate")
     for name, size, t, rate in table:
