@@ -20,9 +20,10 @@ compliant > not_addressed.
 Before the rules run, :func:`evaluate_columns` applies what ``facts_of`` and
 ``evaluate.prepare`` do per act: ``candidate.age`` / ``worker.age`` from the
 birth date at the act's date, ``worker.consecutive_failed_years`` from the
-appraisals, the task (or matter) nature inferred from its text when not stated
-and the inference is not hedged (cached per unique text), the optional
-checklist lookups, and ``not_in_force`` for rows dated before the pack takes
+appraisals, the task (or matter) nature read from its text when not stated
+(gridlaw.lexicon; one reading per distinct text; unclassified leaves it unknown),
+``task.assists_power_act`` from the same reading, the optional checklist lookups
+(a match is true, no match stays unknown), and ``not_in_force`` for rows dated before the pack takes
 effect. Nothing from pack data is ``eval``-ed: every node is a closure.
 
 Rows whose ``date`` is unknown (the scalar path never sees them: ``date`` is
@@ -41,7 +42,7 @@ import numpy as np
 from .acts import _consecutive_failed
 from .checklist import Checklist
 from .evaluate import DECISIONS
-from .lexicon import Inference, infer_nature
+from .lexicon import Inference, infer_many
 from .loader import CompiledRule, Pack
 from .packspec import All, Any_, Condition, Not
 
@@ -541,38 +542,44 @@ def _derive(cols: Columns, data: dict, known: dict, checklist: Checklist | None)
                 codes = np.full(n, -1, dtype=np.int32)
             texts = data[text][idx].tolist()
             slot: dict[str, int] = {}
-            values = np.empty(len(idx), dtype=object)
-            use = np.zeros(len(idx), dtype=bool)
-            row_codes = np.full(len(idx), -1, dtype=np.int32)
-            for j, t in enumerate(texts):
+            row_codes = np.empty(len(idx), dtype=np.int32)
+            base = len(inferences)
+            for j, t in enumerate(texts):  # one reading per distinct text
                 s = slot.get(t)
                 if s is None:
-                    inf = _infer(t, nature)
-                    if inf is None:
-                        s = slot[t] = -1
-                    else:
-                        s = slot[t] = len(inferences)
-                        inferences.append(inf)
-                if s >= 0:
-                    row_codes[j] = s
-                    inf = inferences[s]
-                    if not inf.uncertain:
-                        use[j] = True
-                        values[j] = inf.value
+                    s = slot[t] = base + len(slot)
+                row_codes[j] = s
+            inferences += infer_many(list(slot), nature)  # all distinct texts of the chunk, read together
             codes[idx] = row_codes
+            # per distinct reading, then gathered: the value (None = unclassified) and whether the worker assists
+            values = np.array([i.value for i in inferences] + [None], dtype=object)[row_codes]
+            use = values != None  # noqa: E711 (element-wise)
             if use.any():
                 mask = np.zeros(n, dtype=bool)
                 mask[idx[use]] = True
                 _fill(data, known, n, nature, mask, values[use], object)
+                if prefix == "task.":
+                    aid = "task.assists_power_act"
+                    assists = np.array([i.assists for i in inferences] + [False], dtype=bool)[row_codes]
+                    mask &= ~known.get(aid, np.zeros(n, dtype=bool))
+                    if mask.any():
+                        _fill(data, known, n, aid, mask, assists[use & mask[idx]], bool)
         if checklist is not None and prefix == "task.":
             on = "task.on_checklist"
             todo = rows & ~known.get(on, np.zeros(n, dtype=bool))
             idx = np.flatnonzero(todo)
+            if len(idx) and checklist.published is not None and date is not None:
+                # a checklist published after the act's date was not in force for it: not used
+                idx = idx[~(date_k[idx] & (date[idx] < np.datetime64(checklist.published, "D")))]
             if len(idx):
+                # a match is true; no match is unknown, never "off the checklist"
                 cache: dict[str, bool] = {}
-                vals = np.fromiter((cache[t] if t in cache else cache.setdefault(t, checklist.has(t))
-                                    for t in data[text][idx].tolist()), dtype=bool, count=len(idx))
-                _fill(data, known, n, on, todo, vals, bool)
+                hit = np.fromiter((cache[t] if t in cache else cache.setdefault(t, checklist.match(t) is not None)
+                                   for t in data[text][idx].tolist()), dtype=bool, count=len(idx))
+                if hit.any():
+                    mask = np.zeros(n, dtype=bool)
+                    mask[idx[hit]] = True
+                    _fill(data, known, n, on, mask, np.ones(int(hit.sum()), dtype=bool), bool)
             if checklist.published is not None and date is not None:
                 pub = "task.checklist_published"
                 todo = rows & date_k & ~known.get(pub, np.zeros(n, dtype=bool))
@@ -587,11 +594,6 @@ def _appraisal(a: Any) -> dict:
     if isinstance(a, (tuple, list)):
         return {"year": a[0], "passed": a[1]}
     return {"year": a.year, "passed": a.passed}
-
-
-@functools.lru_cache(maxsize=65536)
-def _infer(text: str, fact: str) -> Inference | None:
-    return infer_nature(text, fact)
 
 
 # --------------------------------------------------------------------------- evaluate

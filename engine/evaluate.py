@@ -17,7 +17,7 @@ from typing import Any
 from . import __version__
 from .acts import fact_vocabulary, facts_of
 from .checklist import Checklist
-from .lexicon import Inference, infer_nature
+from .lexicon import Inference, assists_inference, infer_nature
 from .loader import CompiledRule, Pack, cite_text_en
 
 DECISIONS = ("not_in_force", "non_compliant", "insufficient_facts", "needs_review", "compliant", "not_addressed")
@@ -121,7 +121,7 @@ def input_hash(data: dict) -> str:
 
 
 def prepare(facts: dict[str, Any], checklist: Checklist | None = None) -> list[Inference]:
-    """Fill task facts the act leaves open, from the checklist and the lexicon; say so."""
+    """Fill task facts the act leaves open, from the task text and the checklist; say so, and how."""
     inferences: list[Inference] = []
     prefix = "task." if "task.text" in facts else "matter." if "matter.text" in facts else None
     if prefix is None:
@@ -130,18 +130,40 @@ def prepare(facts: dict[str, Any], checklist: Checklist | None = None) -> list[I
     if prefix + "nature" not in facts:
         inf = infer_nature(text, prefix + "nature")
         inferences.append(inf)
-        if not inf.uncertain:
+        if inf.value is not None:  # unclassified leaves the nature unknown: the decision asks for it
             facts[prefix + "nature"] = inf.value
+            if prefix == "task." and "task.assists_power_act" not in facts:
+                facts["task.assists_power_act"] = inf.assists
+                inferences.append(assists_inference(inf))
     if checklist is not None and prefix == "task.":
-        where = f"{checklist.county or ''}网格事项清单" + (f"（{checklist.published}公布）" if checklist.published else "")
-        if "task.on_checklist" not in facts:
-            facts["task.on_checklist"] = checklist.has(text)
-            inferences.append(Inference("task.on_checklist", facts["task.on_checklist"], (where,), ()))
-        published = checklist.published_by(facts["date"])
-        if "task.checklist_published" not in facts and published is not None:
-            facts["task.checklist_published"] = published
-            inferences.append(Inference("task.checklist_published", published, (where,), ()))
+        inferences += checklist_facts(facts, checklist, text)
     return inferences
+
+
+def checklist_facts(facts: dict[str, Any], checklist: Checklist, text: str) -> list[Inference]:
+    """task.on_checklist from the checklist file: true on a match, otherwise left unknown (never "off");
+    a checklist published after the act's date is not used as if it had been in force."""
+    out: list[Inference] = []
+    where = checklist.source_name()
+    published = checklist.published_by(facts["date"])
+    if "task.on_checklist" not in facts:
+        if published is False:
+            out.append(Inference("task.on_checklist", None, "checklist", text, None, "checklist", where,
+                                 source="checklist", extra={"reason": f"{where}晚于行为日期公布，未作为当时有效的清单使用"}))
+        else:
+            entry = checklist.match(text)
+            if entry is not None:
+                facts["task.on_checklist"] = True
+            out.append(Inference("task.on_checklist", True if entry else None, "checklist", text, entry, "checklist",
+                                 where, (entry,) if entry else (), (where,), source="checklist",
+                                 extra={"reason": f"与{where}所列事项“{entry}”相符" if entry else
+                                        f"任务内容未逐字见于{where}；是否属清单事项无法由文本判定，请核对"}))
+    if "task.checklist_published" not in facts and published is not None:
+        facts["task.checklist_published"] = published
+        out.append(Inference("task.checklist_published", published, "checklist", None, None, "checklist", where,
+                             (where,), (where,), source="checklist",
+                             extra={"reason": f"{where}{'早于或同于' if published else '晚于'}行为日期（{facts['date']}）公布"}))
+    return out
 
 
 def outcome_of(rule: CompiledRule, facts: dict[str, Any]) -> str:

@@ -477,13 +477,14 @@ def test_results_say_when_and_how_a_task_nature_was_inferred(tmp_path):
     src.write_text("\n".join(json.dumps({"kind": "assignment", "city": "yancheng", "date": "2024-05-01", "task": t},
                                         ensure_ascii=False) for t in (
         {"text": "对焚烧秸秆当事人当场罚款"}, {"text": "入户走访独居老人", "on_checklist": True},
-        {"text": "协助宣传罚款规定", "on_checklist": True}, {"text": "查封", "nature": "coercion"})) + "\n", "utf-8")
+        {"text": "完成上级交办的其他工作", "on_checklist": True}, {"text": "查封", "nature": "coercion"})) + "\n", "utf-8")
     out = tmp_path / "r.jsonl"
     cli(src, "--city", "yancheng", "--out", out)
     rows = results(out)
     assert "罚款" in rows[0]["inferred"] and "行政处罚法》第九条" in rows[0]["inferred"]
     assert "一般服务事项" in rows[1]["inferred"]
-    assert "未推定" in rows[2]["inferred"] and rows[2]["decision"] == "insufficient_facts"
+    # no power act and no service verb: the nature is not presumed (issue 7), the decision asks for it
+    assert "未能由文本推定" in rows[2]["inferred"] and rows[2]["decision"] == "insufficient_facts"
     assert rows[3]["inferred"] is None  # the nature was stated, nothing was inferred
 
 

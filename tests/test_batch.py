@@ -215,8 +215,8 @@ def assert_same(acts, result, checklist=None, scalar=None):
             bad.append((i, "deciding", d.deciding_rules, result.deciding_rules(i)))
         if result.missing_facts(i) != [m.fact for m in d.missing]:
             bad.append((i, "missing", [m.fact for m in d.missing], result.missing_facts(i)))
-        if [(x.fact, x.value, x.uncertain) for x in result.inferences(i)] != \
-                [(x.fact, x.value, x.uncertain) for x in d.inferences if x.fact.endswith(".nature")]:
+        if [x.to_dict() for x in result.inferences(i)] != \
+                [x.to_dict() for x in d.inferences if x.fact.endswith(".nature")]:
             bad.append((i, "inferences", d.inferences, result.inferences(i)))
     assert not bad, f"{len(bad)} rows differ, first: {bad[:3]}"
 

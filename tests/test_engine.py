@@ -37,12 +37,14 @@ def test_three_valued_logic(data, facts, expected):
     assert cond(data)(facts) is expected
 
 
-def test_lexicon_grounds_and_hedges():
+def test_reading_grounds_frames_and_publicity():
     inf = infer_nature("对焚烧秸秆当事人当场罚款")
-    assert (inf.value, inf.words, inf.uncertain) == ("penalty", ("罚款",), ())
-    assert "行政处罚法》第九条" in inf.grounds[0]
+    assert (inf.value, inf.outcome, inf.words, inf.frame) == ("penalty", "power_act", ("罚款",), "worker")
+    assert inf.ground == "《中华人民共和国行政处罚法》第九条第二项"
     assert infer_nature("查封、扣押违法物品").value == "coercion"
-    assert infer_nature("協助宣傳罰款規定").uncertain  # traditional input, helping wording
+    # traditional script; the fine is what is publicised, not what the worker does (was "uncertain" before)
+    pub = infer_nature("協助宣傳罰款規定")
+    assert (pub.value, [(m.words, m.frame) for m in pub.matches]) == ("service", [("罚款", "publicity")])
     assert infer_nature("入户走访独居老人").value == "service"
 
 

@@ -201,7 +201,7 @@ class Collector:
             out["_tail"] = pa.array([p.tail for p in pats], pa.string()).take(idx)
         if "inferred" in self.need and R.inference_codes is not None:
             # Per row, not per pattern: the report must say the nature was inferred, and from which words.
-            texts = pa.array([nature_text(i.to_dict(), self.lang) for i in R.inference_list], pa.string())
+            texts = pa.array([nature_text(i, self.lang) for i in R.inference_list], pa.string())
             out["inferred"] = texts.take(pa.array(R.inference_codes, mask=R.inference_codes < 0))
         return out
 
