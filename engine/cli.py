@@ -65,6 +65,9 @@ def check(
     city: Optional[str] = typer.Option(None, "--city", help="check under this city's pack instead of the act's"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="write the report here"),
     show_personal_data: bool = typer.Option(False, "--show-personal-data", help="do not mask names, ID numbers, phones"),
+    original_quotes: bool = typer.Option(False, "--original-quotes",
+                                         help="quote the regulation exactly as published (default: simplified script, "
+                                              "full-width punctuation; JSON always keeps the verbatim quote)"),
 ) -> None:
     """Check one act (or a list of acts) and report article by article."""
     from .errors import GridlawError
@@ -85,9 +88,10 @@ def check(
 
         from .report import view
 
-        text = json.dumps([view(d, lang, show_personal_data) for d in decisions], ensure_ascii=False, indent=2, default=str)
+        text = json.dumps([view(d, lang, show_personal_data, original_quotes) for d in decisions],
+                          ensure_ascii=False, indent=2, default=str)
     else:
-        text = "\n\n".join(render(d, fmt, lang, show_personal_data) for d in decisions)
+        text = "\n\n".join(render(d, fmt, lang, show_personal_data, original_quotes) for d in decisions)
     _emit(text, output)
     codes = [_EXIT_BY_DECISION.get(d.decision, EXIT_UNDECIDED) for d in decisions]
     raise typer.Exit(EXIT_NON_COMPLIANT if EXIT_NON_COMPLIANT in codes else max(codes))
@@ -205,7 +209,9 @@ def explain(rule_id: str = typer.Argument(..., help="e.g. yancheng.art16.no-crim
     typer.echo(f"quote: “{s.quote}”")
     typer.echo(f"message: {s.message.zh if lang == 'zh' or not s.message.en else s.message.en}")
     if s.judgment:
-        typer.echo(f"judgment: {s.judgment}")
+        from .labels import text_of
+
+        typer.echo(f"judgment: {text_of(s.judgment, lang)}")
     if s.note:
         typer.echo(f"note: {s.note}")
     logic = {k: v for k, v in s.model_dump(by_alias=True, exclude_none=True, mode="json").items()

@@ -55,7 +55,7 @@ class Finding:
                          "text": self.rule.citation, "text_en": cite_text_en(s.cite.article, s.cite.paragraph, s.cite.item)},
             "quote": s.quote, "message": s.message.model_dump(exclude_none=True),
             "remedy": s.remedy.model_dump(exclude_none=True) if s.remedy else None,
-            "judgment": s.judgment,
+            "judgment": s.judgment.model_dump(exclude_none=True) if hasattr(s.judgment, "model_dump") else s.judgment,
             "missing": [m.to_dict() for m in self.missing],
             "inferred": [i.to_dict() for i in self.inferred],
         }

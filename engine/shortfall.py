@@ -1,0 +1,44 @@
+"""What a breached duty lacks, by name: the listed items a notice did not post,
+the yes/no facts that had to be true. Read from the rule's ``require`` condition,
+so a report can say 缺少：专职网格员联系电话 instead of repeating the whole duty."""
+from __future__ import annotations
+
+from typing import Any
+
+
+def lacking(rule: Any, facts: dict[str, Any], lang: str = "zh") -> list[str]:
+    """Names of what the act lacks under ``rule`` (empty when the condition says nothing itemised)."""
+    cond = getattr(rule.spec, "require", None)
+    return _walk(cond, facts, lang) if cond is not None else []
+
+
+def _walk(cond: Any, facts: dict[str, Any], lang: str) -> list[str]:
+    if hasattr(cond, "all"):
+        return [x for c in cond.all for x in _walk(c, facts, lang)]
+    if not hasattr(cond, "fact"):
+        return []                       # any / not: no single item to name
+    op, want = cond.op
+    have = facts.get(cond.fact)
+    if op == "includes_all" and isinstance(have, (list, tuple)):
+        return [_value_label(cond.fact, v, lang) for v in want if v not in have]
+    if op == "includes" and isinstance(have, (list, tuple)) and want not in have:
+        return [_value_label(cond.fact, want, lang)]
+    if op == "eq" and want is True and have is False:
+        return [_fact_label(cond.fact, facts.get("kind"), lang)]
+    return []
+
+
+def _value_label(fact: str, code: Any, lang: str) -> str:
+    if lang != "zh":
+        return str(code).replace("_", " ")
+    from .audit.mapping import load_header_map
+
+    return load_header_map().label_of(fact, str(code))
+
+
+def _fact_label(fact: str, kind: Any, lang: str) -> str:
+    if lang != "zh":
+        return fact
+    from .acts import fact_vocabulary
+
+    return fact_vocabulary().get(str(kind), {}).get(fact, {}).get("label", fact)
