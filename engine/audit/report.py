@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .run import AuditRun
 
 COLORS = {"non_compliant": "#c0392b", "insufficient_facts": "#d68910", "needs_review": "#7d3c98",
-          "compliant": "#1e8449", "not_addressed": "#7f8c8d", "not_in_force": "#566573", "rejected": "#34495e"}
+          "compliant": "#1e8449", "not_addressed": "#7f8c8d", "not_in_force": "#566573", "unreadable": "#34495e"}
 TOP_GROUPS = 30
 
 _TEXT = {
@@ -26,7 +26,7 @@ _TEXT = {
         "title": "网格化服务管理合规审计报告", "input": "输入", "file": "文件", "format": "格式", "sha": "文件 SHA-256",
         "run": "运行", "at": "时间", "elapsed": "用时", "options": "参数", "stamp": "可复现标记", "engine": "引擎版本",
         "pack": "规则包", "hash": "内容哈希", "effective": "施行日期", "totals": "总数",
-        "rows_in": "读入行数", "evaluated": "已审查", "rejected": "拒收（未审查）", "blank": "空行（不计）",
+        "rows_in": "读入行数", "evaluated": "已审查", "rejected": "未能审查（数据无法读取）", "blank": "空行（不计）",
         "per_pack": "每行按 {n} 个城市的规定各审查一次，下表按城市分列。",
         "by_decision": "审查结论", "decision": "结论", "rows": "行数", "share": "占比", "city": "城市",
         "by_article": "违反的条款", "article": "条款", "rules": "规则", "message": "内容", "violated": "违反",
@@ -34,7 +34,7 @@ _TEXT = {
         "by_group": "按{g}", "group_value": "{g}", "total": "合计", "chart_violations": "不合规记录数",
         "documents": "最常需要补正的材料", "document": "材料", "rows_needing": "涉及行数",
         "top": "违反条款最多的记录（前 {n} 条）", "row": "行号", "id": "记录编号", "name": "姓名", "count": "违反条数",
-        "articles": "违反条款", "rejections": "拒收的行", "by_column": "按原因", "reason": "原因",
+        "articles": "违反条款", "rejections": "未能审查的行（数据无法读取）", "by_column": "按原因", "reason": "原因",
         "first_n": "前 {n} 行", "warnings": "提示", "masked": "个人信息已脱敏（姓名、身份证号、电话）；需要原文时使用 --show-personal-data。",
         "unmasked": "本报告包含未脱敏的个人信息，请妥善保管。", "exit": "退出码",
         "county": "区县", "township": "镇街", "grid": "网格", "kind": "类型", "none": "（空）",
@@ -45,7 +45,7 @@ _TEXT = {
         "sha": "File SHA-256", "run": "Run", "at": "At", "elapsed": "Took", "options": "Options",
         "stamp": "Reproducibility stamp", "engine": "Engine version", "pack": "Pack", "hash": "Content hash",
         "effective": "In force from", "totals": "Totals", "rows_in": "Rows in", "evaluated": "Evaluated",
-        "rejected": "Rejected (not checked)", "blank": "Blank lines (not counted)",
+        "rejected": "Not checked (data unreadable)", "blank": "Blank lines (not counted)",
         "per_pack": "Every row is checked under each of the {n} cities' rules; tables are per city.",
         "by_decision": "Decisions", "decision": "Decision", "rows": "Rows", "share": "Share", "city": "City",
         "by_article": "Articles violated", "article": "Article", "rules": "Rules", "message": "Text",
@@ -81,7 +81,7 @@ def context(run: "AuditRun") -> dict[str, Any]:
     show = cfg.show_personal
 
     def lab(status: str) -> str:
-        return T["rejected"] if status == "rejected" else label(status, lang)
+        return T["rejected"] if status == "unreadable" else label(status, lang)
 
     def m_text(text: str | None) -> str:
         return "" if text is None else (text if show else mask_text(text))

@@ -28,6 +28,21 @@ class BadValue(ValueError):
     pass
 
 
+class MonthDate(dt.date):
+    """A date written to the month only (出生年月 1990.05, 1990年5月, 1990-05), held as the
+    month's first day; :mod:`gridlaw.audit.birth` decides per row whether the age it gives
+    is exact or hangs on the day."""
+
+    month_only = True
+
+    def last_day(self) -> dt.date:
+        nxt = dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
+        return nxt - dt.timedelta(days=1)
+
+    def written(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+
 @dataclass(frozen=True)
 class FactSpec:
     path: str
@@ -104,6 +119,8 @@ _MSG = {
         "range": "超出范围（{lo}—{hi}）",
         "appraisal": "无法识别的考核结果（可写作 2021合格；2022不合格）",
         "year": "考核年度超出 {lo}—{hi}",
+        "day_needed": "只写到月份；此栏须写出具体日期（如 2024-05-01）",
+        "month_number": "数字单元格 {value} 分不清是 1 月还是 10 月；请把该格设为文本，写作 {y}.01 或 {y}.10",
     },
     "en": {
         "date": "not a date (write 2021-10-01, 2021/10/1 or 2021年10月1日)",
@@ -115,6 +132,8 @@ _MSG = {
         "range": "out of range ({lo}–{hi})",
         "appraisal": "not an appraisal list (write 2021合格；2022不合格 or 2021:pass,2022:fail)",
         "year": "appraisal year outside {lo}–{hi}",
+        "day_needed": "month only; this column needs a full date (e.g. 2024-05-01)",
+        "month_number": "the number {value} could be January or October; make the cell text and write {y}.01 or {y}.10",
     },
 }
 
@@ -122,6 +141,7 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
+_MONTH_PATTERN = re.compile(r"^(\d{4})\s*(?:[-/.]\s*(\d{1,2})|年\s*(\d{1,2})\s*月份?)$")   # 1990.05 / 1990-05 / 1990年5月
 _INT = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*(万)?\s*(?:人|户|名|个|岁|周岁|年)?$")
 _SPLIT = re.compile(r"[、，,;；/|\s]+")
 _APPRAISAL_ITEM = re.compile(r"(\d{4})\s*(?:年度|年)?\s*[:：=＝]?\s*([^\d、，,;；/|\s:：=＝]+)")
@@ -209,7 +229,10 @@ class Converter:
         return value
 
     def _date(self, spec: FactSpec, raw: Any) -> Any:
-        return parse_date(raw, self.msg, self._is_unknown)
+        day = parse_date(raw, self.msg, self._is_unknown)
+        if isinstance(day, MonthDate) and not spec.path.endswith("birth_date"):
+            raise BadValue(self.msg["day_needed"])   # only a birth date may stop at the month (see birth.py)
+        return day
 
     def _enum(self, spec: FactSpec, raw: Any) -> Any:
         text = self._str(spec, raw)
@@ -403,11 +426,19 @@ def parse_date(raw: Any, msg: dict[str, str] = _MSG["zh"], is_unknown: Callable[
         return raw.date()
     if isinstance(raw, dt.date):
         return raw
+    if isinstance(raw, float) and 1900 < raw < 2101 and not raw.is_integer():
+        # a number cell typed 1990.05; 1990.1 lost its trailing zero (January or October?)
+        text = repr(raw)
+        if len(text.split(".")[1]) == 1:
+            raise BadValue(msg.get("month_number", msg["date"]).format(value=text, y=int(raw)))
+        return _month(text, msg)
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         return _serial(raw, msg)
     text = str(raw).strip()
     if not text:
         return None
+    if _MONTH_PATTERN.match(text):
+        return _month(text, msg)
     for pat in _DATE_PATTERNS:
         m = pat.match(text)
         if m:
@@ -423,6 +454,18 @@ def parse_date(raw: Any, msg: dict[str, str] = _MSG["zh"], is_unknown: Callable[
     if is_unknown(text):
         return None
     raise BadValue(msg["date"])
+
+
+def _month(text: str, msg: dict[str, str]) -> MonthDate:
+    m = _MONTH_PATTERN.match(text)
+    if m is None:
+        raise BadValue(msg["date"])
+    year, month = int(m.group(1)), int(m.group(2) or m.group(3))
+    if not 1 <= month <= 12:
+        raise BadValue(msg["date"])
+    if not 1900 <= year <= 2100:
+        raise BadValue(msg["date_range"])
+    return MonthDate(year, month, 1)
 
 
 def _serial(value: float, msg: dict[str, str]) -> dt.date:

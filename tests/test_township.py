@@ -1,0 +1,100 @@
+"""A township's own sign-up sheet (tests/fixtures/township/, written by make.py as a clerk lays
+it out) audits with --city and --kind alone: every applicant decided or named with a reason,
+title/注/合计 rows recognised and never audited, month-only birth dates and 身份证号 handled."""
+import csv
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gridlaw.audit.values import BadValue, MonthDate, parse_date
+
+ROOT = Path(__file__).resolve().parents[1]
+SHEETS = ROOT / "tests" / "fixtures" / "township"
+# row → (decision code, what the row's 说明 / 违反条款 must say)
+WANT = {
+    3: ("compliant", None),                                  # 1990.05: 33 or 34, both adult — the month suffices
+    4: ("non_compliant", "第十六条第二款第（二）项"),         # 是否受过行政拘留 = 是
+    5: ("insufficient_facts", "17 或 18 周岁，取决于出生日"),  # 2006-05 on 2024-05-06: the day decides
+    6: ("non_compliant", "第十六条第一款第（二）项"),         # born 2006-05-20 per 身份证号: 17
+    7: ("unreadable", "身份证号"),                           # bad check digit, no birth date
+    8: ("non_compliant", "第十六条第二款第（四）项"),         # 是否失信被执行人 = 是
+}
+
+
+def audit(path, *args):
+    return subprocess.run([sys.executable, "-m", "gridlaw.cli", "audit", str(path), *map(str, args)],
+                          capture_output=True, text=True, cwd=ROOT)
+
+
+@pytest.mark.parametrize("name", ["报名登记表.xls", "报名登记表.xlsx", "报名登记表.csv"])
+def test_sign_up_sheet_audits_with_city_and_kind_alone(name, tmp_path):
+    out = tmp_path / "结果.csv"
+    r = audit(SHEETS / name, "--city", "盐城", "--kind", "hire", "--out", out)
+    assert r.returncode == 1, r.stderr                        # non-compliant applicants decide the code
+    assert "Traceback" not in r.stderr
+    with open(out, encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    # Chinese headers, a masked name column, one row per applicant — no title, 注 or 合计 row
+    assert list(rows[0])[:3] == ["行号", "编号", "姓名（已遮蔽）"]
+    got = {int(x["行号"]): x for x in rows}
+    assert sorted(got) == sorted(WANT)
+    assert [got[r]["姓名（已遮蔽）"] for r in (3, 4)] == ["张*", "王*"]
+    for row, (decision, says) in WANT.items():
+        x = got[row]
+        assert x["结论代码"] == decision, (row, x)
+        if says:
+            assert says in (x["违反条款"] or "") + (x["说明"] or ""), (row, x)
+    assert got[7]["结论"] == "未能审查：数据无法读取" and "校验码不符" in got[7]["说明"]
+    assert "出生日期取自身份证号：2006-05-20" in got[6]["说明"]
+    # the summary accounts for every line of the sheet
+    assert "读入 6 行 = 已审查 5 + 未能审查 1" in r.stderr
+    assert "表头以上的标题行 1、注释行 1、合计行 1" in r.stderr
+    assert "岗位由表格标题" in r.stderr and "专职网格员" in r.stderr
+    assert "注意：列“是否受过治安处罚”像是一项审查事实" in r.stderr
+    # the HR view names each applicant with the decision or the reason
+    listing = r.stdout.splitlines()
+    assert len(listing) == 6 and all("\t" in line for line in listing)
+    assert any(line.startswith("陈*\t未能审查\t") for line in listing)
+
+
+def test_note_and_total_rows_stay_out_of_the_report(tmp_path):
+    html = tmp_path / "r.html"
+    r = audit(SHEETS / "报名登记表.xls", "--city", "盐城", "--kind", "hire", "--report", html)
+    assert r.returncode == 1, r.stderr
+    text = html.read_text("utf-8")
+    assert "出生年月按身份证填写" not in text and "6人" not in text
+
+
+def test_header_wordings_map_to_the_facts():
+    from gridlaw.audit.mapping import load_header_map
+
+    hm = load_header_map()
+    for header, fact in [("是否受过行政拘留", "candidate.administrative_detention"),
+                         ("有无行政拘留记录", "candidate.administrative_detention"),
+                         ("曾被司法拘留", "candidate.judicial_detention"),
+                         ("有无司法拘留", "candidate.judicial_detention"),
+                         ("曾被开除公职", "candidate.dismissed_from_public_office"),
+                         ("有无犯罪记录", "candidate.criminal_record"),
+                         ("曾受过刑事处罚", "candidate.criminal_record"),
+                         ("有无失信记录", "candidate.dishonest_person")]:
+        assert hm.fact_of("hire", header) == fact, header
+    assert hm.fact_of("hire", "是否受过治安处罚") is None      # no such fact: warned about, not guessed
+
+
+@pytest.mark.parametrize("cell, want", [("1990.05", (1990, 5)), ("1990年5月", (1990, 5)), ("1990-05", (1990, 5)),
+                                        ("1990/5", (1990, 5)), (1990.05, (1990, 5)), (2001.12, (2001, 12))])
+def test_year_month_birth_dates(cell, want):
+    d = parse_date(cell)
+    assert isinstance(d, MonthDate) and (d.year, d.month) == want
+    assert d.last_day().month == want[1] and (d.last_day() + dt.timedelta(days=1)).day == 1
+
+
+def test_a_number_cell_that_lost_its_trailing_zero_is_refused():
+    with pytest.raises(BadValue, match="1 月还是 10 月"):
+        parse_date(1990.1)
+    assert parse_date("1990.1") == MonthDate(1990, 1, 1)    # typed as text, it is January
+    with pytest.raises(BadValue):
+        parse_date("1990.13")
