@@ -61,7 +61,7 @@ def check(
     file: str = typer.Argument(..., help="act file (JSON or YAML; one act or a list), or - for stdin"),
     fmt: str = typer.Option("text", "--format", "-f", help="text | json | md | html"),
     lang: str = typer.Option("zh", "--lang", help="zh | en"),
-    checklist: Optional[Path] = typer.Option(None, "--checklist", help="local checklist file (YAML/JSON)"),
+    checklist: Optional[Path] = typer.Option(None, "--checklist", help="local checklist: YAML/JSON (UTF-8 or GBK), or a CSV/XLSX/XLS table with a 事项 column"),
     city: Optional[str] = typer.Option(None, "--city", help="check under this city's pack instead of the act's"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="write the report here"),
     show_personal_data: bool = typer.Option(False, "--show-personal-data", help="do not mask names, ID numbers, phones"),

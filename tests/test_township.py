@@ -98,3 +98,31 @@ def test_a_number_cell_that_lost_its_trailing_zero_is_refused():
     assert parse_date("1990.1") == MonthDate(1990, 1, 1)    # typed as text, it is January
     with pytest.raises(BadValue):
         parse_date("1990.13")
+
+
+def test_checklist_as_gbk_csv_xlsx_and_gbk_yaml(tmp_path):
+    import openpyxl
+
+    from gridlaw.checklist import load_checklist
+
+    table = tmp_path / "清单.csv"
+    table.write_bytes("亭湖区网格服务管理事项清单\n序号,事项名称,区县,公布日期\n"
+                      "1,采集登记实有人口信息,亭湖区,2022年3月1日\n2,协助排查化解矛盾纠纷,,\n"
+                      "注：以上事项由县网格化机构统一公布,,,\n".encode("gbk"))
+    c = load_checklist(table)
+    assert c.matters == ["采集登记实有人口信息", "协助排查化解矛盾纠纷"]
+    assert c.county == "亭湖区" and c.published == dt.date(2022, 3, 1)
+    wb = openpyxl.Workbook()
+    wb.active.append(["事项名称"])
+    wb.active.append(["采集登记实有人口信息"])
+    wb.save(tmp_path / "清单.xlsx")
+    assert load_checklist(tmp_path / "清单.xlsx").has("采集登记实有人口信息")
+    gbk = tmp_path / "清单.yaml"
+    gbk.write_bytes("county: 亭湖区\nmatters: [采集登记实有人口信息]\n".encode("gbk"))
+    assert load_checklist(gbk).county == "亭湖区"
+    # the check command reads it too: a listed matter is on the checklist
+    act = tmp_path / "a.yaml"
+    act.write_text("kind: assignment\ncity: yancheng\ndate: 2024-05-01\ntask: {text: 采集登记实有人口信息}\n", "utf-8")
+    r = subprocess.run([sys.executable, "-m", "gridlaw.cli", "check", str(act), "--checklist", str(table), "-f", "json"],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stdout + r.stderr
