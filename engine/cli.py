@@ -31,12 +31,21 @@ app = typer.Typer(
 )
 
 
-def _fail(exc: Exception) -> "typer.Exit":
-    """Print every problem of a GridlawError (best first) and pick the exit code."""
+def _fail(exc: Exception, lang: str = "zh", fmt: str = "text") -> "typer.Exit":
+    """Print every problem of a GridlawError (best first) — as JSON with -f json — and pick the exit code."""
     from .errors import PackError
 
-    for problem in getattr(exc, "problems", [exc]):
-        typer.echo(f"error: {problem}", err=True)
+    problems = getattr(exc, "problems", [exc])
+    if fmt == "json":
+        import json
+
+        items = [p.to_dict(lang) if hasattr(p, "to_dict") else {"code": "error", "message": str(p)} for p in problems]
+        typer.echo(json.dumps({"error": "bad_pack" if isinstance(exc, PackError) else "bad_input", "problems": items},
+                              ensure_ascii=False, indent=2))
+    else:
+        prefix = "错误" if lang == "zh" else "error"
+        for problem in problems:
+            typer.echo(f"{prefix}: {problem.text(lang) if hasattr(problem, 'text') else problem}", err=True)
     return typer.Exit(EXIT_BAD_PACK if isinstance(exc, PackError) else EXIT_BAD_INPUT)
 
 
@@ -49,6 +58,19 @@ def _acts_and_checklist(file: str, checklist: Optional[Path]) -> tuple[list, obj
     return [act for act, _ in acts], (load_checklist(checklist) if checklist else None)
 
 
+def _city_code(city: Optional[str]) -> Optional[str]:
+    """--city as a code: 盐城 / Yancheng / yancheng all mean yancheng."""
+    if city is None:
+        return None
+    from .labels import LABELS
+
+    for lang in ("zh", "en"):
+        for code, name in LABELS[lang].items():
+            if city in (name, name + "市") or city.lower() == name.lower():
+                return code
+    return city
+
+
 def _emit(text: str, output: Optional[Path]) -> None:
     if output:
         output.write_text(text + "\n", encoding="utf-8")
@@ -59,7 +81,7 @@ def _emit(text: str, output: Optional[Path]) -> None:
 @app.command()
 def check(
     file: str = typer.Argument(..., help="act file (JSON or YAML; one act or a list), or - for stdin"),
-    fmt: str = typer.Option("text", "--format", "-f", help="text | json | md | html"),
+    fmt: str = typer.Option("text", "--format", "-f", help="text | json | md | html | junit | sarif"),
     lang: str = typer.Option("zh", "--lang", help="zh | en"),
     checklist: Optional[Path] = typer.Option(None, "--checklist", help="local checklist: YAML/JSON (UTF-8 or GBK), or a CSV/XLSX/XLS table with a 事项 column"),
     city: Optional[str] = typer.Option(None, "--city", help="check under this city's pack instead of the act's"),
@@ -72,18 +94,23 @@ def check(
     """Check one act (or a list of acts) and report article by article."""
     from .errors import GridlawError
 
-    if fmt not in ("text", "json", "md", "html") or lang not in ("zh", "en"):
-        typer.echo("error: --format is text|json|md|html and --lang is zh|en", err=True)
+    if fmt not in ("text", "json", "md", "html", "junit", "sarif") or lang not in ("zh", "en"):
+        typer.echo("错误: --format 可选 text|json|md|html|junit|sarif，--lang 可选 zh|en" if lang != "en" else
+                   "error: --format is text|json|md|html|junit|sarif and --lang is zh|en", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     try:
         from .api import check as run_check
         from .report import render
 
         acts, cl = _acts_and_checklist(file, checklist)
-        decisions = [run_check(act, cl, city) for act in acts]
+        decisions = [run_check(act, cl, _city_code(city)) for act in acts]
     except GridlawError as exc:
-        raise _fail(exc) from None
-    if fmt == "json" and len(decisions) > 1:
+        raise _fail(exc, lang, fmt) from None
+    if fmt in ("junit", "sarif"):
+        from .ci_formats import junit, sarif
+
+        text = (junit if fmt == "junit" else sarif)([(d, file) for d in decisions], lang)
+    elif fmt == "json" and len(decisions) > 1:
         import json
 
         from .report import view
@@ -112,10 +139,14 @@ def compare(
         from .compare import compare_act, render_comparison
 
         acts, cl = _acts_and_checklist(file, checklist)
-        text = "\n\n".join(render_comparison(compare_act(act, cl), fmt, lang) for act in acts)
+        results = [compare_act(act, cl) for act in acts]
+        text = "\n\n".join(render_comparison(r, fmt, lang) for r in results)
     except GridlawError as exc:
-        raise _fail(exc) from None
+        raise _fail(exc, lang, fmt) from None
     _emit(text, output)
+    # the worst decision decides, as for check on a list: any non_compliant → 1, else any undecided → 3
+    codes = [_EXIT_BY_DECISION.get(d.decision, EXIT_UNDECIDED) for r in results for _, d in r]
+    raise typer.Exit(EXIT_NON_COMPLIANT if EXIT_NON_COMPLIANT in codes else max(codes, default=EXIT_OK))
 
 
 @app.command()
@@ -261,8 +292,8 @@ def test_packs(pack: Optional[str] = typer.Argument(None, help="city pack (defau
 
 
 @app.command()
-def schema(kind: str = typer.Argument(..., help="assignment | hire | exit | notice | admission | grid | pack | rules | tests | checklist")) -> None:
-    """Print the JSON Schema of an act kind or of the pack format."""
+def schema(kind: str = typer.Argument(..., help="assignment | hire | exit | notice | admission | grid | pack | rules | tests | checklist | decision")) -> None:
+    """Print the JSON Schema of an act kind, of the pack format, or of check's JSON output (decision)."""
     import json
 
     from .schema_models import SCHEMA_MODELS, schema_of
@@ -271,6 +302,20 @@ def schema(kind: str = typer.Argument(..., help="assignment | hire | exit | noti
         typer.echo(f"error: unknown schema {kind!r}; one of {', '.join(SCHEMA_MODELS)}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     typer.echo(json.dumps(schema_of(kind), ensure_ascii=False, indent=2))
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"gridlaw {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="print the version and exit")) -> None:
+    """gridlaw: checks grid-governance acts against the municipal regulation in force."""
 
 
 def _register_audit() -> None:

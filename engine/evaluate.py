@@ -12,15 +12,21 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from . import __version__
-from .acts import fact_vocabulary, facts_of
+from .acts import City, fact_vocabulary, facts_of
+from .packspec import ActKind as Kind
 from .checklist import Checklist
 from .lexicon import Inference, infer_nature
 from .loader import CompiledRule, Pack, cite_text_en
 
-DECISIONS = ("not_in_force", "non_compliant", "insufficient_facts", "needs_review", "compliant", "not_addressed")
+# The values as types, so editors complete them and mypy checks comparisons (py.typed ships).
+DecisionValue = Literal["not_in_force", "non_compliant", "insufficient_facts", "needs_review", "compliant",
+                        "not_addressed"]
+Outcome = Literal["violated", "review", "unknown", "satisfied", "not_applicable"]
+DECISIONS: tuple[DecisionValue, ...] = ("not_in_force", "non_compliant", "insufficient_facts", "needs_review",
+                                         "compliant", "not_addressed")
 _DECIDED_BY = {"non_compliant": "violated", "insufficient_facts": "unknown", "needs_review": "review",
                "compliant": "satisfied"}
 
@@ -38,7 +44,7 @@ class MissingFact:
 @dataclass(slots=True)
 class Finding:
     rule: CompiledRule
-    outcome: str
+    outcome: Outcome
     missing: list[MissingFact] = field(default_factory=list)
     inferred: list[Inference] = field(default_factory=list)
 
@@ -63,9 +69,9 @@ class Finding:
 
 @dataclass(slots=True)
 class Decision:
-    decision: str
-    city: str
-    kind: str
+    decision: DecisionValue
+    city: City
+    kind: Kind
     date: dt.date
     pack: Pack
     findings: list[Finding]
@@ -136,7 +142,7 @@ def prepare(facts: dict[str, Any], checklist: Checklist | None = None) -> list[I
     return inferences
 
 
-def outcome_of(rule: CompiledRule, facts: dict[str, Any]) -> str:
+def outcome_of(rule: CompiledRule, facts: dict[str, Any]) -> Outcome:
     if rule.roles is not None:
         role = facts.get("role")
         applies = None if role is None else role in rule.roles
@@ -160,7 +166,7 @@ def outcome_of(rule: CompiledRule, facts: dict[str, Any]) -> str:
     return "violated"
 
 
-def decide(outcomes: list[str] | set[str]) -> str:
+def decide(outcomes: list[str] | set[str]) -> DecisionValue:
     if "violated" in outcomes:
         return "non_compliant"
     if "unknown" in outcomes:

@@ -127,3 +127,18 @@ def test_html_report_in_headless_chromium(example):
                            capture_output=True, text=True, timeout=120)
         assert png.exists() and png.stat().st_size > 20_000, (r.returncode, r.stderr[-500:])
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_json_output_matches_the_published_decision_schema(example):
+    import jsonschema
+
+    from gridlaw.schema_models import schema_of
+
+    schema = schema_of("decision")
+    for lang in ("zh", "en"):
+        data = json.loads(render(decision_of(example), "json", lang))
+        jsonschema.validate(data, schema)
+    data["decision"] = "rejected"          # a value outside the Literal fails
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)
