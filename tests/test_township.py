@@ -126,3 +126,18 @@ def test_checklist_as_gbk_csv_xlsx_and_gbk_yaml(tmp_path):
     r = subprocess.run([sys.executable, "-m", "gridlaw.cli", "check", str(act), "--checklist", str(table), "-f", "json"],
                        capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_audit_writes_junit_and_sarif_for_ci():
+    import json
+    import xml.etree.ElementTree as ET
+
+    r = audit(SHEETS / "报名登记表.xls", "--city", "盐城", "--kind", "hire", "-f", "junit")
+    assert r.returncode == 1, r.stderr
+    cases = ET.fromstring(r.stdout).findall(".//testcase")
+    assert [c.get("name").split()[0] for c in cases] == [f"第{n}行" for n in sorted(WANT)]
+    failed = {c.get("name").split()[0] for c in cases if c.find("failure") is not None}
+    assert failed == {"第4行", "第6行", "第7行", "第8行"}      # non-compliant, and the unreadable 身份证号
+    r = audit(SHEETS / "报名登记表.xls", "--city", "盐城", "--kind", "hire", "-f", "sarif")
+    results = json.loads(r.stdout)["runs"][0]["results"]
+    assert {x["locations"][0]["physicalLocation"]["region"]["startLine"] for x in results} == {4, 5, 6, 7, 8}

@@ -172,7 +172,8 @@ def _option_value(hm: HeaderMap, fact: str, value: str | None, codes: list[str] 
     code = table.get(norm(value))
     if code is None or (codes is not None and code not in codes):
         options = sorted(set(table.values()))
-        raise InputError([Problem(flag, f"unknown value {value!r}; one of: {', '.join(options)}")])
+        raise InputError([Problem(flag, f"无法识别的取值 {value!r}；可选：{'、'.join(options)}", code="bad_option",
+                                  en=f"unknown value {value!r}; one of: {', '.join(options)}")])
     return code
 
 
@@ -181,7 +182,8 @@ def _packs(city: str | None, lang: str) -> tuple[dict[str, Pack], list[str]]:
     warnings: list[str] = []
     if city not in (None, "all"):
         if city not in have:
-            raise InputError([Problem("--city", f"no pack for {city} yet; available: {', '.join(have)}")])
+            raise InputError([Problem("--city", f"{city} 暂无规则包；现有：{'、'.join(have)}", code="no_pack",
+                                      en=f"no pack for {city} yet; available: {', '.join(have)}")])
         return {city: load_pack(city)}, warnings
     packs: dict[str, Pack] = {}
     for c in have:
