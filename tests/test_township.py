@@ -66,6 +66,30 @@ def test_note_and_total_rows_stay_out_of_the_report(tmp_path):
     assert r.returncode == 1, r.stderr
     text = html.read_text("utf-8")
     assert "出生年月按身份证填写" not in text and "6人" not in text
+    # the report carries the law: the quote, its effect and the next step, per article
+    assert "<q>年满十八周岁的中华人民共和国公民</q>" in text and "不得担任" in text and "处理建议" in text
+    assert "北京时间 (UTC+8)" in text and "<h3>盐城 《盐城市城乡网格化服务管理实施细则》</h3>" in text
+    # and, per applicant, what to supply or why the row could not be checked
+    assert "逐人处理意见（补正材料）" in text and "校验码不符" in text and "17 或 18 周岁" in text
+
+
+def test_audit_report_in_headless_chromium(tmp_path):
+    """The township audit report, screenshotted for a person to look at (tests/artifacts/audit/)."""
+    import shutil
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    assert Path(chromium).exists(), "Debian's chromium is needed (CI installs it: .ci/run)"
+    art = ROOT / "tests" / "artifacts" / "audit"
+    art.mkdir(parents=True, exist_ok=True)
+    for lang in ("zh", "en"):
+        html, png = art / f"township.{lang}.html", art / f"township.{lang}.png"
+        png.unlink(missing_ok=True)
+        r = audit(SHEETS / "报名登记表.xls", "--city", "盐城", "--kind", "hire", "--report", html, "--lang", lang)
+        assert r.returncode == 1, r.stderr
+        subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                        f"--screenshot={png}", "--window-size=1200,3000", html.as_uri()],
+                       capture_output=True, timeout=120)
+        assert png.exists() and png.stat().st_size > 50_000
 
 
 def test_header_wordings_map_to_the_facts():
