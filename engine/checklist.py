@@ -110,7 +110,7 @@ def dotted_loc(loc: tuple) -> str:
 def _date_of(v: object) -> object:
     if v is None or isinstance(v, dt.date):
         return v
-    from .audit.values import BadValue, parse_date
+    from .dates import BadValue, parse_date
 
     try:
         return parse_date(v)

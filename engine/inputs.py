@@ -38,7 +38,7 @@ def accept_written_forms(data: dict) -> dict:
         if isinstance(value, str):
             out[key] = hm.values.get(key, {}).get(norm(value), value)
     if isinstance(out.get("date"), str) and not _ISO.match(out["date"]):
-        from .audit.values import BadValue, MonthDate, parse_date
+        from .dates import BadValue, MonthDate, parse_date
 
         try:
             day = parse_date(out["date"])

@@ -175,3 +175,19 @@ def test_compare_and_matrix_commands():
 def test_every_shipped_example(kind, decision, code):
     r = run("check", str(EX / f"{kind}.yaml"), "-f", "json")
     assert (json.loads(r.stdout)["decision"], r.returncode) == (decision, code)
+
+
+def test_check_needs_no_audit_extra():
+    """`pip install gridlaw` (without [audit]) checks acts: numpy, pyarrow, openpyxl are audit-only."""
+    code = ("import sys\n"
+            "for m in ('numpy', 'pyarrow', 'openpyxl', 'python_calamine', 'stdnum'):\n"
+            "    sys.modules[m] = None\n"
+            "from gridlaw.cli import main\n"
+            "sys.argv = ['gridlaw', 'check', sys.argv[1], '-f', 'html']\n"
+            "main()\n")
+    for example in ("assignment.yaml", "notice.yaml", "hire.yaml"):
+        r = subprocess.run([sys.executable, "-c", code, str(EX / example)], capture_output=True, text=True, cwd=ROOT)
+        assert r.returncode in (1, 3) and "Traceback" not in r.stderr, r.stderr[-800:]
+    f = ROOT / "tests" / "fixtures" / "zh_act.yaml"
+    r = subprocess.run([sys.executable, "-c", code, str(f)], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr[-800:]

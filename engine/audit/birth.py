@@ -17,7 +17,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..acts import age_on
-from .values import MonthDate, parse_date
+from ..dates import MonthDate, parse_date
 
 _T = {
     "zh": {"hangs": "出生年月“{written}”只写到月份：{day} 时为 {lo} 或 {hi} 周岁，取决于出生日；"

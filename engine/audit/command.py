@@ -79,6 +79,8 @@ def audit(
                 day = parse_date(date)
             except BadValue:
                 day = None
+            if getattr(day, "month_only", False):
+                day = None                         # a record date needs its day
             if day is None:
                 typer.echo(f"错误: --date：无法识别的日期 {date!r}（请写作 2024-05-01、2024/5/1 或 2024年5月1日）" if lang != "en"
                            else f"error: --date: not a date: {date!r} (write 2024-05-01 or 2024年5月1日)", err=True)
