@@ -461,7 +461,7 @@ def test_exit_codes_and_one_line_errors(tmp_path):
                  [ok, "--kind", "hire"], [ok, "--city", "yancheng", "--kind", "hier"]):
         r = cli(*args)
         assert r.returncode == 4, (args, r.stderr)
-        assert "Traceback" not in r.stderr and r.stderr.startswith("error: ") and len(r.stderr.strip().splitlines()) == 1
+        assert "Traceback" not in r.stderr and r.stderr.startswith("错误: ") and len(r.stderr.strip().splitlines()) == 1
 
 
 def test_importing_the_command_costs_only_typer():

@@ -331,7 +331,7 @@ def summary_text(run: AuditRun) -> str:
     src = run.source
     lines.append(f"gridlaw audit · {src.path.name} · {src.describe} · {run.elapsed:.1f} s")
     for city, pack in run.used_packs.items():
-        lines.append(f"  {'规则' if zh else 'pack'} {city}《{pack.meta.title}》 {pack.hash[:12]}")
+        lines.append(f"  {'规则' if zh else 'pack'} {label(city, lang)}《{pack.meta.title}》 {pack.hash[:12]}")
     per = len(run.packs) if c.all_cities else 1
     lines.append((f"  读入 {c.rows_in:,} 行 = 已审查 {c.evaluated:,} + 未能审查 {c.rejected:,}" if zh else
                   f"  rows in {c.rows_in:,} = evaluated {c.evaluated:,} + not checked {c.rejected:,}")
@@ -343,7 +343,7 @@ def summary_text(run: AuditRun) -> str:
     for city, counts in c.by_city.items():
         parts = [f"{label(s, lang) if s != 'unreadable' else ('未能审查' if zh else 'not checked')} {int(n):,}"
                  for s, n in zip(STATUSES, counts) if n]
-        where = city or ("（城市不明）" if zh else "(no city)")
+        where = label(city, lang) if city else ("（城市不明）" if zh else "(no city)")
         prefix = f"  {where}: " if len(c.by_city) > 1 else "  "
         lines.append(prefix + " · ".join(parts))
     if c.articles:

@@ -102,6 +102,7 @@ _MSG = {
         "day_needed": "只写到月份；此栏须写出具体日期（如 2024-05-01）",
     },
     "en": {
+        **DATE_MSG["en"],
         "bool": "not a yes/no value (write 是/否, 有/无, Y/N, true/false or 1/0)",
         "enum": "unknown value (one of: {options})",
         "item": "{item!r} is not known (one of: {options})",
