@@ -120,10 +120,17 @@ _MONTH_RX = r"^\s*\d{4}\s*(?:[-/.]\s*\d{1,2}|年\s*\d{1,2}\s*月份?)\s*$"
 def _month_candidates(col: Any) -> list[int]:
     """Rows whose cell may be a year-month: one regex pass over a pyarrow column."""
     if hasattr(col, "to_pylist"):
+        import re
+
         import pyarrow.compute as pc
 
-        hit = pc.fill_null(pc.match_substring_regex(col, _MONTH_RX), False)
-        return np.flatnonzero(hit.to_numpy(zero_copy_only=False)).tolist()
+        enc = pc.dictionary_encode(col)            # per distinct value: a birth column has few
+        rx = re.compile(_MONTH_RX)
+        ok = np.array([bool(w) and bool(rx.match(w)) for w in enc.dictionary.to_pylist()], dtype=bool)
+        if not ok.any():
+            return []
+        idx = pc.fill_null(enc.indices, len(ok)).to_numpy(zero_copy_only=False)   # null → the False slot
+        return np.flatnonzero(np.append(ok, False)[idx]).tolist()
     return [i for i, v in enumerate(col) if isinstance(v, (str, float))]
 
 

@@ -65,24 +65,37 @@ def drop_non_records(chunk: Any, counts: Counter, seen: list[tuple[int, str, str
     return chunk
 
 
-_SUSPECT = r"^\s*[注备说填附合总小共审制单]|(?:表|名单|名册|一览|汇总|统计|情况)\s*$|\d{4}\s*年"
+_LEADS = "注备说填附合总小共审制单"       # first characters of note / total / footer rows
 
 
 def _suspects(cols: list[Any]) -> list[int]:
-    """Rows whose first or second cell starts like a note/total or reads like a title: a
-    vectorised pre-filter (pyarrow columns), so a million ordinary rows cost one regex pass."""
+    """Rows that may be a note, total or title: the first cell (or the second, after an empty
+    first) starts like one, or a long first cell stands alone (a merged title). Vectorised
+    for pyarrow columns, so a million ordinary rows cost a few array operations."""
     if not cols:
         return []
     if all(hasattr(c, "to_pylist") for c in cols):
         import pyarrow.compute as pc
 
-        hit = None
+        # per distinct value (a sheet column has few), then spread to the rows
+        lead, empty, long_ = [], [], []
         for c in cols:
-            m = pc.fill_null(pc.match_substring_regex(c, _SUSPECT), False)
-            hit = m if hit is None else pc.or_(hit, m)
-        return np.flatnonzero(hit.to_numpy(zero_copy_only=False)).tolist()
-    rx = re.compile(_SUSPECT)
-    return [i for i in range(len(cols[0])) if any(rx.search(_s(c[i])) for c in cols)]
+            enc = pc.dictionary_encode(c)
+            words = enc.dictionary.to_pylist() + [None]          # the last slot stands for null cells
+            idx = pc.fill_null(enc.indices, len(words) - 1).to_numpy(zero_copy_only=False)
+            lead.append(np.array([bool(w) and w.lstrip()[:1] in _LEADS for w in words], dtype=bool)[idx])
+            empty.append(np.array([not (w or "").strip() for w in words], dtype=bool)[idx])
+            long_.append(np.array([len(w or "") >= 6 for w in words], dtype=bool)[idx])
+        hit = lead[0]
+        if len(cols) > 1:
+            hit = hit | (empty[0] & lead[1]) | (empty[1] & long_[0])
+        return np.flatnonzero(hit).tolist()
+    return [i for i in range(len(cols[0])) if _suspect_cells([_s(c[i]) for c in cols])]
+
+
+def _suspect_cells(cells: list[str]) -> bool:
+    first = next((c for c in cells if c), "")
+    return bool(first) and (first[0] in _LEADS or (len(cells) > 1 and not cells[1] and len(cells[0]) >= 6))
 
 
 def _s(v: Any) -> str:
