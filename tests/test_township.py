@@ -165,3 +165,14 @@ def test_audit_writes_junit_and_sarif_for_ci():
     r = audit(SHEETS / "报名登记表.xls", "--city", "盐城", "--kind", "hire", "-f", "sarif")
     results = json.loads(r.stdout)["runs"][0]["results"]
     assert {x["locations"][0]["physicalLocation"]["region"]["startLine"] for x in results} == {4, 5, 6, 7, 8}
+
+
+def test_jsonl_results_carry_the_note(tmp_path):
+    import json
+
+    out = tmp_path / "r.jsonl"
+    audit(SHEETS / "报名登记表.xlsx", "--city", "盐城", "--kind", "hire", "--out", out)
+    rows = {x["row"]: x for x in map(json.loads, out.read_text("utf-8").splitlines())}
+    assert "取决于出生日" in rows[5]["note"] and rows[5]["decision"] == "insufficient_facts"
+    assert rows[5]["missing"][0]["fact"] == "candidate.age"      # codes in JSONL: the age hangs on the day
+    assert rows[3]["note"] is None and rows[7]["decision"] == "unreadable"

@@ -198,6 +198,8 @@ def _jsonl(table: pa.Table, columns: list[str]) -> bytes:
         parts += [f', "{c}": ', _jq(table.column(c)) if c in ("id", "name") else _jq_few(table.column(c))]
     if "inferred" in columns and "inferred" in table.column_names:
         parts += [', "inferred": ', _jq_few(table.column("inferred"))]
+    if "note" in table.column_names:       # why a fact stayed unknown, or where it came from (audit/birth.py)
+        parts += [', "note": ', _jq_few(table.column("note"))]
     parts += [", ", table.column("_tail"), "}\n"]
     arrays = [p.combine_chunks() if isinstance(p, pa.ChunkedArray) else p for p in parts]
     line = pc.binary_join_element_wise(*arrays, "")

@@ -162,7 +162,7 @@ class Collector:
         if not parts:
             return _empty_table()
         cols: dict[str, Any] = {}
-        for name in ("row",) + tuple(c for c in OUT_COLUMNS + ("_tail",) if c in self.need and c != "row"):
+        for name in ("row",) + tuple(c for c in OUT_COLUMNS + ("_tail", "note") if c in self.need and c != "row"):
             arrays = [_arr(p.get(name), len(p["row"])) for p in parts]
             cols[name] = pa.concat_arrays(arrays) if len(arrays) > 1 else arrays[0]
         table = pa.table(cols)
@@ -204,7 +204,7 @@ class Collector:
         if prep.notes:
             notes = [prep.notes.get(int(r)) for r in g.rows.tolist()]
             if any(notes):
-                out["reason"] = pa.array(notes, pa.string())
+                out["reason"] = out["note"] = pa.array(notes, pa.string())   # note: JSONL's key for it
         if "_tail" in self.need:
             out["_tail"] = pa.array([p.tail for p in pats], pa.string()).take(idx)
         if "inferred" in self.need and R.inference_codes is not None:

@@ -127,7 +127,7 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
     if writer is None:
         coll.need = frozenset({"row"})
     elif writer.fmt == "jsonl":
-        coll.need = frozenset({"row", "_tail", *[c for c in (*RAW_FIELDS, "inferred") if c in writer.columns]})
+        coll.need = frozenset({"row", "_tail", "note", *[c for c in (*RAW_FIELDS, "inferred") if c in writer.columns]})
     else:
         coll.need = frozenset(writer.columns)
     run = AuditRun(cfg, source, packs, coll, pipe, dt.datetime.now().astimezone(), warnings=warnings)
