@@ -77,6 +77,8 @@ def provisions(findings: list[dict]) -> list[dict]:
     out = sorted(groups.values(), key=lambda g: _ORDER.get(g["outcome"], 9))
     for g in out:
         g["findings"].sort(key=lambda f: _ORDER.get(f["outcome"], 9))
+        # one quote heads the provision; different words of it go with the rule that quotes them
+        g["shared_quote"] = g["quotes"][0] if len(g["quotes"]) == 1 else None
     return out
 
 
@@ -152,13 +154,16 @@ def render_text(d: dict, lang: str = "zh") -> str:
     for g in provisions(d["findings"]):
         c = g["citation"]
         lines.append(f"  [{label(g['outcome'], lang)}] {c['text'] if zh else c['text_en']}")
-        for q in g["quotes"]:
-            lines.append(f"      “{q}”")
+        if g["shared_quote"]:
+            lines.append(f"      “{g['shared_quote']}”")
         many = len(g["findings"]) > 1
         for f in g["findings"]:
             pad = "      "
+            if not g["shared_quote"]:
+                lines.append(f"{pad}· “{f['quote_shown']}”")
             if many:
-                lines.append(f"{pad}· {label(f['outcome'], lang)}{colon}{f['says']}  {f['rule']}")
+                lines.append(f"{pad}{'  ' if not g['shared_quote'] else '· '}{label(f['outcome'], lang)}{colon}"
+                             f"{f['says']}  {f['rule']}")
                 pad += "  "
             else:
                 lines.append(f"{pad}{f['says']}  {f['rule']}")
