@@ -125,8 +125,14 @@ def _month_candidates(col: Any) -> list[int]:
         import pyarrow.compute as pc
 
         enc = pc.dictionary_encode(col)            # per distinct value: a birth column has few
+        words = enc.dictionary
+        short = np.flatnonzero(pc.less_equal(pc.utf8_length(words), 9).to_numpy(zero_copy_only=False))
+        if not len(short):                         # full dates (1990-05-01) are longer: nothing to look at
+            return []
         rx = re.compile(_MONTH_RX)
-        ok = np.array([bool(w) and bool(rx.match(w)) for w in enc.dictionary.to_pylist()], dtype=bool)
+        ok = np.zeros(len(words), dtype=bool)
+        for j, w in zip(short.tolist(), words.take(short).to_pylist()):
+            ok[j] = bool(w) and bool(rx.match(w))
         if not ok.any():
             return []
         idx = pc.fill_null(enc.indices, len(ok)).to_numpy(zero_copy_only=False)   # null → the False slot
