@@ -80,6 +80,7 @@ def settle_birth_dates(who: str, columns: dict[str, Any], data: dict, known: dic
         known[birth] = np.zeros(m, dtype=bool)
     day_arr = data.get("date")
     raw_birth = columns.get(birth)
+    hanging: set[int] = set()
     if raw_birth is not None:
         for i in _month_candidates(raw_birth):
             cell = _cell(raw_birth, i)
@@ -92,6 +93,7 @@ def settle_birth_dates(who: str, columns: dict[str, Any], data: dict, known: dic
             lo, hi = age_on(first.last_day(), day), age_on(first, day)
             if lo != hi and (tests is None or _day_decides(lo, hi, tests)):
                 known[birth][i] = False
+                hanging.add(i)
                 notes[int(base[i])] = t["hangs"].format(written=first.written(), day=day.isoformat(), lo=lo, hi=hi)
     raw_id = columns.get(who + "id_number")
     if raw_id is None:
@@ -100,6 +102,8 @@ def settle_birth_dates(who: str, columns: dict[str, Any], data: dict, known: dic
     from stdnum.exceptions import ValidationError
 
     for i in np.flatnonzero(~known[birth]).tolist():
+        if raw_birth is not None and i not in hanging and str(_cell(raw_birth, i) or "").strip():
+            continue      # a birth date was written but is bad: its own reason says so; the ID is not a fallback
         cell = _cell(raw_id, i)
         if cell is None or not str(cell).strip():
             continue
