@@ -58,6 +58,11 @@ def test_sign_up_sheet_audits_with_city_and_kind_alone(name, tmp_path):
     listing = r.stdout.splitlines()
     assert len(listing) == 6 and all("\t" in line for line in listing)
     assert any(line.startswith("陈*\t未能审查\t") for line in listing)
+    # Chinese throughout: no English sentence in the listing, the summary or the results
+    import re
+
+    english = re.compile(r"[A-Za-z]+(?:[ ,'’-]+[A-Za-z]+){3,}")
+    assert not english.findall(r.stdout + r.stderr + out.read_text("utf-8-sig"))
 
 
 def test_note_and_total_rows_stay_out_of_the_report(tmp_path):
