@@ -3,6 +3,7 @@ the yes/no facts that had to be true. Read from the rule's ``require`` condition
 so a report can say 缺少：专职网格员联系电话 instead of repeating the whole duty."""
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 
@@ -31,9 +32,29 @@ def _walk(cond: Any, facts: dict[str, Any], lang: str) -> list[str]:
 def _value_label(fact: str, code: Any, lang: str) -> str:
     if lang != "zh":
         return str(code).replace("_", " ")
-    from .audit.mapping import load_header_map
+    words = _first_words().get(fact.rsplit(".", 1)[-1], {}).get(str(code))
+    return words or str(code)
 
-    return load_header_map().label_of(fact, str(code))
+
+@functools.lru_cache(maxsize=1)
+def _first_words() -> dict[str, dict[str, str]]:
+    """value set -> code -> its first Chinese word in the audit header map (专职网格员联系电话).
+    Read straight from headers.yaml's ``values``: building the whole header map (every word
+    normalised) would cost a report a few hundred ms."""
+    from importlib import resources
+
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(resources.files("gridlaw.audit").joinpath("headers.yaml").read_text("utf-8"), Loader=loader)
+    out: dict[str, dict[str, str]] = {}
+    for name, table in (data.get("values") or {}).items():
+        if isinstance(table, dict):
+            out[name] = {str(code): words[0] for code, words in table.items() if words}
+    for name, table in (data.get("values") or {}).items():
+        if isinstance(table, str):      # an alias of another value set
+            out[name] = out.get(table, {})
+    return out
 
 
 def _fact_label(fact: str, kind: Any, lang: str) -> str:
