@@ -73,6 +73,9 @@ def read_act_file(path: str, text: str | None = None) -> list[tuple[BaseModel, s
                                   ]) from None
     try:
         data, lines = load_yaml(text, name)
+    except ValueError as exc:     # PyYAML builds a date from 2024-13-01 and fails
+        raise InputError([Problem(name, f"YAML 中有无效的值：{_zh_value_error(exc)}；日期请写作 2024-05-01",
+                                  code="bad_date", en=f"invalid value in YAML: {exc}")]) from None
     except YAMLSyntaxError as exc:
         p = exc.problem   # PyYAML's own wording stays in the English message
         raise InputError([Problem(p.file, "YAML 格式错误：请检查这一行及上一行的缩进、冒号后的空格、括号和引号是否成对",
@@ -90,6 +93,11 @@ def read_act_file(path: str, text: str | None = None) -> list[tuple[BaseModel, s
             raise InputError(problems)
         return acts
     return [(parse_act(data, name, lines), name)]
+
+
+def _zh_value_error(exc: Exception) -> str:
+    text = str(exc)
+    return {"month must be in 1..12": "月份应在 1—12 之间", "day is out of range for month": "日期超出该月天数"}.get(text, text)
 
 
 def check(act: Any, checklist: Checklist | str | Path | dict | None = None, city: str | None = None) -> Decision:

@@ -56,15 +56,24 @@ def load_checklist(path: str | Path) -> Checklist:
     text = _decode(name, raw)
     lines: dict = {}
     try:
-        data, lines = (json.loads(text), {}) if name.endswith(".json") else load_yaml(text, name)
+        try:
+            parsed = (json.loads(text), {}) if name.endswith(".json") else load_yaml(text, name)
+        except ValueError as exc:
+            if isinstance(exc, json.JSONDecodeError):
+                raise
+            raise InputError([Problem(name, "事项清单中有无效的值（如不存在的日期）；日期请写作 2022-03-01",
+                                      code="bad_date", en=f"invalid value: {exc}")]) from None
+        data, lines = parsed
         return Checklist.model_validate(data)
     except YAMLSyntaxError as exc:
-        raise InputError([exc.problem]) from None
+        p = exc.problem
+        raise InputError([Problem(p.file, "YAML 格式错误：请检查这一行及上一行的缩进、冒号后的空格、括号和引号是否成对",
+                                  p.line, p.path, "malformed_yaml", p.message)]) from None
     except json.JSONDecodeError as exc:
-        raise InputError([Problem(name, f"malformed JSON: {exc.msg}", exc.lineno)]) from None
+        raise InputError([Problem(name, f"JSON 格式错误（第 {exc.lineno} 行第 {exc.colno} 列）", exc.lineno,
+                                  code="malformed_json", en=f"malformed JSON: {exc.msg}")]) from None
     except ValidationError as exc:
-        raise InputError([Problem(name, e["msg"], line_of(lines, tuple(e["loc"])), dotted(tuple(e["loc"])))
-                          for e in exc.errors()]) from None
+        raise InputError(_problems(name, exc, lambda loc: line_of(lines, loc))) from None
 
 
 def _decode(name: str, raw: bytes) -> str:
@@ -100,11 +109,19 @@ def _from_table(name: str, raw: bytes, suffix: str) -> Checklist:
         return Checklist.model_validate({"county": first(c), "published": _date_of(first(p)),
                                          "matters": [r[m] for r in body]})
     except ValidationError as exc:
-        raise InputError([Problem(name, e["msg"], head + 1, dotted_loc(e["loc"])) for e in exc.errors()]) from None
+        raise InputError(_problems(name, exc, lambda loc: head + 1)) from None
 
 
-def dotted_loc(loc: tuple) -> str:
-    return ".".join(str(x) for x in loc)
+def _problems(name: str, exc: ValidationError, line: object) -> list[Problem]:
+    """pydantic's errors as plain Chinese advice (English kept), located."""
+    from .inputs import explain
+
+    out = []
+    for e in exc.errors():
+        code, zh, en = explain(e, list(Checklist.model_fields))
+        loc = tuple(e["loc"])
+        out.append(Problem(name, zh, line(loc), ".".join(str(x) for x in loc), code, en))  # type: ignore[operator]
+    return out
 
 
 def _date_of(v: object) -> object:

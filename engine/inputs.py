@@ -83,6 +83,8 @@ def explain(err: dict, vocab: list[str]) -> tuple[str, str, str]:
         return "bad_type", f"应为文字，实际是 {got!r}", f"must be text, got {got!r}"
     if t in ("model_type", "dict_type", "model_attributes_type"):
         return "bad_type", "应为一组“字段: 值”（映射）", "must be a mapping of field: value"
+    if t == "too_short":
+        return ("too_short", f"至少需要 {ctx.get('min_length', 1)} 项，实际为空", err["msg"])
     if t == "value_error":
         msg = str(ctx.get("error", err["msg"]))
         m = re.match(r"age (\d+) disagrees with birth date (\S+) \(age (\d+) on (\S+)\)", msg)

@@ -191,3 +191,17 @@ def test_check_needs_no_audit_extra():
     f = ROOT / "tests" / "fixtures" / "zh_act.yaml"
     r = subprocess.run([sys.executable, "-c", code, str(f)], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr[-800:]
+
+
+@pytest.mark.parametrize("name, content", [
+    ("act.yaml", "kind: hire\ncity: yancheng\ndate: 2024-13-01\ncandidate: {}\n"),
+    ("checklist.yaml", "county: 亭湖区\nmatters: []\n"),
+    ("checklist.yaml", "county: 亭湖区\npublished: 2022-13-01\nmatters: [入户走访]\n"),
+])
+def test_impossible_values_are_exit_4_in_chinese(tmp_path, name, content):
+    f = tmp_path / name
+    f.write_text(content, "utf-8")
+    args = ["check", str(f)] if name == "act.yaml" else ["check", str(EX / "assignment.yaml"), "--checklist", str(f)]
+    r = run(*args)
+    assert r.returncode == 4 and "Traceback" not in r.stderr and r.stderr.startswith("错误: "), r.stderr[-600:]
+    assert not re.search(r"[A-Za-z]+(?: [A-Za-z]+){3,}", r.stderr), r.stderr
