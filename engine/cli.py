@@ -106,6 +106,16 @@ def check(
         decisions = [run_check(act, cl, _city_code(city)) for act in acts]
     except GridlawError as exc:
         raise _fail(exc, lang, fmt) from None
+    except Exception as exc:  # never a traceback for a user; GRIDLAW_DEBUG=1 shows it
+        import os
+
+        if os.environ.get("GRIDLAW_DEBUG"):
+            raise
+        from .errors import InputError, Problem
+
+        raise _fail(InputError([Problem(file, f"无法处理：{type(exc).__name__}: {exc}（设置 GRIDLAW_DEBUG=1 可查看详情）",
+                                        code="unexpected", en=f"cannot process: {type(exc).__name__}: {exc} "
+                                        "(set GRIDLAW_DEBUG=1 for details)")]), lang, fmt) from None
     if fmt in ("junit", "sarif"):
         from .ci_formats import junit, sarif
 
