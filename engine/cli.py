@@ -100,7 +100,6 @@ def check(
         raise typer.Exit(EXIT_BAD_INPUT)
     try:
         from .api import check as run_check
-        from .report import render
 
         acts, cl = _acts_and_checklist(file, checklist)
         decisions = [run_check(act, cl, _city_code(city)) for act in acts]
@@ -120,15 +119,10 @@ def check(
         from .ci_formats import junit, sarif
 
         text = (junit if fmt == "junit" else sarif)([(d, file) for d in decisions], lang)
-    elif fmt == "json" and len(decisions) > 1:
-        import json
-
-        from .report import view
-
-        text = json.dumps([view(d, lang, show_personal_data, original_quotes) for d in decisions],
-                          ensure_ascii=False, indent=2, default=str)
     else:
-        text = "\n\n".join(render(d, fmt, lang, show_personal_data, original_quotes) for d in decisions)
+        from .report import render_many
+
+        text = render_many(decisions, fmt, lang, show_personal_data, original_quotes)
     _emit(text, output)
     codes = [_EXIT_BY_DECISION.get(d.decision, EXIT_UNDECIDED) for d in decisions]
     raise typer.Exit(EXIT_NON_COMPLIANT if EXIT_NON_COMPLIANT in codes else max(codes))

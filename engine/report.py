@@ -110,12 +110,23 @@ def _env():
 
 def render(decision: Any, fmt: str = "text", lang: str = "zh", show_personal: bool = False,
            original_quotes: bool = False) -> str:
-    data = view(decision, lang, show_personal, original_quotes)
+    return render_many([decision], fmt, lang, show_personal, original_quotes)
+
+
+def render_many(decisions: list[Any], fmt: str = "text", lang: str = "zh", show_personal: bool = False,
+                original_quotes: bool = False) -> str:
+    """One report for one or several acts (a file holding a list): one JSON value or list,
+    one HTML page with an article per act, text and Markdown one after another."""
+    views = [view(d, lang, show_personal, original_quotes) for d in decisions]
     if fmt == "json":
-        return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+        return json.dumps(views[0] if len(views) == 1 else views, ensure_ascii=False, indent=2, default=str)
     if fmt == "text":
-        return render_text(data, lang)
-    return _env().get_template(f"decision.{fmt}.j2").render(d=data, lang=lang, groups=provisions(data["findings"]))
+        return "\n\n".join(render_text(v, lang) for v in views)
+    if fmt == "html":
+        items = [(v, provisions(v["findings"])) for v in views]
+        return _env().get_template("decision.html.j2").render(items=items, lang=lang)
+    tpl = _env().get_template(f"decision.{fmt}.j2")
+    return "\n\n".join(tpl.render(d=v, lang=lang, groups=provisions(v["findings"])) for v in views)
 
 
 def nature_text(inf: dict, lang: str = "zh") -> str:

@@ -5,6 +5,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,19 @@ def test_json_output_matches_the_published_decision_schema(example):
     data["decision"] = "rejected"          # a value outside the Literal fails
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, schema)
+
+
+def test_a_file_of_acts_is_one_html_page(tmp_path):
+    import yaml
+
+    acts = [yaml.safe_load((ROOT / "examples" / f"{n}.yaml").read_text("utf-8")) for n in ("assignment", "notice")]
+    f = tmp_path / "two.yaml"
+    f.write_text(yaml.safe_dump(acts, allow_unicode=True), "utf-8")
+    out = tmp_path / "two.html"
+    r = subprocess.run([sys.executable, "-m", "gridlaw.cli", "check", str(f), "-f", "html", "-o", str(out)],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 1, r.stderr
+    html = out.read_text("utf-8")
+    assert html.count("<html") == 1 and html.count("<article>") == 2
+    for rule in ("yancheng.art19.no-licensing-penalty-coercion", "yancheng.art22.board-contents"):
+        assert html.count(f'id="{rule}"') == 1
