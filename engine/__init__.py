@@ -12,10 +12,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "check", "load_pack", "parse_act", "GridlawError", "PackError", "InputError"]
+__all__ = ["__version__", "check", "load_pack", "parse_act", "GridlawError", "PackError", "InputError",
+           "Decision", "DecisionValue", "Outcome", "Kind"]
 
 if TYPE_CHECKING:
-    from .evaluate import Decision
+    from .errors import GridlawError, InputError, PackError
+    from .evaluate import Decision, DecisionValue, Kind, Outcome
 
 
 def __getattr__(name: str) -> Any:
@@ -29,6 +31,9 @@ def __getattr__(name: str) -> Any:
     if name in ("GridlawError", "PackError", "InputError"):
         from . import errors
         return getattr(errors, name)
+    if name in ("Decision", "DecisionValue", "Outcome", "Kind"):
+        from . import evaluate
+        return getattr(evaluate, name)
     raise AttributeError(name)
 
 

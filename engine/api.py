@@ -14,38 +14,42 @@ from .evaluate import Decision
 from .yamlsrc import YAMLSyntaxError, dotted, line_of, load_yaml
 
 def parse_act(data: Any, file: str = "<act>", lines: dict | None = None) -> BaseModel:
-    """Validate a dict (or pass a model through); InputError lists every problem with its place."""
+    """Validate a dict (or pass a model through); InputError lists every problem with its place.
+
+    City, role and kind may be written out (盐城, 专职网格员, 人员聘用) and the date as
+    2024/5/1 or 2024年5月1日, as in an audited sheet."""
     if isinstance(data, BaseModel):
         return data
     if not isinstance(data, dict):
-        raise InputError([Problem(file, f"an act is a mapping with kind, city and date; got {type(data).__name__}", 1)])
+        raise InputError([Problem(file, f"一项行为应是包含 kind、city、date 的映射，实际是 {type(data).__name__}", 1,
+                                  code="not_a_mapping",
+                                  en=f"an act is a mapping with kind, city and date; got {type(data).__name__}")])
+    from .inputs import accept_written_forms, explain
+
+    data = accept_written_forms(data)
     kind = data.get("kind")
     if kind not in ACT_MODELS:
         near = difflib.get_close_matches(str(kind), ACT_MODELS, n=1)
-        hint = f" (did you mean {near[0]!r}?)" if near else ""
-        raise InputError([Problem(file, f"unknown act kind {kind!r}{hint}; one of {', '.join(ACT_MODELS)}",
-                                  line_of(lines or {}, ("kind",)), "kind")])
+        raise InputError([Problem(file, f"未知的行为类型 {kind!r}" + (f"（是否指 {near[0]}？）" if near else "")
+                                  + f"；可选：{'、'.join(ACT_MODELS)}", line_of(lines or {}, ("kind",)), "kind",
+                                  code="unknown_kind",
+                                  en=f"unknown act kind {kind!r}" + (f" (did you mean {near[0]!r}?)" if near else "")
+                                  + f"; one of {', '.join(ACT_MODELS)}")])
     try:
-        return ACT_MODELS[kind].model_validate(data)
+        model = ACT_MODELS[kind].model_validate(data)
     except ValidationError as exc:
-        raise InputError([_problem(file, kind, e, lines or {}) for e in exc.errors()]) from None
-
-
-def _problem(file: str, kind: str, err: dict, lines: dict) -> Problem:
-    loc = tuple(err["loc"])
-    path = dotted(loc)
-    msg = err["msg"]
-    if err["type"] == "extra_forbidden":
-        vocab = [k for k in fact_vocabulary()[kind]]
-        near = difflib.get_close_matches(".".join(str(p) for p in loc if not isinstance(p, int)), vocab, n=1)
-        msg = "unknown field" + (f"; did you mean {near[0]!r}?" if near else "")
-    elif err["type"] == "missing":
-        msg = "required field missing"
-    elif err["type"].startswith("date"):
-        msg = f"{msg}; write dates as YYYY-MM-DD (got {err.get('input')!r})"
-    elif err["type"] == "literal_error":
-        msg = f"{msg} (got {err.get('input')!r})"
-    return Problem(file, msg, line_of(lines, loc), path)
+        vocab = list(fact_vocabulary()[kind])
+        problems = []
+        for e in exc.errors():
+            code, zh, en = explain(e, vocab)
+            loc = tuple(e["loc"])
+            problems.append(Problem(file, zh, line_of(lines or {}, loc), dotted(loc), code, en))
+        raise InputError(problems) from None
+    if getattr(model, "date", None) is None:   # every rule is dated: the law in force on that day applies
+        raise InputError([Problem(file, "缺少行为日期 date（如 2024-05-01）：适用的是当日有效的规定", line_of(lines or {}, ()) or 1,
+                                  "date", "missing_date", "the act's date is missing (e.g. 2024-05-01): the law in force "
+                                  "on that day applies")])
+    return model
 
 
 def read_act_file(path: str, text: str | None = None) -> list[tuple[BaseModel, str]]:
@@ -55,15 +59,26 @@ def read_act_file(path: str, text: str | None = None) -> list[tuple[BaseModel, s
         try:
             raw = Path(path).read_bytes()
         except OSError as exc:
-            raise InputError([Problem(name, f"cannot read: {exc.strerror}")]) from None
+            raise InputError([Problem(name, f"无法读取：{exc.strerror}", code="unreadable_file",
+                                      en=f"cannot read: {exc.strerror}")]) from None
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InputError([Problem(name, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]) from None
+            try:
+                text = raw.decode("gb18030")      # saved as GBK on a Chinese Windows machine
+            except UnicodeDecodeError:
+                raise InputError([Problem(name, f"不是 UTF-8 或 GBK 文本（第 {exc.start} 字节）；请另存为 UTF-8",
+                                          code="not_text", en=f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")
+                                  ]) from None
     try:
         data, lines = load_yaml(text, name)
+    except ValueError as exc:     # PyYAML builds a date from 2024-13-01 and fails
+        raise InputError([Problem(name, f"YAML 中有无效的值：{_zh_value_error(exc)}；日期请写作 2024-05-01",
+                                  code="bad_date", en=f"invalid value in YAML: {exc}")]) from None
     except YAMLSyntaxError as exc:
-        raise InputError([exc.problem]) from None
+        p = exc.problem   # PyYAML's own wording stays in the English message
+        raise InputError([Problem(p.file, "YAML 格式错误：请检查这一行及上一行的缩进、冒号后的空格、括号和引号是否成对",
+                                  p.line, p.path, "malformed_yaml", p.message)]) from None
     if isinstance(data, list):
         acts, problems = [], []
         for i, item in enumerate(data):
@@ -71,12 +86,17 @@ def read_act_file(path: str, text: str | None = None) -> list[tuple[BaseModel, s
             try:
                 acts.append((parse_act(item, name, sub), f"{name}[{i}]"))
             except InputError as exc:
-                problems += [Problem(p.file, p.message, p.line, f"[{i}]" + ("." + p.path if p.path else ""))
+                problems += [Problem(p.file, p.message, p.line, f"[{i}]" + ("." + p.path if p.path else ""), p.code, p.en)
                              for p in exc.problems]
         if problems:
             raise InputError(problems)
         return acts
     return [(parse_act(data, name, lines), name)]
+
+
+def _zh_value_error(exc: Exception) -> str:
+    text = str(exc)
+    return {"month must be in 1..12": "月份应在 1—12 之间", "day is out of range for month": "日期超出该月天数"}.get(text, text)
 
 
 def check(act: Any, checklist: Checklist | str | Path | dict | None = None, city: str | None = None,

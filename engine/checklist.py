@@ -1,6 +1,6 @@
 """A local checklist: the grid matters a county published, and when.
 
-File (YAML or JSON)::
+File (YAML or JSON, UTF-8 or GBK; or a CSV/XLSX/XLS table with a 事项 column)::
 
     county: 亭湖区
     published: 2022-03-01
@@ -68,20 +68,111 @@ class Checklist(BaseModel):
 
 
 def load_checklist(path: str | Path) -> Checklist:
+    """A checklist from YAML/JSON (UTF-8 or GBK), or a table (CSV in UTF-8/GBK, XLSX, XLS) with a
+    事项 column and optional 区县 / 公布日期 columns, as counties publish them."""
     from .yamlsrc import YAMLSyntaxError, dotted, line_of, load_yaml
 
     name = str(path)
     try:
-        text = Path(path).read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(name, f"cannot read checklist: {exc}")]) from None
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError([Problem(name, f"无法读取事项清单：{exc.strerror}")]) from None
+    suffix = Path(name).suffix.lower()
+    if suffix in (".csv", ".xlsx", ".xlsm", ".xls", ".ods") or raw[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
+        return _from_table(name, raw, suffix)
+    text = _decode(name, raw)
+    lines: dict = {}
     try:
-        data, lines = (json.loads(text), {}) if name.endswith(".json") else load_yaml(text, name)
+        try:
+            parsed = (json.loads(text), {}) if name.endswith(".json") else load_yaml(text, name)
+        except ValueError as exc:
+            if isinstance(exc, json.JSONDecodeError):
+                raise
+            raise InputError([Problem(name, "事项清单中有无效的值（如不存在的日期）；日期请写作 2022-03-01",
+                                      code="bad_date", en=f"invalid value: {exc}")]) from None
+        data, lines = parsed
         return Checklist.model_validate(data)
     except YAMLSyntaxError as exc:
-        raise InputError([exc.problem]) from None
+        p = exc.problem
+        raise InputError([Problem(p.file, "YAML 格式错误：请检查这一行及上一行的缩进、冒号后的空格、括号和引号是否成对",
+                                  p.line, p.path, "malformed_yaml", p.message)]) from None
     except json.JSONDecodeError as exc:
-        raise InputError([Problem(name, f"malformed JSON: {exc.msg}", exc.lineno)]) from None
+        raise InputError([Problem(name, f"JSON 格式错误（第 {exc.lineno} 行第 {exc.colno} 列）", exc.lineno,
+                                  code="malformed_json", en=f"malformed JSON: {exc.msg}")]) from None
     except ValidationError as exc:
-        raise InputError([Problem(name, e["msg"], line_of(lines, tuple(e["loc"])), dotted(tuple(e["loc"])))
-                          for e in exc.errors()]) from None
+        raise InputError(_problems(name, exc, lambda loc: line_of(lines, loc))) from None
+
+
+def _decode(name: str, raw: bytes) -> str:
+    for enc in ("utf-8-sig", "gb18030"):      # GBK files from a Chinese Windows machine
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise InputError([Problem(name, "事项清单不是 UTF-8 或 GBK 文本；请另存为 UTF-8")])
+
+
+_MATTER = ("事项名称", "事项", "网格事项", "服务管理事项", "事项内容", "matter", "matters")
+_COUNTY = ("区县", "县（市、区）", "县市区", "所属区县", "county")
+_PUBLISHED = ("公布日期", "发布日期", "公布时间", "published")
+
+
+def _from_table(name: str, raw: bytes, suffix: str) -> Checklist:
+    rows = _table_rows(name, raw, suffix)
+    head = next((i for i, r in enumerate(rows[:10]) if any(c in _MATTER for c in r)), None)
+    if head is None:
+        raise InputError([Problem(name, f"表格中找不到事项列（表头应有：{'、'.join(_MATTER[:3])}）", 1)])
+    header = rows[head]
+
+    def col(names: tuple[str, ...]) -> int | None:
+        return next((j for j, h in enumerate(header) if h in names), None)
+    m, c, p = col(_MATTER), col(_COUNTY), col(_PUBLISHED)
+    body = [r for r in rows[head + 1:] if m is not None and m < len(r) and r[m]]
+    from .audit.rowkinds import classify
+
+    body = [r for r in body if classify(r) is None]        # 注：… and 合计 rows are not matters
+    first = lambda j: next((r[j] for r in body if j is not None and j < len(r) and r[j]), None)  # noqa: E731
+    try:
+        return Checklist.model_validate({"county": first(c), "published": _date_of(first(p)),
+                                         "matters": [r[m] for r in body]})
+    except ValidationError as exc:
+        raise InputError(_problems(name, exc, lambda loc: head + 1)) from None
+
+
+def _problems(name: str, exc: ValidationError, line: object) -> list[Problem]:
+    """pydantic's errors as plain Chinese advice (English kept), located."""
+    from .inputs import explain
+
+    out = []
+    for e in exc.errors():
+        code, zh, en = explain(e, list(Checklist.model_fields))
+        loc = tuple(e["loc"])
+        out.append(Problem(name, zh, line(loc), ".".join(str(x) for x in loc), code, en))  # type: ignore[operator]
+    return out
+
+
+def _date_of(v: object) -> object:
+    if v is None or isinstance(v, dt.date):
+        return v
+    from .dates import BadValue, parse_date
+
+    try:
+        return parse_date(v)
+    except BadValue:
+        return v                               # pydantic then names the bad date
+
+
+def _table_rows(name: str, raw: bytes, suffix: str) -> list[list]:
+    if suffix == ".csv":
+        import csv
+        import io
+
+        return [[c.strip() for c in r] for r in csv.reader(io.StringIO(_decode(name, raw)))]
+    try:
+        from python_calamine import CalamineWorkbook
+
+        wb = CalamineWorkbook.from_filelike(__import__("io").BytesIO(raw))
+        ws = wb.get_sheet_by_index(0)
+        return [[c.strip() if isinstance(c, str) else c for c in r] for r in ws.to_python(skip_empty_area=False)]
+    except Exception as exc:
+        raise InputError([Problem(name, f"无法读取事项清单表格：{exc}")]) from None

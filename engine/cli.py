@@ -31,12 +31,21 @@ app = typer.Typer(
 )
 
 
-def _fail(exc: Exception) -> "typer.Exit":
-    """Print every problem of a GridlawError (best first) and pick the exit code."""
+def _fail(exc: Exception, lang: str = "zh", fmt: str = "text") -> "typer.Exit":
+    """Print every problem of a GridlawError (best first) — as JSON with -f json — and pick the exit code."""
     from .errors import PackError
 
-    for problem in getattr(exc, "problems", [exc]):
-        typer.echo(f"error: {problem}", err=True)
+    problems = getattr(exc, "problems", [exc])
+    if fmt == "json":
+        import json
+
+        items = [p.to_dict(lang) if hasattr(p, "to_dict") else {"code": "error", "message": str(p)} for p in problems]
+        typer.echo(json.dumps({"error": "bad_pack" if isinstance(exc, PackError) else "bad_input", "problems": items},
+                              ensure_ascii=False, indent=2))
+    else:
+        prefix = "错误" if lang == "zh" else "error"
+        for problem in problems:
+            typer.echo(f"{prefix}: {problem.text(lang) if hasattr(problem, 'text') else problem}", err=True)
     return typer.Exit(EXIT_BAD_PACK if isinstance(exc, PackError) else EXIT_BAD_INPUT)
 
 
@@ -49,6 +58,19 @@ def _acts_and_checklist(file: str, checklist: Optional[Path]) -> tuple[list, obj
     return [act for act, _ in acts], (load_checklist(checklist) if checklist else None)
 
 
+def _city_code(city: Optional[str]) -> Optional[str]:
+    """--city as a code: 盐城 / Yancheng / yancheng all mean yancheng."""
+    if city is None:
+        return None
+    from .labels import LABELS
+
+    for lang in ("zh", "en"):
+        for code, name in LABELS[lang].items():
+            if city in (name, name + "市") or city.lower() == name.lower():
+                return code
+    return city
+
+
 def _emit(text: str, output: Optional[Path]) -> None:
     if output:
         output.write_text(text + "\n", encoding="utf-8")
@@ -59,38 +81,51 @@ def _emit(text: str, output: Optional[Path]) -> None:
 @app.command()
 def check(
     file: str = typer.Argument(..., help="act file (JSON or YAML; one act or a list), or - for stdin"),
-    fmt: str = typer.Option("text", "--format", "-f", help="text | json | md | html"),
+    fmt: str = typer.Option("text", "--format", "-f", help="text | json | md | html | junit | sarif"),
     lang: str = typer.Option("zh", "--lang", help="zh | en"),
-    checklist: Optional[Path] = typer.Option(None, "--checklist", help="local checklist file (YAML/JSON)"),
+    checklist: Optional[Path] = typer.Option(None, "--checklist", help="local checklist: YAML/JSON (UTF-8 or GBK), or a CSV/XLSX/XLS table with a 事项 column"),
     city: Optional[str] = typer.Option(None, "--city", help="check under this city's pack instead of the act's"),
     pack: Optional[str] = typer.Option(None, "--pack", help="check under this pack: a folder holding pack.yaml "
                                                            "(or versions of one), e.g. a county pack"),
     national: bool = typer.Option(True, "--national/--no-national", help="evaluate over the national layer (default)"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="write the report here"),
     show_personal_data: bool = typer.Option(False, "--show-personal-data", help="do not mask names, ID numbers, phones"),
+    original_quotes: bool = typer.Option(False, "--original-quotes",
+                                         help="quote the regulation exactly as published (default: simplified script, "
+                                              "full-width punctuation; JSON always keeps the verbatim quote)"),
 ) -> None:
     """Check one act (or a list of acts) and report article by article."""
     from .errors import GridlawError
 
-    if fmt not in ("text", "json", "md", "html") or lang not in ("zh", "en"):
-        typer.echo("error: --format is text|json|md|html and --lang is zh|en", err=True)
+    if fmt not in ("text", "json", "md", "html", "junit", "sarif") or lang not in ("zh", "en"):
+        typer.echo("错误: --format 可选 text|json|md|html|junit|sarif，--lang 可选 zh|en" if lang != "en" else
+                   "error: --format is text|json|md|html|junit|sarif and --lang is zh|en", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     try:
         from .api import check as run_check
-        from .report import render
 
         acts, cl = _acts_and_checklist(file, checklist)
-        decisions = [run_check(act, cl, city, pack, national) for act in acts]
+        decisions = [run_check(act, cl, _city_code(city), pack, national) for act in acts]
     except GridlawError as exc:
-        raise _fail(exc) from None
-    if fmt == "json" and len(decisions) > 1:
-        import json
+        raise _fail(exc, lang, fmt) from None
+    except Exception as exc:  # never a traceback for a user; GRIDLAW_DEBUG=1 shows it
+        import os
 
-        from .report import view
+        if os.environ.get("GRIDLAW_DEBUG"):
+            raise
+        from .errors import InputError, Problem
 
-        text = json.dumps([view(d, lang, show_personal_data) for d in decisions], ensure_ascii=False, indent=2, default=str)
+        raise _fail(InputError([Problem(file, f"无法处理：{type(exc).__name__}: {exc}（设置 GRIDLAW_DEBUG=1 可查看详情）",
+                                        code="unexpected", en=f"cannot process: {type(exc).__name__}: {exc} "
+                                        "(set GRIDLAW_DEBUG=1 for details)")]), lang, fmt) from None
+    if fmt in ("junit", "sarif"):
+        from .ci_formats import junit, sarif
+
+        text = (junit if fmt == "junit" else sarif)([(d, file) for d in decisions], lang)
     else:
-        text = "\n\n".join(render(d, fmt, lang, show_personal_data) for d in decisions)
+        from .report import render_many
+
+        text = render_many(decisions, fmt, lang, show_personal_data, original_quotes)
     _emit(text, output)
     codes = [_EXIT_BY_DECISION.get(d.decision, EXIT_UNDECIDED) for d in decisions]
     raise typer.Exit(EXIT_NON_COMPLIANT if EXIT_NON_COMPLIANT in codes else max(codes))
@@ -111,10 +146,14 @@ def compare(
         from .compare import compare_act, render_comparison
 
         acts, cl = _acts_and_checklist(file, checklist)
-        text = "\n\n".join(render_comparison(compare_act(act, cl), fmt, lang) for act in acts)
+        results = [compare_act(act, cl) for act in acts]
+        text = "\n\n".join(render_comparison(r, fmt, lang) for r in results)
     except GridlawError as exc:
-        raise _fail(exc) from None
+        raise _fail(exc, lang, fmt) from None
     _emit(text, output)
+    # the worst decision decides, as for check on a list: any non_compliant → 1, else any undecided → 3
+    codes = [_EXIT_BY_DECISION.get(d.decision, EXIT_UNDECIDED) for r in results for _, d in r]
+    raise typer.Exit(EXIT_NON_COMPLIANT if EXIT_NON_COMPLIANT in codes else max(codes, default=EXIT_OK))
 
 
 @app.command()
@@ -247,7 +286,9 @@ def explain(rule_id: str = typer.Argument(..., help="e.g. yancheng.art16.no-crim
     typer.echo(f"quote: “{s.quote}”")
     typer.echo(f"message: {s.message.zh if lang == 'zh' or not s.message.en else s.message.en}")
     if s.judgment:
-        typer.echo(f"judgment: {s.judgment.zh if lang == 'zh' or not s.judgment.en else s.judgment.en}")
+        from .labels import text_of
+
+        typer.echo(f"judgment: {text_of(s.judgment, lang)}")
     if s.note:
         typer.echo(f"note: {s.note}")
     logic = {k: v for k, v in s.model_dump(by_alias=True, exclude_none=True, mode="json").items()
@@ -338,8 +379,8 @@ def new_pack(
 
 
 @app.command()
-def schema(kind: str = typer.Argument(..., help="assignment | hire | exit | notice | admission | grid | pack | rules | tests | checklist")) -> None:
-    """Print the JSON Schema of an act kind or of the pack format."""
+def schema(kind: str = typer.Argument(..., help="assignment | hire | exit | notice | admission | grid | pack | rules | tests | checklist | decision")) -> None:
+    """Print the JSON Schema of an act kind, of the pack format, or of check's JSON output (decision)."""
     import json
 
     from .schema_models import SCHEMA_MODELS, schema_of
@@ -348,6 +389,20 @@ def schema(kind: str = typer.Argument(..., help="assignment | hire | exit | noti
         typer.echo(f"error: unknown schema {kind!r}; one of {', '.join(SCHEMA_MODELS)}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     typer.echo(json.dumps(schema_of(kind), ensure_ascii=False, indent=2))
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"gridlaw {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="print the version and exit")) -> None:
+    """gridlaw: checks grid-governance acts against the municipal regulation in force."""
 
 
 def _register_audit() -> None:

@@ -1,4 +1,8 @@
-"""Problems are values with a location; a pack or input error carries all of them."""
+"""Problems are values with a location; a pack or input error carries all of them.
+
+Each problem has a stable ``code`` (for scripts and CI: ``gridlaw check -f json`` prints
+them) and its message in Chinese (``message``, the default) and, where written, English
+(``en``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,10 +14,20 @@ class Problem:
     message: str
     line: int | None = None
     path: str | None = None  # dotted location inside the document, e.g. rules[3].forbid.fact
+    code: str = "bad_input"
+    en: str | None = None    # the English message (--lang en); falls back to ``message``
+
+    def text(self, lang: str = "zh") -> str:
+        msg = (self.en or self.message) if lang == "en" else self.message
+        where = self.file + (f":{self.line}" if self.line else "")
+        return f"{where}: {self.path + ': ' if self.path else ''}{msg}"
 
     def __str__(self) -> str:
-        where = self.file + (f":{self.line}" if self.line else "")
-        return f"{where}: {self.path + ': ' if self.path else ''}{self.message}"
+        return self.text("zh")
+
+    def to_dict(self, lang: str = "zh") -> dict:
+        return {"code": self.code, "file": self.file, "line": self.line, "path": self.path,
+                "message": (self.en or self.message) if lang == "en" else self.message}
 
 
 class GridlawError(Exception):

@@ -12,15 +12,21 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from . import __version__
-from .acts import fact_vocabulary, facts_of
+from .acts import City, fact_vocabulary, facts_of
+from .packspec import ActKind as Kind
 from .checklist import Checklist
 from .lexicon import Inference, assists_inference, infer_nature
 from .loader import CompiledRule, Pack, cite_text_en
 
-DECISIONS = ("not_in_force", "non_compliant", "insufficient_facts", "needs_review", "compliant", "not_addressed")
+# The values as types, so editors complete them and mypy checks comparisons (py.typed ships).
+DecisionValue = Literal["not_in_force", "non_compliant", "insufficient_facts", "needs_review", "compliant",
+                        "not_addressed"]
+Outcome = Literal["violated", "review", "unknown", "satisfied", "not_applicable"]
+DECISIONS: tuple[DecisionValue, ...] = ("not_in_force", "non_compliant", "insufficient_facts", "needs_review",
+                                         "compliant", "not_addressed")
 _DECIDED_BY = {"non_compliant": "violated", "insufficient_facts": "unknown", "needs_review": "review",
                "compliant": "satisfied"}
 
@@ -38,7 +44,7 @@ class MissingFact:
 @dataclass(slots=True)
 class Finding:
     rule: CompiledRule
-    outcome: str
+    outcome: Outcome
     missing: list[MissingFact] = field(default_factory=list)
     inferred: list[Inference] = field(default_factory=list)
     layer: str = "city"               # national | city | county (engine/layers.py)
@@ -57,7 +63,7 @@ class Finding:
                          "text": self.rule.citation, "text_en": cite_text_en(s.cite.article, s.cite.paragraph, s.cite.item)},
             "quote": s.quote, "message": s.message.model_dump(exclude_none=True),
             "remedy": s.remedy.model_dump(exclude_none=True) if s.remedy else None,
-            "judgment": s.judgment.model_dump(exclude_none=True) if s.judgment else None,
+            "judgment": s.judgment.model_dump(exclude_none=True) if hasattr(s.judgment, "model_dump") else s.judgment,
             "missing": [m.to_dict() for m in self.missing],
             "inferred": [i.to_dict() for i in self.inferred],
             "layer": self.layer, "displaced_by": self.displaced_by,
@@ -66,9 +72,9 @@ class Finding:
 
 @dataclass(slots=True)
 class Decision:
-    decision: str
-    city: str
-    kind: str
+    decision: DecisionValue
+    city: City
+    kind: Kind
     date: dt.date
     pack: Pack
     findings: list[Finding]
@@ -165,7 +171,7 @@ def checklist_facts(facts: dict[str, Any], checklist: Checklist, text: str) -> l
     return out
 
 
-def outcome_of(rule: CompiledRule, facts: dict[str, Any]) -> str:
+def outcome_of(rule: CompiledRule, facts: dict[str, Any]) -> Outcome:
     """One rule's outcome. Applicability: roles, then `trigger` (only known true applies), `exempt`
     (known true does not apply; unknown makes applicability unknown), `when` (three-valued). Then
     the rule's structure maps held / breached / unknown to outcomes (engine/structures.py)."""
@@ -193,7 +199,7 @@ def outcome_of(rule: CompiledRule, facts: dict[str, Any]) -> str:
     return on_breach
 
 
-def decide(outcomes: list[str] | set[str]) -> str:
+def decide(outcomes: list[str] | set[str]) -> DecisionValue:
     if "violated" in outcomes:
         return "non_compliant"
     if "unknown" in outcomes:

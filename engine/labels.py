@@ -16,6 +16,8 @@ LABELS: dict[str, dict[str, str]] = {
         "licensing": "行政许可", "penalty": "行政处罚", "coercion": "行政强制",
         "other_administrative": "其他依法应由行政机关实施的事项", "service": "一般服务事项",
         "binzhou": "滨州", "yancheng": "盐城", "quzhou": "衢州", "zigong": "自贡", "jiaxing": "嘉兴",
+        "yes": "是", "no": "否", "task.on_checklist": "是否列入当地网格事项清单",
+        "task.checklist_published": "事项清单是否已向社会公布",
     },
     "en": {
         "compliant": "compliant", "non_compliant": "non-compliant", "needs_review": "needs review",
@@ -32,6 +34,7 @@ LABELS: dict[str, dict[str, str]] = {
         "coercion": "administrative coercion", "other_administrative": "other act reserved to officials",
         "service": "ordinary service",
         "binzhou": "Binzhou", "yancheng": "Yancheng", "quzhou": "Quzhou", "zigong": "Zigong", "jiaxing": "Jiaxing",
+        "yes": "yes", "no": "no",
     },
 }
 
@@ -40,3 +43,15 @@ def label(key: str | None, lang: str = "zh") -> str:
     if key is None:
         return ""
     return LABELS.get(lang, LABELS["zh"]).get(key, key)
+
+
+def text_of(value: object, lang: str = "zh") -> str:
+    """A pack text in ``lang``: a plain str (older packs), or a {zh, en} mapping / Text model.
+    English falls back to Chinese when a rule has no English text."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, dict):
+        value = value.model_dump(exclude_none=True) if hasattr(value, "model_dump") else {"zh": str(value)}
+    return str(value.get(lang) or value.get("zh") or "")

@@ -1,30 +1,85 @@
-"""Render decisions as text, JSON, Markdown or self-contained HTML (Chinese by default)."""
+"""Render decisions as text, JSON, Markdown or self-contained HTML (Chinese by default).
+
+Every format reads the same view (:func:`view`): findings grouped by provision
+(one citation = one provision, however many rules encode it), each finding's
+text already chosen for its outcome and language.
+"""
 from __future__ import annotations
 
 import functools
 import json
 from typing import Any
 
-from .labels import label
+from .labels import label, text_of
 from .mask import mask_act, mask_text
 
 FORMATS = ("text", "json", "md", "html")
+_ORDER = {"violated": 0, "unknown": 1, "review": 2, "satisfied": 3, "not_applicable": 4}
+
+# What a satisfied finding says: the provision is met. Its message describes the
+# breach (or what needs review), so printing it under 符合 would contradict the badge.
+_MET = {
+    "zh": {"prohibition": "未见这一禁止所指的情形。", "duty": "这一要求已满足。",
+           "default_norm": "符合这一般性要求。", "permission": "符合这一规定。", "encouragement": "符合这一规定。"},
+    "en": {"prohibition": "Nothing this rule forbids was found.", "duty": "This requirement is met.",
+           "default_norm": "Within this default rule.", "permission": "Consistent with this rule.",
+           "encouragement": "Consistent with this rule."},
+}
 
 
-def view(decision: Any, lang: str = "zh", show_personal: bool = False) -> dict:
-    """The JSON-able dict of a decision, with personal data masked unless asked."""
+def view(decision: Any, lang: str = "zh", show_personal: bool = False, original_quotes: bool = False) -> dict:
+    """The JSON-able dict of a decision, with personal data masked unless asked.
+
+    Each finding gains ``says`` (the one sentence shown for its outcome), ``why_review``,
+    ``what_to_do``, ``lacking`` (what the act lacks, by name) and ``quote_shown``; ``quote``
+    stays verbatim for verification."""
+    from .shortfall import lacking
+    from .textnorm import reading_text
+
     data = decision.to_dict()
-    act = {k: v for k, v in _act_tree(decision.facts).items()}
+    act = dict(_act_tree(decision.facts))
     data["act"] = act if show_personal else mask_act(act)
-    if not show_personal:
-        for f in data["findings"]:
+    rules = {f.rule_id: f.rule for f in decision.findings}
+    for f in data["findings"]:
+        if not show_personal:
             f["message"] = {k: mask_text(v) for k, v in f["message"].items()}
+        outcome = f["outcome"]
+        if outcome == "satisfied":
+            f["says"] = _MET[lang].get(f["modality"], _MET[lang]["duty"])
+        else:
+            f["says"] = text_of(f["message"], lang)
+        f["why_review"] = text_of(f["judgment"], lang) if outcome == "review" else ""
+        f["what_to_do"] = text_of(f["remedy"], lang) if outcome == "violated" else ""
+        f["lacking"] = lacking(rules[f["rule"]], decision.facts, lang) if outcome == "violated" else []
+        if f["lacking"] and not f["what_to_do"]:
+            posted = data["kind"] == "notice"
+            f["what_to_do"] = ((f"请在公示中补充：" if posted else "请补齐：") + "、".join(f["lacking"]) + "。"
+                               if lang == "zh" else
+                               ("Add to the posting: " if posted else "Supply: ") + ", ".join(f["lacking"]) + ".")
+        f["quote_shown"] = f["quote"] if original_quotes else reading_text(f["quote"])
     data["findings"].sort(key=lambda f: _ORDER.get(f["outcome"], 9))  # what decided first
     data["lang"] = lang
     return data
 
 
-_ORDER = {"violated": 0, "unknown": 1, "review": 2, "satisfied": 3, "not_applicable": 4}
+def provisions(findings: list[dict]) -> list[dict]:
+    """Findings grouped by citation, worst outcome first: a provision encoded by two rules
+    (one breached, one met) reads as one provision with its outcome and each rule under it."""
+    groups: dict[str, dict] = {}
+    for f in findings:
+        c = f["citation"]
+        g = groups.setdefault(c["text"], {"citation": c, "outcome": f["outcome"], "findings": [], "quotes": []})
+        g["findings"].append(f)
+        if f["quote_shown"] not in g["quotes"]:
+            g["quotes"].append(f["quote_shown"])
+        if _ORDER.get(f["outcome"], 9) < _ORDER.get(g["outcome"], 9):
+            g["outcome"] = f["outcome"]
+    out = sorted(groups.values(), key=lambda g: _ORDER.get(g["outcome"], 9))
+    for g in out:
+        g["findings"].sort(key=lambda f: _ORDER.get(f["outcome"], 9))
+        # one quote heads the provision; different words of it go with the rule that quotes them
+        g["shared_quote"] = g["quotes"][0] if len(g["quotes"]) == 1 else None
+    return out
 
 
 def _act_tree(facts: dict) -> dict:
@@ -50,16 +105,31 @@ def _env():
     env.filters["label"] = label
     env.filters["nature_text"] = nature_text
     env.filters["shown_inference"] = shown_inference
+    env.filters["text"] = text_of
+    env.filters["layer_tag"] = lambda f, lang="zh": _layer_tag(f, lang).strip()
+    env.globals["nature_text"] = nature_text
     return env
 
 
-def render(decision: Any, fmt: str = "text", lang: str = "zh", show_personal: bool = False) -> str:
-    data = view(decision, lang, show_personal)
+def render(decision: Any, fmt: str = "text", lang: str = "zh", show_personal: bool = False,
+           original_quotes: bool = False) -> str:
+    return render_many([decision], fmt, lang, show_personal, original_quotes)
+
+
+def render_many(decisions: list[Any], fmt: str = "text", lang: str = "zh", show_personal: bool = False,
+                original_quotes: bool = False) -> str:
+    """One report for one or several acts (a file holding a list): one JSON value or list,
+    one HTML page with an article per act, text and Markdown one after another."""
+    views = [view(d, lang, show_personal, original_quotes) for d in decisions]
     if fmt == "json":
-        return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+        return json.dumps(views[0] if len(views) == 1 else views, ensure_ascii=False, indent=2, default=str)
     if fmt == "text":
-        return render_text(data, lang)
-    return _env().get_template(f"decision.{fmt}.j2").render(d=data, lang=lang)
+        return "\n\n".join(render_text(v, lang) for v in views)
+    if fmt == "html":
+        items = [(v, provisions(v["findings"])) for v in views]
+        return _env().get_template("decision.html.j2").render(items=items, lang=lang)
+    tpl = _env().get_template(f"decision.{fmt}.j2")
+    return "\n\n".join(tpl.render(d=v, lang=lang, groups=provisions(v["findings"])) for v in views)
 
 
 _FRAMES_EN = {"worker": "done by the grid worker", "assists": "the worker assists an official", "referred": "only reported or handed on",
@@ -120,37 +190,61 @@ def _layer_tag(f: dict, lang: str) -> str:
     return tag
 
 
+def inference_text(inf: dict, lang: str = "zh") -> str:
+    """Any inference in one line: the task's nature, the assists flag, or a fact read from the checklist."""
+    if inf["fact"].endswith("nature") or inf["fact"] == "task.assists_power_act" or inf.get("source") == "checklist":
+        return nature_text(inf, lang)
+    value = label("yes" if inf["value"] is True else "no" if inf["value"] is False else str(inf["value"]), lang)
+    src = "、".join(inf["words"])
+    return (f"{label(inf['fact'], lang)}：{value}（依据{src}）" if lang == "zh" else
+            f"{inf['fact']}: {value} (from {src})")
+
+
 def render_text(d: dict, lang: str = "zh") -> str:
     zh = lang == "zh"
+    colon = "：" if zh else ": "
     lines = [f"{label(d['decision'], lang)} ({d['decision']})  "
-             f"{d['regulation']['title'] if zh else d['city']} · {label(d['kind'], lang)} · {d['date']}"]
+             f"{d['regulation']['title'] if zh else label(d['city'], lang)} · {label(d['kind'], lang)} · {d['date']}"]
     if d["decision"] == "not_in_force":
         lines.append(("本规定自 {} 起施行，该行为发生在施行之前。" if zh else "In force from {}; the act predates it.")
                      .format(d["regulation"]["effective"]))
     for inf in d["inferences"]:
         if shown_inference(inf):
-            lines.append(nature_text(inf, lang))
-    for f in d["findings"]:
-        c = f["citation"]
-        where = _layer_tag(f, lang)
-        lines.append(f"  [{label(f['outcome'], lang)}] {c['text'] if zh else c['text_en']}  {f['rule']}{where}")
-        lines.append(f"      “{f['quote']}”")
-        lines.append(f"      {f['message'].get(lang) or f['message']['zh']}")
-        if f["effect"] and f["outcome"] == "violated":
-            lines.append(f"      {'法律后果' if zh else 'effect'}: {label(f['effect'], lang)}")
-        if f["judgment"] and f["outcome"] == "review":
-            lines.append(f"      {'审查理由' if zh else 'why review'}: {f['judgment'].get(lang) or f['judgment']['zh']}")
-        if f["outcome"] == "violated" and f["remedy"]:
-            lines.append(f"      {'处理建议' if zh else 'what to do'}: {f['remedy'].get(lang) or f['remedy']['zh']}")
+            lines.append(inference_text(inf, lang))
+    for g in provisions(d["findings"]):
+        c = g["citation"]
+        lines.append(f"  [{label(g['outcome'], lang)}] {c['text'] if zh else c['text_en']}")
+        if g["shared_quote"]:
+            lines.append(f"      “{g['shared_quote']}”")
+        many = len(g["findings"]) > 1
+        for f in g["findings"]:
+            pad = "      "
+            if not g["shared_quote"]:
+                lines.append(f"{pad}· “{f['quote_shown']}”")
+            if many:
+                lines.append(f"{pad}{'  ' if not g['shared_quote'] else '· '}{label(f['outcome'], lang)}{colon}"
+                             f"{f['says']}  {f['rule']}{_layer_tag(f, lang)}")
+                pad += "  "
+            else:
+                lines.append(f"{pad}{f['says']}  {f['rule']}{_layer_tag(f, lang)}")
+            if f["lacking"]:
+                lines.append(f"{pad}{'缺少' if zh else 'lacking'}{colon}{('、' if zh else ', ').join(f['lacking'])}")
+            if f["effect"] and f["outcome"] == "violated":
+                lines.append(f"{pad}{'法律后果' if zh else 'effect'}{colon}{label(f['effect'], lang)}")
+            if f["why_review"]:
+                lines.append(f"{pad}{'审查理由' if zh else 'why review'}{colon}{f['why_review']}")
+            if f["what_to_do"]:
+                lines.append(f"{pad}{'处理建议' if zh else 'what to do'}{colon}{f['what_to_do']}")
     if d["missing_facts"]:
         lines.append("需补充的事实及材料：" if zh else "Facts needed, and the documents that settle them:")
         for m in d["missing_facts"]:
-            lines.append(f"  - {m['label'] if zh else m['fact']} ({m['fact']})" + (f"：{m['evidence']}" if m["evidence"] else ""))
+            lines.append(f"  - {m['label'] if zh else m['fact']} ({m['fact']})" + (f"{colon}{m['evidence']}" if m["evidence"] else ""))
     for c in d.get("conflicts", []):
         lines.append(c["text"].get(lang) or c["text"]["zh"])
     s = d["stamp"]
     laws = [f"{x['title']}（{x['version']}）" for x in s.get("layers", []) if x["layer"] == "national" and x["version"]]
     if laws:
         lines.append(("适用的国家法律版本：" if zh else "national law versions: ") + "、".join(laws))
-    lines.append(f"gridlaw {s['engine']} · pack {s['pack']}@{s['pack_hash'][:12]} · input {s['input_hash'][:12]}")
+    lines.append(f"gridlaw {s['engine']} · {'规则包' if zh else 'pack'} {s['pack']}@{s['pack_hash'][:12]} · "
+                 f"{'输入' if zh else 'input'} {s['input_hash'][:12]}")
     return "\n".join(lines)

@@ -12,12 +12,15 @@ from pathlib import Path
 def _models() -> dict:
     from .acts import ACT_MODELS
     from .checklist import Checklist
+    from .decision_schema import DecisionOutput
     from .packspec import CaseFile, PackMeta, RuleFile
 
-    return {**ACT_MODELS, "pack": PackMeta, "rules": RuleFile, "tests": CaseFile, "checklist": Checklist}
+    return {**ACT_MODELS, "pack": PackMeta, "rules": RuleFile, "tests": CaseFile, "checklist": Checklist,
+            "decision": DecisionOutput}
 
 
-SCHEMA_MODELS = ("assignment", "hire", "exit", "notice", "admission", "grid", "pack", "rules", "tests", "checklist")
+SCHEMA_MODELS = ("assignment", "hire", "exit", "notice", "admission", "grid", "pack", "rules", "tests", "checklist",
+                 "decision")
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 
 

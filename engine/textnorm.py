@@ -61,3 +61,12 @@ def int_to_cn(n: int) -> str:
     rest = n % 100
     tail = "" if rest == 0 else ("零" + digits[rest] if rest < 10 else ("一" + int_to_cn(rest) if rest < 20 else int_to_cn(rest)))
     return digits[n // 100] + "百" + tail
+
+
+_FULL_WIDTH = str.maketrans({",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "?": "？", "!": "！"})
+
+
+def reading_text(text: str) -> str:
+    """A quote as a mainland reader expects it: simplified script, full-width punctuation.
+    Only for display; the verbatim quote is kept beside it for verification."""
+    return to_simplified(text).translate(_FULL_WIDTH)

@@ -135,7 +135,7 @@ def test_gbk_csv_with_chinese_headers_dates_and_yes_no(tmp_path):
     assert rows[3]["violated"][0]["rule"] == "yancheng.art16.no-criminal-record"
     assert rows[4]["documents"] == ["无犯罪记录证明", "岗前培训结业证明"]
     # the HR view on stdout: who, the decision, and what to ask for
-    assert re.search(r"^李\*\tinsufficient_facts\t请补充：无犯罪记录证明、岗前培训结业证明", r.stdout, re.M)
+    assert re.search(r"^李\*\t事实不足\t请补充：无犯罪记录证明、岗前培训结业证明", r.stdout, re.M)
 
 
 def test_kind_is_not_guessed_when_the_header_is_ambiguous(tmp_path):
@@ -178,13 +178,15 @@ def test_xlsx_with_a_title_row_date_cells_and_role_option(tmp_path):
     assert r.returncode == 1, r.stderr            # non-compliant rows decide the code
     got = list(openpyxl.load_workbook(out, read_only=True).worksheets[0].iter_rows(values_only=True))
     head, body = got[0], got[1:]
-    assert head[:2] == ("row", "id") and len(body) == 10
+    assert head[:3] == ("行号", "编号", "姓名（已遮蔽）") and len(body) == 10   # Chinese headers by default
+    assert body[0][2] == "张*"
+    head = tuple({"行号": "row", "结论代码": "decision"}.get(h, h) for h in head)
     dec = [dict(zip(head, b))["decision"] for b in body]
     want = [w for _, w in CASES[:10]]
     want[6] = "compliant"          # no date column: --date 2024-05-06 applies, after the rules took effect
     assert dec == want
     assert [dict(zip(head, b))["row"] for b in body] == list(range(3, 13))   # sheet rows
-    assert "张*\tcompliant" in r.stdout
+    assert "张*\t合规" in r.stdout
 
 
 def test_jsonl_nested_acts_and_bad_lines(tmp_path):
@@ -206,7 +208,7 @@ def test_jsonl_nested_acts_and_bad_lines(tmp_path):
     assert res[5]["decision"] == gridlaw.check(exit_act).decision == "non_compliant"
     assert "JSON" in res[3]["reason"]
     assert "crimnal_record" in res[4]["reason"] and "candidate.criminal_record" in res[4]["reason"]
-    assert res[6]["decision"] == "rejected"
+    assert res[6]["decision"] == "unreadable"
 
 
 # --------------------------------------------------------------------------- nothing lost
@@ -242,7 +244,7 @@ def test_100k_rows_with_1_percent_malformed_are_all_accounted_for(tmp_path):
     assert c.rejected == len(bad_lines) == 1000
     res = results(out)
     assert len(res) == 100_000 and [x["row"] for x in res] == list(range(2, 100_002))
-    rejected = {x["row"]: x["reason"] for x in res if x["decision"] == "rejected"}
+    rejected = {x["row"]: x["reason"] for x in res if x["decision"] == "unreadable"}
     assert set(rejected) == set(bad_lines)
     for row, header in bad_lines.items():
         if header:
@@ -263,7 +265,7 @@ def test_rows_keep_their_file_lines_across_quoted_line_breaks_and_blank_lines(tm
     run = audit(src, city="yancheng", kind="hire", out=tmp_path / "q.jsonl")
     res = {x["row"]: x for x in results(tmp_path / "q.jsonl")}
     assert sorted(res) == [2, 4, 6, 8]
-    assert res[6]["decision"] == "rejected" and res[4]["decision"] == res[8]["decision"] == "non_compliant"
+    assert res[6]["decision"] == "unreadable" and res[4]["decision"] == res[8]["decision"] == "non_compliant"
     assert run.collector.blank == 2
 
 
@@ -420,9 +422,9 @@ def test_example_applicants(tmp_path):
     run = audit(EXAMPLE, city="yancheng", kind="hire", out=tmp_path / "o.jsonl")
     got = [x["decision"] for x in results(tmp_path / "o.jsonl")]
     assert got == ["compliant", "non_compliant", "insufficient_facts", "non_compliant", "non_compliant",
-                   "compliant", "non_compliant", "compliant", "non_compliant", "rejected", "non_compliant",
+                   "compliant", "non_compliant", "compliant", "non_compliant", "unreadable", "non_compliant",
                    "not_in_force", "non_compliant", "non_compliant", "compliant", "insufficient_facts",
-                   "rejected", "non_compliant", "compliant", "non_compliant"]
+                   "unreadable", "non_compliant", "compliant", "non_compliant"]
     assert run.exit_code == 1  # non-compliant applicants decide the code
 
 
@@ -443,10 +445,10 @@ def test_kind_and_city_columns_and_a_user_map(tmp_path):
     assert res[2]["kind"] == "hire" and res[2]["decision"] == "non_compliant"
     assert res[3]["kind"] == "exit" and res[3]["violated"][0]["rule"] == "yancheng.art17.two-consecutive-failed-years"
     if "zigong" in available_packs():
-        assert res[4]["city"] == "zigong" and res[4]["decision"] != "rejected"
+        assert res[4]["city"] == "zigong" and res[4]["decision"] != "unreadable"
     else:
-        assert res[4]["decision"] == "rejected" and "zigong" in res[4]["reason"]
-    assert res[5]["decision"] == "rejected" and "类型" in res[5]["reason"]
+        assert res[4]["decision"] == "unreadable" and "zigong" in res[4]["reason"]
+    assert res[5]["decision"] == "unreadable" and "类型" in res[5]["reason"]
     assert run.collector.rows_in == 4
 
 
@@ -461,7 +463,7 @@ def test_exit_codes_and_one_line_errors(tmp_path):
                  [ok, "--kind", "hire"], [ok, "--city", "yancheng", "--kind", "hier"]):
         r = cli(*args)
         assert r.returncode == 4, (args, r.stderr)
-        assert "Traceback" not in r.stderr and r.stderr.startswith("error: ") and len(r.stderr.strip().splitlines()) == 1
+        assert "Traceback" not in r.stderr and r.stderr.startswith("错误: ") and len(r.stderr.strip().splitlines()) == 1
 
 
 def test_importing_the_command_costs_only_typer():
@@ -495,5 +497,5 @@ def test_age_disagreeing_with_birth_date_is_rejected_not_guessed(tmp_path):
     out = tmp_path / "r.jsonl"
     cli(src, "--city", "yancheng", "--kind", "hire", "--role", "full_time", "--out", out)
     rows = results(out)
-    assert rows[0]["decision"] == "rejected" and "34" in rows[0]["reason"]
-    assert rows[1]["decision"] != "rejected"
+    assert rows[0]["decision"] == "unreadable" and "34" in rows[0]["reason"]
+    assert rows[1]["decision"] != "unreadable"

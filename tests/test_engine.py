@@ -74,11 +74,14 @@ def test_decision_json_carries_stamp_and_citation_numbers():
 
 def test_input_errors_name_the_field():
     with pytest.raises(InputError) as exc:
-        gridlaw.check({"kind": "hire", "city": "yancheng", "date": "2024年5月1日", "role": "full_time",
+        gridlaw.check({"kind": "hire", "city": "yancheng", "date": "2024年13月1日", "role": "full_time",
                        "candidate": {"criminal_recrod": True}})
-    text = str(exc.value)
-    assert "date" in text and "YYYY-MM-DD" in text
-    assert "candidate.criminal_recrod" in text and "did you mean 'candidate.criminal_record'" in text
+    text = str(exc.value)          # Chinese, with what to do; English and a stable code beside it
+    assert "date: 不是日期" in text and "2024年5月1日" in text
+    assert "candidate.criminal_recrod: 未知字段；是否指 candidate.criminal_record？" in text
+    by_path = {p.path: p for p in exc.value.problems}
+    assert by_path["date"].code == "bad_date" and by_path["candidate.criminal_recrod"].code == "unknown_field"
+    assert "did you mean 'candidate.criminal_record'" in by_path["candidate.criminal_recrod"].text("en")
 
 
 def _broken_pack(tmp_path):
@@ -139,7 +142,8 @@ def test_cached_pack_equals_fully_validated(tmp_path, monkeypatch):
 def test_age_and_birth_date_must_agree():
     act = {"kind": "hire", "city": "yancheng", "date": "2024-05-01", "role": "full_time",
            "candidate": {"age": 30, "birth_date": "1990-01-01"}}
-    with pytest.raises(InputError, match="disagrees with birth date"):
+    with pytest.raises(InputError, match="年龄 30 与出生日期 1990-01-01 不符") as exc:
         gridlaw.check(act)
+    assert exc.value.problems[0].code == "age_mismatch" and "disagrees with birth date" in exc.value.problems[0].text("en")
     act["candidate"]["age"] = 34
     assert gridlaw.check(act).facts["candidate.age"] == 34

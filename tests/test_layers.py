@@ -50,7 +50,7 @@ def test_text_report_names_the_layer_and_the_versions():
     r = cli("check", "-", stdin=json.dumps({**PENALTY_TASK, "city": "binzhou"}, ensure_ascii=False))
     assert r.returncode == 1
     line = next(x for x in r.stdout.splitlines() if "penaltylaw.art20" in x)
-    assert "《中华人民共和国行政处罚法》第二十条第一款" in line and "〔国家法律〕" in line
+    assert "〔国家法律〕" in line and "[违反] 《中华人民共和国行政处罚法》第二十条第一款" in r.stdout
     assert "中华人民共和国行政处罚法（2021年修订）" in r.stdout
 
 

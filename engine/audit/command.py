@@ -46,6 +46,8 @@ def audit(
     pack: Optional[str] = typer.Option(None, "--pack", help="audit under this pack: a folder holding pack.yaml "
                                                            "(a county pack includes its city's rules)"),
     national: bool = typer.Option(True, "--national/--no-national", help="evaluate over the national layer (default)"),
+    fmt: str = typer.Option("text", "--format", "-f",
+                            help="stdout: text (one line per record) | junit | sarif (one case per record, for CI)"),
 ) -> None:
     """Audit a file of records (thousands to millions) against the city packs.
 
@@ -55,13 +57,21 @@ def audit(
     rejected; else 0 (all compliant or not addressed); 4 the file cannot be
     read; 5 a pack failed to load.
     """
-    if lang not in ("zh", "en"):
-        typer.echo("error: --lang is zh or en", err=True)
+    if lang not in ("zh", "en") or fmt not in ("text", "junit", "sarif"):
+        typer.echo("错误: --lang 可选 zh|en，--format 可选 text|junit|sarif" if lang != "en" else
+                   "error: --lang is zh or en, --format is text, junit or sarif", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
+    prefix = "错误" if lang != "en" else "error"
     try:
         from ..errors import GridlawError, PackError
     except ImportError:  # pragma: no cover
         raise
+    try:
+        import numpy, pyarrow  # noqa: F401,E401  — the audit extra
+    except ImportError:
+        typer.echo("错误: gridlaw audit 需要 audit 组件：pip install 'gridlaw[audit]'" if lang != "en" else
+                   "error: gridlaw audit needs the audit extra: pip install 'gridlaw[audit]'", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
     try:
         from .run import AuditConfig, listing_text, run_audit, summary_text
         from .values import BadValue, parse_date
@@ -72,35 +82,48 @@ def audit(
                 day = parse_date(date)
             except BadValue:
                 day = None
+            if getattr(day, "month_only", False):
+                day = None                         # a record date needs its day
             if day is None:
-                typer.echo(f"error: --date: not a date: {date!r} (write 2024-05-01 or 2024年5月1日)", err=True)
+                typer.echo(f"错误: --date：无法识别的日期 {date!r}（请写作 2024-05-01、2024/5/1 或 2024年5月1日）" if lang != "en"
+                           else f"error: --date: not a date: {date!r} (write 2024-05-01 or 2024年5月1日)", err=True)
                 raise typer.Exit(EXIT_BAD_INPUT)
         cfg = AuditConfig(file=file, kind=kind, city=city, role=role, date=day, lang=lang, sheet=sheet,
                           map_file=map_file, checklist=checklist, out=out, report=report,
                           show_personal=show_personal_data, top=max(top, 0),
-                          listing="auto" if list_rows is None else ("all" if list_rows else "none"),
+                          listing="all" if fmt != "text" else
+                          "auto" if list_rows is None else ("all" if list_rows else "none"),
                           progress=progress, pack=pack, national=national)
         run = run_audit(cfg)
     except GridlawError as exc:
         for problem in exc.problems:
-            typer.echo(f"error: {problem}", err=True)
+            typer.echo(f"{prefix}: {problem.text(lang) if hasattr(problem, 'text') else problem}", err=True)
         raise typer.Exit(EXIT_BAD_PACK if isinstance(exc, PackError) else EXIT_BAD_INPUT) from None
     except typer.Exit:
         raise
     except KeyboardInterrupt:
-        typer.echo("interrupted", err=True)
+        typer.echo("已中断" if lang != "en" else "interrupted", err=True)
         raise typer.Exit(130) from None
     except MemoryError:
-        typer.echo(f"error: {file}: out of memory", err=True)
+        typer.echo(f"{prefix}: {file}: {'内存不足' if lang != 'en' else 'out of memory'}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except Exception as exc:  # never a traceback for a user; GRIDLAW_DEBUG=1 shows it
         if os.environ.get("GRIDLAW_DEBUG"):
             raise
-        typer.echo(f"error: {file}: {type(exc).__name__}: {exc} (set GRIDLAW_DEBUG=1 for details)", err=True)
+        typer.echo(f"{prefix}: {file}: {type(exc).__name__}: {exc}"
+                   + ("（设置 GRIDLAW_DEBUG=1 可查看详情）" if lang != "en" else " (set GRIDLAW_DEBUG=1 for details)"), err=True)
         raise typer.Exit(EXIT_BAD_INPUT) from None
-    listing = listing_text(run)
-    if listing:
-        typer.echo(listing)
+    if fmt != "text":
+        from .ci import audit_cases
+
+        from ..ci_formats import junit_cases, sarif_cases
+
+        cases = audit_cases(run)
+        typer.echo(junit_cases(cases, "gridlaw audit") if fmt == "junit" else sarif_cases(cases))
+    else:
+        listing = listing_text(run)
+        if listing:
+            typer.echo(listing)
     typer.echo(summary_text(run), err=True)
     sys.stdout.flush()
     raise typer.Exit(run.exit_code)

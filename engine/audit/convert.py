@@ -69,6 +69,7 @@ class Prepared:
     rejected_city: list[str]         # the row's city if it was read ("" if not)
     raw: dict[str, Any]              # RAW_FIELDS -> pyarrow string array over the chunk's rows (null = empty)
     kinds: dict[str, int] = field(default_factory=dict)
+    notes: dict[int, str] = field(default_factory=dict)   # chunk row -> why a fact stayed unknown / where it came from
 
 
 class Pipeline:
@@ -87,6 +88,7 @@ class Pipeline:
         self._city_spec = FactSpec("city", "enum", tuple(self.specs["hire"]["city"].codes))
         self._date64 = np.datetime64(opts.date, "D")
         self.read = {f for p in packs.values() for r in p.rules for f in r.facts}   # facts some rule reads
+        self._age_tests: dict[str, list] | None = None
 
     # ------------------------------------------------------------------ columns
 
@@ -113,6 +115,7 @@ class Pipeline:
         t = self.t
         msgs: dict[int, list[str]] = {}
         header = chunk.header
+        self.notes: dict[int, str] = {}      # chunk row -> a note for the result (birth.py)
 
         def reject(rows: np.ndarray, text: str) -> None:
             for r in rows.tolist():
@@ -190,7 +193,7 @@ class Pipeline:
             rej_city = [c or "" for c in city_vals[rejected].tolist()]
         else:
             rej_city = [""] * len(rejected)
-        return Prepared(chunk, groups, rejected, reasons, rej_city, self._raw(chunk), kinds_count)
+        return Prepared(chunk, groups, rejected, reasons, rej_city, self._raw(chunk), kinds_count, self.notes)
 
     # ------------------------------------------------------------------ facts of one kind
 
@@ -236,6 +239,19 @@ class Pipeline:
         for fact, spec in specs.items():
             if spec.default is not None and not isinstance(spec.default, (list, dict)) and fact != "kind":
                 _fill(data, known, fact, m, spec.default, bool if spec.type == "bool" else object)
+        who = _PERSON.get(kind)
+        if who is not None:
+            from .birth import settle_birth_dates
+
+            raw = {f: (chunk.columns[i] if rows is None else _take(chunk.columns[i], rows))
+                   for i, f in res.facts.items() if f in (who + "birth_date", who + "id_number")}
+            if raw:
+                if self._age_tests is None:
+                    from .birth import age_tests
+
+                    self._age_tests = {w: age_tests(self.packs, w + "age") for w in _PERSON.values()}
+                settle_birth_dates(who, raw, data, known, base, reject, self.notes, self.opts.lang,
+                                   self._age_tests[who])
         self._check_age(kind, data, known, base, reject)
         return data, known
 

@@ -36,6 +36,22 @@ def norm(text: Any) -> str:
     return normalize(str(text)).lower()
 
 
+# How a yes/no question is worded varies by township: 是否受过行政拘留, 有无行政拘留,
+# 曾被行政拘留, 行政拘留情况 all ask one thing. A header's stem drops those wrappers; a
+# header not in the map is matched by its stem when exactly one fact has that stem.
+_ASK = re.compile(r"^(?:是否曾经被|是否曾经受过|是否曾被|是否曾受过|是否受过|是否曾有|是否曾|是否被|是否有|是否存在|是否"
+                  r"|有无|有没有|曾经被|曾经受过|曾经|曾被|曾受过|曾有|受过|本人是否|本人有无)")
+_TAIL = re.compile(r"(?:情况|情形|记录|经历|问题|行为|史|与否)$")
+# words that make an unmapped header look like a fact the packs decide on
+FACT_LIKE = re.compile(r"^(?:是否|有无|有没有|曾|受过)|拘留|处罚|犯罪|刑事|失信|开除|违法|违纪|涉嫌|培训|体检|政审|学历|年龄|出生")
+
+
+def stem(key: str) -> str:
+    """The question's subject: 是否受过行政拘留 → 行政拘留 (on a normalised header)."""
+    out = _TAIL.sub("", _ASK.sub("", key))
+    return out if len(out) >= 2 else key
+
+
 @dataclass
 class Resolution:
     """How the columns of one file map to the facts of one kind."""
@@ -59,11 +75,19 @@ class HeaderMap:
     spelling: dict[str, str] = field(default_factory=dict)            # normalised header -> as written in the map
     conflicts: list[str] = field(default_factory=list)                # one header claimed by two facts at one level
     value_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # value set -> code -> first Chinese label
+    stems: dict[str, dict[str, str]] = field(default_factory=dict)   # kind -> stem -> fact (unambiguous only)
 
     # ------------------------------------------------------------------ headers
 
+    def _hit(self, kind: str, key: str) -> tuple[int, str] | None:
+        hit = self.headers[kind].get(key)
+        if hit is None and key not in self.ignore.get(kind, ()):
+            fact = self.stems.get(kind, {}).get(stem(key))
+            hit = (_LABEL, fact) if fact else None
+        return hit
+
     def fact_of(self, kind: str, header: str) -> str | None:
-        hit = self.headers[kind].get(norm(header))
+        hit = self._hit(kind, norm(header))
         return hit[1] if hit else None
 
     def resolve(self, kind: str, header: list[str]) -> Resolution:
@@ -76,7 +100,7 @@ class HeaderMap:
             key = norm(h)
             if not key:
                 continue
-            hit = table.get(key)
+            hit = self._hit(kind, key)
             if hit is None:
                 m = _YEAR_HEADER.match(key) if kind == "exit" else None
                 if m:
@@ -251,9 +275,15 @@ def _build(base: dict, user: dict, user_name: str | None) -> HeaderMap:
         raise InputError(problems)
     conflicts = [f"{kind}: {spelling.get(key, key)!r} → {a} / {b}" for kind, key, prio, a, b in clashes
                  if headers[kind][key][0] == prio and prio < _LABEL]
+    stems: dict[str, dict[str, str]] = {}
+    for kind, table in headers.items():
+        seen: dict[str, set[str]] = {}
+        for key, (_, fact) in table.items():
+            seen.setdefault(stem(key), set()).add(fact)
+        stems[kind] = {st: next(iter(fs)) for st, fs in seen.items() if len(fs) == 1}
     hm = HeaderMap(headers, values, booleans, unknown, appraisal,
                    {k: frozenset(v) for k, v in ignore.items()}, ["headers.yaml"] + ([user_name] if user_name else []),
-                   spelling, conflicts, value_labels)
+                   spelling, conflicts, value_labels, stems)
     return hm
 
 

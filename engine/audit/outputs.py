@@ -36,10 +36,13 @@ def format_of(path: Path) -> str:
 
 
 class ResultWriter:
-    def __init__(self, path: Path, columns: list[str], show_personal: bool = False):
+    def __init__(self, path: Path, columns: list[str], show_personal: bool = False,
+                 titles: dict[str, str] | None = None):
         self.path = path
         self.fmt = format_of(path)
         self.columns = [c for c in OUT_COLUMNS if c in columns]
+        # CSV/XLSX header cells (Chinese by default: results.COLUMN_TITLES); JSONL keys stay codes
+        self.titles = [(titles or {}).get(c, c) for c in self.columns] if self.fmt != "jsonl" else self.columns
         self.show_personal = show_personal
         self.rows = 0
         try:
@@ -56,7 +59,8 @@ class ResultWriter:
                     import pyarrow.csv as pcsv
 
                     self.f.write(b"\xef\xbb\xbf")   # Excel reads UTF-8 CSV only with a BOM
-                    schema = pa.schema([(c, pa.int64() if c == "row" else pa.string()) for c in self.columns])
+                    schema = pa.schema([(t, pa.int64() if c == "row" else pa.string())
+                                        for c, t in zip(self.columns, self.titles)])
                     self.csv = pcsv.CSVWriter(self.f, schema)
         except OSError as exc:
             raise InputError([Problem(str(path), f"cannot write: {exc.strerror}")]) from None
@@ -70,7 +74,7 @@ class ResultWriter:
         if self.fmt == "jsonl":
             self.f.write(_jsonl(table, self.columns))
         elif self.fmt == "csv":
-            self.csv.write_table(table.select(self.columns))
+            self.csv.write_table(table.select(self.columns).rename_columns(self.titles))
         else:
             self._xlsx(table.select(self.columns))
 
@@ -79,7 +83,7 @@ class ResultWriter:
         for row in zip(*cols):
             if self.ws is None or self.in_sheet >= XLSX_ROWS:
                 self.ws = self.wb.create_sheet("results" if self.ws is None else f"results{len(self.wb.worksheets) + 1}")
-                self.ws.append(self.columns)
+                self.ws.append(self.titles)
                 self.in_sheet = 0
             self.ws.append(list(row))
             self.in_sheet += 1
@@ -88,7 +92,7 @@ class ResultWriter:
         if self.fmt == "xlsx":
             if self.ws is None:
                 self.ws = self.wb.create_sheet("results")
-                self.ws.append(self.columns)
+                self.ws.append(self.titles)
             self.wb.save(self.path)
         else:
             if self.fmt == "csv":
@@ -194,6 +198,8 @@ def _jsonl(table: pa.Table, columns: list[str]) -> bytes:
         parts += [f', "{c}": ', _jq(table.column(c)) if c in ("id", "name") else _jq_few(table.column(c))]
     if "inferred" in columns and "inferred" in table.column_names:
         parts += [', "inferred": ', _jq_few(table.column("inferred"))]
+    if "note" in table.column_names:       # why a fact stayed unknown, or where it came from (audit/birth.py)
+        parts += [', "note": ', _jq_few(table.column("note"))]
     parts += [", ", table.column("_tail"), "}\n"]
     arrays = [p.combine_chunks() if isinstance(p, pa.ChunkedArray) else p for p in parts]
     line = pc.binary_join_element_wise(*arrays, "")

@@ -96,9 +96,10 @@ def open_source(path: str | Path, sheet: str | None = None, score: Callable[[lis
     except OSError as exc:
         raise InputError([Problem(name, f"cannot read: {exc.strerror}")]) from None
     ext = p.suffix.lower()
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError([Problem(name, "an old binary Excel file (.xls): save it as .xlsx or CSV in Excel first"
-                                  if lang == "en" else "旧版 Excel 文件（.xls）：请先在 Excel 中另存为 .xlsx 或 CSV")])
+    if head.startswith(b"\xd0\xcf\x11\xe0") or ext == ".ods":   # old Excel (.xls) / OpenDocument
+        from .sheets import open_calamine
+
+        return open_calamine(p, sheet, score, lang)
     if ext in (".xlsx", ".xlsm") or head.startswith(b"PK\x03\x04"):
         return _open_xlsx(p, sheet, score, lang)
     if ext in (".jsonl", ".ndjson", ".json") or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup, escape
 
 from .. import __version__
-from ..labels import label
+from ..labels import label, text_of
 from ..mask import mask_name, mask_text
 from .results import STATUSES, article_label
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .run import AuditRun
 
 COLORS = {"non_compliant": "#c0392b", "insufficient_facts": "#d68910", "needs_review": "#7d3c98",
-          "compliant": "#1e8449", "not_addressed": "#7f8c8d", "not_in_force": "#566573", "rejected": "#34495e"}
+          "compliant": "#1e8449", "not_addressed": "#7f8c8d", "not_in_force": "#566573", "unreadable": "#34495e"}
 TOP_GROUPS = 30
 
 _TEXT = {
@@ -26,15 +26,17 @@ _TEXT = {
         "title": "网格化服务管理合规审计报告", "input": "输入", "file": "文件", "format": "格式", "sha": "文件 SHA-256",
         "run": "运行", "at": "时间", "elapsed": "用时", "options": "参数", "stamp": "可复现标记", "engine": "引擎版本",
         "pack": "规则包", "hash": "内容哈希", "effective": "施行日期", "totals": "总数",
-        "rows_in": "读入行数", "evaluated": "已审查", "rejected": "拒收（未审查）", "blank": "空行（不计）",
+        "rows_in": "读入行数", "evaluated": "已审查", "rejected": "未能审查（数据无法读取）", "blank": "空行（不计）",
         "per_pack": "每行按 {n} 个城市的规定各审查一次，下表按城市分列。",
         "by_decision": "审查结论", "decision": "结论", "rows": "行数", "share": "占比", "city": "城市",
         "by_article": "违反的条款", "article": "条款", "rules": "规则", "message": "内容", "violated": "违反",
+        "quote": "条款原文", "effect": "法律后果", "next": "处理建议", "next_default": "依该条款要求纠正，或补充事实后复核",
+        "applicants": "逐人处理意见（补正材料）", "who": "姓名或编号", "needs": "需补正材料或处理意见", "local": "北京时间",
         "review": "需审查", "unknown": "待查明", "none_violated": "没有记录违反任何条款。",
         "by_group": "按{g}", "group_value": "{g}", "total": "合计", "chart_violations": "不合规记录数",
         "documents": "最常需要补正的材料", "document": "材料", "rows_needing": "涉及行数",
         "top": "违反条款最多的记录（前 {n} 条）", "row": "行号", "id": "记录编号", "name": "姓名", "count": "违反条数",
-        "articles": "违反条款", "rejections": "拒收的行", "by_column": "按原因", "reason": "原因",
+        "articles": "违反条款", "rejections": "未能审查的行（数据无法读取）", "by_column": "按原因", "reason": "原因",
         "first_n": "前 {n} 行", "warnings": "提示", "masked": "个人信息已脱敏（姓名、身份证号、电话）；需要原文时使用 --show-personal-data。",
         "unmasked": "本报告包含未脱敏的个人信息，请妥善保管。", "exit": "退出码",
         "county": "区县", "township": "镇街", "grid": "网格", "kind": "类型", "none": "（空）",
@@ -45,15 +47,19 @@ _TEXT = {
         "sha": "File SHA-256", "run": "Run", "at": "At", "elapsed": "Took", "options": "Options",
         "stamp": "Reproducibility stamp", "engine": "Engine version", "pack": "Pack", "hash": "Content hash",
         "effective": "In force from", "totals": "Totals", "rows_in": "Rows in", "evaluated": "Evaluated",
-        "rejected": "Rejected (not checked)", "blank": "Blank lines (not counted)",
+        "rejected": "Not checked (data unreadable)", "blank": "Blank lines (not counted)",
         "per_pack": "Every row is checked under each of the {n} cities' rules; tables are per city.",
         "by_decision": "Decisions", "decision": "Decision", "rows": "Rows", "share": "Share", "city": "City",
         "by_article": "Articles violated", "article": "Article", "rules": "Rules", "message": "Text",
         "violated": "Violated", "review": "Review", "unknown": "Unknown", "none_violated": "No record violates any article.",
+        "quote": "Text of the provision", "effect": "Legal effect", "next": "What to do",
+        "next_default": "Correct the act as the provision requires, or add the facts and check again",
+        "applicants": "Per record: documents to supply, what to do", "who": "Name or id", "needs": "To supply / to do",
+        "local": "China Standard Time",
         "by_group": "By {g}", "group_value": "{g}", "total": "Total", "chart_violations": "non-compliant records",
         "documents": "Documents most often missing", "document": "Document", "rows_needing": "Rows",
         "top": "Records most in breach (top {n})", "row": "Row", "id": "Record id", "name": "Name",
-        "count": "Violations", "articles": "Articles", "rejections": "Rejected rows", "by_column": "By cause",
+        "count": "Violations", "articles": "Articles", "rejections": "Rows not checked (data unreadable)", "by_column": "By cause",
         "reason": "Reason", "first_n": "first {n} rows", "warnings": "Notes",
         "masked": "Personal data is masked (names, ID numbers, phones); pass --show-personal-data for the originals.",
         "unmasked": "This report contains unmasked personal data.", "exit": "Exit code",
@@ -81,7 +87,7 @@ def context(run: "AuditRun") -> dict[str, Any]:
     show = cfg.show_personal
 
     def lab(status: str) -> str:
-        return T["rejected"] if status == "rejected" else label(status, lang)
+        return T["rejected"] if status == "unreadable" else label(status, lang)
 
     def m_text(text: str | None) -> str:
         return "" if text is None else (text if show else mask_text(text))
@@ -94,7 +100,7 @@ def context(run: "AuditRun") -> dict[str, Any]:
         total = int(counts.sum())
         rows = [{"status": s, "label": lab(s), "n": int(n), "share": f"{n / total:.1%}" if total else "",
                  "color": COLORS[s]} for s, n in zip(STATUSES, counts) if n]
-        per_city.append({"city": city or T["none"], "title": run.packs[city].meta.title if city in run.packs else "—",
+        per_city.append({"city": label(city, lang) if city else T["none"], "title": run.packs[city].meta.title if city in run.packs else "—",
                          "total": total, "rows": rows,
                          "chart": bar_chart([(r["label"], r["n"]) for r in rows], [r["color"] for r in rows])})
 
@@ -105,12 +111,17 @@ def context(run: "AuditRun") -> dict[str, Any]:
                                                       r.spec.cite.item or 0)):
             v, rv, u = (int(x) for x in c.rules.get((city, rule.id), (0, 0, 0)))
             if v or rv or u:
-                msg = rule.spec.message.zh if lang == "zh" or not rule.spec.message.en else rule.spec.message.en
-                rules.append({"article": article_label(rule, lang), "rule": rule.id, "message": msg,
+                from ..textnorm import reading_text
+
+                rules.append({"article": article_label(rule, lang), "rule": rule.id,
+                              "message": text_of(rule.spec.message, lang), "quote": reading_text(rule.spec.quote),
+                              "effect": label(rule.spec.effect, lang),
+                              "next": text_of(rule.spec.remedy, lang) or (text_of(rule.spec.judgment, lang)
+                                                                          if rv else "") or T["next_default"],
                               "violated": v, "review": rv, "unknown": u})
         arts = sorted(((a, n) for (ci, a), n in c.articles.items() if ci == city), key=lambda kv: -kv[1])
         if rules or arts:
-            articles.append({"city": city, "rules": rules,
+            articles.append({"city": label(city, lang), "title": pack.meta.title, "rules": rules,
                              "chart": bar_chart(arts[:25], [COLORS["non_compliant"]] * len(arts[:25]))})
 
     groups = []
@@ -118,7 +129,7 @@ def context(run: "AuditRun") -> dict[str, Any]:
         table = c.groups.get(g, {})
         rows = []
         for (city, value), counts in table.items():
-            rows.append({"city": city, "value": value or T["none"], "total": int(counts.sum()),
+            rows.append({"city": label(city, lang), "value": value or T["none"], "total": int(counts.sum()),
                          "counts": {s: int(n) for s, n in zip(STATUSES, counts)}})
         rows.sort(key=lambda r: (-r["counts"]["non_compliant"], -r["total"], r["value"]))
         shown = rows[:TOP_GROUPS]
@@ -128,7 +139,7 @@ def context(run: "AuditRun") -> dict[str, Any]:
         groups.append({"name": T[g], "key": g, "rows": shown, "more": max(len(rows) - len(shown), 0),
                        "chart": bar_chart(chart_items, [COLORS["non_compliant"]] * len(chart_items))})
 
-    top = [{"row": r.row, "id": m_text(r.id), "name": m_name(r.name), "city": r.pattern.city,
+    top = [{"row": r.row, "id": m_text(r.id), "name": m_name(r.name), "city": label(r.pattern.city, lang),
             "groups": " · ".join(v for v in r.groups.values() if v), "count": r.score,
             "decision": lab(r.pattern.decision),
             "articles": r.pattern.texts["violated_articles"] or ""} for r in c.top]
@@ -142,7 +153,8 @@ def context(run: "AuditRun") -> dict[str, Any]:
     return {
         "T": T, "lang": lang, "show_personal": show,
         "file": run.source.path.name, "format": run.source.describe, "sha256": run.source.sha256,
-        "at": run.started.strftime("%Y-%m-%d %H:%M:%S %z"), "elapsed": f"{run.elapsed:.1f} s",
+        # the people reading it are in China: Beijing time (UTC+8, no daylight saving)
+        "at": run.started.astimezone(_CST).strftime("%Y-%m-%d %H:%M:%S") + f" {T['local']} (UTC+8)", "elapsed": f"{run.elapsed:.1f} s",
         "options": options, "engine": __version__, "stamp": stamp,
         "rows_in": c.rows_in, "evaluated": c.evaluated, "rejected": c.rejected, "blank": c.blank,
         "n_packs": len(run.used_packs), "all_cities": c.all_cities,
@@ -152,7 +164,28 @@ def context(run: "AuditRun") -> dict[str, Any]:
         "rejected_by": c.rejected_by.most_common(20),
         "rejections": [(r, m_text(why)) for r, why in c.rejections],
         "warnings": [m_text(w) for w in run.warnings], "exit_code": run.exit_code,
+        "applicants": _applicants(run, lab, m_name, m_text),
+        "skipped": _skipped(run),
     }
+
+
+_CST = __import__("datetime").timezone(__import__("datetime").timedelta(hours=8), "CST")
+
+
+def _applicants(run: "AuditRun", lab: Any, m_name: Any, m_text: Any) -> list[dict]:
+    """The HR view as a table: every record that needs something, with what (when the listing was kept)."""
+    c = run.collector
+    if run.pipeline.opts.kind not in ("hire", "exit") or c.listing_overflow:
+        return []
+    return [{"row": row, "who": m_name(name) or m_text(rid) or "", "decision": lab(decision), "status": decision,
+             "needs": m_text(detail)}
+            for row, _, name, rid, decision, detail in sorted(c.listing) if detail]
+
+
+def _skipped(run: "AuditRun") -> str:
+    from .run import _skipped_text
+
+    return _skipped_text(run)
 
 
 def bar_chart(items: list[tuple[str, int]], colors: list[str], width: int = 720) -> Markup:

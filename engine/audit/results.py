@@ -28,7 +28,7 @@ from ..loader import CITIES, CompiledRule, Pack, cite_text_en
 from ..textnorm import int_to_cn
 from .convert import GROUPS, Group, Prepared
 
-STATUSES = DECISIONS + ("rejected",)
+STATUSES = DECISIONS + ("unreadable",)   # a row whose data could not be used: not a refusal
 REJ = len(DECISIONS)
 NA, SAT, REV, UNK, VIO = range(len(OUTCOME_CODES))
 OUT_COLUMNS = ("row", "id", "name", "county", "township", "grid", "city", "kind", "decision", "decision_label",
@@ -36,12 +36,18 @@ OUT_COLUMNS = ("row", "id", "name", "county", "township", "grid", "city", "kind"
 _PATTERN_COLS = ("decision", "decision_label", "violated_articles", "violated_rules", "review_rules",
                  "missing_facts", "documents")
 _SEP = {"zh": "；", "en": "; "}
+# CSV/XLSX header cells in Chinese (the default language); JSONL keeps the codes.
+COLUMN_TITLES = {"row": "行号", "id": "编号", "name": "姓名（已遮蔽）", "county": "区县", "township": "镇街",
+                 "grid": "网格", "city": "城市", "kind": "记录类型", "decision": "结论代码", "decision_label": "结论",
+                 "violated_articles": "违反条款", "violated_rules": "违反规则", "review_rules": "需审查规则",
+                 "missing_facts": "待查明事实（所需材料）", "documents": "需补充材料", "inferred": "推定说明",
+                 "reason": "说明"}
 _DETAIL = {
     "zh": {"insufficient_facts": "请补充：{docs}", "non_compliant": "违反：{arts}", "needs_review": "需人工审查：{rev}",
-           "not_addressed": "本市规定未涉及", "not_in_force": "规定尚未施行", "compliant": "", "rejected": "未审查：{reason}"},
+           "not_addressed": "本市规定未涉及", "not_in_force": "规定尚未施行", "compliant": "", "unreadable": "未能审查：{reason}"},
     "en": {"insufficient_facts": "please provide: {docs}", "non_compliant": "violates: {arts}",
            "needs_review": "needs human review: {rev}", "not_addressed": "not addressed by this city",
-           "not_in_force": "regulation not yet in force", "compliant": "", "rejected": "not checked: {reason}"},
+           "not_in_force": "regulation not yet in force", "compliant": "", "unreadable": "not checked: {reason}"},
 }
 
 
@@ -158,7 +164,7 @@ class Collector:
         if not parts:
             return _empty_table()
         cols: dict[str, Any] = {}
-        for name in ("row",) + tuple(c for c in OUT_COLUMNS + ("_tail",) if c in self.need and c != "row"):
+        for name in ("row",) + tuple(c for c in OUT_COLUMNS + ("_tail", "note") if c in self.need and c != "row"):
             arrays = [_arr(p.get(name), len(p["row"])) for p in parts]
             cols[name] = pa.concat_arrays(arrays) if len(arrays) > 1 else arrays[0]
         table = pa.table(cols)
@@ -187,7 +193,7 @@ class Collector:
         raw = prep.raw if whole else {k: v.take(pa.array(g.rows)) for k, v in prep.raw.items()}
         self._groups(g.city, raw, row_dec)
         self._top(g, pats, inv, lines, raw)
-        self._list(pats, inv, lines, raw)
+        self._list(pats, inv, lines, raw, [prep.notes.get(int(r)) for r in g.rows.tolist()] if prep.notes else None)
         out: dict[str, Any] = {"row": lines, "_order": np.full(m, self._order.get(g.city, 0), dtype=np.int64)}
         out.update(raw)
         idx = pa.array(inv.astype(np.int32, copy=False))
@@ -197,6 +203,10 @@ class Collector:
         for name in _PATTERN_COLS:
             if name in self.need:
                 out[name] = pa.array([p.texts[name] for p in pats], pa.string()).take(idx)
+        if prep.notes:
+            notes = [prep.notes.get(int(r)) for r in g.rows.tolist()]
+            if any(notes):
+                out["reason"] = out["note"] = pa.array(notes, pa.string())   # note: JSONL's key for it
         if "_tail" in self.need:
             out["_tail"] = pa.array([p.tail for p in pats], pa.string()).take(idx)
         if "inferred" in self.need and R.inference_codes is not None:
@@ -204,6 +214,13 @@ class Collector:
             texts = pa.array([nature_text(i, self.lang) for i in R.inference_list], pa.string())
             out["inferred"] = texts.take(pa.array(R.inference_codes, mask=R.inference_codes < 0))
         return out
+
+    def _missing_text(self, vocab: dict, fact: str) -> str:
+        """是否受过刑事处罚（无犯罪记录证明）in Chinese; the fact code in English."""
+        if self.lang != "zh":
+            return fact
+        meta = vocab.get(fact, {})
+        return (meta.get("label") or fact) + (f"（{meta['evidence']}）" if meta.get("evidence") else "")
 
     def _rule(self, city: str, rule: CompiledRule) -> np.ndarray:
         key = (city, rule.id)
@@ -235,7 +252,7 @@ class Collector:
             "violated_articles": sep.join(arts) or None,
             "violated_rules": sep.join(r.id for r in violated) or None,
             "review_rules": sep.join(r.id for r in review) or None,
-            "missing_facts": sep.join(missing) or None,
+            "missing_facts": sep.join(self._missing_text(vocab, f) for f in missing) or None,
             "documents": ("、" if self.lang == "zh" else ", ").join(docs) or None,
         }
 
@@ -291,7 +308,8 @@ class Collector:
         self.top.sort(key=lambda r: (-r.score, r.row, self._order.get(r.pattern.city, 0)))
         del self.top[self.top_n:]
 
-    def _list(self, pats: list[Pattern], inv: np.ndarray, lines: np.ndarray, raw: dict[str, Any]) -> None:
+    def _list(self, pats: list[Pattern], inv: np.ndarray, lines: np.ndarray, raw: dict[str, Any],
+              notes: list[str | None] | None = None) -> None:
         if self.listing_limit == 0 or self.listing_overflow:
             return
         if self.listing_limit is not None and len(self.listing) + len(lines) > self.listing_limit:
@@ -304,8 +322,10 @@ class Collector:
         id_list = ids.to_pylist() if ids is not None else [None] * len(lines)
         for i, (line, nm, rid) in enumerate(zip(lines.tolist(), name_list, id_list)):
             p = pats[inv[i]]
-            self.listing.append((line, self._order.get(p.city, 0), nm or "", rid or "", p.decision,
-                                 f"[{p.city}] {p.detail}" if self.all_cities else p.detail))
+            detail = f"[{p.city}] {p.detail}" if self.all_cities else p.detail
+            if notes and notes[i]:
+                detail = (detail + ("；" if self.lang == "zh" else "; ") if detail else "") + notes[i]
+            self.listing.append((line, self._order.get(p.city, 0), nm or "", rid or "", p.decision, detail))
 
     # ------------------------------------------------------------------ rejected rows
 
@@ -340,10 +360,10 @@ class Collector:
             entry.update(raw)
             entry["city"] = pa.array([c or None for c in cities], pa.string())
             entry["kind"] = pa.nulls(m, pa.string())
-            entry["decision"] = pa.array(["rejected"] * m, pa.string())
-            entry["decision_label"] = pa.array([_REJ_LABEL.get(self.lang, "rejected")] * m, pa.string())
+            entry["decision"] = pa.array(["unreadable"] * m, pa.string())
+            entry["decision_label"] = pa.array([_REJ_LABEL.get(self.lang, _REJ_LABEL["en"])] * m, pa.string())
             entry["reason"] = pa.array(reasons, pa.string())
-            entry["_tail"] = pa.array([_json_members({"city": c or None, "kind": None, "decision": "rejected",
+            entry["_tail"] = pa.array([_json_members({"city": c or None, "kind": None, "decision": "unreadable",
                                                       "violated": [], "review": [], "missing": [], "documents": [],
                                                       "reason": why}) for c, why in zip(cities, reasons)], pa.string())
             out.append(entry)
@@ -355,8 +375,8 @@ class Collector:
                 nm = raw.get("name").to_pylist() if "name" in raw else [None] * len(rows)
                 ids = raw.get("id").to_pylist() if "id" in raw else [None] * len(rows)
                 for r, why, a, b in zip(rows.tolist(), reasons, nm, ids):
-                    self.listing.append((r, 0, a or "", b or "", "rejected",
-                                         _DETAIL[self.lang if self.lang in _DETAIL else "zh"]["rejected"].format(reason=why)))
+                    self.listing.append((r, 0, a or "", b or "", "unreadable",
+                                         _DETAIL[self.lang if self.lang in _DETAIL else "zh"]["unreadable"].format(reason=why)))
         return out
 
     # ------------------------------------------------------------------ totals
@@ -394,7 +414,7 @@ class Collector:
         return {s: int(v) for s, v in zip(STATUSES, total) if v}
 
 
-_REJ_LABEL = {"zh": "拒收（未审查）", "en": "rejected (not checked)"}
+_REJ_LABEL = {"zh": "未能审查：数据无法读取", "en": "not checked: data unreadable"}
 
 
 def _reason_column(why: str) -> str:

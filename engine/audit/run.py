@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -22,12 +23,13 @@ from .convert import GROUPS, RAW_FIELDS, Options, Pipeline
 from .mapping import KINDS, HeaderMap, load_header_map, norm
 from .outputs import ResultWriter, ThreadedWriter, format_of
 from .readers import Source, open_source
-from .results import STATUSES, Collector
+from .results import COLUMN_TITLES, STATUSES, Collector
+from .rowkinds import drop_non_records
 
 from ..exitcodes import EXIT_NON_COMPLIANT, EXIT_OK, EXIT_UNDECIDED
 EXIT_OF = {"compliant": EXIT_OK, "not_addressed": EXIT_OK, "non_compliant": EXIT_NON_COMPLIANT,
            "insufficient_facts": EXIT_UNDECIDED, "needs_review": EXIT_UNDECIDED, "not_in_force": EXIT_UNDECIDED,
-           "rejected": EXIT_UNDECIDED}
+           "unreadable": EXIT_UNDECIDED}
 
 
 @dataclass
@@ -62,6 +64,8 @@ class AuditRun:
     elapsed: float = 0.0
     out_rows: int = 0
     warnings: list[str] = field(default_factory=list)
+    skipped: Counter = field(default_factory=Counter)                     # title / note / total rows
+    skipped_rows: list[tuple[int, str, str]] = field(default_factory=list)  # (line, kind, text) of the first few
 
     @property
     def exit_code(self) -> int:
@@ -115,6 +119,10 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
         kind, note = _infer_kind(hm, source.header, lang)
         if note:
             warnings.append(note)
+    if role is None and kind in ("hire", "exit") and source.format != "jsonl":
+        role, note = _role_from_title(hm, source, lang)
+        if note:
+            warnings.append(note)
     opts = Options(kind, city, role, cfg.date or dt.date.today(), lang, checklist)
     pipe = Pipeline(source, hm, opts, packs)
     if source.format != "jsonl":
@@ -122,15 +130,16 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
     listing = {"auto": 200, "all": None, "none": 0}.get(cfg.listing, 200)
     coll = Collector(packs, lang, cfg.top, listing, all_cities=(city == "all"), show_personal=cfg.show_personal)
     # names go to the results file only when personal data is asked for (row and id identify a record)
-    columns = ["row", "id", *[c for c in RAW_FIELDS[1:] if (c != "name" or cfg.show_personal)
-                              and (source.format == "jsonl" or _has(pipe, source, c))],
+    # the name column is written masked (张*) unless personal data is asked for
+    columns = ["row", "id", *[c for c in RAW_FIELDS[1:] if (source.format == "jsonl" or _has(pipe, source, c))],
                "city", "kind", "decision", "decision_label", "violated_articles", "violated_rules", "review_rules",
                "missing_facts", "documents", *(["inferred"] if kind in (None, "assignment", "admission") else []), "reason"]
-    writer = ThreadedWriter(ResultWriter(cfg.out, columns, cfg.show_personal)) if cfg.out else None
+    titles = ({**COLUMN_TITLES, "name": "姓名"} if cfg.show_personal else COLUMN_TITLES) if lang == "zh" else None
+    writer = ThreadedWriter(ResultWriter(cfg.out, columns, cfg.show_personal, titles)) if cfg.out else None
     if writer is None:
         coll.need = frozenset({"row"})
     elif writer.fmt == "jsonl":
-        coll.need = frozenset({"row", "_tail", *[c for c in (*RAW_FIELDS, "inferred") if c in writer.columns]})
+        coll.need = frozenset({"row", "_tail", "note", *[c for c in (*RAW_FIELDS, "inferred") if c in writer.columns]})
     else:
         coll.need = frozenset(writer.columns)
     run = AuditRun(cfg, source, packs, coll, pipe, dt.datetime.now().astimezone(), warnings=warnings)
@@ -139,6 +148,7 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
     t0 = time.perf_counter()
     try:
         for chunk in source.chunks():
+            chunk = drop_non_records(chunk, run.skipped, run.skipped_rows)
             prep = pipe.process(chunk)
             table = coll.add(prep)
             if writer is not None:
@@ -174,7 +184,8 @@ def _option_value(hm: HeaderMap, fact: str, value: str | None, codes: list[str] 
     code = table.get(norm(value))
     if code is None or (codes is not None and code not in codes):
         options = sorted(set(table.values()))
-        raise InputError([Problem(flag, f"unknown value {value!r}; one of: {', '.join(options)}")])
+        raise InputError([Problem(flag, f"无法识别的取值 {value!r}；可选：{'、'.join(options)}", code="bad_option",
+                                  en=f"unknown value {value!r}; one of: {', '.join(options)}")])
     return code
 
 
@@ -183,7 +194,8 @@ def _packs(city: str | None, lang: str) -> tuple[dict[str, Pack], list[str]]:
     warnings: list[str] = []
     if city not in (None, "all"):
         if city not in have:
-            raise InputError([Problem("--city", f"no pack for {city} yet; available: {', '.join(have)}")])
+            raise InputError([Problem("--city", f"{city} 暂无规则包；现有：{'、'.join(have)}", code="no_pack",
+                                      en=f"no pack for {city} yet; available: {', '.join(have)}")])
         return {city: load_pack(city)}, warnings
     packs: dict[str, Pack] = {}
     for c in have:
@@ -218,6 +230,26 @@ def _infer_kind(hm, header: list[str], lang: str) -> tuple[str | None, str]:
                   f"record kind inferred from the header as {kind} (from: {shown}); pass --kind if wrong")
 
 
+def _role_from_title(hm: HeaderMap, source: Source, lang: str) -> tuple[str | None, str]:
+    """A sheet titled 专职网格员招聘报名登记表 is about full-time workers: without --role or a role
+    column, the one role its caption names is used, and the summary says so."""
+    from .sheets import title_above
+
+    if any(h and hm.fact_of("hire", h) == "role" for h in source.header):
+        return None, ""
+    title = title_above(source)
+    if not title:
+        return None, ""
+    key = norm(title)
+    hits = {code: word for word, code in sorted(hm.values.get("role", {}).items(), key=lambda kv: -len(kv[0]))
+            if len(word) >= 3 and word in key}
+    if len(hits) != 1:
+        return None, ""
+    code, word = next(iter(hits.items()))
+    return code, (f"岗位由表格标题“{title[:40]}”推定为 {word}（{code}）；如有误请用 --role 指明" if lang == "zh" else
+                  f"role taken from the sheet's title “{title[:40]}”: {code}; pass --role if wrong")
+
+
 def _check_header(source: Source, pipe: Pipeline, kind: str | None, city: str | None, lang: str) -> None:
     name = str(source.path)
     header = source.header
@@ -244,10 +276,23 @@ def _has(pipe: Pipeline, source: Source, name: str) -> bool:
 
 
 def _column_warnings(pipe: Pipeline, lang: str) -> list[str]:
+    from .mapping import FACT_LIKE
+
     out = []
-    if pipe.ignored:
+    # A header worded like a fact (是否受过治安处罚, 有无…) that maps to none is said loudly:
+    # its answers do not reach the decision, which the reader must know.
+    factlike = [h for h in pipe.ignored if FACT_LIKE.search(norm(h.split("（是否指")[0]))]
+    plain = [h for h in pipe.ignored if h not in factlike]
+    for h in factlike:
+        col = h.split("（是否指")[0]
+        out.append(f"注意：列“{col}”像是一项审查事实，但不对应任何已知字段，已忽略——该列的填写不影响结论。"
+                   f"{h[len(col):]}如它就是某项字段，请用 --map 指明（headers: {{{col}: 字段名}}）；无关则写 null。"
+                   if lang == "zh" else
+                   f"warning: column “{col}” reads like a fact but maps to none, so it was ignored and does not "
+                   f"affect any decision.{h[len(col):]} Map it with --map (headers: {{{col}: fact}}), or to null.")
+    if plain:
         out.append(("未识别、已忽略的列：" if lang == "zh" else "columns not recognised (ignored): ")
-                   + ("、" if lang == "zh" else ", ").join(pipe.ignored))
+                   + ("、" if lang == "zh" else ", ").join(plain))
     if pipe.duplicates:
         out.append(("重复的列：" if lang == "zh" else "duplicate columns: ")
                    + ("、" if lang == "zh" else ", ").join(pipe.duplicates))
@@ -298,16 +343,19 @@ def summary_text(run: AuditRun) -> str:
     src = run.source
     lines.append(f"gridlaw audit · {src.path.name} · {src.describe} · {run.elapsed:.1f} s")
     for city, pack in run.used_packs.items():
-        lines.append(f"  {'规则' if zh else 'pack'} {city}《{pack.meta.title}》 {pack.hash[:12]}")
+        lines.append(f"  {'规则' if zh else 'pack'} {label(city, lang)}《{pack.meta.title}》 {pack.hash[:12]}")
     per = len(run.packs) if c.all_cities else 1
-    lines.append((f"  读入 {c.rows_in:,} 行 = 已审查 {c.evaluated:,} + 拒收 {c.rejected:,}" if zh else
-                  f"  rows in {c.rows_in:,} = evaluated {c.evaluated:,} + rejected {c.rejected:,}")
+    lines.append((f"  读入 {c.rows_in:,} 行 = 已审查 {c.evaluated:,} + 未能审查 {c.rejected:,}" if zh else
+                  f"  rows in {c.rows_in:,} = evaluated {c.evaluated:,} + not checked {c.rejected:,}")
                  + (f"（另有空行 {c.blank:,}）" if zh and c.blank else f" (blank skipped: {c.blank:,})" if c.blank else "")
                  + (f"；每行按 {per} 个城市各审一次" if zh and per > 1 else f"; each row under {per} packs" if per > 1 else ""))
+    skipped = _skipped_text(run)
+    if skipped:
+        lines.append("  " + skipped)
     for city, counts in c.by_city.items():
-        parts = [f"{label(s, lang) if s != 'rejected' else ('拒收' if zh else 'rejected')} {int(n):,}"
+        parts = [f"{label(s, lang) if s != 'unreadable' else ('未能审查' if zh else 'not checked')} {int(n):,}"
                  for s, n in zip(STATUSES, counts) if n]
-        where = city or ("（城市不明）" if zh else "(no city)")
+        where = label(city, lang) if city else ("（城市不明）" if zh else "(no city)")
         prefix = f"  {where}: " if len(c.by_city) > 1 else "  "
         lines.append(prefix + " · ".join(parts))
     if c.articles:
@@ -319,7 +367,7 @@ def summary_text(run: AuditRun) -> str:
         lines.append(("  最常缺的材料：" if zh else "  documents most often missing: ")
                      + ("、" if zh else ", ").join(f"{d} {n:,}" for d, n in top))
     if c.rejections:
-        lines.append(("  拒收（前 5 行）：" if zh else "  rejected (first 5):"))
+        lines.append(("  未能审查（数据无法读取，前 5 行）：" if zh else "  not checked (data unreadable, first 5):"))
         for row, why in c.rejections[:5]:
             lines.append(f"    {'第 ' + str(row) + ' 行' if zh else 'row ' + str(row)}：{why}" if zh else
                          f"    row {row}: {why}")
@@ -335,9 +383,26 @@ def summary_text(run: AuditRun) -> str:
     code = run.exit_code
     meaning = {0: "全部合规或本市未涉及" if zh else "all compliant or not addressed",
                1: "有不合规记录" if zh else "some rows are non-compliant",
-               3: "有待补正/需审查/拒收的记录" if zh else "some rows are undecided or rejected"}[code]
+               3: "有待补正、需审查或未能审查的记录" if zh else "some rows are undecided or not checked"}[code]
     lines.append(f"  {'退出码' if zh else 'exit code'} {code}：{meaning}" if zh else f"  exit code {code}: {meaning}")
     return "\n".join(lines)
+
+
+def _skipped_text(run: AuditRun) -> str:
+    """Rows that are not records (title, 注, 合计), counted apart from 读入."""
+    from .rowkinds import LABELS
+
+    zh = run.config.lang != "en"
+    t = LABELS["zh" if zh else "en"]
+    counts = dict(run.skipped)
+    above = run.source.header_line - 1 if run.source.format != "jsonl" else 0
+    parts = ([f"{t['above']} {above}"] if above > 0 else []) + [f"{t[k]} {n}" for k, n in counts.items() if n]
+    if not parts:
+        return ""
+    rows = "、".join(f"第{line}行" for line, _, _ in run.skipped_rows[:5]) if zh else \
+        ", ".join(str(line) for line, _, _ in run.skipped_rows[:5])
+    return ((f"另有非记录行（未审查、不计入读入）：{'、'.join(parts)}" + (f"（{rows}）" if rows else "")) if zh else
+            f"not records (not audited, not counted): {', '.join(parts)}" + (f" (rows {rows})" if rows else ""))
 
 
 def listing_text(run: AuditRun) -> str:
@@ -353,6 +418,7 @@ def listing_text(run: AuditRun) -> str:
         who = (name if run.config.show_personal else mask_name(name)) if name else (rid or "")
         where = f"第{row}行" if zh else f"row {row}"
         who = who or where
-        text = f"{who}\t{decision}" + (f"\t{detail}" if detail else "")
+        shown = (("未能审查" if decision == "unreadable" else label(decision, "zh")) if zh else decision)
+        text = f"{who}\t{shown}" + (f"\t{detail}" if detail else "")
         out.append(text + (f"\t（{where}）" if zh and who != where else f"\t({where})" if who != where else ""))
     return "\n".join(out)

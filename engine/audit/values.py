@@ -19,13 +19,9 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from ..acts import ACT_MODELS, Appraisal
+from ..dates import DATE_MSG, EXCEL_EPOCH, BadValue, MonthDate, parse_date  # noqa: F401  (re-exported)
 from .mapping import HeaderMap, norm
 
-EXCEL_EPOCH = dt.date(1899, 12, 30)
-
-
-class BadValue(ValueError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -95,8 +91,7 @@ def _type_of(ann: Any) -> str:
 
 _MSG = {
     "zh": {
-        "date": "无法识别的日期（可写作 2021-10-01、2021/10/1、2021年10月1日）",
-        "date_range": "日期超出 1900—2100 年",
+        **DATE_MSG["zh"],
         "bool": "无法识别的是/否值（可写作 是/否、有/无、Y/N、true/false、1/0）",
         "enum": "无法识别的取值（可选：{options}）",
         "item": "“{item}”无法识别（可选：{options}）",
@@ -104,10 +99,10 @@ _MSG = {
         "range": "超出范围（{lo}—{hi}）",
         "appraisal": "无法识别的考核结果（可写作 2021合格；2022不合格）",
         "year": "考核年度超出 {lo}—{hi}",
+        "day_needed": "只写到月份；此栏须写出具体日期（如 2024-05-01）",
     },
     "en": {
-        "date": "not a date (write 2021-10-01, 2021/10/1 or 2021年10月1日)",
-        "date_range": "date outside 1900–2100",
+        **DATE_MSG["en"],
         "bool": "not a yes/no value (write 是/否, 有/无, Y/N, true/false or 1/0)",
         "enum": "unknown value (one of: {options})",
         "item": "{item!r} is not known (one of: {options})",
@@ -115,13 +110,10 @@ _MSG = {
         "range": "out of range ({lo}–{hi})",
         "appraisal": "not an appraisal list (write 2021合格；2022不合格 or 2021:pass,2022:fail)",
         "year": "appraisal year outside {lo}–{hi}",
+        "day_needed": "month only; this column needs a full date (e.g. 2024-05-01)",
     },
 }
 
-_DATE_PATTERNS = (
-    re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-)
 _INT = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*(万)?\s*(?:人|户|名|个|岁|周岁|年)?$")
 _SPLIT = re.compile(r"[、，,;；/|\s]+")
 _APPRAISAL_ITEM = re.compile(r"(\d{4})\s*(?:年度|年)?\s*[:：=＝]?\s*([^\d、，,;；/|\s:：=＝]+)")
@@ -209,7 +201,10 @@ class Converter:
         return value
 
     def _date(self, spec: FactSpec, raw: Any) -> Any:
-        return parse_date(raw, self.msg, self._is_unknown)
+        day = parse_date(raw, self.msg, self._is_unknown)
+        if isinstance(day, MonthDate) and not spec.path.endswith("birth_date"):
+            raise BadValue(self.msg["day_needed"])   # only a birth date may stop at the month (see birth.py)
+        return day
 
     def _enum(self, spec: FactSpec, raw: Any) -> Any:
         text = self._str(spec, raw)
@@ -397,42 +392,3 @@ def typed_array(kind: str, vals: list[Any]) -> tuple[np.ndarray, np.ndarray]:
     return arr, known
 
 
-def parse_date(raw: Any, msg: dict[str, str] = _MSG["zh"], is_unknown: Callable[[Any], bool] = lambda v: False
-               ) -> dt.date | None:
-    if isinstance(raw, dt.datetime):
-        return raw.date()
-    if isinstance(raw, dt.date):
-        return raw
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        return _serial(raw, msg)
-    text = str(raw).strip()
-    if not text:
-        return None
-    for pat in _DATE_PATTERNS:
-        m = pat.match(text)
-        if m:
-            try:
-                day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            except ValueError:
-                raise BadValue(msg["date"]) from None
-            if not 1900 <= day.year <= 2100:
-                raise BadValue(msg["date_range"])
-            return day
-    if re.fullmatch(r"\d{5}(\.0+)?", text):
-        return _serial(float(text), msg)
-    if is_unknown(text):
-        return None
-    raise BadValue(msg["date"])
-
-
-def _serial(value: float, msg: dict[str, str]) -> dt.date:
-    """An Excel serial date (1900 system): 44470 = 2021-10-01."""
-    if 19000101 <= value <= 21001231 and float(value).is_integer():
-        text = str(int(value))
-        try:
-            return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
-        except ValueError:
-            raise BadValue(msg["date"]) from None
-    if not 10000 <= value < 100000:
-        raise BadValue(msg["date"])
-    return EXCEL_EPOCH + dt.timedelta(days=int(value))

@@ -1,0 +1,134 @@
+"""The shape of ``gridlaw check -f json`` (one decision), as pydantic models used only to
+publish its JSON Schema (``gridlaw schema decision``); tests validate every example's
+output against it."""
+from __future__ import annotations
+
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .evaluate import DecisionValue, Outcome
+from .packspec import ActKind
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Citation(_Out):
+    article: int
+    paragraph: Optional[int]
+    item: Optional[int]
+    text: str = Field(description="《规定》第十九条第二款第（二）项")
+    text_en: str = Field(description="Art. 19(2)(ii)")
+
+
+class Missing(_Out):
+    fact: str = Field(description="the fact code, e.g. candidate.criminal_record")
+    label: str = Field(description="its Chinese label, e.g. 是否受过刑事处罚")
+    evidence: Optional[str] = Field(description="the document that settles it, e.g. 无犯罪记录证明")
+
+
+class Match(_Out):
+    term: str = Field(description="the vocabulary term that matched")
+    words: str = Field(description="the words as written in the text")
+    class_: str = Field(alias="class", description="licensing | penalty | coercion | other_administrative | service")
+    clause_no: int
+    clause: str
+    frame: str = Field(description="who acts: worker | assists | referred | other_actor | negated | status | …")
+    frame_zh: str
+    ground: Optional[str] = Field(description="the national article, e.g. 《中华人民共和国行政处罚法》第九条第二项")
+    counted: bool
+    why: Optional[str] = Field(description="why the term was discounted (its frame), when not counted")
+
+
+class Inference(_Out):
+    model_config = ConfigDict(extra="allow")   # e.g. reason
+    fact: str
+    value: Any
+    outcome: str = Field(description="power_act | assists | service | unclassified | checklist")
+    source: str = Field(description="text | checklist")
+    clause: Optional[str]
+    term: Optional[str]
+    frame: Optional[str]
+    ground: Optional[str]
+    words: list[str]
+    grounds: list[str]
+    matches: list[Match]
+    service_verbs: list[str]
+
+
+class Finding(_Out):
+    rule: str
+    outcome: Outcome
+    modality: str
+    structure: Optional[str] = Field(description="the legal structure the rule encodes (docs/structures.md)")
+    effect: Optional[str] = Field(description="the legal effect, for violated and review findings")
+    citation: Citation
+    quote: str = Field(description="the verbatim words of the regulation")
+    quote_shown: str = Field(description="the quote as shown: simplified script, full-width punctuation")
+    message: dict[str, str] = Field(description="the rule's message, {zh, en}")
+    remedy: Optional[dict[str, str]]
+    judgment: Optional[Any] = Field(description="why the rule needs human judgment: str or {zh, en}")
+    missing: list[Missing]
+    inferred: list[Inference]
+    layer: str = Field(description="national | city | county: which layer of law the rule comes from")
+    displaced_by: Optional[str] = Field(description="a lower rule that displaces this one, where its text says so")
+    says: str = Field(description="the sentence shown for this outcome, in the report's language")
+    why_review: str
+    what_to_do: str
+    lacking: list[str] = Field(description="what the act lacks, by name (e.g. 专职网格员联系电话)")
+
+
+class Regulation(_Out):
+    title: str
+    effective: str
+    instrument: str
+
+
+class Layer(_Out):
+    layer: str
+    pack: str
+    title: str
+    version: Optional[str]
+    effective: str
+    hash: str
+    in_force: bool
+
+
+class Conflict(_Out):
+    kind: str = Field(description="refines | displaces | permission")
+    lower: str
+    higher: str
+    lower_layer: str
+    higher_layer: str
+    text: dict[str, str] = Field(description="the conflict stated, {zh, en}")
+
+
+class Stamp(_Out):
+    model_config = ConfigDict(extra="allow")   # issue 10 adds code and checklist hashes
+    engine: str
+    pack: str
+    pack_hash: str
+    version: Optional[str] = Field(description="the version of the regulation that answered")
+    input_hash: str
+    layers: list[Layer] = Field(description="every pack evaluated, national first, with its version")
+
+
+class DecisionOutput(_Out):
+    """One decision of ``gridlaw check -f json`` (a list of these for a file of acts)."""
+
+    decision: DecisionValue
+    city: str
+    kind: ActKind
+    date: str
+    record: Optional[str]
+    regulation: Regulation
+    deciding_rules: list[str]
+    missing_facts: list[Missing]
+    inferences: list[Inference]
+    findings: list[Finding]
+    conflicts: list[Conflict] = Field(description="where a lower norm contradicts a higher one (never applied silently)")
+    stamp: Stamp
+    act: dict[str, Any] = Field(description="the act as read (personal data masked unless asked)")
+    lang: Literal["zh", "en"]

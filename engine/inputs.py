@@ -1,0 +1,95 @@
+"""Act input as people write it, and pydantic's errors as plain advice.
+
+- ``accept_written_forms``: city 盐城, role 专职网格员, kind 人员聘用 and dates 2024/5/1 or
+  2024年5月1日 become the codes and ISO dates the act models take — what ``gridlaw audit``
+  already accepts in a cell.
+- ``explain``: one pydantic error → (code, Chinese message with advice, English message).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from typing import Any
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CODED = ("kind", "city", "role")
+
+
+def accept_written_forms(data: dict) -> dict:
+    """A copy of ``data`` with written-out codes and dates turned into what the models take;
+    values that are already codes pass untouched (and cost nothing)."""
+    from .acts import ACT_MODELS
+    from .labels import LABELS
+
+    cities = set(LABELS["en"]) & {"binzhou", "yancheng", "quzhou", "zigong", "jiaxing"}
+    plain = (data.get("kind") in ACT_MODELS and data.get("city") in cities
+             and data.get("role") in (None, "grid_leader", "full_time", "part_time", "grid_instructor",
+                                      "micro_grid_leader")
+             and (not isinstance(data.get("date"), str) or _ISO.match(data["date"])))
+    if plain:
+        return data
+    from .audit.mapping import load_header_map, norm
+
+    hm = load_header_map()
+    out = dict(data)
+    for key in _CODED:
+        value = out.get(key)
+        if isinstance(value, str):
+            out[key] = hm.values.get(key, {}).get(norm(value), value)
+    if isinstance(out.get("date"), str) and not _ISO.match(out["date"]):
+        from .dates import BadValue, MonthDate, parse_date
+
+        try:
+            day = parse_date(out["date"])
+        except BadValue:
+            day = None
+        if isinstance(day, dt.date) and not isinstance(day, MonthDate):
+            out["date"] = day.isoformat()
+    return out
+
+
+_DATE_HINT = ("请写作 2024-05-01、2024/5/1 或 2024年5月1日", "write 2024-05-01, 2024/5/1 or 2024年5月1日")
+
+
+def explain(err: dict, vocab: list[str]) -> tuple[str, str, str]:
+    """(code, zh, en) for one pydantic error, with what to do."""
+    t = err["type"]
+    got = err.get("input")
+    ctx = err.get("ctx") or {}
+    loc = ".".join(str(p) for p in err["loc"] if not isinstance(p, int))
+    if t == "extra_forbidden":
+        near = difflib.get_close_matches(loc, vocab, n=1)
+        return ("unknown_field", "未知字段" + (f"；是否指 {near[0]}？" if near else "；请对照 gridlaw schema <类型> 检查拼写"),
+                "unknown field" + (f"; did you mean {near[0]!r}?" if near else "; check the spelling with gridlaw schema <kind>"))
+    if t == "missing":
+        return "missing_field", "缺少必填字段，请补上", "required field missing"
+    if t.startswith("date") or t.startswith("datetime"):
+        return ("bad_date", f"不是日期（{got!r}）；{_DATE_HINT[0]}", f"not a date ({got!r}); {_DATE_HINT[1]}")
+    if t in ("literal_error", "enum"):
+        allowed = ctx.get("expected", "")
+        return ("bad_value", f"取值 {got!r} 不在可选范围内；可选：{allowed}", f"{got!r} is not allowed; one of {allowed}")
+    if t.startswith("bool"):
+        return "bad_type", f"应为是/否（true/false），实际是 {got!r}", f"must be true or false, got {got!r}"
+    if t.startswith("int"):
+        return "bad_type", f"应为整数，实际是 {got!r}", f"must be a whole number, got {got!r}"
+    if t in ("greater_than_equal", "greater_than"):
+        return "out_of_range", f"应不小于 {ctx.get('ge', ctx.get('gt'))}（实际 {got!r}）", err["msg"]
+    if t in ("less_than_equal", "less_than"):
+        return "out_of_range", f"应不大于 {ctx.get('le', ctx.get('lt'))}（实际 {got!r}）", err["msg"]
+    if t in ("list_type", "tuple_type"):
+        return "bad_type", f"应为列表，如 [a, b]，实际是 {got!r}", f"must be a list such as [a, b], got {got!r}"
+    if t in ("string_type", "str_type"):
+        return "bad_type", f"应为文字，实际是 {got!r}", f"must be text, got {got!r}"
+    if t in ("model_type", "dict_type", "model_attributes_type"):
+        return "bad_type", "应为一组“字段: 值”（映射）", "must be a mapping of field: value"
+    if t == "too_short":
+        return ("too_short", f"至少需要 {ctx.get('min_length', 1)} 项，实际为空", err["msg"])
+    if t == "value_error":
+        msg = str(ctx.get("error", err["msg"]))
+        m = re.match(r"age (\d+) disagrees with birth date (\S+) \(age (\d+) on (\S+)\)", msg)
+        if m:
+            return ("age_mismatch", f"年龄 {m[1]} 与出生日期 {m[2]} 不符（{m[4]} 时应为 {m[3]} 周岁）；请只填其一或更正",
+                    msg)
+        return "bad_value", f"取值无效：{msg}", msg
+    return "bad_input", f"取值无效（{t}）：{got!r}", err["msg"]
