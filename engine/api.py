@@ -21,15 +21,44 @@ def parse_act(data: Any, file: str = "<act>", lines: dict | None = None) -> Base
     if not isinstance(data, dict):
         raise InputError([Problem(file, f"an act is a mapping with kind, city and date; got {type(data).__name__}", 1)])
     kind = data.get("kind")
-    if kind not in ACT_MODELS:
+    if not isinstance(kind, str) or kind not in ACT_MODELS:
         near = difflib.get_close_matches(str(kind), ACT_MODELS, n=1)
         hint = f" (did you mean {near[0]!r}?)" if near else ""
         raise InputError([Problem(file, f"unknown act kind {kind!r}{hint}; one of {', '.join(ACT_MODELS)}",
                                   line_of(lines or {}, ("kind",)), "kind")])
     try:
-        return ACT_MODELS[kind].model_validate(data)
+        model = ACT_MODELS[kind].model_validate(data)
     except ValidationError as exc:
         raise InputError([_problem(file, kind, e, lines or {}) for e in exc.errors()]) from None
+    missing = _missing_required(model, ())
+    if missing:
+        raise InputError([Problem(file, "required field missing", line_of(lines or {}, loc), dotted(loc))
+                          for loc in missing])
+    return model
+
+
+_REQUIRED = frozenset({"date", "year", "passed"})   # the act's date; an appraisal's year and result
+
+
+def _missing_required(model: BaseModel, loc: tuple) -> list[tuple]:
+    """Fields whose type does not admit None but were left out (the act models default every
+    field to None so that a partial act parses; the evaluation cannot go on without these)."""
+    import types
+    import typing
+
+    out: list[tuple] = []
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        ann = info.annotation
+        optional = ann is None or type(None) in typing.get_args(ann) or (
+            isinstance(ann, types.UnionType) and type(None) in ann.__args__)
+        if value is None and not optional and name in _REQUIRED:
+            out.append(loc + (name,))
+        elif isinstance(value, BaseModel):
+            out += _missing_required(value, loc + (name,))
+        elif isinstance(value, list):
+            out += [m for i, v in enumerate(value) if isinstance(v, BaseModel) for m in _missing_required(v, loc + (name, i))]
+    return out
 
 
 def _problem(file: str, kind: str, err: dict, lines: dict) -> Problem:
