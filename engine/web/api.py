@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Annotated, Any, Literal, Optional, Union
+from typing import Annotated, Any, Literal, Optional, Union, get_args
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from ..acts import ACT_MODELS, City
 from ..checklist import Checklist
+from ..mask import mask_text
 from .security import api_error
 
 router = APIRouter(prefix="/api/v1", tags=["gridlaw"])
@@ -90,8 +91,9 @@ def _act_and_checklist(data: dict):
     try:
         act = parse_act(data["act"], "act")
     except InputError as exc:
+        # a message may quote the value it rejects; an ID number or phone in it is masked
         errors += [{"location": "act" + ("." + p.path if p.path and not p.path.startswith("[") else p.path or ""),
-                    "line": None, "message": p.message} for p in exc.problems]
+                    "line": None, "message": mask_text(p.message)} for p in exc.problems]
     if data.get("checklist") is not None:
         try:
             checklist = Checklist.model_validate(data["checklist"])
@@ -99,8 +101,8 @@ def _act_and_checklist(data: dict):
             errors += [{"location": ".".join(["checklist", *map(str, e["loc"])]), "line": None, "message": e["msg"]}
                        for e in exc.errors(include_input=False)]
     city = data.get("city")
-    if city is not None and city not in ACT_MODELS["assignment"].model_fields["city"].annotation.__args__:
-        errors.append({"location": "city", "line": None, "message": f"未知城市 {city!r}"})
+    if city is not None and city not in get_args(City):
+        errors.append({"location": "city", "line": None, "message": f"未知城市 {city!r}；可用：{', '.join(get_args(City))}"})
     if errors:
         raise BadRequest(422, errors)
     return act, checklist

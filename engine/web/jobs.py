@@ -38,6 +38,16 @@ class Job:
     created: float = field(default_factory=time.time)
 
     @property
+    def listing_rows(self) -> list[tuple[str, str, str, str]]:
+        """The HR view as table rows: who, decision, what decided it or what to ask for, where."""
+        rows = []
+        for line in self.listing.splitlines():
+            who, decision, *rest = line.split("\t")
+            where = rest.pop() if rest and rest[-1].startswith(("（第", "(row")) else ""
+            rows.append((who, decision, "；".join(rest), where.strip("（）()")))
+        return rows
+
+    @property
     def results_path(self) -> Path:
         return self.dir / f"results.{self.options['format']}"
 
