@@ -161,3 +161,15 @@ def test_audit_upload_progress_report_and_results(client, settings):
 def test_audit_form_rejects_unknown_file_types(client):
     r = submit(client, "/audit", {"kind": "hire"}, {"file": ("x.exe", b"MZ", "application/octet-stream")})
     assert r.status_code == 422 and "不支持的文件类型" in r.text
+
+
+def test_progress_page_reads_the_audit_progress_bar(tmp_path):
+    """The job's progress comes from the audit's own progress bar, written to the job's stream."""
+    from gridlaw.audit.run import Progress
+    from gridlaw.web.jobs import Job, _ProgressStream
+
+    job = Job("j", tmp_path, "big.csv", {"format": "csv"})
+    bar = Progress(1000, _ProgressStream(job), True, "行")
+    bar.last = -1.0  # the bar redraws at most every 0.1 s; draw now
+    bar.update(420, 12_345)
+    assert (job.progress, job.rows) == (0.42, 12345)
