@@ -196,3 +196,14 @@ def test_audit_job_reports_a_file_it_cannot_read(client):
 def test_unknown_host_is_refused(client):
     # DNS rebinding: a page on evil.example resolving to 127.0.0.1 must not reach the API
     assert client.get("/api/v1/packs", headers={"host": "evil.example"}).status_code == 400
+
+
+def test_audit_refuses_work_beyond_the_queue(tmp_path):
+    from gridlaw.web.jobs import MAX_PENDING, Job
+
+    with TestClient(create_app(Settings(workdir=tmp_path))) as c:
+        jobs = c.app.state.jobs
+        for i in range(MAX_PENDING):  # jobs waiting for the single audit worker
+            jobs.jobs[f"q{i}"] = Job(f"q{i}", tmp_path, "x.csv", {"format": "csv"})
+        r = c.post("/api/v1/audit", content=b"a,b\n1,2\n", headers={"content-type": "text/csv"})
+        assert r.status_code == 429 and r.json()["errors"][0]["message"] == "审计任务已满，请稍后再试"

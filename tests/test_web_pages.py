@@ -154,8 +154,19 @@ def test_audit_upload_progress_report_and_results(client, settings):
     results = client.get(str(r.url) + "/results")
     assert results.content[:2] == b"PK" and "applicants-results.xlsx" in results.headers["content-disposition"]
     # the upload was written inside the server's temp workdir only, under a name of its own
-    inputs = list(settings.workdir.rglob("input.csv"))
+    inputs = list(settings.workdir.rglob("applicants.csv"))
     assert inputs and all(settings.workdir in p.parents for p in inputs)
+    assert "applicants.csv" in report.text  # the report names the file as the user knows it
+
+
+@pytest.mark.parametrize("uploaded, stored", [
+    ("../../etc/passwd.csv", "passwd.csv"), ("..\\..\\x.csv", "x.csv"), ("盐城 2024 名单.csv", "盐城_2024_名单.csv"),
+    (".csv", "upload.csv"), ("a;rm -rf.CSV", "a_rm_-rf.csv"),
+])
+def test_uploaded_names_are_stored_as_plain_names(uploaded, stored):
+    from gridlaw.web.jobs import stored_name
+
+    assert stored_name(uploaded, ".csv") == stored
 
 
 def test_audit_form_rejects_unknown_file_types(client):

@@ -251,10 +251,15 @@ async def audit(request: Request,
         raise _bad(422, "body", "文件为空")
     settings = request.app.state.settings
     jobs = request.app.state.jobs
+    from .jobs import Busy
+
     suffix = AUDIT_TYPES[ctype]
-    job = jobs.create("upload" + suffix, suffix,
-                      {"kind": kind, "city": city, "role": role, "date": date, "format": format, "lang": lang,
-                       "show_personal": settings.personal(show_personal_data)})
+    try:
+        job = jobs.create("upload" + suffix, suffix,
+                          {"kind": kind, "city": city, "role": role, "date": date, "format": format, "lang": lang,
+                           "show_personal": settings.personal(show_personal_data)})
+    except Busy:
+        raise _bad(429, "body", "审计任务已满，请稍后再试") from None
     job.options["input"].write_bytes(body)
     jobs.start(job)
     return JSONResponse(job.public("/api/v1/audit"), 202, headers={"Location": f"/api/v1/audit/{job.id}"})

@@ -19,6 +19,20 @@ from .settings import Settings
 INPUT_SUFFIXES = (".csv", ".xlsx", ".jsonl")
 RESULT_FORMATS = ("csv", "xlsx", "jsonl")
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)%\s+([\d,]+)")
+_UNSAFE = re.compile(r"[^\w.\-（）()]+")
+MAX_PENDING = 8  # queued or running; more is refused (the server has one audit worker)
+
+
+class Busy(Exception):
+    pass
+
+
+def stored_name(filename: str, suffix: str) -> str:
+    """The uploaded name as stored (the report shows it): letters, digits, CJK, . - _ only, never a path."""
+    base = re.split(r"[/\\]", filename)[-1]
+    stem = base[: -len(suffix)] if base.lower().endswith(suffix) else base
+    stem = _UNSAFE.sub("_", stem)[:80].lstrip(".")
+    return (stem or "upload") + suffix
 
 
 @dataclass
@@ -97,11 +111,13 @@ class Jobs:
     def create(self, filename: str, suffix: str, options: dict[str, Any]) -> Job:
         if suffix not in INPUT_SUFFIXES:
             raise ValueError(suffix)
+        if sum(j.status in ("queued", "running") for j in list(self.jobs.values())) >= MAX_PENDING:
+            raise Busy()
         job_id = secrets.token_urlsafe(12)
         folder = self.settings.workdir / job_id
         folder.mkdir(parents=True)
         job = Job(job_id, folder, filename, options)
-        job.options["input"] = folder / f"input{suffix}"
+        job.options["input"] = folder / stored_name(filename, suffix)
         with self.lock:
             self.jobs[job_id] = job
         self._prune()
@@ -142,9 +158,12 @@ class Jobs:
             job.errors = [{"location": None, "line": None, "message": f"无法审计该文件：{type(exc).__name__}: {exc}"}]
             job.status = "failed"
             return
-        hide = str(job.dir) + "/"
-        job.summary = summary_text(run).replace(hide, "").replace(o["input"].name, job.filename)
-        job.listing = listing_text(run)
+        from ..mask import mask_text
+
+        # the audit masks what it reads; an ID number or phone quoted in a rejection reason is masked here too
+        shown = (lambda t: t) if o.get("show_personal") else mask_text
+        job.summary = shown(summary_text(run).replace(str(job.dir) + "/", ""))
+        job.listing = shown(listing_text(run))
         job.totals = {k: int(v) for k, v in run.collector.decision_totals().items() if v}
         job.rows = run.collector.rows_in
         job.exit_code = run.exit_code

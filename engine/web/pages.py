@@ -273,10 +273,15 @@ async def audit_submit(request: Request) -> Response:
         return page(request, "audit.html.j2", 422, title="批量审计", cities=_cities(), roles=ROLES,
                     values=_form_values(form), problems=problems,
                     limit_mb=settings.max_upload_bytes // (1024 * 1024), allow_personal=settings.allow_personal_data)
+    from .jobs import Busy
+
     jobs = request.app.state.jobs
-    job = jobs.create(name, suffix, {"kind": kind, "city": form.get("city") or None, "role": form.get("role") or None,
-                                     "date": day, "format": fmt, "lang": "zh",
-                                     "show_personal": settings.personal(form.get("show_personal_data") == "on")})
+    try:
+        job = jobs.create(name, suffix, {"kind": kind, "city": form.get("city") or None,
+                                         "role": form.get("role") or None, "date": day, "format": fmt, "lang": "zh",
+                                         "show_personal": settings.personal(form.get("show_personal_data") == "on")})
+    except Busy:
+        return page(request, "error.html.j2", 429, title="请稍后再试", message="审计任务已满，请等当前任务完成后再上传。")
     with open(job.options["input"], "wb") as out:
         while chunk := await upload.read(1 << 20):
             out.write(chunk)
