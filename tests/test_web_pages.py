@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from gridlaw.textnorm import to_simplified
 from gridlaw.web.app import create_app
 from gridlaw.web.settings import Settings
 
@@ -40,7 +41,9 @@ def test_assignment_straw_fine_yancheng(client):
     r = submit(client, "/assignment", {"city": "yancheng", "date": "2024-05-01", "task.text": "对焚烧秸秆当事人当场罚款"})
     assert r.status_code == 200 and decision(r.text) == "non_compliant"
     assert "yancheng.art19.no-licensing-penalty-coercion" in r.text
-    assert "第十九条第二款第（二）项" in r.text and "行政處罰" in r.text  # cited and quoted
+    assert "第十九条第二款第（二）项" in r.text
+    # quoted (the report may show the article's own script or its simplified reading)
+    assert "依法应当由行政机关工作人员实施的行政许可、行政处罚" in to_simplified(r.text)
     link = html.unescape(re.search(r'id="compare-link" href="([^"]+)"', r.text).group(1))
     table = client.get(link).text
     assert all(city in table for city in CITIES)

@@ -13,7 +13,6 @@ from pydantic import BaseModel, Field, ValidationError
 from ..acts import ACT_MODELS, City
 from ..checklist import Checklist
 from ..mask import mask_text
-from .security import api_error
 
 router = APIRouter(prefix="/api/v1", tags=["gridlaw"])
 

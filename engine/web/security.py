@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hmac
-import json
 import secrets
 
 from .settings import Settings
@@ -113,13 +112,3 @@ def csrf_ok(request, form) -> bool:
 
 def set_csrf_cookie(response, token: str) -> None:
     response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", path="/")
-
-
-def api_error(status: int, location: str | None, message: str, line: int | None = None):
-    from starlette.responses import JSONResponse
-
-    return JSONResponse({"errors": [{"location": location, "line": line, "message": message}]}, status)
-
-
-def dumps(data) -> bytes:
-    return json.dumps(data, ensure_ascii=False, default=str).encode()
