@@ -207,3 +207,24 @@ def test_audit_refuses_work_beyond_the_queue(tmp_path):
             jobs.jobs[f"q{i}"] = Job(f"q{i}", tmp_path, "x.csv", {"format": "csv"})
         r = c.post("/api/v1/audit", content=b"a,b\n1,2\n", headers={"content-type": "text/csv"})
         assert r.status_code == 429 and r.json()["errors"][0]["message"] == "审计任务已满，请稍后再试"
+
+
+def test_audit_of_a_real_spreadsheet(client, tmp_path):
+    """The HR sheet saved from a spreadsheet program (XLSX, the same rows): the same totals as the CSV."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "报名表"
+    for row in csv_module.reader((EX / "audit" / "applicants.csv").read_text("utf-8").splitlines()):
+        ws.append(row)
+    path = tmp_path / "applicants.xlsx"
+    wb.save(path)
+    r = client.post("/api/v1/audit", params={"kind": "hire", "city": "yancheng"}, content=path.read_bytes(),
+                    headers={"content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
+    status = _wait(client, r.headers["location"])
+    assert status["status"] == "done", status["errors"]
+    assert status["totals"] == {"compliant": 5, "non_compliant": 10, "insufficient_facts": 2, "not_in_force": 1,
+                                "rejected": 2}
+    lines = client.get(status["links"]["results"]).text.strip().splitlines()
+    assert len(lines) == 20 and all(json.loads(line)["row"] for line in lines)  # JSONL: one result per row
