@@ -289,6 +289,8 @@ def serve(
     settings = Settings(allow_personal_data=allow_personal_data, max_upload_bytes=max_upload_mb * MB,
                         allowed_hosts=hosts)
     typer.echo(f"gridlaw serve: http://{host}:{port}/  (API: /api/v1, OpenAPI: /openapi.json)", err=True)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo(f"warning: listening on {host}: other machines can reach it; there is no login", err=True)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 

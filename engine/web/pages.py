@@ -147,7 +147,9 @@ async def _answer(request: Request, kind: str) -> HTMLResponse:
 
 
 def _problem(p: Problem) -> dict:
-    return {"field": p.path or "", "message": p.message, "line": p.line}
+    from ..mask import mask_text
+
+    return {"field": p.path or "", "message": mask_text(p.message), "line": p.line}  # a message may quote an ID
 
 
 async def _checklist(upload: Any) -> tuple[Any, list[Problem]]:
