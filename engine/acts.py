@@ -53,7 +53,9 @@ NoticeField = Literal[
     "supervision_phone",      # 监督电话 / 投诉举报渠道
 ]
 NoticePlace = Literal["main_activity_place", "prominent_place", "online", "service_center", "other"]
-Publisher = Literal["township", "grid_agency", "village_committee", "department", "other"]
+Publisher = Literal["township", "grid_agency", "village_committee", "department",
+                    "development_zone",      # 开发区管委会 (Jiaxing art. 25: acts as the township in its area)
+                    "other"]
 Approver = Literal["city_agency", "county_agency", "township", "none"]
 
 
@@ -105,6 +107,8 @@ class Assignment(_Model):
     township: str | None = _f("镇（街道）")
     grid: str | None = _f("网格")
     required_by: str | None = _f("交办单位")
+    # Which body consented to the department's work through the grid (Zigong art. 11 names the CITY agency).
+    approved_by: Approver | None = _f("同意依托网格开展工作的机关", "网格化主管部门的同意文件")
     role: Role | None = _f("承担人员身份", "人员花名册")
     task: Task
 
@@ -144,6 +148,9 @@ class Hire(_Model):
     grid: str | None = _f("网格")
     role: Role = _f("拟任岗位")
     recruited_by: Literal["township_unified", "other"] | None = _f("招聘方式", "招聘公告")
+    # Who selected / appointed the worker (quzhou art. 5(2)(1): the township 负责…选任).
+    selected_by: Literal["township", "village_committee", "county_agency", "department", "other"] | None = _f(
+        "选任主体", "聘用或任命文件")
     labour_contract: bool | None = _f("是否签订劳动用工合同", "劳动用工合同")  # zigong art. 18
     social_insurance: bool | None = _f("是否依法参加社会保险、享受社会保险待遇", "社会保险参保证明")  # zigong art. 18, jiaxing art. 19
     work_injury_insurance: bool | None = _f("是否享受工伤保险待遇", "社会保险参保证明")  # zigong art. 18
@@ -151,6 +158,8 @@ class Hire(_Model):
     housing_fund: bool | None = _f("是否缴存住房公积金", "住房公积金缴存证明")  # jiaxing art. 19
     community_worker_terms: bool | None = _f(
         "是否纳入村（社区）工作者队伍管理、薪酬参照村（社区）工作者确定", "聘用文件、薪酬方案")  # jiaxing art. 20
+    determined_jointly: bool | None = _f(
+        "网格长是否由镇（街道）网格化机构会同城乡社区党组织、村（居）民委员会确定", "确定网格长的会议纪要或文件")  # yancheng art. 14
     candidate: Person
 
     @model_validator(mode="after")
@@ -188,6 +197,8 @@ class Exit(_Model):
     grid: str | None = _f("网格")
     role: Role = _f("岗位")
     still_serving: bool = _f("是否仍在岗", default=True)
+    transferred_to_other_department: bool | None = _f("是否调换到镇（街道）、村（社区）其他部门", "调动文件")  # yancheng art. 15(2)
+    transfer_arbitrary: bool | None = _f("是否在服务期限内随意调换", "调动审批文件")  # yancheng art. 15(2)
     worker: Worker
 
     @model_validator(mode="after")
@@ -209,7 +220,11 @@ class Notice(_Model):
     publisher: Publisher = _f("公布主体")
     fields: list[NoticeField] = _f("公示内容", "公示照片或文本")
     places: list[NoticePlace] | None = _f("公示地点", "公示照片")
+    full_time_workers: int | None = _f("网格专职网格员人数", "人员花名册", ge=0)  # yancheng art. 22(1) with 15(2)
     staff_or_area_changed: bool | None = _f("人员或网格范围是否已调整", "调整文件")
+    # Any posted item changed (binzhou art. 6(2) 内容变更的, jiaxing art. 15 信息调整的): name, area, staff,
+    # phone numbers, supervision phone. A staff or area change is one such change.
+    content_changed: bool | None = _f("公示内容（名称、范围、人员、电话等）是否已变更", "变更文件")
     updated_after_change: bool | None = _f("调整后是否已更新公示", "更新后的公示照片")
 
 
@@ -221,6 +236,7 @@ class Provisions(_Model):
     training: bool | None = _f("技能培训", "准入申请材料")
     venue: bool | None = _f("阵地设置", "准入申请材料")
     supervision: bool | None = _f("工作监督", "准入申请材料")  # jiaxing art. 9
+    guidance: bool | None = _f("业务指导和服务支持", "准入申请材料")  # yancheng art. 24
 
 
 class Admission(_Model):
@@ -258,7 +274,7 @@ class Grid(_Model):
     households: int | None = _f("网格内户数", "网格划分方案", ge=0)
     unit: Literal["village_group", "residential_compound", "building", "street", "new_village_cluster", "other"] | None = _f(
         "划分单元", "网格划分方案")
-    divided_by: Literal["township", "county_agency", "city_agency", "other_department"] | None = _f(
+    divided_by: Literal["township", "county_agency", "city_agency", "development_zone", "other_department"] | None = _f(
         "划分主体", "网格划分方案")
     overlaps_comprehensive_grid: bool | None = _f("是否在已划分综合网格的村（社区）另行划分", "网格划分方案")
     separate_division_by_law: bool | None = _f("另行划分网格是否有法律、法规规定的依据", "法律、法规依据")  # quzhou art. 9
@@ -332,12 +348,29 @@ def fact_vocabulary() -> dict[str, dict[str, dict[str, Any]]]:
     return vocab
 
 
-def _consecutive_failed(appraisals: list[dict[str, Any]]) -> int:
-    """Longest run of failed appraisals in consecutive calendar years."""
-    failed = sorted({a["year"] for a in appraisals if not a["passed"]})
+def _consecutive_failed(appraisals: list[dict[str, Any]]) -> int | None:
+    """Longest run of failed appraisals in consecutive calendar years, or None when unknown.
+
+    A year missing inside the record (between its first and last year) is unknown, not passed.
+    The count is None when the missing years decide whether there are two consecutive failed
+    years (连续两年, the threshold every rule compares with ``ge``); when they cannot decide it
+    (a run of two is already stated, or no run of two is possible even if they failed) the
+    count from the stated years is returned."""
+    years = {a["year"]: a["passed"] for a in appraisals}
+    if not years:
+        return 0
+    known = _longest_failed_run({y for y, passed in years.items() if not passed})
+    gaps = set(range(min(years), max(years) + 1)) - years.keys()
+    if not gaps or known >= 2:
+        return known
+    worst = _longest_failed_run({y for y, passed in years.items() if not passed} | gaps)
+    return known if worst < 2 else None
+
+
+def _longest_failed_run(failed: set[int]) -> int:
     best = run = 0
     prev = None
-    for year in failed:
+    for year in sorted(failed):
         run = run + 1 if prev is not None and year == prev + 1 else 1
         best = max(best, run)
         prev = year
@@ -359,7 +392,9 @@ def facts_of(act: BaseModel | dict[str, Any]) -> dict[str, Any]:
     if "worker.age" not in flat and "worker.birth_date" in flat and date:
         flat["worker.age"] = age_on(flat["worker.birth_date"], date)
     if "worker.consecutive_failed_years" not in flat and "worker.appraisals" in flat:
-        flat["worker.consecutive_failed_years"] = _consecutive_failed(flat["worker.appraisals"])
+        run = _consecutive_failed(flat["worker.appraisals"])
+        if run is not None:  # a missing year that could extend the run leaves the count unknown
+            flat["worker.consecutive_failed_years"] = run
     return flat
 
 

@@ -10,8 +10,7 @@ from pydantic import BaseModel, ValidationError
 from .acts import ACT_MODELS, fact_vocabulary
 from .checklist import Checklist, load_checklist
 from .errors import InputError, Problem
-from .evaluate import Decision, evaluate
-from .loader import load_pack
+from .evaluate import Decision
 from .yamlsrc import YAMLSyntaxError, dotted, line_of, load_yaml
 
 def parse_act(data: Any, file: str = "<act>", lines: dict | None = None) -> BaseModel:
@@ -109,8 +108,10 @@ def read_act_file(path: str, text: str | None = None) -> list[tuple[BaseModel, s
     return [(parse_act(data, name, lines), name)]
 
 
-def check(act: Any, checklist: Checklist | str | Path | dict | None = None, city: str | None = None) -> Decision:
-    """Check one act (dict or model) under its city's pack, or under ``city`` if given."""
+def check(act: Any, checklist: Checklist | str | Path | dict | None = None, city: str | None = None,
+          pack: str | None = None, national: bool = True) -> Decision:
+    """Check one act (dict or model) under its city's pack, or under ``city`` if given, or under the pack
+    ``pack`` (a city, a national law or a folder path); with the national layer unless ``national=False``."""
     model = parse_act(act)
     if isinstance(checklist, (str, Path)):
         checklist = load_checklist(checklist)
@@ -118,4 +119,11 @@ def check(act: Any, checklist: Checklist | str | Path | dict | None = None, city
         checklist = Checklist.model_validate(checklist)
     if city and city != model.city:  # compare: the same act under another city's law
         model = model.model_copy(update={"city": city})
-    return evaluate(load_pack(model.city), model, checklist)
+    from .layers import evaluate_stack, load_target
+
+    law = load_target(pack or model.city)
+    home = law.latest.meta.extends or (law.id if law.latest.meta.layer == "city" else None)
+    if pack and home and home != model.city:  # a county pack answers for acts of its own city only
+        raise InputError([Problem("<act>", f"the act is for {model.city}, the pack {law.id} is {home}'s law; "
+                                           f"set city: {home} or choose another pack", None, "city")])
+    return evaluate_stack(law, model, checklist, national)

@@ -20,9 +20,10 @@ compliant > not_addressed.
 Before the rules run, :func:`evaluate_columns` applies what ``facts_of`` and
 ``evaluate.prepare`` do per act: ``candidate.age`` / ``worker.age`` from the
 birth date at the act's date, ``worker.consecutive_failed_years`` from the
-appraisals, the task (or matter) nature inferred from its text when not stated
-and the inference is not hedged (cached per unique text), the optional
-checklist lookups, and ``not_in_force`` for rows dated before the pack takes
+appraisals, the task (or matter) nature read from its text when not stated
+(gridlaw.lexicon; one reading per distinct text; unclassified leaves it unknown),
+``task.assists_power_act`` from the same reading, the optional checklist lookups
+(a match is true, no match stays unknown), and ``not_in_force`` for rows dated before the pack takes
 effect. Nothing from pack data is ``eval``-ed: every node is a closure.
 
 Rows whose ``date`` is unknown (the scalar path never sees them: ``date`` is
@@ -41,7 +42,7 @@ import numpy as np
 from .acts import _consecutive_failed
 from .checklist import Checklist
 from .evaluate import DECISIONS
-from .lexicon import Inference, infer_nature
+from .lexicon import Inference, infer_many
 from .loader import CompiledRule, Pack
 from .packspec import All, Any_, Condition, Not
 
@@ -49,6 +50,7 @@ __all__ = ["Columns", "BatchResult", "OUTCOME_CODES", "columns_from_facts", "eva
 
 OUTCOME_CODES = ("not_applicable", "satisfied", "review", "unknown", "violated")
 NA, SAT, REV, UNK, VIO = range(5)
+_CODE = {name: code for code, name in enumerate(OUTCOME_CODES)}
 # max outcome code of a row -> index into DECISIONS
 _DECISION_OF_MAX = np.array([DECISIONS.index(d) for d in
                              ("not_addressed", "compliant", "needs_review", "insufficient_facts", "non_compliant")],
@@ -325,7 +327,11 @@ class _RuleFn:
     roles: tuple[str, ...] | None
     when: Node | None
     ok: Node              # returns (okT, okF)
-    on_false: int         # outcome code when applicable and ok is false
+    on_sat: int           # outcome codes (engine/structures.py): ok true,
+    on_breach: int        # applicable and ok false,
+    on_unknown: int       # ok or applicability unknown
+    trigger: Node | None  # applies only where known true
+    exempt: Node | None   # does not apply where known true; unknown → applicability unknown
 
 
 @functools.lru_cache(maxsize=None)
@@ -339,14 +345,11 @@ def _compiled(pack_key: int, kind: str, pack_ref: Any) -> list[_RuleFn]:
         else:
             bad = compile_cond(spec.forbid)  # type: ignore[arg-type]
             ok = (lambda b: (lambda ctx: b(ctx)[::-1]))(bad)
-        if spec.modality in ("permission", "encouragement"):
-            on_false = NA
-        elif spec.modality == "default_norm" or spec.judgment:
-            on_false = REV
-        else:
-            on_false = VIO
+        on_sat, on_breach, on_unknown = (_CODE[o] for o in rule.outcomes)
         out.append(_RuleFn(rule, tuple(sorted(rule.roles)) if rule.roles is not None else None,
-                           compile_cond(spec.when) if spec.when is not None else None, ok, on_false))
+                           compile_cond(spec.when) if spec.when is not None else None, ok, on_sat, on_breach,
+                           on_unknown, compile_cond(spec.trigger) if spec.trigger is not None else None,
+                           compile_cond(spec.exempt) if spec.exempt is not None else None))
     return out
 
 
@@ -410,7 +413,7 @@ class BatchResult:
         """Facts (in rule order, once each) that the row's unknown findings hang on — ``Decision.missing``."""
         seen: dict[str, None] = {}
         for j in np.flatnonzero(self.outcomes[:, i] == UNK):
-            for name in self.rules[j].facts:
+            for name in self.rules[j].asks:
                 k = self.known.get(name)
                 if k is None or not k[i]:
                     seen.setdefault(name)
@@ -515,8 +518,11 @@ def _derive(cols: Columns, data: dict, known: dict, checklist: Checklist | None)
         rows = known[apps] & ~known.get(cfy, np.zeros(n, dtype=bool))
         idx = np.flatnonzero(rows)
         if len(idx):
-            vals = np.fromiter((_consecutive_failed([_appraisal(a) for a in v]) for v in data[apps][idx].tolist()),
-                               dtype=np.int64, count=len(idx))
+            runs = [_consecutive_failed([_appraisal(a) for a in v]) for v in data[apps][idx].tolist()]
+            got = np.fromiter((r is not None for r in runs), dtype=bool, count=len(idx))  # None: a gap leaves it unknown
+            rows = np.zeros(n, dtype=bool)
+            rows[idx[got]] = True
+            vals = np.fromiter((r for r in runs if r is not None), dtype=np.int64, count=int(got.sum()))
             _fill(data, known, n, cfy, rows, vals, np.int64)
 
     codes: np.ndarray | None = None
@@ -536,38 +542,44 @@ def _derive(cols: Columns, data: dict, known: dict, checklist: Checklist | None)
                 codes = np.full(n, -1, dtype=np.int32)
             texts = data[text][idx].tolist()
             slot: dict[str, int] = {}
-            values = np.empty(len(idx), dtype=object)
-            use = np.zeros(len(idx), dtype=bool)
-            row_codes = np.full(len(idx), -1, dtype=np.int32)
-            for j, t in enumerate(texts):
+            row_codes = np.empty(len(idx), dtype=np.int32)
+            base = len(inferences)
+            for j, t in enumerate(texts):  # one reading per distinct text
                 s = slot.get(t)
                 if s is None:
-                    inf = _infer(t, nature)
-                    if inf is None:
-                        s = slot[t] = -1
-                    else:
-                        s = slot[t] = len(inferences)
-                        inferences.append(inf)
-                if s >= 0:
-                    row_codes[j] = s
-                    inf = inferences[s]
-                    if not inf.uncertain:
-                        use[j] = True
-                        values[j] = inf.value
+                    s = slot[t] = base + len(slot)
+                row_codes[j] = s
+            inferences += infer_many(list(slot), nature)  # all distinct texts of the chunk, read together
             codes[idx] = row_codes
+            # per distinct reading, then gathered: the value (None = unclassified) and whether the worker assists
+            values = np.array([i.value for i in inferences] + [None], dtype=object)[row_codes]
+            use = values != None  # noqa: E711 (element-wise)
             if use.any():
                 mask = np.zeros(n, dtype=bool)
                 mask[idx[use]] = True
                 _fill(data, known, n, nature, mask, values[use], object)
+                if prefix == "task.":
+                    aid = "task.assists_power_act"
+                    assists = np.array([i.assists for i in inferences] + [False], dtype=bool)[row_codes]
+                    mask &= ~known.get(aid, np.zeros(n, dtype=bool))
+                    if mask.any():
+                        _fill(data, known, n, aid, mask, assists[use & mask[idx]], bool)
         if checklist is not None and prefix == "task.":
             on = "task.on_checklist"
             todo = rows & ~known.get(on, np.zeros(n, dtype=bool))
             idx = np.flatnonzero(todo)
+            if len(idx) and checklist.published is not None and date is not None:
+                # a checklist published after the act's date was not in force for it: not used
+                idx = idx[~(date_k[idx] & (date[idx] < np.datetime64(checklist.published, "D")))]
             if len(idx):
+                # a match is true; no match is unknown, never "off the checklist"
                 cache: dict[str, bool] = {}
-                vals = np.fromiter((cache[t] if t in cache else cache.setdefault(t, checklist.has(t))
-                                    for t in data[text][idx].tolist()), dtype=bool, count=len(idx))
-                _fill(data, known, n, on, todo, vals, bool)
+                hit = np.fromiter((cache[t] if t in cache else cache.setdefault(t, checklist.match(t) is not None)
+                                   for t in data[text][idx].tolist()), dtype=bool, count=len(idx))
+                if hit.any():
+                    mask = np.zeros(n, dtype=bool)
+                    mask[idx[hit]] = True
+                    _fill(data, known, n, on, mask, np.ones(int(hit.sum()), dtype=bool), bool)
             if checklist.published is not None and date is not None:
                 pub = "task.checklist_published"
                 todo = rows & date_k & ~known.get(pub, np.zeros(n, dtype=bool))
@@ -582,11 +594,6 @@ def _appraisal(a: Any) -> dict:
     if isinstance(a, (tuple, list)):
         return {"year": a[0], "passed": a[1]}
     return {"year": a.year, "passed": a.passed}
-
-
-@functools.lru_cache(maxsize=65536)
-def _infer(text: str, fact: str) -> Inference | None:
-    return infer_nature(text, fact)
 
 
 # --------------------------------------------------------------------------- evaluate
@@ -617,6 +624,14 @@ def evaluate_columns(pack: Pack, kind: str, cols: Columns, checklist: Checklist 
             a_t, a_f = at
         else:
             a_t, a_f = None, None
+        if rf.trigger is not None:
+            t_t, _ = rf.trigger(ctx)
+            a_f = ~t_t if a_f is None else a_f | ~t_t
+            a_t = t_t if a_t is None else a_t & t_t
+        if rf.exempt is not None:
+            e_t, e_f = rf.exempt(ctx)
+            a_f = e_t if a_f is None else a_f | e_t
+            a_t = e_f if a_t is None else a_t & e_f
         if rf.when is not None:
             w_t, w_f = rf.when(ctx)
             a_t = w_t if a_t is None else a_t & w_t
@@ -625,9 +640,9 @@ def evaluate_columns(pack: Pack, kind: str, cols: Columns, checklist: Checklist 
             continue  # not_applicable everywhere; the condition need not be computed
         ok_t, ok_f = rf.ok(ctx)
         row = outcomes[j]
-        row.fill(UNK)
-        row[ok_f if a_t is None else ok_f & a_t] = rf.on_false
-        row[ok_t] = SAT
+        row.fill(rf.on_unknown)
+        row[ok_f if a_t is None else ok_f & a_t] = rf.on_breach
+        row[ok_t] = rf.on_sat
         if a_f is not None:
             row[a_f] = NA
 

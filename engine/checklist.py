@@ -6,21 +6,28 @@ File (YAML or JSON)::
     published: 2022-03-01
     matters: [采集实有人口信息, 排查安全隐患, ...]
 
-An assignment whose ``task.on_checklist`` is not stated is looked up here by
-its normalised text (script, width and punctuation ignored); a match is exact,
-not fuzzy, because "almost the listed matter" is not the listed matter.
+A task whose ``task.on_checklist`` is not stated is looked up here. Matching
+does not overclaim (issue 7): a task text equal to a listed matter (script,
+width, spaces and punctuation ignored), or a one-clause task text that contains
+a listed matter whole (入户采集登记实有人口信息 ⊇ 采集登记实有人口信息), is a
+match; anything else is *unknown*, never "off the checklist", because a text
+not written as the list writes it is no proof that the matter is not listed.
 """
 from __future__ import annotations
 
 import datetime as dt
 import functools
 import json
+import re
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import InputError, Problem
-from .textnorm import normalize
+from .textnorm import normalize, to_simplified
+
+_CLAUSE = re.compile(r"[，,。；;！!？?：:\n]")
+MIN_CONTAINED = 4  # a listed matter shorter than this is too general to match inside a longer text
 
 
 class Checklist(BaseModel):
@@ -30,14 +37,34 @@ class Checklist(BaseModel):
     matters: list[str] = Field(min_length=1)
 
     @functools.cached_property
-    def _normalized(self) -> frozenset[str]:
-        return frozenset(normalize(m) for m in self.matters)
+    def _normalized(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for m in self.matters:
+            out.setdefault(normalize(m), m)
+        return out
 
-    def has(self, text: str) -> bool:
-        return normalize(text) in self._normalized
+    @functools.cached_property
+    def _by_length(self) -> list[tuple[str, str]]:
+        return sorted(((n, m) for n, m in self._normalized.items() if len(n) >= MIN_CONTAINED), key=lambda x: -len(x[0]))
+
+    def match(self, text: str) -> str | None:
+        """The listed matter the task text is, or None when the text does not show it (unknown, not "off")."""
+        n = normalize(text)
+        hit = self._normalized.get(n)
+        if hit is not None:
+            return hit
+        if _CLAUSE.search(to_simplified(text.strip().rstrip("。；;，,"))):
+            return None  # several clauses: a listed matter inside one of them says nothing about the others
+        for norm, matter in self._by_length:
+            if norm in n:
+                return matter
+        return None
 
     def published_by(self, day: dt.date) -> bool | None:
         return None if self.published is None else self.published <= day
+
+    def source_name(self) -> str:
+        return f"{self.county or ''}网格事项清单" + (f"（{self.published}公布）" if self.published else "")
 
 
 def load_checklist(path: str | Path) -> Checklist:

@@ -7,9 +7,12 @@ from typing import Any
 from .labels import label
 from .loader import CITIES, available_packs, load_pack
 
-# A question is recognised from what a rule is about: its act kind and the facts it reads.
+# Each rule declares the question it answers (`question:`); the matrix shows only declared answers,
+# so a definition, a permission or an encouragement is never listed as a ban or a hiring condition
+# merely because of the facts it reads. The order is the matrix's row order.
 QUESTIONS: tuple[tuple[str, str, str], ...] = (
     ("forbidden_tasks", "禁止交办的任务（许可、处罚、强制等）", "forbidden tasks"),
+    ("refusal", "网格员有权拒绝的事项", "matters grid workers may refuse"),
     ("checklist", "网格事项清单", "grid matter checklist"),
     ("hiring", "任职条件", "hiring conditions"),
     ("exit", "退出情形", "exit grounds"),
@@ -17,25 +20,21 @@ QUESTIONS: tuple[tuple[str, str, str], ...] = (
     ("disclosure", "信息公示", "disclosure"),
     ("admission", "事项准入", "admission to the checklist"),
     ("grid", "网格划分与配备", "grid division and staffing"),
+    ("benefits", "待遇保障", "pay, insurance and benefits"),
+    ("encouragement", "鼓励措施", "encouragements"),
+    ("procedure", "工作程序", "procedure"),
 )
 
 
-def question_of(rule: Any) -> str:
-    s = rule.spec
-    facts = set(rule.facts)
-    if s.act == "assignment":
-        return "forbidden_tasks" if {"task.nature", "task.administrative_staff_only"} & facts else "checklist"
-    if s.act == "exit":
-        return "exit" if s.effect == "must_exit" or any(f.startswith("worker.appraisals") or f == "worker.consecutive_failed_years" for f in facts) else "conduct"
-    return {"hire": "hiring", "notice": "disclosure", "admission": "admission", "grid": "grid"}[s.act]
-
-
-def question_matrix() -> dict[str, dict[str, list[int]]]:
-    """question -> city -> sorted article numbers (empty: the city says nothing)."""
-    out: dict[str, dict[str, list[int]]] = {q: {c: [] for c in available_packs()} for q, _, _ in QUESTIONS}
-    for city in available_packs():
-        for rule in load_pack(city).rules:
-            arts = out[question_of(rule)][city]
+def question_matrix(packs: list[Any] | None = None) -> dict[str, dict[str, list[int]]]:
+    """question -> city -> sorted article numbers (empty: the city declares no rule answering it)."""
+    packs = [load_pack(c) for c in available_packs()] if packs is None else packs
+    out: dict[str, dict[str, list[int]]] = {q: {p.id: [] for p in packs} for q, _, _ in QUESTIONS}
+    for pack in packs:
+        for rule in pack.rules:
+            if rule.spec.question is None:
+                continue
+            arts = out[rule.spec.question][pack.id]
             if rule.spec.cite.article not in arts:
                 arts.append(rule.spec.cite.article)
     for row in out.values():
@@ -44,19 +43,38 @@ def question_matrix() -> dict[str, dict[str, list[int]]]:
     return out
 
 
+def national_column() -> dict[str, list[str]]:
+    """The national layer under every city: question -> ["行政处罚法第20条", …] (latest versions)."""
+    from .layers import national
+
+    out: dict[str, list[str]] = {q: [] for q, _, _ in QUESTIONS}
+    for law in national():
+        pack = law.latest
+        short = pack.meta.title.removeprefix("中华人民共和国")
+        for rule in pack.rules:
+            cell = f"{short}第{rule.spec.cite.article}条"
+            if rule.spec.question is not None and cell not in out[rule.spec.question]:
+                out[rule.spec.question].append(cell)
+    return out
+
+
 def render_matrix(matrix: dict[str, dict[str, list[int]]], fmt: str = "text", lang: str = "zh") -> str:
-    cities = available_packs()
+    cities = list(next(iter(matrix.values()), {})) if matrix else available_packs()
     names = {q: (zh if lang == "zh" else en) for q, zh, en in QUESTIONS}
+    below = national_column()
     if fmt == "json":
-        return json.dumps(matrix, ensure_ascii=False, indent=2)
+        return json.dumps({q: {"national": below.get(q, []), **row} for q, row in matrix.items()}, ensure_ascii=False, indent=2)
     empty = "—" if lang == "zh" else "—"
 
     def cell(arts: list[int]) -> str:
         return ("第" + "、".join(map(str, arts)) + "条") if arts and lang == "zh" else \
             ("Art. " + ", ".join(map(str, arts))) if arts else empty
 
-    header = ["问题" if lang == "zh" else "question", *(label(c, lang) for c in cities)]
-    rows = [[names[q], *(cell(matrix[q][c]) for c in cities)] for q in matrix]
+    from .layers import layer_label
+
+    header = ["问题" if lang == "zh" else "question", layer_label("national", lang), *(label(c, lang) for c in cities)]
+    rows = [[names[q], "、".join(below.get(q, [])) or empty, *(cell(matrix[q][c]) for c in cities)]
+            for q in matrix]
     return _table(header, rows, fmt, "哪些问题由哪个城市规定" if lang == "zh" else "Which city governs which question")
 
 
@@ -75,7 +93,10 @@ def render_comparison(results: list[tuple[str, Any]], fmt: str = "text", lang: s
     rows = []
     for city, d in results:
         r = _row_dict(city, d)
-        arts = "；".join(c["text"].split("》", 1)[-1] if lang == "zh" else c["text_en"] for c in r["citations"]) or "—"
+        # A city's own articles without its title; another layer's (national, county) with its title.
+        arts = "；".join((c["text"].split("》", 1)[-1] if c["layer"] == "city" else c["text"]) if lang == "zh"
+                        else (c["text_en"] if c["layer"] == "city" else f"{c['layer']}: {c['text_en']}")
+                        for c in r["citations"]) or "—"
         effects = "、".join(label(e, lang) for e in r["effects"]) or "—"
         rows.append([label(city, lang), label(d.decision, lang), arts, effects])
     title = "同一行为在五市规定下的结论" if lang == "zh" else "The same act under the five cities"
@@ -86,14 +107,14 @@ def _row_dict(city: str, d: Any) -> dict:
     deciding = d.deciding
     cites, seen = [], set()
     for f in deciding:
-        dd = f.to_dict()["citation"]
+        dd = {**f.to_dict()["citation"], "layer": f.layer}
         if dd["text"] not in seen:
             seen.add(dd["text"])
             cites.append(dd)
     effects = list(dict.fromkeys(f.rule.spec.effect for f in deciding if f.outcome in ("violated", "review")))
     return {"city": city, "decision": d.decision, "deciding_rules": d.deciding_rules, "citations": cites,
             "effects": effects, "missing_facts": [m.fact for m in d.missing],
-            "effective": d.pack.meta.effective.isoformat()}
+            "effective": d.pack.meta.effective.isoformat(), "layers": [x["pack"] for x in d.layers]}
 
 
 def _table(header: list[str], rows: list[list[str]], fmt: str, title: str) -> str:

@@ -93,3 +93,13 @@ def facts_in(cond: Condition | None) -> Iterator[str]:
         yield from facts_in(cond.not_)
     else:
         yield cond.fact
+
+
+def known_true_guards(cond: Condition | None) -> Iterator[str]:
+    """Facts a condition requires to be stated: ``{fact: x, known: true}`` as the condition or one of its
+    top-level ``all`` parts. Such a guard is applicability, which belongs in a rule's ``trigger``."""
+    if cond is None:
+        return
+    for part in cond.all if isinstance(cond, All) else [cond]:
+        if isinstance(part, Compare) and part.op == ("known", True):
+            yield part.fact

@@ -17,7 +17,7 @@ from typing import Any
 from . import __version__
 from .acts import fact_vocabulary, facts_of
 from .checklist import Checklist
-from .lexicon import Inference, infer_nature
+from .lexicon import Inference, assists_inference, infer_nature
 from .loader import CompiledRule, Pack, cite_text_en
 
 DECISIONS = ("not_in_force", "non_compliant", "insufficient_facts", "needs_review", "compliant", "not_addressed")
@@ -41,6 +41,8 @@ class Finding:
     outcome: str
     missing: list[MissingFact] = field(default_factory=list)
     inferred: list[Inference] = field(default_factory=list)
+    layer: str = "city"               # national | city | county (engine/layers.py)
+    displaced_by: str | None = None   # a lower rule that displaces this one, where its text says so
 
     @property
     def rule_id(self) -> str:
@@ -49,15 +51,16 @@ class Finding:
     def to_dict(self) -> dict:
         s = self.rule.spec
         return {
-            "rule": s.id, "outcome": self.outcome, "modality": s.modality,
+            "rule": s.id, "outcome": self.outcome, "modality": s.modality, "structure": s.structure,
             "effect": s.effect if self.outcome in ("violated", "review") else None,
             "citation": {"article": s.cite.article, "paragraph": s.cite.paragraph, "item": s.cite.item,
                          "text": self.rule.citation, "text_en": cite_text_en(s.cite.article, s.cite.paragraph, s.cite.item)},
             "quote": s.quote, "message": s.message.model_dump(exclude_none=True),
             "remedy": s.remedy.model_dump(exclude_none=True) if s.remedy else None,
-            "judgment": s.judgment,
+            "judgment": s.judgment.model_dump(exclude_none=True) if s.judgment else None,
             "missing": [m.to_dict() for m in self.missing],
             "inferred": [i.to_dict() for i in self.inferred],
+            "layer": self.layer, "displaced_by": self.displaced_by,
         }
 
 
@@ -73,11 +76,13 @@ class Decision:
     facts: dict[str, Any]
     input_hash: str
     record: str | None = None
+    layers: list[dict] = field(default_factory=list)     # the packs evaluated, bottom first (engine/layers.py)
+    conflicts: list[dict] = field(default_factory=list)  # lower norms contradicting higher ones
 
     @property
     def deciding(self) -> list[Finding]:
         wanted = _DECIDED_BY.get(self.decision)
-        return [f for f in self.findings if f.outcome == wanted] if wanted else []
+        return [f for f in self.findings if f.outcome == wanted and not f.displaced_by] if wanted else []
 
     @property
     def deciding_rules(self) -> list[str]:
@@ -85,6 +90,8 @@ class Decision:
 
     @property
     def missing(self) -> list[MissingFact]:
+        if self.decision == "not_in_force":  # nothing hangs on facts when the instrument is not in force
+            return []
         seen: dict[str, MissingFact] = {}
         for f in self.findings:
             if f.outcome == "unknown":
@@ -103,8 +110,9 @@ class Decision:
             "inferences": [i.to_dict() for i in self.inferences],
             "findings": [f.to_dict() for f in self.findings
                          if include_not_applicable or f.outcome != "not_applicable"],
-            "stamp": {"engine": __version__, "pack": meta.id, "pack_hash": self.pack.hash,
-                      "input_hash": self.input_hash},
+            "conflicts": self.conflicts,
+            "stamp": {"engine": __version__, "pack": meta.id, "pack_hash": self.pack.hash, "version": meta.version,
+                      "input_hash": self.input_hash, "layers": self.layers},
         }
 
 
@@ -113,7 +121,7 @@ def input_hash(data: dict) -> str:
 
 
 def prepare(facts: dict[str, Any], checklist: Checklist | None = None) -> list[Inference]:
-    """Fill task facts the act leaves open, from the checklist and the lexicon; say so."""
+    """Fill task facts the act leaves open, from the task text and the checklist; say so, and how."""
     inferences: list[Inference] = []
     prefix = "task." if "task.text" in facts else "matter." if "matter.text" in facts else None
     if prefix is None:
@@ -122,42 +130,68 @@ def prepare(facts: dict[str, Any], checklist: Checklist | None = None) -> list[I
     if prefix + "nature" not in facts:
         inf = infer_nature(text, prefix + "nature")
         inferences.append(inf)
-        if not inf.uncertain:
+        if inf.value is not None:  # unclassified leaves the nature unknown: the decision asks for it
             facts[prefix + "nature"] = inf.value
+            if prefix == "task." and "task.assists_power_act" not in facts:
+                facts["task.assists_power_act"] = inf.assists
+                inferences.append(assists_inference(inf))
     if checklist is not None and prefix == "task.":
-        where = f"{checklist.county or ''}网格事项清单" + (f"（{checklist.published}公布）" if checklist.published else "")
-        if "task.on_checklist" not in facts:
-            facts["task.on_checklist"] = checklist.has(text)
-            inferences.append(Inference("task.on_checklist", facts["task.on_checklist"], (where,), ()))
-        published = checklist.published_by(facts["date"])
-        if "task.checklist_published" not in facts and published is not None:
-            facts["task.checklist_published"] = published
-            inferences.append(Inference("task.checklist_published", published, (where,), ()))
+        inferences += checklist_facts(facts, checklist, text)
     return inferences
 
 
+def checklist_facts(facts: dict[str, Any], checklist: Checklist, text: str) -> list[Inference]:
+    """task.on_checklist from the checklist file: true on a match, otherwise left unknown (never "off");
+    a checklist published after the act's date is not used as if it had been in force."""
+    out: list[Inference] = []
+    where = checklist.source_name()
+    published = checklist.published_by(facts["date"])
+    if "task.on_checklist" not in facts:
+        if published is False:
+            out.append(Inference("task.on_checklist", None, "checklist", text, None, "checklist", where,
+                                 source="checklist", extra={"reason": f"{where}晚于行为日期公布，未作为当时有效的清单使用"}))
+        else:
+            entry = checklist.match(text)
+            if entry is not None:
+                facts["task.on_checklist"] = True
+            out.append(Inference("task.on_checklist", True if entry else None, "checklist", text, entry, "checklist",
+                                 where, (entry,) if entry else (), (where,), source="checklist",
+                                 extra={"reason": f"与{where}所列事项“{entry}”相符" if entry else
+                                        f"任务内容未逐字见于{where}；是否属清单事项无法由文本判定，请核对"}))
+    if "task.checklist_published" not in facts and published is not None:
+        facts["task.checklist_published"] = published
+        out.append(Inference("task.checklist_published", published, "checklist", None, None, "checklist", where,
+                             (where,), (where,), source="checklist",
+                             extra={"reason": f"{where}{'早于或同于' if published else '晚于'}行为日期（{facts['date']}）公布"}))
+    return out
+
+
 def outcome_of(rule: CompiledRule, facts: dict[str, Any]) -> str:
+    """One rule's outcome. Applicability: roles, then `trigger` (only known true applies), `exempt`
+    (known true does not apply; unknown makes applicability unknown), `when` (three-valued). Then
+    the rule's structure maps held / breached / unknown to outcomes (engine/structures.py)."""
     if rule.roles is not None:
         role = facts.get("role")
         applies = None if role is None else role in rule.roles
     else:
         applies = True
+    if applies is not False and rule.trigger is not None and rule.trigger(facts) is not True:
+        return "not_applicable"
+    if applies is not False and rule.exempt is not None:
+        e = rule.exempt(facts)
+        applies = False if e is True else None if e is None else applies
     if applies is not False and rule.when is not None:
         w = rule.when(facts)
         applies = False if w is False else (None if w is None or applies is None else True)
     if applies is False:
         return "not_applicable"
+    on_satisfied, on_breach, on_unknown = rule.outcomes
     ok = rule.ok(facts)
-    spec = rule.spec
     if ok is True:
-        return "satisfied"
+        return on_satisfied
     if ok is None or applies is None:
-        return "unknown"
-    if spec.modality in ("permission", "encouragement"):
-        return "not_applicable"  # a permission not used, an encouragement not taken up: never a breach
-    if spec.modality == "default_norm" or spec.judgment:
-        return "review"
-    return "violated"
+        return on_unknown
+    return on_breach
 
 
 def decide(outcomes: list[str] | set[str]) -> str:
@@ -189,7 +223,7 @@ def evaluate(pack: Pack, act: dict[str, Any] | Any, checklist: Checklist | None 
         finding = Finding(rule, outcome)
         if outcome == "unknown":
             finding.missing = [MissingFact(n, vocab.get(n, {}).get("label", n), vocab.get(n, {}).get("evidence"))
-                               for n in rule.facts if n not in facts]
+                               for n in rule.asks if n not in facts]
         finding.inferred = [i for i in inferences if i.fact in rule.facts]
         findings.append(finding)
     return Decision(decide({f.outcome for f in findings}), pack.id, kind, day, pack, findings, inferences,

@@ -1,101 +1,506 @@
-"""Infer a task's legal nature from its text, when the act does not state it.
+"""Read a task's text as a lawyer does: who is asked to do what (issue 7).
 
-The lexicon is grounded in national law, each term with its source:
-《中华人民共和国行政处罚法》第九条 (types of administrative penalty),
-《中华人民共和国行政强制法》第九条 (administrative coercive measures) and
-第十二条 (methods of coercive enforcement), and
-《中华人民共和国行政许可法》第二条 (licensing: 准予其从事特定活动).
-No hit presumes an ordinary service task. A hit is only a presumption: the finding says it was inferred and from which
-words, and words that describe helping or publicising (协助, 宣传, 告知 …)
-make the inference uncertain, so the nature stays unknown for a human to state.
+The text is read in simplified script with its punctuation kept: punctuation
+ends a clause, so 检查，封闭式阳台 is never 查封. Mentions — 《titles》 and
+quoted words — are set aside first. Every term of the vocabulary
+(``vocabulary.yaml``) found in a clause gets a frame that says who acts:
+
+=============  ==========================================================
+worker         the grid worker does it (named, 由网格员, or the implied subject)
+assists        the worker assists a named official or body (协助执法人员查封)
+referred       the worker reports or hands it on (上报, 移交, 报执法局 …)
+other_actor    another body does it (由执法局依法罚款, 城管负责处罚)
+negated        it is forbidden or denied (不得, 严禁, 无权 …)
+status         a status or past event (被罚款, 已查封, 强制隔离戒毒人员)
+applicant      a citizen's application the worker helps with (申请建房审批)
+topic          the term names a topic or paper, not an act (处罚种类, 开具证明的材料)
+on_worker      done to the grid worker, not by him (对工作不力的网格员通报批评)
+publicity      it is what the worker tells or teaches (宣传…违者将被罚款)
+mention        it stands in a title or quotation
+look_alike     a longer word that only looks like it (没收到, 强制保险)
+=============  ==========================================================
+
+Only a term in the ``worker`` frame puts a power act on the worker. Three
+outcomes, never a silent presumption: a power act (the strongest class
+counted: coercion > penalty > licensing > other administrative act);
+service (a positive service verb and no power act; ``assists`` is service
+with ``task.assists_power_act`` set, for review); unclassified (neither), which
+leaves the nature unknown so the decision names the missing fact.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import bisect
+import functools
+import heapq
+import re
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from .textnorm import normalize
+from .textnorm import to_simplified
+from .vocabulary import Vocabulary, default, expand_leading, first_literal
 
-PENALTY = "《中华人民共和国行政处罚法》第九条"
-COERCION_MEASURE = "《中华人民共和国行政强制法》第九条"
-COERCION_ENFORCEMENT = "《中华人民共和国行政强制法》第十二条"
-LICENSING = "《中华人民共和国行政许可法》第二条"
-
-# (term, nature, ground); longer terms first so 没收违法所得 wins over 没收.
-TERMS: tuple[tuple[str, str, str], ...] = tuple(sorted((
-    ("罚款", "penalty", PENALTY),
-    ("没收违法所得", "penalty", PENALTY),
-    ("没收非法财物", "penalty", PENALTY),
-    ("没收", "penalty", PENALTY),
-    ("通报批评", "penalty", PENALTY),
-    ("暂扣许可证", "penalty", PENALTY),
-    ("暂扣执照", "penalty", PENALTY),
-    ("降低资质等级", "penalty", PENALTY),
-    ("吊销", "penalty", PENALTY),
-    ("限制开展生产经营活动", "penalty", PENALTY),
-    ("责令停产停业", "penalty", PENALTY),
-    ("责令关闭", "penalty", PENALTY),
-    ("限制从业", "penalty", PENALTY),
-    ("行政拘留", "penalty", PENALTY),
-    ("拘留", "penalty", PENALTY),
-    ("行政处罚", "penalty", PENALTY),
-    ("处罚", "penalty", PENALTY),
-    ("限制公民人身自由", "coercion", COERCION_MEASURE),
-    ("查封", "coercion", COERCION_MEASURE),
-    ("扣押", "coercion", COERCION_MEASURE),
-    ("暂扣", "coercion", COERCION_MEASURE),
-    ("冻结", "coercion", COERCION_MEASURE),
-    ("行政强制", "coercion", COERCION_MEASURE),
-    ("加处罚款", "coercion", COERCION_ENFORCEMENT),
-    ("加处滞纳金", "coercion", COERCION_ENFORCEMENT),
-    ("划拨存款", "coercion", COERCION_ENFORCEMENT),
-    ("拍卖", "coercion", COERCION_ENFORCEMENT),
-    ("排除妨碍", "coercion", COERCION_ENFORCEMENT),
-    ("恢复原状", "coercion", COERCION_ENFORCEMENT),
-    ("代履行", "coercion", COERCION_ENFORCEMENT),
-    ("强制拆除", "coercion", COERCION_ENFORCEMENT),
-    ("强制执行", "coercion", COERCION_ENFORCEMENT),
-    ("强制", "coercion", COERCION_MEASURE),
-    ("行政许可", "licensing", LICENSING),
-    ("许可", "licensing", LICENSING),
-    ("审批", "licensing", LICENSING),
-    ("核发", "licensing", LICENSING),
-    ("发证", "licensing", LICENSING),
-    ("颁发", "licensing", LICENSING),
-    ("准予", "licensing", LICENSING),
-), key=lambda t: -len(t[0])))
-
-# Words that put the task beside the power rather than exercising it.
-HEDGES = ("协助", "配合", "宣传", "告知", "提醒", "劝导", "上报", "报告", "排查", "登记", "采集", "代办", "帮办", "咨询")
-# When several natures match, the strongest decides (coercion > penalty > licensing).
-_RANK = {"coercion": 3, "penalty": 2, "licensing": 1}
+RANK = {"coercion": 4, "penalty": 3, "licensing": 2, "other_administrative": 1}
+POWER = ("licensing", "penalty", "coercion")
+FRAMES_ZH = {
+    "worker": "由网格员实施", "assists": "网格员协助行政机关工作人员实施", "referred": "网格员只上报、移交",
+    "other_actor": "由其他机关实施", "negated": "被否定（不得、严禁、无权等）", "status": "状态或已发生的事",
+    "publicity": "宣传、告知的内容", "applicant": "群众的申请事项（网格员帮办）",
+    "topic": "用作名词（处罚种类、证明材料），非行为", "on_worker": "针对网格员本人（考核、批评），非交办任务", "mention": "引述（书名号、引号内）", "look_alike": "形近词，非该用语",
+}
+SERVICE_GROUND = "一般服务事项：文本未将行政许可、处罚、强制或其他行政行为交由网格员实施"
+_MENTION = re.compile(r"《[^《》\x1e]*》|“[^“”\x1e]*”|\"[^\"\x1e]*\"|‘[^‘’\x1e]*’|「[^「」\x1e]*」|『[^『』\x1e]*』|〈[^〈〉\x1e]*〉")
+_SEP = "\x1e"  # joins texts read together; a clause and sentence end that no term, frame or quotation crosses
+_SEP_RX = re.compile(_SEP)
+_SPACES = re.compile(r"[^\S\n\r\x1e]+")  # whitespace inside a text is dropped; line breaks end clauses
+_CLAUSE_END = "，,。；;！!？?：:\n\r\x1e"
+_SENTENCE_END = "。；;！!？?\n\r\x1e"
+_PLACE_WORDS = ("街道", "社区", "县", "镇", "区", "市", "乡", "村")
+_PLACES = "(?:" + "|".join(_PLACE_WORDS) + ")?"
+_SENTENCE = re.compile("[。；;！!？?\\n\\r\\x1e]")
 
 
-@dataclass(frozen=True, slots=True)
-class Inference:
-    fact: str
-    value: object
-    words: tuple[str, ...]
-    grounds: tuple[str, ...]
-    uncertain: tuple[str, ...] = ()  # hedging words that kept the value from being used
+class Match(NamedTuple):
+    """One term found in one clause, with its frame and whether it counts (a tuple: cheap to make)."""
+
+    term: str
+    words: str
+    cls: str
+    clause_no: int
+    clause: str
+    frame: str
+    ground: str
+    note: str | None = None
+    at: int = 0  # position in the text as read, for ordering only
+
+    @property
+    def counted(self) -> bool:
+        return self.frame == "worker"
 
     def to_dict(self) -> dict:
-        return {"fact": self.fact, "value": self.value, "words": list(self.words),
-                "grounds": list(self.grounds), "uncertain": list(self.uncertain)}
+        return {"term": self.term, "words": self.words, "class": self.cls, "clause_no": self.clause_no,
+                "clause": self.clause, "frame": self.frame, "frame_zh": FRAMES_ZH[self.frame],
+                "ground": self.ground, "counted": self.counted,
+                "why": None if self.counted else FRAMES_ZH[self.frame]}
+
+
+@dataclass(slots=True)
+class Inference:
+    """A fact filled from the task text (or a checklist), and how.
+
+    ``clause``, ``term``, ``frame`` and ``ground`` name what decided the value;
+    ``matches`` lists every term of every class found, counted or discounted."""
+
+    fact: str
+    value: object
+    outcome: str                      # power_act | assists | service | unclassified | checklist
+    clause: str | None = None
+    term: str | None = None
+    frame: str | None = None
+    ground: str | None = None
+    words: tuple[str, ...] = ()       # the deciding words
+    grounds: tuple[str, ...] = ()
+    matches: tuple[Match, ...] = ()
+    service_verbs: tuple[str, ...] = ()
+    source: str = "text"
+    assists: bool = False
+    extra: dict = field(default_factory=dict, compare=False)
+
+    def brief(self) -> dict:
+        """What a one-line explanation needs (report.nature_text), without building every match's dict."""
+        return {"fact": self.fact, "value": self.value, "outcome": self.outcome, "source": self.source,
+                "clause": self.clause, "term": self.term, "ground": self.ground, "words": self.words,
+                "grounds": self.grounds, **self.extra,
+                "matches": [{"words": m.words, "frame": m.frame, "clause": m.clause, "counted": m.frame == "worker"}
+                            for m in self.matches]}
+
+    def to_dict(self) -> dict:
+        return {"fact": self.fact, "value": self.value, "outcome": self.outcome, "source": self.source,
+                "clause": self.clause, "term": self.term, "frame": self.frame, "ground": self.ground,
+                "words": list(self.words), "grounds": list(self.grounds),
+                "matches": [m.to_dict() for m in self.matches], "service_verbs": list(self.service_verbs),
+                **self.extra}
+
+
+class Reader:
+    """The vocabulary compiled into one scanning regex and a few frame regexes."""
+
+    def __init__(self, vocab: Vocabulary):
+        self.vocab = vocab
+        f = vocab.frames
+        alts: list[tuple[int, str, str]] = []  # (priority, group, regex)
+        self.names: dict[str, tuple[int, bool]] = {}  # group -> (term index, is a guard)
+        for i, t in enumerate(vocab.terms):
+            for j, g in enumerate(t.guards):
+                alts.append((0, f"g{i}_{j}", g))
+                self.names[f"g{i}_{j}"] = (i, True)
+            for j, g in enumerate(t.quiet):
+                alts.append((0, f"q{i}_{j}", g))
+                self.names[f"q{i}_{j}"] = (i, None)  # a guard not shown
+            alts.append((1 if not t.regex.replace("\\", "").isalnum() else 2, f"t{i}", t.regex))
+            self.names[f"t{i}"] = (i, False)
+        # guards first (longest first), then patterns, then literals longest first: at one position the
+        # first alternative that matches wins, so a look-alike beats its term and 没收违法所得 beats 没收.
+        alts.sort(key=lambda a: (a[0], -len(a[2])))
+        # a gap in a pattern ([^，。…]{0,14}) never crosses a line or the separator of texts read together
+        self.scan = Scanner([(name, rx.replace("[^", "[^\\x1e\\n\\r")) for _, name, rx in alts])
+        for g in _GROUP_NAME.findall("".join(self.scan.sources)):  # t3x0, t3x1 … -> (term index, is a guard)
+            self.names[g] = self.names[g.partition("x")[0]]
+        self.ground_text = [t.ground.text for t in vocab.terms]
+        agency = _agency_regex(f)
+        places = _PLACES
+        marks: list[tuple[str, str]] = []   # (kind, regex), kinds: see _frame
+
+        def add(kind: str, words) -> None:
+            marks.extend((kind, re.escape(w)) for w in sorted(words, key=len, reverse=True))
+
+        add("N", f["negators"])
+        marks.append(("P", "被(?!" + "|".join(re.escape(w[1:]) for w in f["passive_not"] if w.startswith("被")) + ")"))
+        add("P", [w for w in f["passive"] if w != "被"])
+        add("C", f["conditions"])
+        add("U", f["publicity"])
+        add("A", f["applications"])
+        marks += [("B", f"由{places}(?:{agency}|其)")]
+        marks += [("S", f"{re.escape(v)}{places}(?:{agency})") for v in f["assist"]]
+        marks += [("R", f"{re.escape(v)}{places}(?:{agency})") for v in f["referral_to_agency"]]
+        add("R", f["referral"])
+        add("W", f["worker"])
+        marks += [("G", rx) for rx in _agency_entries(f)]
+        self.kinds: dict[str, str] = {}
+        named = []
+        for n, (kind, rx) in enumerate(marks):
+            self.kinds[f"m{n}"] = kind
+            named.append((f"m{n}", rx))
+        self.markers = Scanner(named)
+        for g in _GROUP_NAME.findall("".join(self.markers.sources)):
+            self.kinds[g] = self.kinds[g.partition("x")[0]]
+        self.not_before = frozenset("不拒未")
+        self.assist_verbs = tuple(f["assist"])
+        self.assist_end = tuple(v + tail for v in f["assist"] for tail in ("", "做好", "开展", "实施", "进行", "做"))
+        self.before_status = tuple(f["before_status"])
+        self.after_status = tuple(f["after_status"])
+        self.topics = tuple(f["topics"])
+        self.on_behalf = tuple(f["on_behalf"])
+        self.object_before = frozenset("报告知交送向给对找和与助合同传")
+        self.verb_negators = frozenset(f["verb_negators"])
+        self.service = Scanner([(None, re.escape(w)) for w in sorted(vocab.service, key=len, reverse=True)])
+
+    # ------------------------------------------------------------------ reading
+
+    def read(self, text: str, fact: str = "task.nature") -> Inference:
+        return self.read_many([text], fact)[0]
+
+    def read_many(self, texts: list[str], fact: str = "task.nature") -> list[Inference]:
+        """Read many texts in one pass of each regex over the texts joined by a separator (a clause and
+        sentence end no term, frame or quotation crosses); each reading is exactly what ``read`` gives."""
+        if not texts:
+            return []
+        plain = _SPACES.sub("", to_simplified(_SEP.join(texts)))
+        masked, mentions = self._set_aside(plain)
+        tstarts = [0] + [m.end() for m in _SEP_RX.finditer(plain)]
+        starts, ends = _clauses(masked)
+        marks = [(m.start(), m.end(), self.kinds[m.lastgroup])  # type: ignore[union-attr]
+                 for m in self.markers.finditer(masked)]
+        mpos = [m[0] for m in marks]
+        per_text: list[list[Match]] = [[] for _ in texts]
+        first_clause = [bisect.bisect_right(starts, t) - 1 for t in tstarts]
+        for a, b in mentions:  # terms inside titles and quotations: shown, never counted
+            i = bisect.bisect_right(tstarts, a) - 1
+            for m in self.scan.finditer(plain, a, b):
+                if self.names[m.lastgroup][1] is not None:  # type: ignore[index]
+                    per_text[i].append(self._match(m, plain, starts, ends, first_clause[i], "mention"))
+        scope = self._publicity_scope(masked, starts, ends, marks) if (":" in masked or "：" in masked) else ()
+        sentences: list[int] | None = None
+        i = 0
+        for m in self.scan.finditer(masked):
+            a = m.start()
+            while i + 1 < len(tstarts) and tstarts[i + 1] <= a:
+                i += 1
+            k = bisect.bisect_right(starts, a) - 1
+            idx, guard = self.names[m.lastgroup]  # type: ignore[index]
+            if guard is None:
+                continue
+            if guard:
+                frame = "look_alike"
+            elif k in scope:
+                frame = "publicity"
+            else:
+                frame = self._frame(masked, starts[k], ends[k], a, m.end(), marks, mpos)
+                if frame == "":
+                    if sentences is None:
+                        sentences = [0] + [x.end() for x in _SENTENCE.finditer(masked)]
+                    lo = sentences[bisect.bisect_right(sentences, a) - 1]
+                    frame = "other_actor" if self._last_actor(masked, lo, a, marks, mpos) == "agency" else "worker"
+            t = self.vocab.terms[idx]
+            per_text[i].append(Match(t.shown, plain[a:m.end()], t.cls, k - first_clause[i] + 1, plain[starts[k]:ends[k]],
+                                     frame, self.ground_text[idx], t.note, a))
+        tends = [t - 1 for t in tstarts[1:]] + [len(masked)]
+
+        def find_verbs(i: int) -> list[tuple[str, int]]:
+            # only where no power act by the worker was found: service verbs cannot change a power act
+            return [(v, k) for v, k, _ in self._service(masked, starts, ends, marks, mpos, tstarts[i], tends[i])]
+
+        return [_decide(fact, sorted(ms, key=_by_position) if len(ms) > 1 else ms, functools.partial(find_verbs, i),
+                        plain, starts, ends) for i, ms in enumerate(per_text)]
+
+    def _match(self, m: re.Match, plain: str, starts: list[int], ends: list[int], k0: int, frame: str) -> Match:
+        idx = self.names[m.lastgroup][0]  # type: ignore[index]
+        t = self.vocab.terms[idx]
+        k = bisect.bisect_right(starts, m.start()) - 1
+        return Match(t.shown, plain[m.start():m.end()], t.cls, k - k0 + 1, plain[starts[k]:ends[k]], frame,
+                     self.ground_text[idx], t.note, m.start())
+
+    @staticmethod
+    def _set_aside(plain: str) -> tuple[str, list[tuple[int, int]]]:
+        if not any(c in plain for c in "《“\"‘「『〈"):
+            return plain, []
+        spans = [(m.start(), m.end()) for m in _MENTION.finditer(plain)]
+        if not spans:
+            return plain, []
+        out, last = [], 0
+        for a, b in spans:  # keep the brackets, blank the inside: offsets stay, clauses do not break inside
+            out += [plain[last:a + 1], "\x1f" * (b - a - 2), plain[b - 1:b]]
+            last = b
+        out.append(plain[last:])
+        return "".join(out), spans
+
+    def _publicity_scope(self, masked: str, starts: list[int], ends: list[int], marks: list) -> set[int]:
+        """Clauses after 宣传…： / 告知…： up to the end of the sentence are what is said."""
+        scope: set[int] = set()
+        on = False
+        for k, (a, b) in enumerate(zip(starts, ends)):
+            if on:
+                scope.add(k)
+            end = masked[b:b + 1]
+            if end in "：:" and any(kind == "U" and a <= p < b for p, _, kind in marks):
+                on = True
+            elif end and end in _SENTENCE_END:
+                on = False
+        return scope
+
+    def _frame(self, s: str, cs: int, ce: int, a: int, b: int, marks: list, mpos: list[int]) -> str:
+        """The frame of the term at [a, b) in the clause [cs, ce); "" = decided by who last acts."""
+        lo, hi = bisect.bisect_left(mpos, cs), bisect.bisect_left(mpos, a)
+        before = [x for x in marks[lo:hi] if x[1] <= a] if hi > lo else ()
+        kinds = {kind for _, _, kind in before} if before else ()
+        if "N" in kinds or (a > cs and s[a - 1] == "不"):
+            return "negated"
+        if "W" in kinds:  # 对工作不力的网格员予以通报批评: done to the worker, not by him
+            for p, _, kind in before:
+                if kind == "W" and (s[p - 1:p] == "对" or (s[p - 1:p] == "的" and "对" in s[cs:p])):
+                    return "on_worker"
+        if "P" in kinds and a - max(e for _, e, kind in before if kind == "P") <= 4:
+            return "status"
+        pre_end = s[max(cs, a - 3):a]
+        post = s[b:ce]
+        if (pre_end.endswith(self.before_status) or post.startswith(self.after_status) or "C" in kinds
+                or (a == cs and post.startswith("的"))):
+            return "status"
+        if "U" in kinds:
+            return "publicity"
+        if "A" in kinds:
+            e = max(e for _, e, kind in before if kind == "A")
+            if a - e <= 2 and s[e:e + 2] not in ("作出", "予以", "给予"):
+                return "applicant"
+        if post.startswith(self.topics):
+            return "topic"
+        if "R" in kinds:
+            last = max(e for _, e, kind in before if kind == "R")
+            if not any(kind == "W" and p >= last for p, _, kind in before):  # 交给网格员罚款: the worker acts
+                return "referred"
+        if any(kind == "B" for _, _, kind in marks[lo:bisect.bisect_left(mpos, ce)]):
+            return "other_actor"
+        if "S" in kinds:
+            return "assists"
+        pre = s[max(cs, a - 5):a]
+        if pre.endswith(self.assist_end):  # 配合执法, 协助做好强拆: assisting, no body named
+            for tail in self.assist_end:
+                if pre.endswith(tail) and (a - len(tail) <= cs or s[a - len(tail) - 1] not in self.not_before):
+                    return "assists"
+        return ""
+
+    def _last_actor(self, s: str, lo: int, a: int, marks: list, mpos: list[int]) -> str | None:
+        """Who last acts before position a in its sentence: the worker, an agency, or no one named."""
+        who = None
+        for p, e, kind in marks[bisect.bisect_left(mpos, lo):bisect.bisect_left(mpos, a)]:
+            if kind == "W":
+                who = "worker"
+            elif kind in "GB":
+                if s.startswith(self.assist_verbs, e):
+                    continue              # 城管配合: the body assists, it is not the one who acts
+                before = s[max(lo, p - 2):p]
+                if before.endswith(self.on_behalf):
+                    who = "worker"        # 替城管开罚单: the worker acts in the agency's place
+                elif kind == "G" and before[-1:] and before[-1] in self.object_before:
+                    continue              # the agency is an object: 报执法局, 协助城管, 向公安机关
+                else:
+                    who = "agency"
+        return who
+
+    def _service(self, s: str, starts: list[int], ends: list[int], marks, mpos, lo: int = 0,
+                 hi: int | None = None) -> list[tuple[str, int, int]]:
+        out = []
+        for m in self.service.finditer(s, lo, hi):
+            p = m.start()
+            if p and s[p - 1] in self.verb_negators:
+                continue  # 拒不配合, 未登记: not a positive service verb
+            k = bisect.bisect_right(starts, p) - 1
+            lo, hi = bisect.bisect_left(mpos, starts[k]), bisect.bisect_left(mpos, p)
+            if not any(kind == "N" and e <= p for _, e, kind in marks[lo:hi]):
+                out.append((m.group(), k, p))
+        return out
+
+
+def _agency_regex(f: dict) -> str:
+    """A body: a department prefix joined to an institution noun (市场监管所), or a body standing alone."""
+    prefixes = "|".join(sorted(map(re.escape, f["agency_prefixes"]), key=len, reverse=True))
+    nouns = "|".join(sorted(map(re.escape, f["agency_nouns"]), key=len, reverse=True))
+    alone = "|".join(sorted(map(re.escape, f["agencies"]), key=len, reverse=True))
+    return f"(?:{prefixes})(?:{nouns})|{alone}"
+
+
+def _agency_entries(f: dict) -> list[str]:
+    """The same bodies as entries that each begin with a literal character (for the Scanner)."""
+    nouns = "|".join(sorted(map(re.escape, f["agency_nouns"]), key=len, reverse=True))
+    agency = _agency_regex(f)
+    out = [f"{re.escape(p)}(?:{nouns})" for p in sorted(f["agency_prefixes"], key=len, reverse=True)]
+    out += [re.escape(w) for w in sorted(f["agencies"], key=len, reverse=True)]
+    out += [f"{re.escape(p)}(?:{agency})" for p in _PLACE_WORDS]
+    return out
+
+
+def _buckets(entries: list[tuple[str | None, str]]) -> dict[str, list[str]]:
+    """Alternatives grouped by their literal first character, order kept inside each group."""
+    buckets: dict[str, list[str]] = {}
+    for name, rx in entries:
+        for k, alt in enumerate(expand_leading(rx)):
+            head = first_literal(alt)
+            if head is None:
+                raise ValueError(f"a vocabulary regex must begin with a literal character: {alt!r}")
+            ch, rest = head
+            buckets.setdefault(ch, []).append(rest if name is None else f"(?P<{name}x{k}>{rest})")
+    return buckets
+
+
+class Scanner:
+    """Leftmost, non-overlapping matches of many alternatives, as one alternation's ``finditer`` gives them.
+
+    A single alternation of ~100 branches is slow in the regex engine (it tries them one by one at
+    every candidate position), and one regex per first character means one pass per character.
+    Between the two: the alternatives are grouped by first character, ``group`` characters to a regex
+    (each regex then skips to candidates with a character-set test), and the groups' matches are
+    merged leftmost-first. This is the hot loop of reading (issue 7, item 8)."""
+
+    def __init__(self, entries: list[tuple[str | None, str]], group: int = 16):
+        buckets = list(_buckets(entries).items())
+        self.sources = ["|".join(re.escape(ch) + "(?:" + "|".join(alts) + ")" for ch, alts in buckets[i:i + group])
+                        for i in range(0, len(buckets), group)]
+        self.chars = [frozenset(ch for ch, _ in buckets[i:i + group]) for i in range(0, len(buckets), group)]
+        self._rx: list[re.Pattern | None] = [None] * len(self.sources)
+
+    def _group(self, n: int) -> re.Pattern:
+        """Compiled on first use: one `gridlaw check` of a short text compiles only the groups it needs."""
+        rx = self._rx[n]
+        if rx is None:
+            rx = self._rx[n] = re.compile(self.sources[n])
+        return rx
+
+    @property
+    def rx(self) -> list[re.Pattern]:
+        return [self._group(n) for n in range(len(self.sources))]
+
+    def finditer(self, s: str, pos: int = 0, endpos: int | None = None) -> list[re.Match]:
+        end = len(s) if endpos is None else endpos
+        heads = []
+        text = s if pos == 0 and end == len(s) else s[pos:end]
+        for n, chars in enumerate(self.chars):
+            if chars.isdisjoint(text):
+                continue
+            m = self._group(n).search(s, pos, end)
+            if m is not None:
+                heads.append((m.start(), n, m))
+        if not heads:
+            return []
+        if len(heads) == 1:
+            return list(heads[0][2].re.finditer(s, pos, end))
+        heapq.heapify(heads)
+        out: list[re.Match] = []
+        at = pos
+        while heads:
+            start, n, m = heads[0]
+            if start >= at:  # the leftmost match not overlapped by the one taken before: take it
+                out.append(m)
+                at = m.end()
+            m = m.re.search(s, at, end)  # this group's next match, after what was taken
+            if m is None:
+                heapq.heappop(heads)
+            else:
+                heapq.heapreplace(heads, (m.start(), n, m))
+        return out
+
+
+_GROUP_NAME = re.compile(r"\(\?P<(\w+)>")
+_DELIM = re.compile(f"[{re.escape(_CLAUSE_END)}]")
+
+
+def _clauses(s: str) -> tuple[list[int], list[int]]:
+    ends = [m.start() for m in _DELIM.finditer(s)]
+    starts = [0] + [e + 1 for e in ends]
+    ends.append(len(s))
+    return starts, ends
+
+
+def _by_position(m: Match) -> int:
+    return m.at
+
+
+def _decide(fact: str, matches: list[Match], find_verbs, plain: str, starts: list[int], ends: list[int]) -> Inference:
+    """Service verbs are looked for only when no power act by the worker was found (they cannot change it)."""
+    counted = [m for m in matches if m.counted]
+    if counted:
+        cls = max((m.cls for m in counted), key=RANK.__getitem__)
+        deciding = [m for m in counted if m.cls == cls]
+        first = deciding[0]
+        return Inference(fact, cls, "power_act", first.clause, first.term, "worker", first.ground,
+                         tuple(dict.fromkeys(m.words for m in deciding)),
+                         tuple(dict.fromkeys(m.ground for m in deciding)), tuple(matches))
+    verbs = find_verbs()
+    verb_names = tuple(dict.fromkeys(v for v, _ in verbs))
+    assisted = [m for m in matches if m.frame == "assists"]
+    if assisted:
+        first = assisted[0]
+        return Inference(fact, "service", "assists", first.clause, first.term, "assists", first.ground,
+                         tuple(dict.fromkeys(m.words for m in assisted)),
+                         tuple(dict.fromkeys(m.ground for m in assisted)), tuple(matches), verb_names, assists=True)
+    if verbs:
+        verb, k = verbs[0]
+        return Inference(fact, "service", "service", plain[starts[k]:ends[k]], verb, "worker", SERVICE_GROUND,
+                         verb_names, (SERVICE_GROUND,), tuple(matches), verb_names)
+    return Inference(fact, None, "unclassified", matches=tuple(matches))
+
+
+@functools.lru_cache(maxsize=1)
+def reader() -> Reader:
+    return Reader(default())
+
+
+def infer_many(texts: list[str], fact: str = "task.nature", chunk: int = 4096) -> list[Inference]:
+    """The readings of many texts (as ``infer_nature`` gives each), read a chunk at a time."""
+    r = reader()
+    out: list[Inference] = []
+    for i in range(0, len(texts), chunk):
+        out += r.read_many(texts[i:i + chunk], fact)
+    return out
 
 
 def infer_nature(text: str, fact: str = "task.nature") -> Inference:
-    """The legal nature suggested by the task text; ``service`` when no term matches."""
-    norm = normalize(text)
-    hits: list[tuple[str, str, str]] = []
-    rest = norm
-    for term, nature, ground in TERMS:
-        if term in rest:
-            hits.append((term, nature, ground))
-            rest = rest.replace(term, "\0")  # a term is counted once, not again inside a longer one
-    if not hits:
-        return Inference(fact, "service", (), ())
-    nature = max((h[1] for h in hits), key=_RANK.__getitem__)
-    words = tuple(h[0] for h in hits if h[1] == nature)
-    grounds = tuple(dict.fromkeys(h[2] for h in hits if h[1] == nature))
-    hedges = tuple(w for w in HEDGES if w in norm)
-    return Inference(fact, nature, words, grounds, hedges)
+    """How the task text reads: a power act, service (maybe assisting), or unclassified (value None)."""
+    return reader().read(text, fact)
+
+
+def assists_inference(nature: Inference) -> Inference:
+    """task.assists_power_act as the same reading says: true when the worker assists an official's power act."""
+    if nature.assists:
+        return Inference("task.assists_power_act", True, "assists", nature.clause, nature.term, "assists",
+                         nature.ground, nature.words, nature.grounds)
+    return Inference("task.assists_power_act", False, nature.outcome, nature.clause, nature.term, nature.frame,
+                     nature.ground, extra={"reason": "文本未见网格员协助行政机关工作人员实施许可、处罚、强制等行为"})

@@ -23,11 +23,17 @@ from .conditions import Fn, compile_condition, facts_in
 from .errors import PackError, Problem
 from .packspec import CONDITION_TAGS, Case, CaseFile, PackMeta, Rule
 from .source import Source, parse_source
-from .textnorm import int_to_cn
+from .structures import known_guards, outcomes_of, problems_of
+from .textnorm import int_to_cn, to_simplified
 from .yamlsrc import YAMLSyntaxError, dotted, line_of, load_yaml
 from . import packcache as _cache
 
 CITIES = ("binzhou", "yancheng", "quzhou", "zigong", "jiaxing")
+# The issue-8 format, during the transition: a rule that names its structure is held to it, and a
+# `{known: true}` guard in its `when` (applicability that belongs in `trigger`) is an error; in a rule
+# that does not yet, the guard is a warning (`gridlaw validate`). Set True once every pack has migrated:
+# then every rule must name its structure and question, and every such guard is an error.
+ALL_PACKS_MIGRATED = False
 
 
 @dataclass(slots=True)
@@ -40,6 +46,11 @@ class CompiledRule:
     file: str
     line: int | None
     citation: str  # rendered in Chinese
+    trigger: Fn | None = None    # applies only when known true
+    exempt: Fn | None = None     # does not apply when known true; unknown → applicability unknown
+    outcomes: tuple[str, str, str] = ("satisfied", "violated", "unknown")  # on satisfied / breach / unknown
+    asks: tuple[str, ...] = ()   # the facts an unknown finding can be missing: not the trigger's (a rule
+                                 # in force had its trigger known true; its unstated alternatives are not needed)
 
     @property
     def id(self) -> str:
@@ -71,26 +82,45 @@ class Pack:
             used.setdefault(self.meta.effective_cite.article, []).append("(effective date → not_in_force)")
         skipped = {n.article: n.reason for n in self.meta.not_modelled}
         out: dict[int, tuple[str, list[str] | str]] = {}
-        for n in range(1, self.meta.articles + 1):
+        for n in self.meta.excerpt or range(1, self.meta.articles + 1):  # an excerpt accounts for what it holds
             out[n] = ("rules", used[n]) if n in used else ("not_modelled", skipped[n]) if n in skipped else ("missing", "")
         return out
 
-    def cases(self) -> list[tuple[str, Case, int | None]]:
-        """The pack's YAML test cases: (file, case, line)."""
-        out: list[tuple[str, Case, int | None]] = []
+    def warnings(self) -> list[Problem]:
+        """Located warnings that do not refuse the pack: applicability hidden in `when` (transition to
+        the issue-8 format) and quotes that match source.md only after normalisation."""
+        out = [Problem(r.file, _guard_message(r.spec), r.line, "when") for r in self.rules if known_guards(r.spec)]
+        for r in self.rules:
+            c = r.spec.cite
+            if not self.source.verbatim(r.spec.quote, c.article, c.paragraph, c.item):
+                text = to_simplified(self.source.articles[c.article].locate(c.paragraph, c.item) or "")
+                odd = "".join(dict.fromkeys(ch for ch in to_simplified(r.spec.quote) if ch not in text))
+                out.append(Problem(r.file, f"{r.id}: quote matches {cite_text_en(c.article, c.paragraph, c.item)} only "
+                                   f"after normalising punctuation, width or spacing; quote it as the source reads"
+                                   + (f"; not in the source: {odd!r}" if odd else ""), r.line, "quote"))
+        return out
+
+    def cases(self) -> list[tuple[str, Case, int | None, bool]]:
+        """The pack's YAML test cases: (file, case, line, the file's national-layer switch)."""
+        out: list[tuple[str, Case, int | None, bool]] = []
         problems: list[Problem] = []
         tests = self.root / "tests"
         for entry in sorted(tests.iterdir(), key=lambda e: e.name) if tests.is_dir() else []:
             if not entry.name.endswith(".yaml"):
                 continue
-            name = f"{self.id}/tests/{entry.name}"
+            name = f"{_where(self)}/tests/{entry.name}"
             parsed = _validate(entry.read_text("utf-8"), name, CaseFile, problems)
             if parsed is not None:
                 model, lines = parsed
-                out.extend((name, c, line_of(lines, ("cases", i))) for i, c in enumerate(model.cases))
+                out.extend((name, c, line_of(lines, ("cases", i)), model.national) for i, c in enumerate(model.cases))
         if problems:
             raise PackError(problems)
         return out
+
+
+def _where(pack: "Pack") -> str:
+    """How problems name a pack's folder: its id, or the folder its rule files were read from."""
+    return pack.rules[0].file.rsplit("/rules/", 1)[0] if pack.rules else pack.id
 
 
 def cite_text(title: str, article: int, paragraph: int | None = None, item: int | None = None) -> str:
@@ -147,7 +177,7 @@ def _digest(files: dict[str, bytes]) -> str:
     return digest.hexdigest()
 
 
-def compile_pack(root: Traversable, city: str, use_cache: bool = True) -> Pack:
+def compile_pack(root: Traversable, city: str, use_cache: bool = True, where: str | None = None) -> Pack:
     """Validate and compile a pack. A pack whose exact bytes were validated before
     (same content hash, same engine) is rebuilt from the cache: no YAML parsing
     and no quote matching, which is what makes ``gridlaw check`` start fast."""
@@ -157,44 +187,49 @@ def compile_pack(root: Traversable, city: str, use_cache: bool = True) -> Pack:
         cached = _cache.load(city, pack_hash, root)
         if cached is not None:
             return cached
-    pack = _compile_uncached(root, city, files, pack_hash)
+    pack = _compile_uncached(root, city, files, pack_hash, where or city)
     if use_cache:
         _cache.store(pack)
     return pack
 
 
-def _compile_uncached(root: Traversable, city: str, files: dict[str, bytes], pack_hash: str) -> Pack:
+def _compile_uncached(root: Traversable, city: str, files: dict[str, bytes], pack_hash: str, where: str) -> Pack:
+    """``city`` is the pack id (folder name); ``where`` prefixes file names in problems (a user's path)."""
     problems: list[Problem] = []
 
     def read(rel: str) -> str | None:
         if rel not in files:
-            problems.append(Problem(f"{city}/{rel}", "file missing"))
+            problems.append(Problem(f"{where}/{rel}", "file missing"))
             return None
         data = files[rel]
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            problems.append(Problem(f"{city}/{rel}", f"not UTF-8 ({exc.reason} at byte {exc.start})"))
+            problems.append(Problem(f"{where}/{rel}", f"not UTF-8 ({exc.reason} at byte {exc.start})"))
             return None
 
     meta_text = read("pack.yaml")
-    parsed = _validate(meta_text, f"{city}/pack.yaml", PackMeta, problems) if meta_text is not None else None
+    parsed = _validate(meta_text, f"{where}/pack.yaml", PackMeta, problems) if meta_text is not None else None
     meta, meta_lines = parsed if parsed else (None, {})
     src_text = read("source.md")
     source = parse_source(src_text) if src_text is not None else None
 
     if meta and meta.id != city:
-        problems.append(Problem(f"{city}/pack.yaml", f"id {meta.id!r} does not match the folder {city!r}",
+        problems.append(Problem(f"{where}/pack.yaml", f"id {meta.id!r} does not match the folder {city!r}",
                                 line_of(meta_lines, ("id",)), "id"))
     if meta and source and meta.effective_cite:
         ec = meta.effective_cite
         if not source.contains(ec.quote, ec.article):
-            problems.append(Problem(f"{city}/pack.yaml", f"quote not found in Art. {ec.article} of source.md: {ec.quote!r}",
+            problems.append(Problem(f"{where}/pack.yaml", f"quote not found in Art. {ec.article} of source.md: {ec.quote!r}",
                                     line_of(meta_lines, ("effective_cite", "quote")), "effective_cite.quote"))
-    if meta and source:
+    if meta and source and meta.excerpt:
+        if sorted(source.articles) != sorted(meta.excerpt):
+            problems.append(Problem(f"{where}/source.md", f"the excerpt lists articles {meta.excerpt}; source.md holds "
+                                    f"{sorted(source.articles)}", line_of(meta_lines, ("excerpt",)), "excerpt"))
+    elif meta and source:
         found = sorted(source.articles)
         if found != list(range(1, meta.articles + 1)):
-            problems.append(Problem(f"{city}/source.md",
+            problems.append(Problem(f"{where}/source.md",
                                     f"expected articles 1..{meta.articles} in order, found {len(found)} "
                                     f"({_gaps(found, meta.articles)})"))
 
@@ -203,9 +238,9 @@ def _compile_uncached(root: Traversable, city: str, files: dict[str, bytes], pac
     seen: dict[str, str] = {}
     rule_files = [rel for rel in files if rel.startswith("rules/")]
     if not rule_files:
-        problems.append(Problem(f"{city}/rules", "no rule files"))
+        problems.append(Problem(f"{where}/rules", "no rule files"))
     for rel in rule_files:
-        name = f"{city}/{rel}"
+        name = f"{where}/{rel}"
         text = read(rel)
         parsed_rules = _validate_rules(text, name, problems) if text is not None else None
         if parsed_rules is None:
@@ -216,12 +251,20 @@ def _compile_uncached(root: Traversable, city: str, files: dict[str, bytes], pac
             line = line_of(lines, loc)
             before = len(problems)
             _check_rule(rule, city, name, lines, loc, vocab, source, seen, problems)
+            if rule.refines or rule.displaces:  # links to the base pack (engine/layers.py), located like the rest
+                from .layers import rule_link_problems
+
+                problems.extend(rule_link_problems(rule, meta, source, name, lines, loc))
             seen.setdefault(rule.id, f"{name}:{line}")
             if len(problems) == before:
                 rules.append(_compile_rule(rule, name, line, meta.title if meta else city, source))
 
     if meta:
-        _check_coverage(meta, meta_lines, rules, problems, city)
+        _check_coverage(meta, meta_lines, rules, problems, where)
+    if meta and meta.extends:
+        from .layers import extends_problems  # a pack built on another: the base must exist and rank below
+
+        problems.extend(extends_problems(meta, meta_lines, where))
     if problems or meta is None or source is None:
         raise PackError(problems)
     return _assemble(meta, source, rules, pack_hash, root)
@@ -311,8 +354,17 @@ def _check_rule(rule: Rule, city: str, name: str, lines: dict, loc: tuple, vocab
         add(f"duplicate rule id {rule.id!r} (first at {seen[rule.id]})", "id")
     if not rule.id.startswith(f"{city}.art{rule.cite.article}."):
         add(f"rule id must start with '{city}.art{rule.cite.article}.' to match its citation", "id")
+    for message, sub in problems_of(rule):
+        add(message, *sub)
+    if known_guards(rule) and (rule.structure is not None or ALL_PACKS_MIGRATED):
+        add(_guard_message(rule), "when")
+    if ALL_PACKS_MIGRATED:
+        for key, what in (("structure", "the legal structure it encodes (docs/structures.md)"),
+                          ("question", "the question it answers in packs --matrix")):
+            if getattr(rule, key) is None:
+                add(f"{rule.id} names no {key}: every rule declares {what}", "id")
     known = vocab[rule.act]
-    for key in ("when", "require", "forbid"):
+    for key in ("trigger", "exempt", "when", "require", "forbid"):
         for path, cmp in _compares_with_path(getattr(rule, key), (key,)):
             if cmp.fact not in known:
                 near = difflib.get_close_matches(cmp.fact, list(known), n=1, cutoff=0.6)
@@ -338,6 +390,12 @@ def _check_rule(rule: Rule, city: str, name: str, lines: dict, loc: tuple, vocab
                 "quote")
 
 
+def _guard_message(rule: Rule) -> str:
+    facts = ", ".join(known_guards(rule))
+    return (f"{rule.id}: `when` requires {facts} to be stated ({{known: true}}); that is applicability: "
+            f"declare it as `trigger` (applies only when known true)")
+
+
 def _compares_with_path(cond: Any, path: tuple):
     """(path, Compare) for every comparison, with the YAML path of each."""
     if cond is None:
@@ -359,15 +417,18 @@ def _compile_rule(rule: Rule, file: str, line: int | None, title: str, source: S
     else:
         bad = compile_condition(rule.forbid)  # type: ignore[arg-type]
         ok = lambda facts, bad=bad: None if (v := bad(facts)) is None else not v  # noqa: E731
-    names = list(dict.fromkeys([*(["role"] if rule.roles else []), *facts_in(rule.when),
-                                *facts_in(rule.require), *facts_in(rule.forbid)]))
+    asks = list(dict.fromkeys([*(["role"] if rule.roles else []), *facts_in(rule.exempt), *facts_in(rule.when),
+                               *facts_in(rule.require), *facts_in(rule.forbid)]))
+    names = list(dict.fromkeys([*asks, *facts_in(rule.trigger)]))
     c = rule.cite
     art = source.articles.get(c.article) if source else None
     # Citation practice: an article of one paragraph is cited without 第一款 (第十条第（一）项).
     paragraph = None if art is not None and len(art.paragraphs) == 1 and c.paragraph == 1 else c.paragraph
     return CompiledRule(rule, compile_condition(rule.when) if rule.when else None, ok, tuple(names),
                         frozenset(rule.roles) if rule.roles else None, file, line,
-                        cite_text(title, c.article, paragraph, c.item))
+                        cite_text(title, c.article, paragraph, c.item),
+                        compile_condition(rule.trigger) if rule.trigger else None,
+                        compile_condition(rule.exempt) if rule.exempt else None, outcomes_of(rule), tuple(asks))
 
 
 def _check_coverage(meta: PackMeta, lines: dict, rules: list[CompiledRule], problems: list[Problem], city: str) -> None:
@@ -378,11 +439,11 @@ def _check_coverage(meta: PackMeta, lines: dict, rules: list[CompiledRule], prob
         if entry.article in used:
             problems.append(Problem(f"{city}/pack.yaml", f"article {entry.article} is listed as not modelled but rules use it",
                                     line_of(lines, where), dotted(where)))
-        if entry.article > meta.articles or entry.article in listed:
+        if entry.article > meta.articles or entry.article in listed or (meta.excerpt and entry.article not in meta.excerpt):
             problems.append(Problem(f"{city}/pack.yaml", f"article {entry.article} listed twice or out of range",
                                     line_of(lines, where), dotted(where)))
         listed.add(entry.article)
-    missing = sorted(set(range(1, meta.articles + 1)) - used - listed)
+    missing = sorted(set(meta.excerpt or range(1, meta.articles + 1)) - used - listed)
     if missing:
         problems.append(Problem(f"{city}/pack.yaml", "articles neither used by a rule nor listed as not modelled: "
                                 + ", ".join(map(str, missing)), line_of(lines, ("not_modelled",)), "not_modelled"))

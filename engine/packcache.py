@@ -27,7 +27,7 @@ def _engine_key() -> str:
     """Changes whenever the code that validates or compiles packs changes."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in ("acts.py", "packspec.py", "loader.py", "conditions.py", "source.py", "textnorm.py", "packcache.py"):
+    for name in ("acts.py", "packspec.py", "structures.py", "loader.py", "conditions.py", "source.py", "textnorm.py", "packcache.py", "layers.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:16]
 

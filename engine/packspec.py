@@ -13,7 +13,16 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_val
 
 from .acts import Role
 
-Modality = Literal["prohibition", "duty", "permission", "default_norm", "encouragement"]
+# What the words are: 不得 prohibition, 应当 duty, 可以 permission, 一般/原则上 default_norm,
+# 鼓励/支持 encouragement, 有权 right, no modal word (是指/包括/由…组成) scope.
+Modality = Literal["prohibition", "duty", "permission", "default_norm", "encouragement", "right", "scope"]
+# The recurring legal structures (engine/structures.py holds their one encoding each; docs/structures.md the catalogue).
+StructureName = Literal["prohibition", "duty", "event_duty", "eligibility", "exit_ground", "permission",
+                        "right_to_refuse", "definition", "ban_on_other_units", "support_duty", "default_norm",
+                        "catch_all", "encouragement"]
+# What a rule answers, for `packs --matrix` (engine/compare.py).
+Question = Literal["forbidden_tasks", "refusal", "checklist", "hiring", "exit", "conduct", "disclosure", "admission", "grid",
+                   "benefits", "encouragement", "procedure"]
 Effect = Literal[
     "prohibited",        # 禁止：不得为之
     "may_be_refused",    # 网格员有权拒绝
@@ -126,18 +135,29 @@ class Rule(_Strict):
     roles: list[Role] | None = Field(None, description="the roles it binds; absent = any")
     cite: Citation
     quote: str = Field(min_length=2, description="verbatim words of the article that this rule encodes")
+    structure: StructureName | None = Field(None, description="the legal structure it encodes (docs/structures.md)")
+    question: Question | None = Field(None, description="what it answers, for packs --matrix")
     modality: Modality
     effect: Effect = Field(description="the legal effect when the rule is breached")
-    judgment: str | None = Field(None, description="why a breach needs human judgment (catch-all, 情节严重, open list)")
-    when: Condition | None = Field(None, description="when the rule applies; absent = always")
+    judgment: Text | str | None = Field(None, description="why a breach needs human judgment (catch-all, 情节严重, open list); {zh, en}")
+    trigger: Condition | None = Field(None, description="the event that brings the rule into force: applies only when known true")
+    exempt: Condition | None = Field(None, description="the body the text empowers: when known true the rule does not apply")
+    when: Condition | None = Field(None, description="when the rule applies; absent = always; unknown → unknown")
     require: Condition | None = Field(None, description="what compliance requires")
     forbid: Condition | None = Field(None, description="what the rule prohibits")
     message: Text
     remedy: Text | None = None
     note: str | None = Field(None, description="why the rule is encoded this way")
+    # Layers (engine/layers.py): a rule of a pack that `extends` another names the base rule it
+    # refines (applies beside it, never looser) or displaces (applies instead of it), with the words
+    # of its own text that say so.
+    refines: "RuleLink | None" = Field(None, description="a base-pack rule this rule narrows; both apply")
+    displaces: "RuleLink | None" = Field(None, description="a base-pack rule this rule replaces, where its text says so")
 
     @model_validator(mode="after")
     def _shape(self) -> "Rule":
+        if isinstance(self.judgment, str):  # transition: a plain string is the Chinese text
+            self.judgment = Text(zh=self.judgment)
         if (self.require is None) == (self.forbid is None):
             raise ValueError("a rule has exactly one of require / forbid")
         if self.modality in ("permission", "encouragement") and self.effect != "review":
@@ -145,6 +165,16 @@ class Rule(_Strict):
         if self.modality == "default_norm" and not self.judgment:
             raise ValueError("a default norm (一般/原则上) needs 'judgment': why departing from it goes to review")
         return self
+
+
+class RuleLink(_Strict):
+    """A link from a lower pack's rule to the base pack's rule, and the lower text that makes it."""
+    rule: str = Field(pattern=r"^[a-z]+\.art\d+(\.[a-z0-9-]+)+$")
+    article: int = Field(ge=1, description="the article of this pack whose words say so")
+    quote: str = Field(min_length=2, description="those words, verbatim")
+
+
+Rule.model_rebuild()
 
 
 class RuleFile(_Strict):
@@ -171,7 +201,7 @@ class PackMeta(_Strict):
     id: str = Field(pattern=r"^[a-z]+$")
     title: str
     title_en: str | None = None
-    instrument: Literal["local_regulation", "government_rule", "normative_document"]
+    instrument: Literal["law", "local_regulation", "government_rule", "normative_document"]
     issuer: str
     adopted: dt.date | None = None
     approved: dt.date | None = None
@@ -181,6 +211,11 @@ class PackMeta(_Strict):
     articles: int = Field(ge=1)
     source: SourceRef
     not_modelled: list[NotModelled] = Field(default_factory=list)
+    # Layers and versions (engine/layers.py; docs/packs.md "Layers of law").
+    layer: Literal["national", "city", "county"] = Field("city", description="which layer of law the pack holds")
+    extends: str | None = Field(None, pattern=r"^[a-z]+$", description="the shipped pack this one builds on (a county on its city)")
+    version: str | None = Field(None, description="which text of the instrument, e.g. 2021年修订, when the pack holds several")
+    excerpt: list[int] | None = Field(None, min_length=1, description="the articles held, when the pack is an excerpt of a longer law")
 
 
 class CaseExpect(_Strict):
@@ -193,6 +228,7 @@ class Case(_Strict):
     name: str
     act: dict
     checklist: dict | None = None
+    national: bool | None = Field(None, description="evaluate with the national layer (default: the file's setting)")
     expect: CaseExpect
 
 
@@ -200,6 +236,7 @@ class CaseFile(_Strict):
     """Top-level keys starting with ``_`` hold YAML anchors shared by cases."""
 
     cases: list[Case]
+    national: bool = Field(False, description="evaluate this file's cases with the national layer under the pack")
 
     @model_validator(mode="before")
     @classmethod

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .api import check
 from .errors import GridlawError
-from .loader import Pack, load_pack
+from .loader import Pack
 
 
 @dataclass
@@ -34,36 +33,59 @@ class PackTestReport:
         return all(r.ok for r in self.results) and not self.uncovered and bool(self.results)
 
 
-def run_pack_tests(city: str) -> PackTestReport:
-    pack = load_pack(city)
-    report = PackTestReport(city)
-    seen: dict[str, set[str]] = {r.id: set() for r in pack.rules}
-    for file, case, line in pack.cases():
-        act = {"city": city, **case.act}
-        try:
-            d = check(act, case.checklist)
-        except GridlawError as exc:
-            report.results.append(CaseResult(file, line, case.name, False, f"input error: {exc}"))
-            continue
-        for f in d.findings:
-            seen[f.rule_id].add(f.outcome)
-        problems = []
-        if d.decision != case.expect.decision:
-            problems.append(f"decision {d.decision}, expected {case.expect.decision}")
-        if sorted(d.deciding_rules) != sorted(case.expect.rules):
-            problems.append(f"deciding rules {sorted(d.deciding_rules)}, expected {sorted(case.expect.rules)}")
-        if case.expect.missing is not None and sorted(m.fact for m in d.missing) != sorted(case.expect.missing):
-            problems.append(f"missing {sorted(m.fact for m in d.missing)}, expected {sorted(case.expect.missing)}")
-        report.results.append(CaseResult(file, line, case.name, not problems, "; ".join(problems)))
-    report.uncovered = _uncovered(pack, seen)
+def run_pack_tests(target: str) -> PackTestReport:
+    """Run the cases of a pack: a city, a national law (every version), or a folder path.
+
+    A city's cases test its own text: they run without the national layer unless the case file
+    (``national: true``) or the case says otherwise; a county pack's always run over its base city."""
+    from .layers import evaluate_stack, load_target
+
+    law = load_target(target)
+    report = PackTestReport(target)
+    for pack in law.packs:
+        one = law if len(law.packs) == 1 else type(law)(law.id, [pack])
+        seen: dict[str, set[str]] = {r.id: set() for r in pack.rules}
+        for file, case, line, national in pack.cases():
+            act = {"city": pack.meta.extends or pack.id, **case.act}
+            try:
+                from .api import parse_act
+                from .checklist import Checklist
+
+                cl = Checklist.model_validate(case.checklist) if case.checklist else None
+                d = evaluate_stack(one, parse_act(act, file), cl, national if case.national is None else case.national)
+            except GridlawError as exc:
+                report.results.append(CaseResult(file, line, case.name, False, f"input error: {exc}"))
+                continue
+            for f in d.findings:
+                if f.rule_id in seen:
+                    seen[f.rule_id].add(f.outcome)
+            problems = []
+            if d.decision != case.expect.decision:
+                problems.append(f"decision {d.decision}, expected {case.expect.decision}")
+            if sorted(d.deciding_rules) != sorted(case.expect.rules):
+                problems.append(f"deciding rules {sorted(d.deciding_rules)}, expected {sorted(case.expect.rules)}")
+            if case.expect.missing is not None and sorted(m.fact for m in d.missing) != sorted(case.expect.missing):
+                problems.append(f"missing {sorted(m.fact for m in d.missing)}, expected {sorted(case.expect.missing)}")
+            report.results.append(CaseResult(file, line, case.name, not problems, "; ".join(problems)))
+        report.uncovered.update(_uncovered(pack, seen))
     return report
+
+
+_CASE_FOR = {"satisfied": "a satisfying case", "violated": "a violating case", "review": "a case sent to review",
+             "not_applicable": "a case where it does not apply"}
 
 
 def _uncovered(pack: Pack, seen: dict[str, set[str]]) -> dict[str, str]:
     out = {}
     for rule in pack.rules:
         got = seen[rule.id]
-        if rule.spec.modality in ("permission", "encouragement"):
+        if rule.spec.structure is not None:  # a case for each outcome the structure can give when in force
+            on_satisfied, on_breach, _ = rule.outcomes
+            wanted = (on_satisfied, on_breach)
+            if rule.trigger is not None:  # a trigger may be the breach itself (speaks only on a recorded breach):
+                wanted = (on_breach, "not_applicable")  # then it is shown breached and shown out of force
+            lacking = [_CASE_FOR[o] for o in dict.fromkeys(wanted) if o not in got]
+        elif rule.spec.modality in ("permission", "encouragement"):
             need = {"satisfied": "a case where it applies", "not_applicable": "a case where it does not"}
             lacking = [text for outcome, text in need.items() if outcome not in got]
         else:

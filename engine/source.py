@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .textnorm import cn_to_int, normalize
+from .textnorm import cn_to_int, normalize, to_simplified
 
 _ARTICLE = re.compile(r"^###\s*第([零〇一二两三四五六七八九十百]+)条\s*$")
 _ITEM = re.compile(r"^（([零一二三四五六七八九十]+)）")
@@ -69,6 +69,15 @@ class Source:
             text = art.locate(paragraph, item) if art else None
             self._norm[key] = normalize(text) if text is not None else ""
         return bool(self._norm[key]) and normalize(quote) in self._norm[key]
+
+
+    def verbatim(self, quote: str, article: int, paragraph: int | None = None, item: int | None = None) -> bool:
+        """Is the quote, punctuation and width as written, inside the cited text? Only the script may
+        differ (a traditional text quoted in simplified) and the line break between a lead-in and its
+        items. ``contains`` also normalises punctuation and width; this says whether it had to."""
+        art = self.articles.get(article)
+        text = art.locate(paragraph, item) if art else None
+        return text is not None and to_simplified(quote) in to_simplified(text.replace("\n", ""))
 
 
 def parse_source(text: str) -> Source:

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Build ``policies/<city>/source.md`` from the raw regulation texts.
 
-The raw texts live in ``<regs>/<city>.txt`` (see ``../shared/regulations/README.md``
-for what each copy is and which defects it has).  This script is the one
+The raw texts live beside each pack, ``policies/<city>/raw/<city>.txt``, byte for
+byte as obtained (``docs/regulations.md`` says what each copy is and which defects
+it has).  This script is the one
 reproducible procedure that repairs those defects; the generated files must
 never be edited by hand (``--check`` verifies that they have not been).
 
@@ -12,8 +13,9 @@ Usage::
     python scripts/clean_sources.py --check         # exit 1 if any shipped file differs
     python scripts/clean_sources.py --regulations DIR
 
-``<regs>`` is, in order of precedence: ``--regulations DIR``, the environment
-variable ``GRIDLAW_REGULATIONS``, ``<repo root>/../shared/regulations``.
+The raw texts are read, in order of precedence, from ``--regulations DIR`` or the
+environment variable ``GRIDLAW_REGULATIONS`` (a directory holding ``<city>.txt``),
+else from the in-repo copies ``policies/<city>/raw/<city>.txt``.
 
 Output format (a contract, parsed by the engine)::
 
@@ -97,7 +99,7 @@ TITLES = {
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ENV_VAR = "GRIDLAW_REGULATIONS"
-DEFAULT_REGULATIONS = REPO_ROOT.parent / "shared" / "regulations"
+IN_REPO = "policies/<city>/raw/<city>.txt"
 
 # --------------------------------------------------------------------------
 # Chinese numerals
@@ -554,14 +556,17 @@ def clean(city: str, raw: str) -> str:
     return render(city, prepared.approval, blocks)
 
 
-def regulations_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:
-    """Where the raw texts are: ``--regulations``, else $GRIDLAW_REGULATIONS, else the default."""
+def regulations_dir(cli_value: str | os.PathLike[str] | None = None) -> Path | None:
+    """A directory of raw texts given by ``--regulations`` or $GRIDLAW_REGULATIONS; None: the in-repo copies."""
     if cli_value:
         return Path(cli_value)
     env = os.environ.get(ENV_VAR)
-    if env:
-        return Path(env)
-    return DEFAULT_REGULATIONS
+    return Path(env) if env else None
+
+
+def raw_path(city: str, regs: Path | None = None) -> Path:
+    """The raw text of a city: ``<regs>/<city>.txt``, or the copy beside its pack."""
+    return regs / f"{city}.txt" if regs is not None else REPO_ROOT / "policies" / city / "raw" / f"{city}.txt"
 
 
 def source_path(city: str) -> Path:
@@ -570,22 +575,22 @@ def source_path(city: str) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--regulations", metavar="DIR", help=f"directory with <city>.txt (default: ${ENV_VAR} or {DEFAULT_REGULATIONS})")
+    parser.add_argument("--regulations", metavar="DIR", help=f"directory with <city>.txt (default: ${ENV_VAR}, else {IN_REPO})")
     parser.add_argument("--check", action="store_true", help="do not write; exit 1 if a shipped source.md differs")
     args = parser.parse_args(argv)
 
     regs = regulations_dir(args.regulations)
-    if not regs.is_dir():
+    if regs is not None and not regs.is_dir():
         print(f"error: regulations directory not found: {regs} (use --regulations DIR or ${ENV_VAR})", file=sys.stderr)
         return 2
 
     differing: list[str] = []
     for city in CITIES:
-        raw_path = regs / f"{city}.txt"
+        path = raw_path(city, regs)
         try:
-            raw = raw_path.read_text(encoding="utf-8")
+            raw = path.read_text(encoding="utf-8")
         except OSError as exc:
-            print(f"error: cannot read {raw_path}: {exc}", file=sys.stderr)
+            print(f"error: cannot read {path}: {exc}", file=sys.stderr)
             return 2
         text = clean(city, raw)
         out = source_path(city)

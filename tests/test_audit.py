@@ -54,7 +54,7 @@ CASES = [
     (applicant(8, "马超", "1991年10月10日", facts=with_(10, "否")), "non_compliant"),
     (applicant(9, "郭蕾", "1998年4月20日", facts=with_(1, "")), "insufficient_facts"),
     (applicant(10, "林晓", "32874"), "compliant"),                                  # an Excel serial date
-    (applicant(11, "黄敏", "1999年8月8日", role="兼职网格员", facts=[""] * 11), "insufficient_facts"),  # posts unknown
+    (applicant(11, "黄敏", "1999年8月8日", role="兼职网格员", facts=[""] * 11), "not_addressed"),  # posts unknown: art. 18 is a permission, never a restriction
 ]
 
 
@@ -357,7 +357,9 @@ def test_audit_agrees_with_check_row_by_row(tmp_path, kind):
     for (act, _), got in zip(pairs, res):
         want = gridlaw.check(act)
         assert got["decision"] == want.decision, (got["row"], act, got)
-        assert [v["rule"] for v in got["violated"]] == [f.rule_id for f in want.findings if f.outcome == "violated"]
+        # not_in_force: check still shows what national law says of the act; the audit row lists nothing
+        violated = [f.rule_id for f in want.findings if f.outcome == "violated"] if want.decision != "not_in_force" else []
+        assert [v["rule"] for v in got["violated"]] == violated
         assert [m["fact"] for m in got["missing"]] == [m.fact for m in want.missing]
 
 
@@ -475,13 +477,14 @@ def test_results_say_when_and_how_a_task_nature_was_inferred(tmp_path):
     src.write_text("\n".join(json.dumps({"kind": "assignment", "city": "yancheng", "date": "2024-05-01", "task": t},
                                         ensure_ascii=False) for t in (
         {"text": "对焚烧秸秆当事人当场罚款"}, {"text": "入户走访独居老人", "on_checklist": True},
-        {"text": "协助宣传罚款规定", "on_checklist": True}, {"text": "查封", "nature": "coercion"})) + "\n", "utf-8")
+        {"text": "完成上级交办的其他工作", "on_checklist": True}, {"text": "查封", "nature": "coercion"})) + "\n", "utf-8")
     out = tmp_path / "r.jsonl"
     cli(src, "--city", "yancheng", "--out", out)
     rows = results(out)
     assert "罚款" in rows[0]["inferred"] and "行政处罚法》第九条" in rows[0]["inferred"]
     assert "一般服务事项" in rows[1]["inferred"]
-    assert "未推定" in rows[2]["inferred"] and rows[2]["decision"] == "insufficient_facts"
+    # no power act and no service verb: the nature is not presumed (issue 7), the decision asks for it
+    assert "未能由文本推定" in rows[2]["inferred"] and rows[2]["decision"] == "insufficient_facts"
     assert rows[3]["inferred"] is None  # the nature was stated, nothing was inferred
 
 

@@ -112,10 +112,15 @@ def test_compare_and_matrix_commands():
     r = run("compare", str(EX / "assignment.yaml"), "-f", "json")
     rows = {row["city"]: row for row in json.loads(r.stdout)}
     assert set(rows) == {"binzhou", "yancheng", "quzhou", "zigong", "jiaxing"}
-    assert rows["jiaxing"]["effects"] == ["may_be_refused"] and rows["zigong"]["effects"] == ["not_admissible"]
-    assert rows["binzhou"]["decision"] != "non_compliant" and rows["quzhou"]["decision"] != "non_compliant"
+    # the national ban stands under every city; each city's own effect stays beside it
+    assert rows["jiaxing"]["effects"][0] == "prohibited"   # Jiaxing's right to refuse is no ban of its own
+    assert rows["zigong"]["effects"] == ["prohibited", "not_admissible"]
+    for city in ("binzhou", "quzhou"):  # silent cities: the national article decides
+        assert rows[city]["decision"] == "non_compliant"
+        assert [(c["layer"], c["text"]) for c in rows[city]["citations"]] == [("national", "《中华人民共和国行政处罚法》第二十条第一款")]
     r = run("packs", "--matrix")
-    assert r.returncode == 0 and "禁止交办的任务" in r.stdout and "第19条" in r.stdout
+    assert r.returncode == 0 and "禁止交办的任务" in r.stdout and "待遇保障" in r.stdout  # rows: tests/test_cross_city.py
+    assert "国家法律" in r.stdout and "行政处罚法第20条" in r.stdout
 
 
 @pytest.mark.parametrize("kind, decision, code", [

@@ -37,12 +37,14 @@ def test_three_valued_logic(data, facts, expected):
     assert cond(data)(facts) is expected
 
 
-def test_lexicon_grounds_and_hedges():
+def test_reading_grounds_frames_and_publicity():
     inf = infer_nature("对焚烧秸秆当事人当场罚款")
-    assert (inf.value, inf.words, inf.uncertain) == ("penalty", ("罚款",), ())
-    assert "行政处罚法》第九条" in inf.grounds[0]
+    assert (inf.value, inf.outcome, inf.words, inf.frame) == ("penalty", "power_act", ("罚款",), "worker")
+    assert inf.ground == "《中华人民共和国行政处罚法》第九条第二项"
     assert infer_nature("查封、扣押违法物品").value == "coercion"
-    assert infer_nature("協助宣傳罰款規定").uncertain  # traditional input, helping wording
+    # traditional script; the fine is what is publicised, not what the worker does (was "uncertain" before)
+    pub = infer_nature("協助宣傳罰款規定")
+    assert (pub.value, [(m.words, m.frame) for m in pub.matches]) == ("service", [("罚款", "publicity")])
     assert infer_nature("入户走访独居老人").value == "service"
 
 
@@ -50,8 +52,11 @@ def test_issue_examples_yancheng():
     act = {"kind": "assignment", "city": "yancheng", "date": "2024-05-01", "task": {"text": "对焚烧秸秆当事人当场罚款"}}
     d = gridlaw.check(act)
     assert d.decision == "non_compliant"
-    assert [f.rule.citation for f in d.deciding] == ["《盐城市城乡网格化服务管理实施细则》第十九条第二款第（二）项"]
-    assert d.deciding[0].inferred[0].words == ("罚款",)
+    # the city's ban and, under it, the national ban on entrusting a penalty to an individual
+    assert sorted(f.rule.citation for f in d.deciding) == ["《中华人民共和国行政处罚法》第二十条第一款",
+                                                           "《盐城市城乡网格化服务管理实施细则》第十九条第二款第（二）项"]
+    assert {f.layer for f in d.deciding} == {"national", "city"}
+    assert all(f.inferred[0].words == ("罚款",) for f in d.deciding)
     assert gridlaw.check({**act, "date": "2021-06-01"}).decision == "not_in_force"
 
 
@@ -62,7 +67,8 @@ def test_decision_json_carries_stamp_and_citation_numbers():
     assert data["decision"] == "non_compliant"
     f = next(f for f in data["findings"] if f["rule"] == "yancheng.art16.no-criminal-record")
     assert (f["citation"]["article"], f["citation"]["paragraph"], f["citation"]["item"]) == (16, 2, 1)
-    assert set(data["stamp"]) == {"engine", "pack", "pack_hash", "input_hash"}
+    assert set(data["stamp"]) == {"engine", "pack", "pack_hash", "version", "input_hash", "layers"}
+    assert [x["layer"] for x in data["stamp"]["layers"]] == ["national", "national", "national", "city"]
     assert len(data["stamp"]["pack_hash"]) == 64
 
 

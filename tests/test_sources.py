@@ -41,15 +41,9 @@ def shipped(city: str) -> str:
 
 
 def raw_text(city: str) -> str:
-    regs = cs.regulations_dir()
-    if not regs.is_dir():
-        pytest.fail(
-            f"regulations directory {regs} not found: the raw texts are needed to verify "
-            f"policies/*/source.md (set {cs.ENV_VAR} or place them at {cs.DEFAULT_REGULATIONS})"
-        )
-    path = regs / f"{city}.txt"
-    if not path.is_file():
-        pytest.fail(f"raw text {path} not found")
+    """The raw text the repository ships beside the pack (never ../shared: a clone stands alone)."""
+    path = cs.raw_path(city)
+    assert path.is_file(), f"raw text {path} is missing: it is part of the repository"
     return path.read_text(encoding="utf-8")
 
 
@@ -229,11 +223,9 @@ def test_chinese_numerals():
     assert cs.to_chinese_numeral(10) == "十" and cs.to_chinese_numeral(23) == "二十三"
 
 
-def test_check_mode(tmp_path, capsys):
-    regs = cs.regulations_dir()
-    if not regs.is_dir():
-        pytest.fail(f"regulations directory {regs} not found")
-    assert cs.main(["--check", "--regulations", str(regs)]) == 0
+def test_check_mode(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv(cs.ENV_VAR, raising=False)
+    assert cs.main(["--check"]) == 0  # the in-repo raw texts by default
     for city in CITIES:
         (tmp_path / f"{city}.txt").write_text(raw_text(city), encoding="utf-8")
     q = tmp_path / "quzhou.txt"

@@ -43,6 +43,9 @@ def audit(
                                              help="one line per record on stdout (default: when ≤ 200 rows)"),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress",
                                             help="progress bar (default: when stderr is a terminal)"),
+    pack: Optional[str] = typer.Option(None, "--pack", help="audit under this pack: a folder holding pack.yaml "
+                                                           "(a county pack includes its city's rules)"),
+    national: bool = typer.Option(True, "--national/--no-national", help="evaluate over the national layer (default)"),
 ) -> None:
     """Audit a file of records (thousands to millions) against the city packs.
 
@@ -76,7 +79,7 @@ def audit(
                           map_file=map_file, checklist=checklist, out=out, report=report,
                           show_personal=show_personal_data, top=max(top, 0),
                           listing="auto" if list_rows is None else ("all" if list_rows else "none"),
-                          progress=progress)
+                          progress=progress, pack=pack, national=national)
         run = run_audit(cfg)
     except GridlawError as exc:
         for problem in exc.problems:

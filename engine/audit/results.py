@@ -24,7 +24,7 @@ from ..evaluate import DECISIONS
 from ..labels import label
 from ..mask import mask_text
 from ..report import nature_text
-from ..loader import CompiledRule, Pack, cite_text_en
+from ..loader import CITIES, CompiledRule, Pack, cite_text_en
 from ..textnorm import int_to_cn
 from .convert import GROUPS, Group, Prepared
 
@@ -57,6 +57,8 @@ def article_label(rule: CompiledRule, lang: str = "zh") -> str:
 
 def _article_label(rule: CompiledRule, lang: str) -> str:
     c = rule.spec.cite
+    if rule.id.split(".", 1)[0] not in CITIES:  # another layer (national law, a county pack): name the instrument
+        return rule.citation if lang == "zh" else f"{rule.id.split('.', 1)[0]} {cite_text_en(c.article, c.paragraph, c.item)}"
     if lang == "en":
         return cite_text_en(c.article, c.paragraph, c.item)
     text = f"第{int_to_cn(c.article)}条"
@@ -199,7 +201,7 @@ class Collector:
             out["_tail"] = pa.array([p.tail for p in pats], pa.string()).take(idx)
         if "inferred" in self.need and R.inference_codes is not None:
             # Per row, not per pattern: the report must say the nature was inferred, and from which words.
-            texts = pa.array([nature_text(i.to_dict(), self.lang) for i in R.inference_list], pa.string())
+            texts = pa.array([nature_text(i, self.lang) for i in R.inference_list], pa.string())
             out["inferred"] = texts.take(pa.array(R.inference_codes, mask=R.inference_codes < 0))
         return out
 
@@ -418,7 +420,7 @@ def _signatures(R: BatchResult) -> tuple[np.ndarray, np.ndarray, list[Any]]:
     n = R.n
     rules = R.rules
     nr = len(rules)
-    facts = list(dict.fromkeys(f for r in rules for f in r.facts))
+    facts = list(dict.fromkeys(f for r in rules for f in r.asks))
     unk = R.outcomes == UNK if nr else np.zeros((0, n), dtype=bool)
     has_unk = bool(unk.any())
     width = (nr * 2.33 + 3) + (len(facts) if has_unk else 0)      # bits: log2(5) per rule, 3 for the decision
@@ -429,7 +431,7 @@ def _signatures(R: BatchResult) -> tuple[np.ndarray, np.ndarray, list[Any]]:
         key = key * 5 + R.outcomes[j]
     if has_unk:
         for f in facts:
-            js = [j for j, r in enumerate(rules) if f in r.facts]
+            js = [j for j, r in enumerate(rules) if f in r.asks]
             miss = unk[js].any(axis=0)
             k = R.known.get(f)
             if k is not None:
@@ -445,11 +447,11 @@ def _signatures(R: BatchResult) -> tuple[np.ndarray, np.ndarray, list[Any]]:
 
 def _signatures_wide(R: BatchResult) -> tuple[np.ndarray, np.ndarray, list[Any]]:
     """Many rules or facts: the full outcome matrix plus missing-fact flags, as rows of bytes."""
-    facts = list(dict.fromkeys(f for r in R.rules for f in r.facts))
+    facts = list(dict.fromkeys(f for r in R.rules for f in r.asks))
     unk = R.outcomes == UNK
     flags = []
     for f in facts:
-        js = [j for j, r in enumerate(R.rules) if f in r.facts]
+        js = [j for j, r in enumerate(R.rules) if f in r.asks]
         k = R.known.get(f)
         miss = unk[js].any(axis=0) if js else np.zeros(R.n, dtype=bool)
         flags.append(miss & ~k if k is not None else miss)

@@ -47,6 +47,8 @@ class AuditConfig:
     top: int = 50
     listing: str = "auto"          # auto (≤ 200 rows) | all | none
     progress: bool | None = None   # None: when stderr is a terminal
+    pack: str | None = None        # --pack: a pack folder (or city/law name) instead of the shipped city pack
+    national: bool = True          # evaluate over the national layer, as `gridlaw check` does
 
 
 @dataclass
@@ -88,7 +90,17 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
     role = _option_value(hm, "role", cfg.role, None, "--role")
     if cfg.out is not None:
         format_of(cfg.out)
-    packs, warnings = _packs(city, lang)
+    if cfg.pack:  # a user's pack: rows are read as of its city (a county pack: its base city)
+        from ..layers import load_target
+
+        own = load_target(cfg.pack).latest
+        city = city if city not in (None, "all") else (own.meta.extends or own.id)
+        packs, warnings = {city: own}, []
+    else:
+        packs, warnings = _packs(city, lang)
+    from ..layers import audit_pack  # every row also under the national layer, as `gridlaw check` does
+
+    packs = {c: audit_pack(p, cfg.national) for c, p in packs.items()}
     checklist = None
     if cfg.checklist:
         from ..checklist import load_checklist

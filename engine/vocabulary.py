@@ -1,0 +1,210 @@
+"""Load and validate the task-reading vocabulary (``vocabulary.yaml``).
+
+The file is data a lawyer reviews; this module only checks it and compiles it:
+every term has a known class and ground, a literal guard contains its term (a
+guard is a longer look-alike), every pattern compiles, nothing is listed twice.
+All problems are reported at once, each with its line and field.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import GridlawError, Problem
+
+PATH = Path(__file__).with_name("vocabulary.yaml")
+FRAME_KEYS = ("worker", "agencies", "agency_prefixes", "agency_nouns", "on_behalf", "negators", "referral", "referral_to_agency", "publicity", "passive",
+              "passive_not", "before_status", "conditions", "applications", "topics", "after_status", "assist", "verb_negators")
+
+
+class VocabularyError(GridlawError):
+    pass
+
+
+_LEAD_GROUP = re.compile(r"\(\?:([^()\[\]\\?*+{}.^$|]+(?:\|[^()\[\]\\?*+{}.^$|]+)*)\)")
+
+
+def expand_leading(rx: str) -> list[str]:
+    """(?:收取|收缴)…费 -> [收取…费, 收缴…费]: every alternative then begins with a literal character."""
+    m = _LEAD_GROUP.match(rx)
+    return [alt + rx[m.end():] for alt in m.group(1).split("|")] if m else [rx]
+
+
+def first_literal(rx: str) -> tuple[str, str] | None:
+    """The literal first character of a regex and the rest, or None if it does not begin with one."""
+    if rx[:1] == "\\" and len(rx) > 1 and not rx[1].isalnum():
+        return rx[1], rx[2:]
+    if rx and rx[0] not in "\\.^$*+?{}[]|()":
+        return rx[0], rx[1:]
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Ground:
+    key: str
+    law: str | None
+    articles: tuple[int, ...]
+    item: int | None
+    words: str
+    note: str | None
+
+    @property
+    def text(self) -> str:
+        """《中华人民共和国行政处罚法》第九条第二项 — or the kind of act where no single article governs."""
+        from .textnorm import int_to_cn
+
+        if not self.law:
+            return self.words
+        arts = "、".join(f"第{int_to_cn(a)}条" for a in self.articles)
+        return f"《{self.law}》{arts}" + (f"第{int_to_cn(self.item)}项" if self.item else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    shown: str          # how the term is named in explanations
+    cls: str
+    ground: Ground
+    regex: str         # the term, as a regex fragment
+    guards: tuple[str, ...]  # regex fragments of its look-alikes
+    note: str | None
+    quiet: tuple[str, ...] = ()  # look-alikes matched but not shown (names of bodies: 执法局 beside 执法)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    classes: tuple[str, ...]
+    grounds: dict[str, Ground]
+    terms: tuple[Term, ...]
+    frames: dict[str, tuple[str, ...]]
+    service: tuple[str, ...]
+
+
+def _problem(lines: dict, file: str, loc: tuple, msg: str) -> Problem:
+    from .yamlsrc import dotted, line_of
+
+    return Problem(file, msg, line_of(lines, loc), dotted(loc))
+
+
+def parse(data: Any, lines: dict, file: str) -> Vocabulary:
+    probs: list[Problem] = []
+
+    def bad(loc: tuple, msg: str) -> None:
+        probs.append(_problem(lines, file, loc, msg))
+
+    if not isinstance(data, dict):
+        raise VocabularyError([Problem(file, "the vocabulary must be a mapping with classes, grounds, terms, frames, service")])
+    for key in ("classes", "grounds", "terms", "frames", "service"):
+        if key not in data:
+            bad((key,), "missing")
+    classes = tuple(data.get("classes") or ())
+    grounds: dict[str, Ground] = {}
+    for key, g in (data.get("grounds") or {}).items():
+        if not isinstance(g, dict) or not isinstance(g.get("words"), str):
+            bad(("grounds", key), "a ground needs words (and law, article or articles, item where exact)")
+            continue
+        extra = set(g) - {"law", "article", "articles", "item", "words", "note"}
+        if extra:
+            bad(("grounds", key), f"unknown field(s): {', '.join(sorted(extra))}")
+        arts = g.get("articles") or ([g["article"]] if "article" in g else [])
+        if g.get("law") and not arts:
+            bad(("grounds", key), "a ground naming a law must name its article")
+        if not all(isinstance(a, int) and a > 0 for a in arts) or (g.get("item") is not None and not isinstance(g["item"], int)):
+            bad(("grounds", key), "articles and items are positive integers")
+            continue
+        grounds[key] = Ground(key, g.get("law"), tuple(arts), g.get("item"), g["words"], g.get("note"))
+    terms: list[Term] = []
+    seen: set[str] = set()
+    for i, t in enumerate(data.get("terms") or ()):
+        loc = ("terms", i)
+        if not isinstance(t, dict):
+            bad(loc, "a term is a mapping")
+            continue
+        extra = set(t) - {"term", "pattern", "shown", "class", "ground", "guards", "guard_patterns", "quiet_guards", "note"}
+        if extra:
+            bad(loc, f"unknown field(s): {', '.join(sorted(extra))}")
+        if ("term" in t) == ("pattern" in t):
+            bad(loc, "give exactly one of term (a literal) or pattern (a regular expression)")
+            continue
+        if t.get("class") not in classes:
+            bad(loc + ("class",), f"class {t.get('class')!r} is not one of {', '.join(classes)}")
+        ground = grounds.get(t.get("ground"))
+        if ground is None:
+            bad(loc + ("ground",), f"unknown ground {t.get('ground')!r}")
+        literal = t.get("term")
+        if literal is not None:
+            shown, regex = str(literal), re.escape(str(literal))
+        else:
+            shown, regex = t.get("shown"), str(t["pattern"])
+            if not shown:
+                bad(loc + ("shown",), "a pattern needs `shown`, the name used in explanations")
+        key = regex
+        if key in seen:
+            bad(loc, f"{shown!r} is listed twice")
+        seen.add(key)
+        guards: list[str] = []
+        quiet: list[str] = []
+        for field in ("guards", "quiet_guards"):
+            for j, gd in enumerate(t.get(field) or ()):
+                if literal is None or str(literal) not in str(gd) or str(gd) == str(literal):
+                    bad(loc + (field, j), f"guard {gd!r} must be a longer text containing the term {literal!r}")
+                (guards if field == "guards" else quiet).append(re.escape(str(gd)))
+        guards += [str(p) for p in t.get("guard_patterns") or ()]
+        patterns = ([regex] if literal is None else []) + [str(p) for p in t.get("guard_patterns") or ()]
+        for j, frag in enumerate(patterns):  # literals are escaped: always valid, always literal-first
+            where = loc + (("pattern",) if j == 0 and literal is None else ("guard_patterns",))
+            try:
+                re.compile(frag)
+            except re.error as exc:
+                bad(where, f"not a valid regular expression: {exc}")
+                continue
+            if any(first_literal(alt) is None for alt in expand_leading(frag)):
+                # the reader groups alternatives by first character (speed): say so here, not at read time
+                bad(where, "a pattern must begin with a literal character or a group of literal alternatives (?:a|b)")
+        if ground is not None and t.get("class") in classes:
+            terms.append(Term(shown or "", t["class"], ground, regex, tuple(guards), t.get("note"), tuple(quiet)))
+    frames: dict[str, tuple[str, ...]] = {}
+    raw_frames = data.get("frames") or {}
+    for key in FRAME_KEYS:
+        words = raw_frames.get(key)
+        if not words or not all(isinstance(w, str) and w for w in words):
+            bad(("frames", key), "a non-empty list of words")
+            continue
+        if len(set(words)) != len(words):
+            bad(("frames", key), "a word is listed twice")
+        frames[key] = tuple(words)
+    for key in set(raw_frames) - set(FRAME_KEYS):
+        bad(("frames", key), f"unknown frame; known: {', '.join(FRAME_KEYS)}")
+    service = tuple(data.get("service") or ())
+    if len(set(service)) != len(service):
+        bad(("service",), "a verb is listed twice: " + "、".join(sorted({s for s in service if service.count(s) > 1})))
+    if probs:
+        raise VocabularyError(probs)
+    return Vocabulary(classes, grounds, tuple(terms), frames, service)
+
+
+def load(path: str | Path = PATH) -> Vocabulary:
+    from .yamlsrc import YAMLSyntaxError, load_yaml
+
+    import yaml
+
+    try:
+        text = Path(path).read_text("utf-8")
+    except OSError as exc:
+        raise VocabularyError([Problem(str(path), f"cannot read the vocabulary: {exc}")]) from None
+    try:  # the fast C parser first; lines are worked out only to report a problem
+        return parse(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)), {}, str(path))
+    except (yaml.YAMLError, VocabularyError):
+        pass
+    try:
+        data, lines = load_yaml(text, str(path))
+    except YAMLSyntaxError as exc:
+        raise VocabularyError([exc.problem]) from None
+    return parse(data, lines, str(path))
+
+
+@functools.lru_cache(maxsize=1)
+def default() -> Vocabulary:
+    return load(PATH)

@@ -1,0 +1,263 @@
+"""Reading task texts (issue 7): the labelled corpus, the issue's examples, explanations, checklist matching.
+
+The corpus (tests/corpus/*.yaml, ≥ 400 texts) was labelled before the reader was written; a quarter of
+it (crc32 of the text mod 4 == 0) is held out and was never tuned on. The thresholds below are the
+issue's and must hold on the whole corpus and on the held-out part alone.
+
+    python tests/test_task_reading.py      # prints the figures quoted in the README
+"""
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import json
+import zlib
+from pathlib import Path
+
+import pytest
+import yaml
+
+import gridlaw
+from gridlaw.checklist import Checklist
+from gridlaw.lexicon import FRAMES_ZH, infer_nature
+from gridlaw.report import render
+from gridlaw.vocabulary import VocabularyError, load, parse
+
+CORPUS = Path(__file__).parent / "corpus"
+POWER = {"licensing", "penalty", "coercion"}
+FLAGGED = POWER | {"other_administrative"}          # what a pack can turn into non_compliant or review
+LAWFUL = {"service", "assists_power", "unclassified"}
+CLASSES = ("licensing", "penalty", "coercion", "other_administrative", "assists_power", "service", "unclassified")
+
+
+def corpus() -> list[dict]:
+    items = []
+    for f in sorted(CORPUS.glob("*.yaml")):
+        for i, it in enumerate(yaml.safe_load(f.read_text("utf-8"))):
+            it = dict(it, file=f.name, index=i, held_out=zlib.crc32(it["text"].encode()) % 4 == 0)
+            items.append(it)
+    return items
+
+
+def predicted(text: str) -> str:
+    inf = infer_nature(text)
+    return "assists_power" if inf.outcome == "assists" else "unclassified" if inf.value is None else inf.value
+
+
+def figures(items: list[dict]) -> dict:
+    pairs = [(it["label"], predicted(it["text"])) for it in items]
+    out: dict = {"n": len(pairs), "agreement": sum(a == p for a, p in pairs) / len(pairs), "classes": {}}
+    for c in CLASSES:
+        tp = sum(a == c and p == c for a, p in pairs)
+        support, said = sum(a == c for a, _ in pairs), sum(p == c for _, p in pairs)
+        out["classes"][c] = (support, tp / support if support else None, tp / said if said else None)
+    power = [(a, p) for a, p in pairs if a in POWER]
+    out["power_recall"] = sum(p in POWER for _, p in power) / len(power)          # a power act found at all
+    out["power_recall_exact"] = sum(a == p for a, p in power) / len(power)       # … and of the right class
+    lawful = [(a, p) for a, p in pairs if a in LAWFUL]
+    out["lawful_flagged"] = sum(p in FLAGGED for _, p in lawful) / len(lawful)
+    out["lawful_n"] = len(lawful)
+    out["misses"] = [(a, p) for a, p in pairs if a != p]
+    return out
+
+
+ITEMS = corpus()
+ALL, HELD = figures(ITEMS), figures([it for it in ITEMS if it["held_out"]])
+
+
+def test_corpus_is_big_varied_and_labelled():
+    assert len(ITEMS) >= 400
+    assert {it["label"] for it in ITEMS} == set(CLASSES)
+    assert all(it["why"] and it["text"] for it in ITEMS)
+    assert len({it["text"] for it in ITEMS}) == len(ITEMS), "duplicate texts"
+    assert sum(it["held_out"] for it in ITEMS) >= 0.2 * len(ITEMS)
+    traditional = [it for it in ITEMS if any(ch in it["text"] for ch in "網員執罰違戶證")]
+    assert len(traditional) >= 25
+
+
+@pytest.mark.parametrize("part,figs", [("all", ALL), ("held-out", HELD)])
+def test_issue_thresholds(part, figs):
+    assert figs["power_recall"] >= 0.95, (part, figs["misses"])
+    assert figs["lawful_flagged"] <= 0.05, (part, figs["misses"])
+    assert figs["agreement"] >= 0.90, (part, figs["misses"])
+
+
+@pytest.mark.parametrize("cls", CLASSES)
+def test_per_class_recall_and_precision(cls):
+    support, recall, precision = ALL["classes"][cls]
+    assert support >= 10
+    # 0.80: the weakest class is "unclassified", whose misses are service texts asking for their nature
+    assert recall >= 0.80 and precision >= 0.80, (cls, recall, precision, ALL["misses"])
+
+
+# --------------------------------------------------------------------------- the issue's examples
+
+YC = {"kind": "assignment", "city": "yancheng", "date": "2024-05-01"}
+
+
+def test_a_fine_by_the_worker_without_the_word_fakuan_is_a_penalty():
+    d = gridlaw.check({**YC, "task": {"text": "网格员巡查中发现乱扔垃圾的，直接开罚单，罚50元", "on_checklist": True}})
+    assert d.decision == "non_compliant" and d.deciding_rules == ["yancheng.art19.no-licensing-penalty-coercion"]
+    inf = d.inferences[0]
+    assert (inf.value, inf.frame, inf.words) == ("penalty", "worker", ("罚单", "罚50元"))
+    assert inf.clause == "直接开罚单" and inf.ground == "《中华人民共和国行政处罚法》第九条第二项"
+
+
+def test_a_referral_with_the_agency_fining_is_not_a_penalty_by_the_worker():
+    d = gridlaw.check({**YC, "task": {"text": "发现焚烧秸秆行为及时报镇综合执法局，由执法局依法罚款", "on_checklist": True}})
+    assert d.decision == "compliant", d.to_dict()["inferences"]
+    inf = d.inferences[0]
+    assert inf.value == "service" and "报镇综合执法局" in inf.clause
+    assert [(m.words, m.frame, m.counted) for m in inf.matches] == [("罚款", "other_actor", False)]
+
+
+def test_a_ban_on_fining_is_not_a_penalty_task():
+    d = gridlaw.check({**YC, "task": {"text": "严禁网格员对群众罚款", "on_checklist": True}})
+    assert d.decision == "insufficient_facts"  # no task is stated: the nature is asked for, never presumed
+    assert [m.fact for m in d.missing] == ["task.nature"]
+    assert [(m.words, m.frame) for m in d.inferences[0].matches] == [("罚款", "negated")]
+    assert "task.nature" not in d.facts
+
+
+@pytest.mark.parametrize("text,value,words,frame", [
+    ("网格员对违规经营的网吧暂扣许可证件", "penalty", ("暂扣许可证件",), "worker"),
+    ("协助执法人员查封违法经营场所", "service", ("查封",), "assists"),
+    ("入户检查，封闭式阳台要重点查看是否堆放易燃物", "service", ("入户", "检查", "查看"), "worker"),
+    ("网格员要做好入户宣传，对仍不听劝阻的养殖户，网格员直接罚款", "penalty", ("罚款",), "worker"),
+    ("网格员上门催缴城乡居民医疗保险费", "other_administrative", ("催缴城乡居民医疗保险费",), "worker"),
+    ("网格员代邻居缴纳水电费", "service", ("缴纳",), "worker"),
+])
+def test_frames_of_hard_cases(text, value, words, frame):
+    inf = infer_nature(text)
+    assert (inf.value, inf.words, inf.frame) == (value, words, frame)
+
+
+@pytest.mark.parametrize("text,frame", [
+    ("对工作不力的网格员予以通报批评", "on_worker"),          # criticism of the worker is not his task
+    ("网格员负责为群众开具居住证明的材料收集和上报", "topic"),  # the papers for a certificate, not issuing it
+    ("提醒老人提防账户冻结诈骗", "look_alike"),
+    ("把“没收非法所得”讲给商户听", "mention"),
+])
+def test_discounted_frames(text, frame):
+    inf = infer_nature(text)
+    assert inf.value in (None, "service") and [m.frame for m in inf.matches] == [frame]
+
+
+def test_penalty_ground_names_the_item():
+    assert infer_nature("网格员对违规经营的网吧暂扣许可证件").ground == "《中华人民共和国行政处罚法》第九条第三项"
+    assert infer_nature("网格员扣押违规运输的货物").ground == "《中华人民共和国行政强制法》第九条第三项"
+    assert infer_nature("网格员负责审批村民建房申请").ground == "《中华人民共和国行政许可法》第二条、第十二条"
+
+
+def test_assisting_an_official_sets_the_fact_for_review():
+    d = gridlaw.check({**YC, "task": {"text": "协助执法人员查封违法经营场所", "on_checklist": True}})
+    assert d.facts["task.assists_power_act"] is True and d.facts["task.nature"] == "service"
+    aid = [i for i in d.inferences if i.fact == "task.assists_power_act"]
+    assert aid and aid[0].value is True and aid[0].term == "查封"
+    plain = gridlaw.check({**YC, "task": {"text": "入户走访独居老人", "on_checklist": True}})
+    assert plain.facts["task.assists_power_act"] is False
+
+
+# --------------------------------------------------------------------------- explanations
+
+
+def test_every_inference_in_the_json_names_clause_term_frame_and_ground():
+    texts = ["网格员巡查中发现乱扔垃圾的，直接开罚单，罚50元", "协助执法人员查封违法经营场所",
+             "发现焚烧秸秆行为及时报镇综合执法局，由执法局依法罚款", "入户走访独居老人"]
+    for text in texts:
+        data = json.loads(render(gridlaw.check({**YC, "task": {"text": text}}), "json"))
+        infs = [i for i in data["inferences"] if i["value"] is not None]
+        assert infs, text
+        for inf in infs:
+            assert inf["clause"] and inf["term"] and inf["frame"] and inf["ground"], (text, inf)
+        for m in data["inferences"][0]["matches"]:
+            assert m["clause"] and m["term"] and m["frame"] in FRAMES_ZH and m["ground"]
+            assert m["counted"] == (m["why"] is None)
+
+
+def test_reports_show_every_term_and_why_it_was_not_counted():
+    d = gridlaw.check({**YC, "task": {"text": "宣传秸秆禁烧政策，告知群众违者将被罚款；发现焚烧的报镇综合执法局，由执法局依法查封",
+                                      "on_checklist": True}})
+    md, text = render(d, "md"), render(d, "text")
+    for out in (md, text):
+        assert "罚款" in out and "查封" in out and "未计入" in out
+    assert "由其他机关实施" in md and "| 计入 |" in md
+    html = render(d, "html")
+    assert "<table class=\"reading\"" in html and "由其他机关实施" in html
+
+
+# --------------------------------------------------------------------------- checklist
+
+
+CL = Checklist(county="亭湖区", published=dt.date(2022, 3, 1), matters=["采集登记实有人口信息", "排查安全隐患"])
+
+
+def test_checklist_match_does_not_overclaim():
+    d = gridlaw.check({**YC, "task": {"text": "入户采集登记实有人口信息"}}, CL)
+    on = [i for i in d.inferences if i.fact == "task.on_checklist"][0]
+    assert d.facts["task.on_checklist"] is True and on.term == "采集登记实有人口信息" and on.source == "checklist"
+    assert "亭湖区网格事项清单" in on.ground
+    # not written as the list writes it: unknown, never "off the checklist"
+    d2 = gridlaw.check({**YC, "task": {"text": "入户登记流动人口"}}, CL)
+    assert "task.on_checklist" not in d2.facts and d2.decision == "insufficient_facts"
+    assert "task.on_checklist" in [m.fact for m in d2.missing]
+    # a listed matter inside one clause of a longer notice says nothing about the other clauses
+    assert CL.match("采集登记实有人口信息，对未登记的罚款") is None
+
+
+def test_a_checklist_published_after_the_act_is_not_used_as_if_in_force():
+    later = Checklist(county="亭湖区", published=dt.date(2024, 6, 1), matters=CL.matters)
+    d = gridlaw.check({**YC, "task": {"text": "采集登记实有人口信息"}}, later)
+    assert "task.on_checklist" not in d.facts and d.facts["task.checklist_published"] is False
+    on = [i for i in d.inferences if i.fact == "task.on_checklist"][0]
+    assert on.value is None and "晚于行为日期" in on.to_dict()["reason"]
+
+
+def test_batch_reads_and_looks_up_as_the_scalar_path():
+    from gridlaw.acts import facts_of
+    from gridlaw.batch import columns_from_facts, evaluate_columns
+    from gridlaw.evaluate import DECISIONS, evaluate
+
+    pack = gridlaw.load_pack("yancheng")
+    acts = [{**YC, "date": dt.date(2024, 5, 1) if i % 3 else dt.date(2022, 2, 1), "task": {"text": it["text"]}}
+            for i, it in enumerate(ITEMS)]
+    res = evaluate_columns(pack, "assignment", columns_from_facts([facts_of(a) for a in acts]), CL)
+    for i, a in enumerate(acts):
+        d = evaluate(pack, a, CL)
+        assert DECISIONS[res.decisions[i]] == d.decision, (a, d.to_dict()["inferences"])
+        assert [x.to_dict() for x in res.inferences(i)] == [x.to_dict() for x in d.inferences if x.fact == "task.nature"]
+
+
+# --------------------------------------------------------------------------- vocabulary file
+
+
+def test_the_shipped_vocabulary_loads_and_every_ground_is_cited():
+    v = load()
+    assert {t.cls for t in v.terms} == {"licensing", "penalty", "coercion", "other_administrative"}
+    assert all(t.ground.text for t in v.terms)
+
+
+def test_a_broken_vocabulary_says_where():
+    data = {"classes": ["penalty"], "grounds": {"p": {"law": "中华人民共和国行政处罚法", "article": 9, "words": "x"}},
+            "terms": [{"term": "没收", "class": "penalty", "ground": "p", "guards": ["没到"]},
+                      {"term": "罚款", "class": "fine", "ground": "q"},
+                      {"pattern": "罚(", "shown": "罚", "class": "penalty", "ground": "p"}],
+            "frames": {}, "service": ["走访"]}
+    with pytest.raises(VocabularyError) as exc:
+        parse(data, {("terms", 1): 7}, "vocab.yaml")
+    msgs = [str(p) for p in exc.value.problems]
+    assert any("terms[0].guards[0]" in m and "没到" in m for m in msgs)
+    assert any(m.startswith("vocab.yaml:7: terms[1].class") for m in msgs)
+    assert any("terms[1].ground" in m for m in msgs)
+    assert any("terms[2].pattern" in m and "regular expression" in m for m in msgs)
+    assert any("frames.worker" in m for m in msgs)
+
+
+if __name__ == "__main__":
+    for name, f in (("whole corpus", ALL), ("held-out 25%", HELD)):
+        print(f"{name}: {f['n']} texts, agreement {f['agreement']:.1%}, power acts by the worker found "
+              f"{f['power_recall']:.1%} (right class {f['power_recall_exact']:.1%}), lawful flagged "
+              f"{f['lawful_flagged']:.1%} of {f['lawful_n']}")
+        for c, (s, r, p) in f["classes"].items():
+            print(f"  {c:22s} n={s:3d} recall={'-' if r is None else f'{r:.1%}'} precision={'-' if p is None else f'{p:.1%}'}")
+        print("  misses:", collections.Counter(f["misses"]).most_common())
