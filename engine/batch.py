@@ -568,9 +568,8 @@ def _derive(cols: Columns, data: dict, known: dict, checklist: Checklist | None)
             on = "task.on_checklist"
             todo = rows & ~known.get(on, np.zeros(n, dtype=bool))
             idx = np.flatnonzero(todo)
-            if len(idx) and checklist.published is not None and date is not None:
-                # a checklist published after the act's date was not in force for it: not used
-                idx = idx[~(date_k[idx] & (date[idx] < np.datetime64(checklist.published, "D")))]
+            # a checklist published after the act's date still shows the matter listed; checklist_published
+            # (below) is then false, so it is never used as a list in force (as evaluate.checklist_facts)
             if len(idx):
                 # a match is true; no match is unknown, never "off the checklist"
                 cache: dict[str, bool] = {}

@@ -147,17 +147,16 @@ def checklist_facts(facts: dict[str, Any], checklist: Checklist, text: str) -> l
     where = checklist.source_name()
     published = checklist.published_by(facts["date"])
     if "task.on_checklist" not in facts:
-        if published is False:
-            out.append(Inference("task.on_checklist", None, "checklist", text, None, "checklist", where,
-                                 source="checklist", extra={"reason": f"{where}晚于行为日期公布，未作为当时有效的清单使用"}))
-        else:
-            entry = checklist.match(text)
-            if entry is not None:
-                facts["task.on_checklist"] = True
-            out.append(Inference("task.on_checklist", True if entry else None, "checklist", text, entry, "checklist",
-                                 where, (entry,) if entry else (), (where,), source="checklist",
-                                 extra={"reason": f"与{where}所列事项“{entry}”相符" if entry else
-                                        f"任务内容未逐字见于{where}；是否属清单事项无法由文本判定，请核对"}))
+        # A checklist published after the act's date still shows the matter was listed, but never as a list in
+        # force: task.checklist_published is set false below, so the rules on publication decide.
+        entry = checklist.match(text)
+        if entry is not None:
+            facts["task.on_checklist"] = True
+        later = "；但该清单晚于行为日期公布，当时尚未生效" if published is False else ""
+        out.append(Inference("task.on_checklist", True if entry else None, "checklist", text, entry, "checklist",
+                             where, (entry,) if entry else (), (where,), source="checklist",
+                             extra={"reason": f"与{where}所列事项“{entry}”相符{later}" if entry else
+                                    f"任务内容未逐字见于{where}；是否属清单事项无法由文本判定，请核对"}))
     if "task.checklist_published" not in facts and published is not None:
         facts["task.checklist_published"] = published
         out.append(Inference("task.checklist_published", published, "checklist", None, None, "checklist", where,

@@ -97,7 +97,8 @@ YC = {"kind": "assignment", "city": "yancheng", "date": "2024-05-01"}
 
 def test_a_fine_by_the_worker_without_the_word_fakuan_is_a_penalty():
     d = gridlaw.check({**YC, "task": {"text": "网格员巡查中发现乱扔垃圾的，直接开罚单，罚50元", "on_checklist": True}})
-    assert d.decision == "non_compliant" and d.deciding_rules == ["yancheng.art19.no-licensing-penalty-coercion"]
+    assert d.decision == "non_compliant"
+    assert d.deciding_rules == ["penaltylaw.art20.no-entrusting-individuals", "yancheng.art19.no-licensing-penalty-coercion"]
     inf = d.inferences[0]
     assert (inf.value, inf.frame, inf.words) == ("penalty", "worker", ("罚单", "罚50元"))
     assert inf.clause == "直接开罚单" and inf.ground == "《中华人民共和国行政处罚法》第九条第二项"
@@ -114,7 +115,7 @@ def test_a_referral_with_the_agency_fining_is_not_a_penalty_by_the_worker():
 def test_a_ban_on_fining_is_not_a_penalty_task():
     d = gridlaw.check({**YC, "task": {"text": "严禁网格员对群众罚款", "on_checklist": True}})
     assert d.decision == "insufficient_facts"  # no task is stated: the nature is asked for, never presumed
-    assert [m.fact for m in d.missing] == ["task.nature"]
+    assert "task.nature" in [m.fact for m in d.missing]
     assert [(m.words, m.frame) for m in d.inferences[0].matches] == [("罚款", "negated")]
     assert "task.nature" not in d.facts
 
@@ -206,11 +207,13 @@ def test_checklist_match_does_not_overclaim():
 
 
 def test_a_checklist_published_after_the_act_is_not_used_as_if_in_force():
+    # the file shows the matter listed, but the list was not yet published on the act's date: 11 decides
     later = Checklist(county="亭湖区", published=dt.date(2024, 6, 1), matters=CL.matters)
     d = gridlaw.check({**YC, "task": {"text": "采集登记实有人口信息"}}, later)
-    assert "task.on_checklist" not in d.facts and d.facts["task.checklist_published"] is False
+    assert d.facts["task.on_checklist"] is True and d.facts["task.checklist_published"] is False
+    assert d.decision == "non_compliant" and d.deciding_rules == ["yancheng.art11.checklist-published"]
     on = [i for i in d.inferences if i.fact == "task.on_checklist"][0]
-    assert on.value is None and "晚于行为日期" in on.to_dict()["reason"]
+    assert "晚于行为日期" in on.to_dict()["reason"]
 
 
 def test_batch_reads_and_looks_up_as_the_scalar_path():
