@@ -28,7 +28,7 @@ def parse_act(data: Any, file: str = "<act>", lines: dict | None = None) -> Base
 
     data = accept_written_forms(data)
     kind = data.get("kind")
-    if kind not in ACT_MODELS:
+    if not isinstance(kind, str) or kind not in ACT_MODELS:
         near = difflib.get_close_matches(str(kind), ACT_MODELS, n=1)
         raise InputError([Problem(file, f"未知的行为类型 {kind!r}" + (f"（是否指 {near[0]}？）" if near else "")
                                   + f"；可选：{'、'.join(ACT_MODELS)}", line_of(lines or {}, ("kind",)), "kind",
@@ -49,7 +49,35 @@ def parse_act(data: Any, file: str = "<act>", lines: dict | None = None) -> Base
         raise InputError([Problem(file, "缺少行为日期 date（如 2024-05-01）：适用的是当日有效的规定", line_of(lines or {}, ()) or 1,
                                   "date", "missing_date", "the act's date is missing (e.g. 2024-05-01): the law in force "
                                   "on that day applies")])
+    missing = _missing_required(model, ())
+    if missing:
+        raise InputError([Problem(file, "缺少必填字段（如年度考核的年份 year 和是否合格 passed）", line_of(lines or {}, loc),
+                                  dotted(loc), "missing_field", "required field missing") for loc in missing])
     return model
+
+
+_REQUIRED = frozenset({"date", "year", "passed"})   # the act's date; an appraisal's year and result
+
+
+def _missing_required(model: BaseModel, loc: tuple) -> list[tuple]:
+    """Fields whose type does not admit None but were left out (the act models default every
+    field to None so that a partial act parses; the evaluation cannot go on without these)."""
+    import types
+    import typing
+
+    out: list[tuple] = []
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        ann = info.annotation
+        optional = ann is None or type(None) in typing.get_args(ann) or (
+            isinstance(ann, types.UnionType) and type(None) in ann.__args__)
+        if value is None and not optional and name in _REQUIRED:
+            out.append(loc + (name,))
+        elif isinstance(value, BaseModel):
+            out += _missing_required(value, loc + (name,))
+        elif isinstance(value, list):
+            out += [m for i, v in enumerate(value) if isinstance(v, BaseModel) for m in _missing_required(v, loc + (name, i))]
+    return out
 
 
 def read_act_file(path: str, text: str | None = None) -> list[tuple[BaseModel, str]]:

@@ -405,6 +405,33 @@ def _main(version: bool = typer.Option(False, "--version", callback=_version, is
     """gridlaw: checks grid-governance acts against the municipal regulation in force."""
 
 
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="address to bind (default: this machine only)"),
+    port: int = typer.Option(8000, "--port", "-p", help="port"),
+    allow_personal_data: bool = typer.Option(False, "--allow-personal-data",
+                                             help="let a request ask for unmasked names, ID numbers, phones"),
+    max_upload_mb: int = typer.Option(50, "--max-upload-mb", help="largest file accepted for audit"),
+) -> None:
+    """Start the web app (forms for legal staff and HR) and the HTTP API under /api/v1."""
+    try:
+        import uvicorn
+
+        from .web.app import create_app
+        from .web.settings import MB, Settings
+    except ImportError as exc:
+        typer.echo(f"error: the web app needs the server extra ({exc.name} is missing): pip install 'gridlaw[server]'",
+                   err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    hosts = ("*",) if host in ("0.0.0.0", "::") else (host, *Settings().allowed_hosts)
+    settings = Settings(allow_personal_data=allow_personal_data, max_upload_bytes=max_upload_mb * MB,
+                        allowed_hosts=hosts)
+    typer.echo(f"gridlaw serve: http://{host}:{port}/  (API: /api/v1, OpenAPI: /openapi.json)", err=True)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo(f"warning: listening on {host}: other machines can reach it; there is no login", err=True)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
 def _register_audit() -> None:
     try:
         from .audit.command import audit

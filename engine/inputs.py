@@ -23,6 +23,8 @@ def accept_written_forms(data: dict) -> dict:
     from .labels import LABELS
 
     cities = set(LABELS["en"]) & {"binzhou", "yancheng", "quzhou", "zigong", "jiaxing"}
+    if not all(isinstance(data.get(k), (str, type(None))) for k in _CODED):
+        return data                     # not written forms: the model's validation names the field
     plain = (data.get("kind") in ACT_MODELS and data.get("city") in cities
              and data.get("role") in (None, "grid_leader", "full_time", "part_time", "grid_instructor",
                                       "micro_grid_leader")

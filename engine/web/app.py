@@ -1,0 +1,76 @@
+"""The ASGI app: pages, the /api/v1 API, OpenAPI, and the safety middleware."""
+from __future__ import annotations
+
+import contextlib
+import shutil
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.responses import JSONResponse
+
+from .. import __version__
+from .settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    from . import api, pages
+    from .jobs import Jobs
+    from .security import BodyLimit, Headers
+
+    settings = settings or Settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        app.state.jobs.pool.shutdown(wait=False, cancel_futures=True)
+        shutil.rmtree(settings.workdir, ignore_errors=True)
+
+    app = FastAPI(title="gridlaw API", version=__version__, lifespan=lifespan, redoc_url=None,
+                  description="Checks acts of grid-based social governance (网格化服务管理) against the municipal "
+                              "regulations of Binzhou, Yancheng, Quzhou, Zigong and Jiaxing. Decisions are the JSON "
+                              "of `gridlaw check -f json`; errors are `{\"errors\": [{location, line, message}]}`.")
+    app.state.settings = settings
+    app.state.jobs = Jobs(settings)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.add_middleware(BodyLimit, settings=settings)
+    app.add_middleware(Headers)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts))
+
+    @app.exception_handler(api.BadRequest)
+    async def bad_request(request: Request, exc: api.BadRequest) -> JSONResponse:
+        return JSONResponse({"errors": exc.errors}, exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # The value is never echoed back: it may be personal data.
+        return JSONResponse({"errors": [{"location": ".".join(str(p) for p in e["loc"]), "line": None,
+                                         "message": e["msg"]} for e in exc.errors()]}, 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        from .pages import page
+
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"errors": [{"location": "path", "line": None, "message": str(exc.detail)}]},
+                                exc.status_code)
+        return page(request, "error.html.j2", exc.status_code, title=str(exc.status_code),
+                    message="页面不存在。" if exc.status_code == 404 else str(exc.detail))
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        spec = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        components = spec.setdefault("components", {}).setdefault("schemas", {})
+        for model in api.BODY_MODELS:
+            schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(schema.pop("$defs", {}))
+            components[model.__name__] = schema
+        app.openapi_schema = spec
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
