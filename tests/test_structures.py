@@ -270,7 +270,8 @@ def _probe_space(r) -> dict[str, list[Any]]:
             for v in _values(cmp):
                 if v not in space.setdefault(cmp.fact, [None]):
                     space[cmp.fact].append(v)
-    return space
+    # a {known: true} placeholder is needed only for a fact no other comparison gives typed values to
+    return {f: [v for v in vs if v != "probe"] if len(vs) > 2 and "probe" in vs else vs for f, vs in space.items()}
 
 
 def _probes(r, limit: int = 3000) -> list[dict]:
