@@ -33,7 +33,7 @@ CITIES = ("binzhou", "yancheng", "quzhou", "zigong", "jiaxing")
 # `{known: true}` guard in its `when` (applicability that belongs in `trigger`) is an error; in a rule
 # that does not yet, the guard is a warning (`gridlaw validate`). Set True once every pack has migrated:
 # then every rule must name its structure and question, and every such guard is an error.
-ALL_PACKS_MIGRATED = False
+ALL_PACKS_MIGRATED = True
 
 
 @dataclass(slots=True)
