@@ -12,7 +12,7 @@ from .checklist import Checklist, load_checklist
 from .errors import InputError, Problem
 from .evaluate import Decision, evaluate
 from .loader import load_pack
-from .yamlsrc import YAMLSyntaxError, dotted, line_of, load_yaml
+from .yamlsrc import MAX_BYTES, YAMLSyntaxError, dotted, line_of, load_yaml
 
 def parse_act(data: Any, file: str = "<act>", lines: dict | None = None) -> BaseModel:
     """Validate a dict (or pass a model through); InputError lists every problem with its place."""
@@ -21,15 +21,44 @@ def parse_act(data: Any, file: str = "<act>", lines: dict | None = None) -> Base
     if not isinstance(data, dict):
         raise InputError([Problem(file, f"an act is a mapping with kind, city and date; got {type(data).__name__}", 1)])
     kind = data.get("kind")
-    if kind not in ACT_MODELS:
+    if not isinstance(kind, str) or kind not in ACT_MODELS:
         near = difflib.get_close_matches(str(kind), ACT_MODELS, n=1)
         hint = f" (did you mean {near[0]!r}?)" if near else ""
         raise InputError([Problem(file, f"unknown act kind {kind!r}{hint}; one of {', '.join(ACT_MODELS)}",
                                   line_of(lines or {}, ("kind",)), "kind")])
     try:
-        return ACT_MODELS[kind].model_validate(data)
+        model = ACT_MODELS[kind].model_validate(data)
     except ValidationError as exc:
         raise InputError([_problem(file, kind, e, lines or {}) for e in exc.errors()]) from None
+    missing = _missing_required(model, ())
+    if missing:
+        raise InputError([Problem(file, "required field missing", line_of(lines or {}, loc), dotted(loc))
+                          for loc in missing])
+    return model
+
+
+_REQUIRED = frozenset({"date", "year", "passed"})   # the act's date; an appraisal's year and result
+
+
+def _missing_required(model: BaseModel, loc: tuple) -> list[tuple]:
+    """Fields whose type does not admit None but were left out (the act models default every
+    field to None so that a partial act parses; the evaluation cannot go on without these)."""
+    import types
+    import typing
+
+    out: list[tuple] = []
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        ann = info.annotation
+        optional = ann is None or type(None) in typing.get_args(ann) or (
+            isinstance(ann, types.UnionType) and type(None) in ann.__args__)
+        if value is None and not optional and name in _REQUIRED:
+            out.append(loc + (name,))
+        elif isinstance(value, BaseModel):
+            out += _missing_required(value, loc + (name,))
+        elif isinstance(value, list):
+            out += [m for i, v in enumerate(value) if isinstance(v, BaseModel) for m in _missing_required(v, loc + (name, i))]
+    return out
 
 
 def _problem(file: str, kind: str, err: dict, lines: dict) -> Problem:
@@ -49,14 +78,21 @@ def _problem(file: str, kind: str, err: dict, lines: dict) -> Problem:
     return Problem(file, msg, line_of(lines, loc), path)
 
 
-def read_act_file(path: str, text: str | None = None) -> list[tuple[BaseModel, str]]:
-    """Acts from a JSON/YAML file ('-' for stdin text): one act or a list of acts."""
+def read_act_file(path: str, text: str | bytes | None = None) -> list[tuple[BaseModel, str]]:
+    """Acts from a JSON/YAML file ('-' for stdin text or bytes): one act or a list of acts.
+    At most MAX_BYTES are read, so /dev/zero or an endless pipe ends in an error, not a hang."""
     name = "<stdin>" if path == "-" else path
-    if text is None:
+    if text is None or isinstance(text, bytes):
         try:
-            raw = Path(path).read_bytes()
+            if isinstance(text, bytes):
+                raw = text
+            else:
+                with open(path, "rb") as f:
+                    raw = f.read(MAX_BYTES + 1)
         except OSError as exc:
             raise InputError([Problem(name, f"cannot read: {exc.strerror}")]) from None
+        if len(raw) > MAX_BYTES:
+            raise InputError([Problem(name, f"larger than {MAX_BYTES >> 20} MB; not an act file")])
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:

@@ -41,14 +41,20 @@ class Checklist(BaseModel):
 
 
 def load_checklist(path: str | Path) -> Checklist:
-    from .yamlsrc import YAMLSyntaxError, dotted, line_of, load_yaml
+    from .yamlsrc import MAX_BYTES, YAMLSyntaxError, dotted, json_depth_ok, line_of, load_yaml
 
     name = str(path)
     try:
-        text = Path(path).read_text("utf-8")
+        with open(path, "rb") as f:
+            raw = f.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            raise InputError([Problem(name, f"larger than {MAX_BYTES >> 20} MB; not a checklist")])
+        text = raw.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError([Problem(name, f"cannot read checklist: {exc}")]) from None
     try:
+        if name.endswith(".json") and not json_depth_ok(text):
+            raise InputError([Problem(name, "nested too deeply to be a checklist")])
         data, lines = (json.loads(text), {}) if name.endswith(".json") else load_yaml(text, name)
         return Checklist.model_validate(data)
     except YAMLSyntaxError as exc:

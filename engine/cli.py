@@ -45,7 +45,9 @@ def _acts_and_checklist(file: str, checklist: Optional[Path]) -> tuple[list, obj
     from .api import read_act_file
     from .checklist import load_checklist
 
-    acts = read_act_file(file, sys.stdin.read() if file == "-" else None)
+    from .yamlsrc import MAX_BYTES
+
+    acts = read_act_file(file, sys.stdin.buffer.read(MAX_BYTES + 1) if file == "-" else None)
     return [act for act, _ in acts], (load_checklist(checklist) if checklist else None)
 
 
