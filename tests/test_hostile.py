@@ -123,6 +123,8 @@ def test_two_percent_malformed_rows_in_100000_are_each_accounted(tmp_path):
     got = accounted(run, out, list(range(2, 100_002)))
     rejected = {r for r, x in got.items() if x["decision"] == "rejected"}
     assert rejected == bad
+    t = run.source.tally        # physical lines counted on the bytes = lines the records took
+    assert t.balanced() and t.lines_in_bytes == 100_001 and t.records == 100_001
 
 
 def test_a_stray_quote_inside_an_unquoted_field_is_text(tmp_path):

@@ -309,8 +309,8 @@ class Collector:
 
     def _rejected(self, prep: Prepared) -> list[dict[str, Any]]:
         chunk = prep.chunk
-        rows = np.concatenate([chunk.lines[prep.rejected], np.array([r for r, _ in chunk.bad], dtype=np.int64)])
-        reasons = list(prep.reasons) + [why for _, why in chunk.bad]
+        rows = np.concatenate([chunk.lines[prep.rejected], np.array([b[0] for b in chunk.bad], dtype=np.int64)])
+        reasons = list(prep.reasons) + [b[1] for b in chunk.bad]
         if not self.show_personal:
             reasons = [mask_text(r) for r in reasons]
         if not len(rows):
@@ -323,7 +323,7 @@ class Collector:
         raw = {}
         for k, v in prep.raw.items():
             taken = v.take(pa.array(prep.rejected))
-            raw[k] = pa.concat_arrays([taken, pa.nulls(len(chunk.bad), pa.string())])
+            raw[k] = pa.concat_arrays([taken, pa.array(prep.bad_raw.get(k) or [None] * len(chunk.bad), pa.string())])
         # the same rejected row appears once per pack under --city all
         targets: list[str | None] = list(self.packs) if self.all_cities else [None]
         out: list[dict[str, Any]] = []

@@ -138,6 +138,7 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
             writer.close()
             run.out_rows = writer.rows
     run.elapsed = time.perf_counter() - t0
+    _prove_accounting(source, coll, lang)
     coll.finalize()
     coll.listing.sort()
     if coll.rows_in == 0:
@@ -153,6 +154,22 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
         except OSError as exc:
             raise InputError([Problem(str(cfg.report), f"cannot write: {exc.strerror}")]) from None
     return run
+
+
+def _prove_accounting(source: Source, coll: Collector, lang: str) -> None:
+    """Every physical line of a CSV belongs to exactly one record (counted on the bytes, and by the
+    tokenizer), and every record below the header was counted once: read (= evaluated + rejected) or blank."""
+    t = source.tally
+    if t is None:
+        return
+    below = t.records - source.header_line
+    if t.balanced() and below == coll.rows_in + coll.blank and coll.rows_in == coll.evaluated + coll.rejected:
+        return
+    raise InputError([Problem(str(source.path), (
+        f"记录计数不一致：文件有 {t.lines_in_bytes:,} 个物理行，记录占用 {t.lines_in_records:,} 行；表头下 {below:,} 条记录，"
+        f"读入 {coll.rows_in:,} + 空行 {coll.blank:,}；结果不可信，未输出" if lang == "zh" else
+        f"record count mismatch: {t.lines_in_bytes:,} physical lines, {t.lines_in_records:,} taken by records; "
+        f"{below:,} records below the header, {coll.rows_in:,} read + {coll.blank:,} blank; results not trusted"))])
 
 
 def _option_value(hm: HeaderMap, fact: str, value: str | None, codes: list[str] | None, flag: str) -> str | None:
