@@ -1,7 +1,16 @@
 """Problems are values with a location; a pack or input error carries all of them."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# C0 and C1 control characters but tab and newline: an ESC from a cell must not reach a terminal
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """Text from input files, made harmless for a terminal (escape sequences lose their ESC)."""
+    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
 
 
 @dataclass(frozen=True)
@@ -13,7 +22,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.file + (f":{self.line}" if self.line else "")
-        return f"{where}: {self.path + ': ' if self.path else ''}{self.message}"
+        return terminal_safe(f"{where}: {self.path + ': ' if self.path else ''}{self.message}")
 
 
 class GridlawError(Exception):

@@ -315,3 +315,100 @@ def test_a_malformed_map_names_the_map_file(tmp_path):
     r = cli("audit", write(tmp_path / "a.csv", [line(row(1))]), "--map", bad, "--city", "yancheng")
     err = r.stderr.decode()
     assert r.returncode == 4 and "mymap.yaml" in err and "AttributeError" not in err, err
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example","点击")', "+cmd|' /C calc'!A0", "-1+1", "@SUM(A1:A9)", "\t=1+1"]
+
+
+def test_formulas_from_cells_are_never_live_in_csv_or_xlsx(tmp_path):
+    lines = [line(row(i, township=f, grid=f)[:0] + [f] + row(i)[1:6] + [f] + row(i)[7:]) for i, f in enumerate(FORMULAS)]
+    src = write(tmp_path / "a.csv", lines)
+    for ext in ("csv", "xlsx"):
+        out = tmp_path / f"r.{ext}"
+        r = cli("audit", src, "--city", "yancheng", "--kind", "hire", "-o", out)
+        assert r.returncode in (0, 1, 3), r.stderr.decode()
+        if ext == "csv":
+            cells = [c for rec in csv.reader(io.StringIO(out.read_text("utf-8-sig"))) for c in rec]
+        else:
+            ws = openpyxl.load_workbook(out).worksheets[0]
+            assert all(c.data_type != "f" for rec in ws.iter_rows() for c in rec)
+            cells = [str(c.value) for rec in ws.iter_rows() for c in rec if c.value is not None]
+        assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")], ext
+        assert any(c.startswith("'=HYPERLINK") for c in cells) and any(c == "'-1+1" for c in cells)
+
+
+def test_terminal_escapes_in_cells_never_reach_the_terminal(tmp_path):
+    lines = [line(row(1, name="\x1b]0;owned\x07\x1b[2J张三")), line(row(2)[:5])]
+    lines[1] = line(["\x1b[31mA2"] + row(2)[1:5])
+    r = cli("audit", write(tmp_path / "a.csv", lines), "--city", "yancheng", "--kind", "hire", "--list")
+    assert b"\x1b" not in r.stdout and b"\x1b" not in r.stderr and b"\x07" not in r.stdout
+
+
+def test_out_equal_to_the_input_is_refused_and_the_input_kept(tmp_path):
+    src = write(tmp_path / "a.jsonl".replace("jsonl", "csv"), [line(row(i)) for i in range(3)])
+    before = src.read_bytes()
+    csv_src = tmp_path / "b.csv"
+    csv_src.write_bytes(before)
+    r = cli("audit", csv_src, "--city", "yancheng", "--kind", "hire", "-o", csv_src)
+    assert r.returncode == 4 and "输入文件本身".encode() in r.stderr and csv_src.read_bytes() == before
+    r = cli("audit", csv_src, "--city", "yancheng", "--kind", "hire", "-o", tmp_path / "." / "b.csv")
+    assert r.returncode == 4 and csv_src.read_bytes() == before
+
+
+def test_results_are_atomic_with_a_manifest_and_a_killed_run_leaves_nothing(tmp_path):
+    src = write(tmp_path / "a.csv", [line(row(i)) for i in range(400_000)])
+    out = tmp_path / "r.jsonl"
+    small = write(tmp_path / "s.csv", [line(row(i)) for i in range(10)])
+    r = cli("audit", small, "--city", "yancheng", "--kind", "hire", "-o", out, "--checklist", EX / "checklist.yaml")
+    man = json.loads((tmp_path / "r.jsonl.manifest.json").read_text("utf-8"))
+    assert man["rows"] == 10 == len(out.read_text("utf-8").splitlines()) and man["complete"]
+    import hashlib
+
+    assert man["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
+    assert man["stamp"]["checklist"] and man["stamp"]["engine_code"] and man["stamp"]["packs"]["yancheng"]
+    # a big run killed mid-way: the previous (small) results are gone and no partial file is left
+    p = subprocess.Popen([sys.executable, "-m", "gridlaw.cli", "audit", str(src), "--city", "yancheng", "--kind",
+                          "hire", "-o", str(out)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline and not list(tmp_path.glob(".r.jsonl.*.part")):
+        time.sleep(0.05)
+    time.sleep(0.3)
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    assert not out.exists() and not (tmp_path / "r.jsonl.manifest.json").exists()
+
+
+PII = ["13812345671", "+8613812345671", "138 1234 5678", "320902900101123", "32090219900101123X"]
+
+
+def test_pii_in_every_field_is_masked_in_every_output(tmp_path):
+    lines = []
+    for i, p in enumerate(PII):
+        cells = [f"编号{p}", f"张{p}", p, p, "1990年3月15日", f"亭湖区{p}", f"文峰街道{p}", "专职网格员", "统一招聘",
+                 *CLEAN, "2024年5月6日"]
+        lines.append(line(cells + (["多余"] if i == 0 else [])))        # the first is also a rejected row
+        lines.append(line(cells[:9] + [f"不详{p}"] + cells[10:]))        # a bad value quoted in the reason
+    src = write(tmp_path / "a.csv", lines)
+    outs = [tmp_path / "r.jsonl", tmp_path / "r.csv", tmp_path / "r.xlsx"]
+    texts = []
+    for o in outs:
+        r = cli("audit", src, "--city", "yancheng", "--kind", "hire", "-o", o, "--report", tmp_path / "r.html", "--list")
+        texts += [r.stdout.decode(), r.stderr.decode()]
+        if o.suffix == ".xlsx":
+            texts.append(" ".join(str(c.value) for ws in openpyxl.load_workbook(o) for rec in ws.iter_rows()
+                                  for c in rec if c.value is not None))
+        else:
+            texts.append(o.read_text("utf-8-sig"))
+        texts.append((tmp_path / "r.html").read_text("utf-8"))
+    act = tmp_path / "act.yaml"
+    act.write_text((EX / "assignment.yaml").read_text("utf-8").replace("kind: assignment", "kind: assignment\n"
+                   f"township: 文峰街道{PII[1]}\ngrid: 网格{PII[2]}\nid: {PII[3]}"), "utf-8")
+    for fmt in ("json", "text", "md", "html"):
+        texts.append(cli("check", act, "-f", fmt).stdout.decode())
+    blob = "\n".join(texts)
+    digits = re.sub(r"[ \-]", "", blob)
+    for p in PII:
+        assert re.sub(r"[ +\-]", "", p)[-11:] not in digits, p

@@ -93,11 +93,15 @@ def audit(
     except Exception as exc:  # never a traceback for a user; GRIDLAW_DEBUG=1 shows it
         if os.environ.get("GRIDLAW_DEBUG"):
             raise
-        typer.echo(f"error: {file}: {type(exc).__name__}: {exc} (set GRIDLAW_DEBUG=1 for details)", err=True)
+        from ..errors import terminal_safe
+
+        typer.echo(terminal_safe(f"error: {file}: {type(exc).__name__}: {exc} (set GRIDLAW_DEBUG=1 for details)"), err=True)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    from ..errors import terminal_safe
+
     listing = listing_text(run)
     if listing:
-        typer.echo(listing)
-    typer.echo(summary_text(run), err=True)
+        typer.echo(terminal_safe(listing))
+    typer.echo(terminal_safe(summary_text(run)), err=True)
     sys.stdout.flush()
     raise typer.Exit(run.exit_code)

@@ -22,7 +22,7 @@ from ..acts import fact_vocabulary
 from ..batch import OUTCOME_CODES, BatchResult
 from ..evaluate import DECISIONS
 from ..labels import label
-from ..mask import mask_text
+from ..mask import mask_column, mask_text
 from ..report import nature_text
 from ..loader import CompiledRule, Pack, cite_text_en
 from ..textnorm import int_to_cn
@@ -142,6 +142,12 @@ class Collector:
         """Fold a chunk into the aggregates; return its result rows (sorted by row, then pack)."""
         chunk = prep.chunk
         n_bad = len(chunk.bad)
+        if not self.show_personal:   # phones and ID numbers by pattern, in whatever column they sit
+            for k in ("id", "county", "township", "grid"):
+                if k in prep.raw:
+                    prep.raw[k] = mask_column(prep.raw[k])
+                if prep.bad_raw.get(k):
+                    prep.bad_raw[k] = [mask_text(v) if v else v for v in prep.bad_raw[k]]
         self.rows_in += chunk.n + n_bad
         self.rejected += len(prep.rejected) + n_bad
         self.evaluated += chunk.n - len(prep.rejected)

@@ -20,7 +20,7 @@ from ..labels import label
 from ..loader import Pack, available_packs, load_pack
 from .convert import GROUPS, RAW_FIELDS, Options, Pipeline
 from .mapping import KINDS, HeaderMap, load_header_map, norm
-from .outputs import ResultWriter, ThreadedWriter, format_of
+from .outputs import ResultWriter, ThreadedWriter, discard, format_of, replace_atomically
 from .readers import Source, open_source
 from .results import STATUSES, Collector
 
@@ -88,6 +88,7 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
     role = _option_value(hm, "role", cfg.role, None, "--role")
     if cfg.out is not None:
         format_of(cfg.out)
+    _refuse_overwriting_input(cfg)
     packs, warnings = _packs(city, lang)
     checklist = None
     if cfg.checklist:
@@ -114,7 +115,10 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
                               and (source.format == "jsonl" or _has(pipe, source, c))],
                "city", "kind", "decision", "decision_label", "violated_articles", "violated_rules", "review_rules",
                "missing_facts", "documents", *(["inferred"] if kind in (None, "assignment", "admission") else []), "reason"]
-    writer = ThreadedWriter(ResultWriter(cfg.out, columns, cfg.show_personal)) if cfg.out else None
+    if cfg.report:
+        discard(cfg.report)
+    writer = ThreadedWriter(ResultWriter(cfg.out, columns, cfg.show_personal, run_stamp(packs, checklist, cfg))) \
+        if cfg.out else None
     if writer is None:
         coll.need = frozenset({"row"})
     elif writer.fmt == "jsonl":
@@ -132,13 +136,17 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
             if writer is not None:
                 writer.write(table)
             bar.update(chunk.progress, coll.rows_in)
+        _prove_accounting(source, coll, lang)
+    except BaseException:
+        if writer is not None:      # no results file rather than a partial one
+            writer.abort()
+        raise
     finally:
         bar.close()
-        if writer is not None:
-            writer.close()
-            run.out_rows = writer.rows
+    if writer is not None:
+        writer.close()
+        run.out_rows = writer.rows
     run.elapsed = time.perf_counter() - t0
-    _prove_accounting(source, coll, lang)
     coll.finalize()
     coll.listing.sort()
     if coll.rows_in == 0:
@@ -150,10 +158,36 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
         html = render_report(run)
         try:
             cfg.report.parent.mkdir(parents=True, exist_ok=True)
-            cfg.report.write_text(html, encoding="utf-8")
+            replace_atomically(cfg.report, html.encode("utf-8"))
         except OSError as exc:
             raise InputError([Problem(str(cfg.report), f"cannot write: {exc.strerror}")]) from None
     return run
+
+
+def _refuse_overwriting_input(cfg: AuditConfig) -> None:
+    """--out or --report naming the input (or the map, or the checklist) would destroy it before it is read."""
+    import os
+
+    inputs = [p for p in (cfg.file, cfg.map_file, cfg.checklist) if p is not None]
+    for flag, out in (("--out", cfg.out), ("--report", cfg.report)):
+        if out is None:
+            continue
+        for src in inputs:
+            same = Path(out).resolve() == Path(src).resolve()
+            try:
+                same = same or (Path(out).exists() and os.path.samefile(out, src))
+            except OSError:
+                pass
+            if same:
+                raise InputError([Problem(flag, f"{out} 是输入文件本身；请另选输出文件名" if cfg.lang != "en" else
+                                          f"{out} is the input file itself; choose another name")])
+
+
+def run_stamp(packs: dict[str, Pack], checklist, cfg: AuditConfig) -> dict:
+    """What answered: engine version and code hash, each pack's content hash, the checklist's hash."""
+    from ..stamp import stamp_of
+
+    return stamp_of(packs.values(), cfg.checklist)
 
 
 def _prove_accounting(source: Source, coll: Collector, lang: str) -> None:
