@@ -412,3 +412,63 @@ def test_pii_in_every_field_is_masked_in_every_output(tmp_path):
     digits = re.sub(r"[ \-]", "", blob)
     for p in PII:
         assert re.sub(r"[ +\-]", "", p)[-11:] not in digits, p
+
+
+# --------------------------------------------------------------------------- a cache that cannot forge
+
+
+CRIMINAL = {"kind": "hire", "city": "yancheng", "date": "2024-05-01", "role": "full_time",
+            "recruited_by": "township_unified", "candidate": {"criminal_record": True}}
+
+
+def test_an_edited_cache_entry_is_ignored_and_the_pack_recompiled(tmp_path, monkeypatch):
+    from gridlaw.api import parse_act
+    from gridlaw.evaluate import evaluate
+    from gridlaw.loader import compile_pack, pack_root
+
+    monkeypatch.setenv("GRIDLAW_CACHE_DIR", str(tmp_path))
+    fresh = compile_pack(pack_root("yancheng"), "yancheng")
+    want = evaluate(fresh, parse_act(CRIMINAL))
+    assert want.decision == "non_compliant" and "yancheng.art16.no-criminal-record" in want.deciding_rules
+    [entry] = tmp_path.rglob("yancheng-*.json")
+    data = json.loads(entry.read_text("utf-8"))
+    for r in data["body"]["rules"]:
+        if r["rule"]["id"] == "yancheng.art16.no-criminal-record":
+            r["rule"]["quote"] = "伪造的引文"
+            r["rule"].pop("forbid", None)
+            r["rule"]["require"] = {"fact": "candidate.criminal_record", "eq": True}
+    entry.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    again = compile_pack(pack_root("yancheng"), "yancheng")
+    got = evaluate(again, parse_act(CRIMINAL))
+    assert (got.decision, got.deciding_rules) == (want.decision, want.deciding_rules)
+    assert all(r.spec.quote != "伪造的引文" for r in again.rules)
+    assert "伪造" not in entry.read_text("utf-8")          # the entry was rewritten from source
+    assert got.to_dict()["stamp"]["engine_code"]
+
+
+def test_the_checklist_is_part_of_the_input_hash():
+    import gridlaw
+
+    act = (EX / "assignment.yaml").read_text("utf-8")
+    from gridlaw.api import read_act_file
+
+    [(model, _)] = read_act_file(str(EX / "assignment.yaml"))
+    a = gridlaw.check(model).to_dict()["stamp"]["input_hash"]
+    b = gridlaw.check(model, EX / "checklist.yaml").to_dict()["stamp"]["input_hash"]
+    assert a != b and act
+
+
+def test_validate_reports_a_tampered_pack(tmp_path):
+    import shutil
+
+    from gridlaw.packreview import differences, file_hashes, load_manifest
+
+    root = tmp_path / "yancheng"
+    shutil.copytree(ROOT / "policies" / "yancheng", root)
+    manifest = load_manifest()
+    assert manifest["yancheng"] == file_hashes(root), "run scripts/pack_manifest.py after a reviewed pack change"
+    rules = next(p for p in sorted((root / "rules").iterdir()) if "no-criminal-record" in p.read_text("utf-8"))
+    rules.write_text(rules.read_text("utf-8").replace("eq: true", "eq: false", 1), "utf-8")
+    assert differences("yancheng", root, manifest) == [f"rules/{rules.name}: changed since review"]
+    r = cli("validate", "yancheng")
+    assert r.returncode == 0 and b"matches the reviewed files" in r.stdout
