@@ -5,10 +5,10 @@ start of a field (``张"三`` is text); inside a quoted field ``""`` is a quote 
 the field ends at a quote followed by the delimiter or the end of the line. It
 walks the file line by line, carrying an open quoted field across blocks, and:
 
-- a quoted field that never closes (end of file), that closes on garbage
-  (``"张"三"``), or whose continuation lines are themselves whole records (an
-  unclosed ``"张三`` swallowing the rows below it) is one rejected record at the
-  row where it began; reading resumes at the next line;
+- a quoted field that never closes (end of file, or past 1 MiB), that closes on
+  garbage (``"张"三"``), or that spans lines and closes into a record of the
+  wrong width (an unclosed ``"张三`` swallowing the rows below it) is one
+  rejected record at the row where it began; reading resumes at the next line;
 - a cell longer than Excel's 32,767 characters is a rejected record;
 - a line that does not decode is a rejected record;
 - a row's number is the one Excel shows: one per record, whatever line breaks
@@ -112,7 +112,6 @@ class Tokenizer:
 
     def _run(self, todo: list[str], out: Records) -> None:
         d = self.d
-        wide = self.ncol - 1 if self.ncol >= 4 else None
         while todo:
             s = todo.pop()
             if s.endswith("\r"):
@@ -131,21 +130,33 @@ class Tokenizer:
                 self.pending, self.pending_chars = [s], len(s)
                 continue
             state, at = _scan(s, d, True)
-            if state == "end":
-                self.pending.append(s)
-                text, span = "\n".join(self.pending), len(self.pending)
-                self.pending, self.pending_chars = [], 0
-                self._record(out, text, span)
-                continue
             self.pending_chars += len(s)
-            # text after a closing quote, a continuation line that is itself a whole record, or too
-            # much gathered: the quote that opened the record never closed. Reject its first line and
-            # read every line after it again as records.
-            if state == "garbage" or (wide is not None and s.count(d) >= wide) or self.pending_chars > MAX_OPEN:
-                todo.append(s)
-                todo.extend(self._reject_open(out)[::-1])
+            if state == "end":
+                text = "\n".join(self.pending + [s])
+                if self._width(text) == self.ncol or self._width(text) is None:
+                    span = len(self.pending) + 1
+                    self.pending, self.pending_chars = [], 0
+                    self._record(out, text, span)
+                    continue
+            elif state == "open" and self.pending_chars <= MAX_OPEN:
+                self.pending.append(s)
                 continue
-            self.pending.append(s)
+            # text after a closing quote, a record of the wrong width once the quote closes, or too
+            # much gathered: the quote that opened the record never closed. Reject its first line
+            # and read every line after it again as records.
+            todo.append(s)
+            todo.extend(self._reject_open(out)[::-1])
+
+    def _width(self, text: str) -> int | None:
+        """Fields of a record, trailing empty ones past the header's width not counted."""
+        try:
+            cells = next(csv.reader([text], delimiter=self.d))
+        except (csv.Error, StopIteration):
+            return None
+        n = len(cells)
+        while n > self.ncol and not cells[n - 1].strip():
+            n -= 1
+        return n
 
     def _reject_open(self, out: Records) -> list[str]:
         """Reject the open record's first line; the lines it swallowed, to read again."""
