@@ -113,9 +113,9 @@ class Tokenizer:
     def _run(self, todo: list[str], out: Records) -> None:
         d = self.d
         while todo:
-            s = todo.pop()
-            if s.endswith("\r"):
-                s = s[:-1]
+            line = todo.pop()
+            # a CR before the line break ends the line (CRLF) unless it sits inside a quoted cell
+            s = line[:-1] if line.endswith("\r") else line
             if not self.pending:
                 if '"' not in s:
                     self._record(out, s, 1)
@@ -127,10 +127,10 @@ class Tokenizer:
                 if state == "end":
                     self._record(out, s, 1)
                     continue
-                self.pending, self.pending_chars = [s], len(s)
+                self.pending, self.pending_chars = [line], len(line)
                 continue
             state, at = _scan(s, d, True)
-            self.pending_chars += len(s)
+            self.pending_chars += len(line)
             if state == "end":
                 text = "\n".join(self.pending + [s])
                 if self._width(text) == self.ncol or self._width(text) is None:
@@ -139,12 +139,12 @@ class Tokenizer:
                     self._record(out, text, span)
                     continue
             elif state == "open" and self.pending_chars <= MAX_OPEN:
-                self.pending.append(s)
+                self.pending.append(line)
                 continue
             # text after a closing quote, a record of the wrong width once the quote closes, or too
             # much gathered: the quote that opened the record never closed. Reject its first line
             # and read every line after it again as records.
-            todo.append(s)
+            todo.append(line)
             todo.extend(self._reject_open(out)[::-1])
 
     def _width(self, text: str) -> int | None:
