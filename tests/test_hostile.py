@@ -276,6 +276,12 @@ def test_check_invalid_utf8_on_stdin_and_dev_zero():
     assert r.returncode == 4 and b"Traceback" not in r.stderr and b"UTF-8" in r.stderr
     r = cli("check", "/dev/zero", timeout=20)
     assert r.returncode == 4 and b"Traceback" not in r.stderr
+    r = cli("check", EX / "assignment.yaml", "--checklist", "/dev/zero", timeout=20)
+    assert r.returncode == 4 and b"Traceback" not in r.stderr
+    r = cli("audit", EX / "audit" / "applicants.csv", "--city", "yancheng", "--map", "/dev/zero", timeout=20)
+    assert r.returncode == 4 and b"/dev/zero" in r.stderr
+    r = cli("audit", "/dev/zero", "--city", "yancheng", timeout=20)
+    assert r.returncode == 4 and b"Traceback" not in r.stderr
 
 
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(

@@ -125,8 +125,14 @@ def load_header_map(user_map: str | None = None) -> HeaderMap:
 
 def _read_user_map(path: str) -> dict:
     name = str(path)
+    from ..yamlsrc import MAX_BYTES
+
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
+        with open(path, "rb") as f:
+            raw = f.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            raise InputError([Problem(name, f"larger than {MAX_BYTES >> 20} MB; not a mapping file")])
+        text = raw.decode("utf-8-sig")
     except OSError as exc:
         raise InputError([Problem(name, f"cannot read the mapping file: {exc.strerror}")]) from None
     except UnicodeDecodeError:
