@@ -23,8 +23,7 @@ def engine_code_hash() -> str:
     here = Path(__file__).parent
     digest = hashlib.sha256()
     for p in sorted(here.rglob("*")):
-        if p.is_file() and p.suffix in (".py", ".yaml", ".json", ".html", ".j2", ".css", ".md") \
-                and "__pycache__" not in p.parts:
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo"):
             digest.update(p.relative_to(here).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
     return digest.hexdigest()
 
