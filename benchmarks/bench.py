@@ -351,7 +351,8 @@ def main(argv: list[str] | None = None) -> int:
                       if ln.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
     print(f"machine: nproc={os.cpu_count()} (usable {len(os.sched_getaffinity(0))}), {cpu_model}")
     print(f"python {platform.python_version()} ({sys.executable}), numpy {np.__version__}, gridlaw {gridlaw.__version__}")
-    print(f"seed {SEED}; {'QUICK run' if q else 'full run'}\n")
+    print(f"seed {SEED}; {'QUICK run' if q else 'full run'}; load average {os.getloadavg()[0]:.1f} at the start "
+          "(other processes share the cores: wall times are inflated when it exceeds the core count)\n")
 
     DATA.mkdir(exist_ok=True)
     pack = load_pack("yancheng")
@@ -482,6 +483,7 @@ def main(argv: list[str] | None = None) -> int:
     for row in table:
         print("  ".join(_pad(str(c), w) for c, w in zip(row, widths)))
     print(line)
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
     print(f"(a) decisions: {counts}; generating the columns took {t_gen:.2f} s (not counted)")
     print(f"(a) scalar and batch agree on {n_scalar - mismatch:,}/{n_scalar:,} rows (decision and every outcome)")
     print(f"(b) {durable_note}")

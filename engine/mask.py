@@ -17,7 +17,7 @@ _SEP = r"[ \-\u00a0]?"
 _PHONE = re.compile(rf"(?<![0-9])(?:(?:\+|00)86{_SEP})?(1[3-9][0-9]){_SEP}([0-9]{{4}}){_SEP}([0-9]{{4}})(?![0-9])")
 _ID18 = re.compile(r"(?<![0-9A-Za-z])([0-9]{4})[0-9]{10}([0-9]{3}[0-9Xx])(?![0-9A-Za-z])")
 _ID15 = re.compile(r"(?<![0-9])([0-9]{4})[0-9]{7}([0-9]{4})(?![0-9])")
-_HINT = re.compile(r"[0-9][ \-\u00a0]?[0-9]{3}")   # cheap pre-check: no run of digits, nothing to mask
+_HINT = re.compile(r"[0-9][0-9 \-\u00a0]{9,}[0-9]")   # cheap pre-check: 11+ digits (with separators) or nothing to mask
 
 
 def mask_id(value: str) -> str:
@@ -75,8 +75,18 @@ def mask_column(col: Any) -> Any:
 
     if isinstance(col, pa.ChunkedArray):
         col = col.combine_chunks()
-    if len(col) == 0 or not pc.any(pc.match_substring_regex(col, r"[0-9][ \-]?[0-9]{3}")).as_py():
+    if len(col) == 0:
         return col
+    hit = pc.match_substring_regex(col, r"[0-9][0-9 \-\x{a0}]{9,}[0-9]")
+    if not pc.any(hit).as_py():
+        return col
+    if pc.sum(hit).as_py() < len(col) // 4:      # few values to mask: only those
+        idx = pc.indices_nonzero(hit)
+        vals = pc.take(col, idx).to_pylist()
+        out = col.to_pylist()
+        for i, v in zip(idx.to_pylist(), vals):
+            out[i] = mask_text(v)
+        return pa.array(out, pa.string())
     enc = col.dictionary_encode()
     masked = pa.array([mask_text(v) if v is not None else None for v in enc.dictionary.to_pylist()], pa.string())
     return masked.take(enc.indices)
