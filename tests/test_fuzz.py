@@ -28,7 +28,8 @@ from gridlaw.errors import GridlawError, InputError, PackError
 NIGHTLY = 20_000
 CI = int(os.environ.get("GRIDLAW_FUZZ_CI", "150"))
 SIZE = NIGHTLY if os.environ.get("GRIDLAW_FUZZ") == "nightly" else CI
-HEAVY = NIGHTLY if SIZE == NIGHTLY else max(CI // 15, 8)      # pack loader, XLSX: 0.1–1 s an input here
+HEAVY = int(os.environ.get("GRIDLAW_FUZZ_HEAVY", 0)) or (NIGHTLY if SIZE == NIGHTLY else max(CI // 15, 8))
+# (pack loader, map loader, XLSX: 0.05–1 s an input on a shared 2-core machine)
 RUNS: Counter = Counter()
 
 ROOT = Path(__file__).resolve().parents[1]
