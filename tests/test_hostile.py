@@ -381,9 +381,9 @@ def test_results_are_atomic_with_a_manifest_and_a_killed_run_leaves_nothing(tmp_
     deadline = time.time() + 60
     while time.time() < deadline and not list(tmp_path.glob(".r.jsonl.*.part")):
         time.sleep(0.05)
-    time.sleep(0.3)
+    time.sleep(0.1)
     p.send_signal(signal.SIGKILL)
-    p.wait()
+    assert p.wait() == -signal.SIGKILL                      # killed mid-run, not finished
     assert not out.exists() and not (tmp_path / "r.jsonl.manifest.json").exists()
 
 
