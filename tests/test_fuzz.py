@@ -36,6 +36,11 @@ ROOT = Path(__file__).resolve().parents[1]
 EX = ROOT / "examples"
 
 
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory):
+    return tmp_path_factory.mktemp("fuzz")
+
+
 def fuzz(n: int = SIZE):
     return settings(max_examples=n, deadline=None, derandomize=n != NIGHTLY, database=None,
                     suppress_health_check=list(HealthCheck))
@@ -116,11 +121,11 @@ def _read(path: Path, block: int):
 @fuzz()
 @given(rows=st.lists(st.lists(CELL, min_size=4, max_size=4), max_size=30), eol=st.sampled_from(["\n", "\r\n"]),
        block=st.integers(16, 600))
-def test_fuzz_csv_wellformed_records_are_read_exactly(rows, eol, block, tmp_path_factory):
+def test_fuzz_csv_wellformed_records_are_read_exactly(rows, eol, block, scratch):
     """Whatever a CSV writer writes (quotes, line breaks, CR in cells) comes back record for record,
     each at its Excel row; only over-long or blank records are not rows."""
     RUNS["CSV well-formed"] += 1
-    path = tmp_path_factory.mktemp("csv") / "f.csv"
+    path = scratch / "f.csv"
     buf = io.StringIO()
     # csv.writer quotes a cell holding CR only when CR is in its line terminator; an unquoted CR
     # before the line break is ambiguous in any reader, so with "\n" every cell is quoted
@@ -142,9 +147,9 @@ def test_fuzz_csv_wellformed_records_are_read_exactly(rows, eol, block, tmp_path
 @fuzz()
 @given(data=st.binary(max_size=400) | st.text(alphabet=st.sampled_from(list('a,"\n\r张 ')), max_size=300).map(str.encode),
        block=st.integers(16, 400))
-def test_fuzz_csv_any_bytes_account_for_every_line(data, block, tmp_path_factory):
+def test_fuzz_csv_any_bytes_account_for_every_line(data, block, scratch):
     RUNS["CSV any bytes"] += 1
-    path = tmp_path_factory.mktemp("csv") / "f.csv"
+    path = scratch / "g.csv"
     path.write_bytes(b"\xe5\xba\x8f\xe5\x8f\xb7,a,b,c\n" + data)      # 序号,a,b,c
     try:
         src, got, bad, blank = _read(path, block)
@@ -168,12 +173,12 @@ JSON_VALUE = st.recursive(st.none() | st.booleans() | st.integers() | st.text(ma
 @fuzz()
 @given(lines=st.lists(st.one_of(JSON_VALUE.map(lambda v: json.dumps(v, ensure_ascii=False)), st.text(max_size=20),
                           st.integers(60, 3000).map(lambda n: "[" * n + "]" * n)), max_size=20))
-def test_fuzz_jsonl_every_line_accounted(lines, tmp_path_factory):
+def test_fuzz_jsonl_every_line_accounted(lines, scratch):
     from gridlaw.audit.readers import open_source
 
     RUNS["JSONL"] += 1
     lines = [x.replace("\n", " ").replace("\r", " ") for x in lines]
-    path = tmp_path_factory.mktemp("j") / "f.jsonl"
+    path = scratch / "f.jsonl"
     path.write_text("".join(x + "\n" for x in lines), "utf-8")
     try:
         src = open_source(path)
@@ -198,13 +203,13 @@ XCELL = st.one_of(st.none(), st.integers(-10 ** 6, 10 ** 6),
 
 @fuzz(HEAVY)
 @given(rows=st.lists(st.lists(XCELL, min_size=4, max_size=4), max_size=12))
-def test_fuzz_xlsx_rows_read_back(rows, tmp_path_factory):
+def test_fuzz_xlsx_rows_read_back(rows, scratch):
     import openpyxl
 
     from gridlaw.audit.readers import open_source
 
     RUNS["XLSX"] += 1
-    path = tmp_path_factory.mktemp("x") / "f.xlsx"
+    path = scratch / "f.xlsx"
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(HEAD)
@@ -302,11 +307,11 @@ def test_fuzz_pack_loader(pack_copy, data):
 @given(text=st.one_of(st.text(max_size=120), JSON_VALUE.map(lambda v: json.dumps(v, ensure_ascii=False)),
                  st.dictionaries(st.sampled_from(["headers", "values", "booleans", "unknown"]), JSON_VALUE,
                                  max_size=4).map(json.dumps)))
-def test_fuzz_map_loader(text, tmp_path_factory):
+def test_fuzz_map_loader(text, scratch):
     from gridlaw.audit.mapping import load_header_map
 
     RUNS["map loader"] += 1
-    path = tmp_path_factory.mktemp("m") / "map.yaml"
+    path = scratch / "map.yaml"
     path.write_text(text, "utf-8", errors="surrogatepass")
     try:
         load_header_map.__wrapped__(str(path))
