@@ -4,10 +4,11 @@ CSV comes in UTF-8, UTF-8 with BOM, GBK/GB18030 (what Excel writes on a
 Chinese Windows machine) or UTF-16 (Excel's "Unicode text"); the encoding is
 detected from the bytes (BOM, then strict UTF-8, then GB18030) and the
 delimiter from the header line. The file is read in blocks of a few MB cut at
-record boundaries; each block is parsed by pyarrow's multi-threaded CSV parser
-when its lines map one to one onto records (the usual case), and by the stdlib
-``csv`` module otherwise (quoted line breaks, blank lines, undecodable bytes),
-so every record keeps its exact file line number.
+line breaks. A block without quotes whose every line is a record of the header's
+width is parsed by pyarrow's multi-threaded CSV parser (the usual case); any
+other block goes through the record tokenizer (``records.py``), which carries an
+open quoted field into the next block and rejects a malformed record at its row.
+Rows are numbered as Excel shows them (one per record).
 
 A few title rows above the header (a sheet's caption, as HR sheets often have)
 are skipped: the header is the row, among the first ten, that names the most
@@ -49,7 +50,7 @@ _T = {
 @dataclass
 class Chunk:
     header: list[str]
-    lines: np.ndarray                        # int64: the file line (CSV/JSONL) or sheet row (XLSX) of each row
+    lines: np.ndarray                        # int64: the row as Excel shows it (CSV), file line (JSONL), sheet row (XLSX)
     columns: list[Any]                       # per header column: a pyarrow string array or a list, one value per row
     bad: list[tuple] = field(default_factory=list)   # rows that could not be parsed: (row, reason[, first cell])
     blank: int = 0                           # blank lines / rows skipped
