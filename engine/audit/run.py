@@ -343,6 +343,10 @@ def summary_text(run: AuditRun) -> str:
                   f"  rows in {c.rows_in:,} = evaluated {c.evaluated:,} + rejected {c.rejected:,}")
                  + (f"（另有空行 {c.blank:,}）" if zh and c.blank else f" (blank skipped: {c.blank:,})" if c.blank else "")
                  + (f"；每行按 {per} 个城市各审一次" if zh and per > 1 else f"; each row under {per} packs" if per > 1 else ""))
+    if src.tally is not None and src.tally.balanced():
+        lines.append(f"  核对：文件共 {src.tally.lines_in_bytes:,} 个物理行（按字节计数），逐行归入表头、记录或空行，无遗漏、无合并"
+                     if zh else f"  check: the file's {src.tally.lines_in_bytes:,} physical lines (counted on the bytes) "
+                     "all belong to the header, a record or a blank row: none lost, none merged")
     for city, counts in c.by_city.items():
         parts = [f"{label(s, lang) if s != 'rejected' else ('拒收' if zh else 'rejected')} {int(n):,}"
                  for s, n in zip(STATUSES, counts) if n]
