@@ -14,9 +14,6 @@ from typing import Any, Iterable
 
 from . import __version__
 
-_LIBS = ("pyyaml", "pydantic", "pydantic-core", "numpy", "pyarrow", "opencc")
-
-
 @functools.lru_cache(maxsize=1)
 def engine_code_hash() -> str:
     """SHA-256 over every file of the engine package (code, templates, schemas, header map)."""
@@ -30,15 +27,20 @@ def engine_code_hash() -> str:
 
 @functools.lru_cache(maxsize=1)
 def library_versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
+    """Versions of the libraries that parse and build packs, read from the modules themselves
+    (importlib.metadata scans every installed distribution: hundreds of ms at start-up)."""
+    import pydantic
+    import pydantic_core
+    import yaml
 
-    out = {}
-    for name in _LIBS:
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            out[name] = "-"
-    return out
+    return {"pyyaml": yaml.__version__, "pydantic": pydantic.VERSION, "pydantic-core": pydantic_core.__version__}
+
+
+def audit_library_versions() -> dict[str, str]:
+    import numpy
+    import pyarrow
+
+    return {**library_versions(), "numpy": numpy.__version__, "pyarrow": pyarrow.__version__}
 
 
 def file_hash(path: str | Path | None) -> str | None:
@@ -51,5 +53,5 @@ def file_hash(path: str | Path | None) -> str | None:
 
 
 def stamp_of(packs: Iterable[Any], checklist: str | Path | None = None) -> dict:
-    return {"engine": __version__, "engine_code": engine_code_hash()[:16],
+    return {"engine": __version__, "engine_code": engine_code_hash()[:16], "libraries": audit_library_versions(),
             "packs": {p.id: p.hash for p in packs}, "checklist": file_hash(checklist)}
