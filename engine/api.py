@@ -11,7 +11,7 @@ from .acts import ACT_MODELS, fact_vocabulary
 from .checklist import Checklist, load_checklist
 from .errors import InputError, Problem
 from .evaluate import Decision
-from .yamlsrc import YAMLSyntaxError, dotted, line_of, load_yaml
+from .yamlsrc import MAX_BYTES, YAMLSyntaxError, dotted, line_of, load_yaml
 
 def parse_act(data: Any, file: str = "<act>", lines: dict | None = None) -> BaseModel:
     """Validate a dict (or pass a model through); InputError lists every problem with its place.
@@ -80,15 +80,23 @@ def _missing_required(model: BaseModel, loc: tuple) -> list[tuple]:
     return out
 
 
-def read_act_file(path: str, text: str | None = None) -> list[tuple[BaseModel, str]]:
-    """Acts from a JSON/YAML file ('-' for stdin text): one act or a list of acts."""
+def read_act_file(path: str, text: str | bytes | None = None) -> list[tuple[BaseModel, str]]:
+    """Acts from a JSON/YAML file ('-' for stdin text or bytes): one act or a list of acts.
+    At most MAX_BYTES are read, so /dev/zero or an endless pipe ends in an error, not a hang."""
     name = "<stdin>" if path == "-" else path
-    if text is None:
+    if text is None or isinstance(text, bytes):
         try:
-            raw = Path(path).read_bytes()
+            if isinstance(text, bytes):
+                raw = text
+            else:
+                with open(path, "rb") as f:
+                    raw = f.read(MAX_BYTES + 1)
         except OSError as exc:
             raise InputError([Problem(name, f"无法读取：{exc.strerror}", code="unreadable_file",
                                       en=f"cannot read: {exc.strerror}")]) from None
+        if len(raw) > MAX_BYTES:
+            raise InputError([Problem(name, f"文件超过 {MAX_BYTES >> 20} MB，不是行为文件", code="too_large",
+                                      en=f"larger than {MAX_BYTES >> 20} MB; not an act file")])
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -105,6 +113,8 @@ def read_act_file(path: str, text: str | None = None) -> list[tuple[BaseModel, s
                                   code="bad_date", en=f"invalid value in YAML: {exc}")]) from None
     except YAMLSyntaxError as exc:
         p = exc.problem   # PyYAML's own wording stays in the English message
+        if p.code != "bad_input":      # a refusal of our own (tag, depth, alias bomb, size) says what it is
+            raise InputError([p]) from None
         raise InputError([Problem(p.file, "YAML 格式错误：请检查这一行及上一行的缩进、冒号后的空格、括号和引号是否成对",
                                   p.line, p.path, "malformed_yaml", p.message)]) from None
     if isinstance(data, list):

@@ -70,19 +70,25 @@ class Checklist(BaseModel):
 def load_checklist(path: str | Path) -> Checklist:
     """A checklist from YAML/JSON (UTF-8 or GBK), or a table (CSV in UTF-8/GBK, XLSX, XLS) with a
     事项 column and optional 区县 / 公布日期 columns, as counties publish them."""
-    from .yamlsrc import YAMLSyntaxError, dotted, line_of, load_yaml
+    from .yamlsrc import MAX_BYTES, YAMLSyntaxError, dotted, json_depth_ok, line_of, load_yaml
 
     name = str(path)
     try:
-        raw = Path(path).read_bytes()
+        with open(path, "rb") as f:
+            raw = f.read(MAX_BYTES + 1)
     except OSError as exc:
         raise InputError([Problem(name, f"无法读取事项清单：{exc.strerror}")]) from None
+    if len(raw) > MAX_BYTES:
+        raise InputError([Problem(name, f"文件超过 {MAX_BYTES >> 20} MB，不是事项清单", code="too_large",
+                                  en=f"larger than {MAX_BYTES >> 20} MB; not a checklist")])
     suffix = Path(name).suffix.lower()
     if suffix in (".csv", ".xlsx", ".xlsm", ".xls", ".ods") or raw[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
         return _from_table(name, raw, suffix)
     text = _decode(name, raw)
     lines: dict = {}
     try:
+        if name.endswith(".json") and not json_depth_ok(text):
+            raise InputError([Problem(name, "嵌套层数过深，不是事项清单", code="too_deep", en="nested too deeply to be a checklist")])
         try:
             parsed = (json.loads(text), {}) if name.endswith(".json") else load_yaml(text, name)
         except ValueError as exc:
@@ -94,6 +100,8 @@ def load_checklist(path: str | Path) -> Checklist:
         return Checklist.model_validate(data)
     except YAMLSyntaxError as exc:
         p = exc.problem
+        if p.code != "bad_input":
+            raise InputError([p]) from None
         raise InputError([Problem(p.file, "YAML 格式错误：请检查这一行及上一行的缩进、冒号后的空格、括号和引号是否成对",
                                   p.line, p.path, "malformed_yaml", p.message)]) from None
     except json.JSONDecodeError as exc:

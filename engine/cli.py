@@ -54,7 +54,9 @@ def _acts_and_checklist(file: str, checklist: Optional[Path]) -> tuple[list, obj
     from .api import read_act_file
     from .checklist import load_checklist
 
-    acts = read_act_file(file, sys.stdin.read() if file == "-" else None)
+    from .yamlsrc import MAX_BYTES
+
+    acts = read_act_file(file, sys.stdin.buffer.read(MAX_BYTES + 1) if file == "-" else None)
     return [act for act, _ in acts], (load_checklist(checklist) if checklist else None)
 
 
@@ -207,6 +209,7 @@ def validate(pack: Optional[str] = typer.Argument(None, help="a city, a national
             failed = _print_coverage(target, p, len(law.packs) > 1) or failed
             for text in static_conflicts(p):
                 typer.echo(f"  conflict: {text}")
+        failed = _print_review(law.id) or failed
     raise typer.Exit(EXIT_NON_COMPLIANT if failed else EXIT_OK)
 
 
@@ -214,6 +217,23 @@ def available_packs_lazy() -> list[str]:
     from .loader import available_packs
 
     return available_packs()
+
+
+def _print_review(pack_id: str) -> bool:
+    """Say whether a shipped pack's files are the reviewed ones (policies/reviewed.json); True when changed."""
+    from .loader import available_packs, pack_root
+    from .packreview import differences
+
+    if pack_id not in available_packs():
+        return False                      # national laws and packs from a path have no review entry
+    changed = differences(pack_id, pack_root(pack_id))
+    if changed:
+        typer.echo("  reviewed.json: CHANGED SINCE REVIEW (rerun scripts/pack_manifest.py once reviewed)")
+        for line in changed:
+            typer.echo(f"    {line}")
+        return True
+    typer.echo("  reviewed.json: " + ("no entry for this pack" if changed is None else "matches the reviewed files"))
+    return False
 
 
 def _print_coverage(target: str, p, versioned: bool) -> bool:

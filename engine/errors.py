@@ -5,7 +5,16 @@ them) and its message in Chinese (``message``, the default) and, where written, 
 (``en``)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# C0 and C1 control characters but tab and newline: an ESC from a cell must not reach a terminal
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """Text from input files, made harmless for a terminal (escape sequences lose their ESC)."""
+    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
 
 
 @dataclass(frozen=True)
@@ -20,14 +29,18 @@ class Problem:
     def text(self, lang: str = "zh") -> str:
         msg = (self.en or self.message) if lang == "en" else self.message
         where = self.file + (f":{self.line}" if self.line else "")
-        return f"{where}: {self.path + ': ' if self.path else ''}{msg}"
+        from .mask import mask_text   # an error may quote the value it refuses: never an ID or phone
+
+        return mask_text(terminal_safe(f"{where}: {self.path + ': ' if self.path else ''}{msg}"))
 
     def __str__(self) -> str:
         return self.text("zh")
 
     def to_dict(self, lang: str = "zh") -> dict:
+        from .mask import mask_text
+
         return {"code": self.code, "file": self.file, "line": self.line, "path": self.path,
-                "message": (self.en or self.message) if lang == "en" else self.message}
+                "message": mask_text(terminal_safe((self.en or self.message) if lang == "en" else self.message))}
 
 
 class GridlawError(Exception):

@@ -117,9 +117,15 @@ class Decision:
             "findings": [f.to_dict() for f in self.findings
                          if include_not_applicable or f.outcome != "not_applicable"],
             "conflicts": self.conflicts,
-            "stamp": {"engine": __version__, "pack": meta.id, "pack_hash": self.pack.hash, "version": meta.version,
+            "stamp": {"engine": __version__, "engine_code": _code_hash(), "pack": meta.id, "pack_hash": self.pack.hash, "version": meta.version,
                       "input_hash": self.input_hash, "layers": self.layers},
         }
+
+
+def _code_hash() -> str:
+    from .stamp import engine_code_hash
+
+    return engine_code_hash()[:16]
 
 
 def input_hash(data: dict) -> str:
@@ -216,7 +222,8 @@ def evaluate(pack: Pack, act: dict[str, Any] | Any, checklist: Checklist | None 
     data = act.model_dump(mode="python", exclude_none=True) if hasattr(act, "model_dump") else act
     facts = facts_of(data)
     kind, day = facts["kind"], facts["date"]
-    digest = input_hash(data)
+    # the checklist decides assignments too, so it is part of what was answered (issue 10)
+    digest = input_hash(data if checklist is None else {"act": data, "checklist": checklist.model_dump(mode="json")})
     record = facts.get("id")
     if day < pack.meta.effective:
         return Decision("not_in_force", pack.id, kind, day, pack, [], [], facts, digest, record)

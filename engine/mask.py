@@ -1,10 +1,23 @@
-"""Masking of personal data in reports: ID numbers, phones, names."""
+"""Masking of personal data in every output: ID numbers, mobile phones, names.
+
+By pattern, wherever the text is (a 网格 value, a rejection reason, a task's
+free text), not only in fields named id_number or phone:
+
+- mainland mobiles as people write them: 13812345678, 138 1234 5678,
+  138-1234-5678, +8613812345678, +86 138 1234 5678, 0086-138…  → 138****5678
+- 18-digit resident ID numbers (last character X allowed) → 3209**********1234
+- 15-digit (first-generation) ID numbers → 3209*******1234
+"""
 from __future__ import annotations
 
 import re
+from typing import Any
 
-_PHONE = re.compile(r"(?<!\d)(1\d{2})\d{4}(\d{4})(?!\d)")
-_ID = re.compile(r"(?<![0-9Xx])(\d{4})\d{10}(\d{3}[0-9Xx])(?![0-9Xx])")
+_SEP = r"[ \-\u00a0]?"
+_PHONE = re.compile(rf"(?<![0-9])(?:(?:\+|00)86{_SEP})?(1[3-9][0-9]){_SEP}([0-9]{{4}}){_SEP}([0-9]{{4}})(?![0-9])")
+_ID18 = re.compile(r"(?<![0-9A-Za-z])([0-9]{4})[0-9]{10}([0-9]{3}[0-9Xx])(?![0-9A-Za-z])")
+_ID15 = re.compile(r"(?<![0-9])([0-9]{4})[0-9]{7}([0-9]{4})(?![0-9])")
+_HINT = re.compile(r"[0-9][0-9 \-\u00a0]{9,}[0-9]")   # cheap pre-check: 11+ digits (with separators) or nothing to mask
 
 
 def mask_id(value: str) -> str:
@@ -24,7 +37,11 @@ def mask_name(value: str) -> str:
 
 def mask_text(text: str) -> str:
     """Mask ID numbers and mobile numbers inside free text."""
-    return _PHONE.sub(r"\1****\2", _ID.sub(lambda m: m.group(1) + "*" * 10 + m.group(2), text))
+    if not text or not _HINT.search(text):
+        return text
+    text = _ID18.sub(lambda m: m.group(1) + "*" * 10 + m.group(2), text)
+    text = _ID15.sub(lambda m: m.group(1) + "*" * 7 + m.group(2), text)
+    return _PHONE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
 
 
 def mask_field(name: str, value: object) -> object:
@@ -37,6 +54,10 @@ def mask_field(name: str, value: object) -> object:
         return mask_phone(str(value))
     if leaf == "name":
         return mask_name(str(value))
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, list):
+        return [mask_text(v) if isinstance(v, str) else v for v in value]
     return value
 
 
@@ -45,3 +66,27 @@ def mask_act(data: dict, prefix: str = "") -> dict:
     for k, v in data.items():
         out[k] = mask_act(v, f"{prefix}{k}.") if isinstance(v, dict) else mask_field(prefix + k, v)
     return out
+
+
+def mask_column(col: Any) -> Any:
+    """mask_text over a pyarrow string column: only the distinct values that hold digits are masked."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(col, pa.ChunkedArray):
+        col = col.combine_chunks()
+    if len(col) == 0:
+        return col
+    hit = pc.match_substring_regex(col, r"[0-9][0-9 \-\x{a0}]{9,}[0-9]")
+    if not pc.any(hit).as_py():
+        return col
+    if pc.sum(hit).as_py() < len(col) // 4:      # few values to mask: only those
+        idx = pc.indices_nonzero(hit)
+        vals = pc.take(col, idx).to_pylist()
+        out = col.to_pylist()
+        for i, v in zip(idx.to_pylist(), vals):
+            out[i] = mask_text(v)
+        return pa.array(out, pa.string())
+    enc = col.dictionary_encode()
+    masked = pa.array([mask_text(v) if v is not None else None for v in enc.dictionary.to_pylist()], pa.string())
+    return masked.take(enc.indices)

@@ -4,6 +4,12 @@ Only a pack that passed full validation is stored, so a hit means these exact
 bytes were validated by this exact engine. Stored as JSON (no pickle) under
 ``$GRIDLAW_CACHE_DIR`` or ``$XDG_CACHE_HOME/gridlaw`` (default ``~/.cache/gridlaw``);
 any failure to read or write the cache just means validating again.
+
+An entry cannot answer for something else: it records the pack source hash, the
+engine code hash and the library versions it was built under, and a SHA-256 of
+its own body. Every hit recomputes all four; an entry edited by hand (a rule's
+condition or quote), built by other code or for other pack bytes is ignored and
+the pack is validated again from source (and the entry rewritten).
 """
 from __future__ import annotations
 
@@ -24,12 +30,14 @@ def _dir() -> Path:
 
 @functools.lru_cache(maxsize=1)
 def _engine_key() -> str:
-    """Changes whenever the code that validates or compiles packs changes."""
-    here = Path(__file__).parent
-    digest = hashlib.sha256()
-    for name in ("acts.py", "packspec.py", "structures.py", "loader.py", "conditions.py", "source.py", "textnorm.py", "packcache.py", "layers.py"):
-        digest.update((here / name).read_bytes())
-    return digest.hexdigest()[:16]
+    """Changes whenever the engine's code or the libraries it runs on change."""
+    from .stamp import engine_code_hash, library_versions
+
+    return hashlib.sha256((engine_code_hash() + json.dumps(library_versions(), sort_keys=True)).encode()).hexdigest()[:16]
+
+
+def _seal(body: dict) -> str:
+    return hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
 def _path(city: str, pack_hash: str) -> Path:
@@ -42,14 +50,16 @@ def load(city: str, pack_hash: str, root: Traversable) -> Any:
     from .source import parse_source
 
     try:
-        data = json.loads(_path(city, pack_hash).read_text("utf-8"))
-        if data.get("hash") != pack_hash:
+        entry = json.loads(_path(city, pack_hash).read_text("utf-8"))
+        data = entry["body"]
+        if (entry.get("seal") != _seal(data) or data.get("hash") != pack_hash
+                or data.get("engine") != _engine_key()):
             return None
         meta = PackMeta.model_validate(data["meta"])
         source = parse_source((root / "source.md").read_text("utf-8"))
         rules = [_compile_rule(Rule.model_validate(r["rule"]), r["file"], r["line"], meta.title, source)
                  for r in data["rules"]]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     return _assemble(meta, source, rules, pack_hash, root)
 
@@ -57,6 +67,7 @@ def load(city: str, pack_hash: str, root: Traversable) -> Any:
 def store(pack: Any) -> None:
     data = {
         "hash": pack.hash,
+        "engine": _engine_key(),
         "meta": pack.meta.model_dump(mode="json", by_alias=True),
         "rules": [{"file": r.file, "line": r.line, "rule": r.spec.model_dump(mode="json", by_alias=True, exclude_none=True)}
                   for r in pack.rules],
@@ -65,7 +76,7 @@ def store(pack: Any) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+        tmp.write_text(json.dumps({"seal": _seal(data), "body": data}, ensure_ascii=False), "utf-8")
         os.replace(tmp, path)
     except OSError:
         pass

@@ -253,7 +253,8 @@ def test_100k_rows_with_1_percent_malformed_are_all_accounted_for(tmp_path):
             assert "列" in rejected[row], rejected[row]     # "有 5 列，表头有 21 列"
 
 
-def test_rows_keep_their_file_lines_across_quoted_line_breaks_and_blank_lines(tmp_path):
+def test_rows_are_the_rows_excel_shows_across_quoted_line_breaks_and_blank_lines(tmp_path):
+    # a line break inside a cell does not make a new row in Excel, a blank line does (issue 10)
     text = ("\ufeff姓名,出生日期,是否受过刑事处罚,拟任岗位\n"
             "张三,1990-01-01,否,专职网格员\n\n"
             '"李\n四",1991-01-01,是,专职网格员\n'
@@ -264,8 +265,8 @@ def test_rows_keep_their_file_lines_across_quoted_line_breaks_and_blank_lines(tm
     src.write_text(text, "utf-8")
     run = audit(src, city="yancheng", kind="hire", out=tmp_path / "q.jsonl")
     res = {x["row"]: x for x in results(tmp_path / "q.jsonl")}
-    assert sorted(res) == [2, 4, 6, 8]
-    assert res[6]["decision"] == "unreadable" and res[4]["decision"] == res[8]["decision"] == "non_compliant"
+    assert sorted(res) == [2, 4, 5, 7]
+    assert res[5]["decision"] == "unreadable" and res[4]["decision"] == res[7]["decision"] == "non_compliant"
     assert run.collector.blank == 2
 
 

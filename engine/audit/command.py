@@ -110,20 +110,24 @@ def audit(
     except Exception as exc:  # never a traceback for a user; GRIDLAW_DEBUG=1 shows it
         if os.environ.get("GRIDLAW_DEBUG"):
             raise
-        typer.echo(f"{prefix}: {file}: {type(exc).__name__}: {exc}"
-                   + ("（设置 GRIDLAW_DEBUG=1 可查看详情）" if lang != "en" else " (set GRIDLAW_DEBUG=1 for details)"), err=True)
+        from ..errors import terminal_safe
+
+        typer.echo(terminal_safe(f"{prefix}: {file}: {type(exc).__name__}: {exc}"
+                   + ("（设置 GRIDLAW_DEBUG=1 可查看详情）" if lang != "en" else " (set GRIDLAW_DEBUG=1 for details)")), err=True)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    from ..errors import terminal_safe
+
     if fmt != "text":
         from .ci import audit_cases
 
         from ..ci_formats import junit_cases, sarif_cases
 
         cases = audit_cases(run)
-        typer.echo(junit_cases(cases, "gridlaw audit") if fmt == "junit" else sarif_cases(cases))
+        typer.echo(terminal_safe(junit_cases(cases, "gridlaw audit") if fmt == "junit" else sarif_cases(cases)))
     else:
         listing = listing_text(run)
         if listing:
-            typer.echo(listing)
-    typer.echo(summary_text(run), err=True)
+            typer.echo(terminal_safe(listing))
+    typer.echo(terminal_safe(summary_text(run)), err=True)
     sys.stdout.flush()
     raise typer.Exit(run.exit_code)

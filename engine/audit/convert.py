@@ -70,6 +70,7 @@ class Prepared:
     raw: dict[str, Any]              # RAW_FIELDS -> pyarrow string array over the chunk's rows (null = empty)
     kinds: dict[str, int] = field(default_factory=dict)
     notes: dict[int, str] = field(default_factory=dict)   # chunk row -> why a fact stayed unknown / where it came from
+    bad_raw: dict[str, list] = field(default_factory=dict)   # RAW_FIELDS of the chunk's unparsable rows (chunk.bad)
 
 
 class Pipeline:
@@ -173,6 +174,8 @@ class Pipeline:
         kinds_count: dict[str, int] = {}
         for kind, (rows, (data, known)) in kinds_data.items():
             idx = np.arange(n) if rows is None else rows
+            if not n:          # a chunk of blank or unparsable rows only
+                continue
             good_local = ~bad_mask[idx]
             kinds_count[kind] = int(good_local.sum())
             targets = list(self.packs) if self.opts.city == "all" else \
@@ -193,7 +196,10 @@ class Pipeline:
             rej_city = [c or "" for c in city_vals[rejected].tolist()]
         else:
             rej_city = [""] * len(rejected)
-        return Prepared(chunk, groups, rejected, reasons, rej_city, self._raw(chunk), kinds_count, self.notes)
+        bad_cells = [b[2] if len(b) > 2 and b[2] else [] for b in chunk.bad]
+        bad_raw = {name: [(c[i] or None) if i < len(c) else None for c in bad_cells]
+                   for name, i in self.raw_index(chunk.header).items()} if chunk.bad else {}
+        return Prepared(chunk, groups, rejected, reasons, rej_city, self._raw(chunk), kinds_count, self.notes, bad_raw)
 
     # ------------------------------------------------------------------ facts of one kind
 

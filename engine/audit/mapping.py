@@ -149,23 +149,40 @@ def load_header_map(user_map: str | None = None) -> HeaderMap:
 
 def _read_user_map(path: str) -> dict:
     name = str(path)
+    from ..yamlsrc import MAX_BYTES
+
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
+        with open(path, "rb") as f:
+            raw = f.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            raise InputError([Problem(name, f"larger than {MAX_BYTES >> 20} MB; not a mapping file")])
+        text = raw.decode("utf-8-sig")
     except OSError as exc:
         raise InputError([Problem(name, f"cannot read the mapping file: {exc.strerror}")]) from None
     except UnicodeDecodeError:
         raise InputError([Problem(name, "the mapping file is not UTF-8 text")]) from None
+    from ..yamlsrc import YAMLSyntaxError, json_depth_ok, load_plain
+
     try:
-        data = json.loads(text) if name.endswith(".json") else yaml.load(text, Loader=yaml.BaseLoader)
+        if name.endswith(".json") and not json_depth_ok(text):
+            raise InputError([Problem(name, "nested too deeply to be a mapping file")])
+        data = json.loads(text) if name.endswith(".json") else load_plain(text, name)
+    except YAMLSyntaxError as exc:
+        raise InputError([exc.problem]) from None
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         raise InputError([Problem(name, f"not a valid mapping file: {str(exc).splitlines()[0]}",
                                   (line + 1) if line is not None else getattr(exc, "lineno", None))]) from None
     if data in (None, ""):
         return {}
-    if not isinstance(data, dict) or set(data) - {"headers", "values", "booleans", "unknown"}:
+    if not isinstance(data, dict) or set(data) - {"headers", "values", "booleans", "unknown"} or any(
+            data.get(k) not in (None, "") and not isinstance(data[k], t)
+            for k, t in (("headers", dict), ("values", dict), ("booleans", dict), ("unknown", list))):
         raise InputError([Problem(name, "a mapping file has the keys headers (header → fact) and/or values "
                                         "(value set → {label: code}); see gridlaw/audit/headers.yaml")])
+    for k, v in (data.get("headers") or {}).items():
+        if not isinstance(v, (str, type(None))):
+            raise InputError([Problem(name, f"headers: {k}: the target is one fact name, not {type(v).__name__}")])
     return data
 
 

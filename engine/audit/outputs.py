@@ -14,6 +14,7 @@ evidence); in CSV and XLSX they are joined with "；".
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +36,64 @@ def format_of(path: Path) -> str:
     return fmt
 
 
+def temp_path(path: Path) -> Path:
+    """Where a file is written before it is renamed into place (same folder, so the rename is atomic)."""
+    return path.with_name(f".{path.name}.{os.getpid()}.part")
+
+
+def manifest_path(path: Path) -> Path:
+    return path.with_name(path.name + ".manifest.json")
+
+
+def replace_atomically(path: Path, data: bytes) -> None:
+    tmp = temp_path(path)
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def discard(path: Path) -> None:
+    """Remove a previous run's file (and its manifest) so that no stale file is left looking current."""
+    for p in (path, manifest_path(path)):
+        try:
+            p.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise InputError([Problem(str(p), f"cannot replace: {exc.strerror}")]) from None
+
+
+_FORMULA = r"^[=+\-@\t\r]"
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+
+
+def neutralise(col: Any) -> Any:
+    """OWASP CSV injection: a cell that starts with = + - @ tab or CR gets a leading ' (so Excel
+    shows text, not a live formula); control characters, which XLSX forbids and terminals obey, go."""
+    if isinstance(col, pa.ChunkedArray):
+        col = col.combine_chunks()
+    if len(col) == 0:
+        return col
+    if pc.any(pc.match_substring_regex(col, _CONTROL)).as_py():
+        col = pc.replace_substring_regex(col, _CONTROL, "")
+    hit = pc.match_substring_regex(col, _FORMULA)
+    if pc.any(hit).as_py():
+        col = pc.if_else(hit, pc.binary_join_element_wise("'", col, ""), col)
+    return col
+
+
 class ResultWriter:
-    def __init__(self, path: Path, columns: list[str], show_personal: bool = False,
+    """Writes to a temporary file beside the target, renamed into place by close() only when every
+    row is written, then a manifest (rows, SHA-256, stamp). A killed run leaves no results file:
+    the previous one is removed first, so a file that exists is complete and its manifest says whose."""
+
+    def __init__(self, path: Path, columns: list[str], show_personal: bool = False, stamp: dict | None = None,
                  titles: dict[str, str] | None = None):
         self.path = path
         self.fmt = format_of(path)
@@ -44,9 +101,12 @@ class ResultWriter:
         # CSV/XLSX header cells (Chinese by default: results.COLUMN_TITLES); JSONL keys stay codes
         self.titles = [(titles or {}).get(c, c) for c in self.columns] if self.fmt != "jsonl" else self.columns
         self.show_personal = show_personal
+        self.stamp = stamp or {}
         self.rows = 0
+        self.tmp = temp_path(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            discard(path)
             if self.fmt == "xlsx":
                 import openpyxl
 
@@ -54,7 +114,7 @@ class ResultWriter:
                 self.ws = None
                 self.in_sheet = 0
             else:
-                self.f = open(path, "wb")
+                self.f = open(self.tmp, "wb")
                 if self.fmt == "csv":
                     import pyarrow.csv as pcsv
 
@@ -73,10 +133,15 @@ class ResultWriter:
         self.rows += table.num_rows
         if self.fmt == "jsonl":
             self.f.write(_jsonl(table, self.columns))
-        elif self.fmt == "csv":
-            self.csv.write_table(table.select(self.columns).rename_columns(self.titles))
+            return
+        table = table.select(self.columns)
+        for i, c in enumerate(self.columns):
+            if pa.types.is_string(table.schema.field(i).type):
+                table = table.set_column(i, c, neutralise(table.column(i)))
+        if self.fmt == "csv":
+            self.csv.write_table(table.rename_columns(self.titles))
         else:
-            self._xlsx(table.select(self.columns))
+            self._xlsx(table)
 
     def _xlsx(self, table: pa.Table) -> None:
         cols = [table.column(c).to_pylist() for c in self.columns]
@@ -89,15 +154,53 @@ class ResultWriter:
             self.in_sheet += 1
 
     def close(self) -> None:
+        """Finish the file, rename it into place, then write its manifest."""
+        import datetime as dt
+        import hashlib
+        import json
+
         if self.fmt == "xlsx":
             if self.ws is None:
                 self.ws = self.wb.create_sheet("results")
                 self.ws.append(self.titles)
-            self.wb.save(self.path)
+            meta = self.wb.create_sheet("stamp")     # the stamp travels inside the workbook too
+            for k, v in _flat({"rows": self.rows, **self.stamp}).items():
+                meta.append([k, str(v)])
+            self.wb.save(self.tmp)
         else:
             if self.fmt == "csv":
                 self.csv.close()
+            self.f.flush()
+            os.fsync(self.f.fileno())
             self.f.close()
+        digest = hashlib.sha256()
+        with open(self.tmp, "rb") as f:
+            for part in iter(lambda: f.read(1 << 20), b""):
+                digest.update(part)
+        os.replace(self.tmp, self.path)
+        manifest = {"file": self.path.name, "format": self.fmt, "rows": self.rows, "sha256": digest.hexdigest(),
+                    "complete": True, "written": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+                    "stamp": self.stamp}
+        replace_atomically(manifest_path(self.path), json.dumps(manifest, ensure_ascii=False, indent=1).encode())
+
+    def abort(self) -> None:
+        """The run failed: no results file at all, rather than a partial one."""
+        try:
+            if self.fmt != "xlsx":
+                self.f.close()
+        finally:
+            if self.tmp.exists():
+                self.tmp.unlink()
+
+
+def _flat(d: dict, prefix: str = "") -> dict:
+    out: dict = {}
+    for k, v in d.items():
+        if isinstance(v, dict):
+            out.update(_flat(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
 
 
 class ThreadedWriter:
@@ -142,17 +245,25 @@ class ThreadedWriter:
             raise self.error
         self.q.put(table)
 
+    def abort(self) -> None:
+        self.q.put(None)
+        self.thread.join()
+        self.writer.abort()
+
     def close(self) -> None:
         self.q.put(None)
         self.thread.join()
+        if self.error is not None:
+            self.writer.abort()
+            err, self.error = self.error, None
+            if isinstance(err, OSError):
+                raise InputError([Problem(str(self.writer.path), f"cannot write: {err.strerror or err}")]) from None
+            raise err
         try:
             self.writer.close()
-        finally:
-            if self.error is not None:
-                err, self.error = self.error, None
-                if isinstance(err, OSError):
-                    raise InputError([Problem(str(self.writer.path), f"cannot write: {err.strerror or err}")]) from None
-                raise err
+        except OSError as exc:
+            self.writer.abort()
+            raise InputError([Problem(str(self.writer.path), f"cannot write: {exc.strerror or exc}")]) from None
 
 
 def mask_names(col: Any) -> Any:

@@ -4,10 +4,11 @@ CSV comes in UTF-8, UTF-8 with BOM, GBK/GB18030 (what Excel writes on a
 Chinese Windows machine) or UTF-16 (Excel's "Unicode text"); the encoding is
 detected from the bytes (BOM, then strict UTF-8, then GB18030) and the
 delimiter from the header line. The file is read in blocks of a few MB cut at
-record boundaries; each block is parsed by pyarrow's multi-threaded CSV parser
-when its lines map one to one onto records (the usual case), and by the stdlib
-``csv`` module otherwise (quoted line breaks, blank lines, undecodable bytes),
-so every record keeps its exact file line number.
+line breaks. A block without quotes whose every line is a record of the header's
+width is parsed by pyarrow's multi-threaded CSV parser (the usual case); any
+other block goes through the record tokenizer (``records.py``), which carries an
+open quoted field into the next block and rejects a malformed record at its row.
+Rows are numbered as Excel shows them (one per record).
 
 A few title rows above the header (a sheet's caption, as HR sheets often have)
 are skipped: the header is the row, among the first ten, that names the most
@@ -30,6 +31,8 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from ..errors import InputError, Problem
+from ..yamlsrc import MAX_DEPTH, json_depth_ok
+from .records import MAX_CELL, Tally, Tokenizer
 
 BLOCK = 8 << 20            # bytes per CSV block (≈ 50,000 rows of a typical sheet)
 CHUNK_ROWS = 50_000        # rows per XLSX / JSONL chunk
@@ -38,18 +41,18 @@ _DELIMS = (",", "\t", ";", "|")
 
 _T = {
     "zh": {"fields": "有 {got} 列，表头有 {want} 列", "decode": "无法按 {enc} 解码",
-           "json": "不是合法的 JSON：{msg}", "object": "每行应是一个 JSON 对象（act），实际是 {t}"},
+           "json": "不是合法的 JSON：{msg}", "deep": "嵌套超过 {n} 层，不是一条记录", "object": "每行应是一个 JSON 对象（act），实际是 {t}"},
     "en": {"fields": "has {got} fields, the header has {want}", "decode": "cannot be decoded as {enc}",
-           "json": "not valid JSON: {msg}", "object": "each line must be a JSON object (an act), got {t}"},
+           "json": "not valid JSON: {msg}", "deep": "nested deeper than {n} levels: not a record", "object": "each line must be a JSON object (an act), got {t}"},
 }
 
 
 @dataclass
 class Chunk:
     header: list[str]
-    lines: np.ndarray                        # int64: the file line (CSV/JSONL) or sheet row (XLSX) of each row
+    lines: np.ndarray                        # int64: the row as Excel shows it (CSV), file line (JSONL), sheet row (XLSX)
     columns: list[Any]                       # per header column: a pyarrow string array or a list, one value per row
-    bad: list[tuple[int, str]] = field(default_factory=list)   # rows that could not be parsed at all
+    bad: list[tuple] = field(default_factory=list)   # rows that could not be parsed: (row, reason[, first cell])
     blank: int = 0                           # blank lines / rows skipped
     progress: int = 0                        # bytes (CSV, JSONL) or rows (XLSX) consumed so far
 
@@ -67,6 +70,7 @@ class Source:
     describe: str
     header_line: int = 1
     strict_keys: bool = False                # JSONL: keys are fact paths; unknown keys reject the row
+    tally: Tally | None = None               # CSV: lines counted on the bytes and by the tokenizer
     _iter: Callable[[], Iterator[Chunk]] | None = None
     _sha: Any = None
 
@@ -153,7 +157,7 @@ def _open_csv(p: Path, score: Callable[[list[str]], int], t: dict, lang: str, bl
                                   if lang == "en" else "行尾只有 CR（旧版 Mac 格式）；请重新另存为 CSV")])
     text = codecs.getincrementaldecoder(enc)(errors="replace").decode(sample, final=complete)
     delim = _sniff(text)
-    header, header_end = _find_header(text, delim, score)
+    header, header_end, header_row = _find_header(text, delim, score)
     if header is None:
         raise InputError([Problem(name, "no header row found" if lang == "en" else "没有找到表头行")])
     # byte offset just after the header record's last line
@@ -162,14 +166,17 @@ def _open_csv(p: Path, score: Callable[[list[str]], int], t: dict, lang: str, bl
         offset = sample.index(b"\n", offset) + 1 if b"\n" in sample[offset:] else len(sample)
     sha = hashlib.sha256()
     src = Source(p, "csv", header, size, f"CSV · {_ENC_NAME[enc]} · {_delim_desc(delim, lang)}",
-                 header_line=header_end, _sha=sha)
+                 header_line=header_row, _sha=sha)
 
     def gen() -> Iterator[Chunk]:
+        tally = src.tally = Tally(lines_in_records=header_end, records=header_row)
         with open(p, "rb") as f:
             pre = f.read(offset)
             sha.update(pre)
+            tally.lines_in_bytes += pre.count(b"\n")
             data_enc = "utf-8" if enc == "utf-8-sig" else enc
-            yield from _csv_blocks(f, sha, header, delim, data_enc, header_end + 1, t, block, offset)
+            tok = Tokenizer(delim, len(header), header_row + 1, tally, lang, _ENC_NAME.get(enc, enc))
+            yield from _csv_blocks(f, sha, header, delim, data_enc, tok, block, offset, pre_tail=pre[-1:])
 
     src._iter = gen
     return src
@@ -178,30 +185,33 @@ def _open_csv(p: Path, score: Callable[[list[str]], int], t: dict, lang: str, bl
 def _open_csv_utf16(p: Path, score: Callable[[list[str]], int], t: dict, lang: str) -> Source:
     """UTF-16 (Excel's "Unicode text", tab-separated): transcoded to UTF-8 as it is read."""
     size = p.stat().st_size
-    with open(p, "r", encoding="utf-16", newline="") as f:
+    with open(p, "r", encoding="utf-16", errors="replace", newline="") as f:
         text = f.read(1 << 19)
     delim = _sniff(text)
-    header, header_end = _find_header(text, delim, score)
+    header, header_end, header_row = _find_header(text, delim, score)
     if header is None:
         raise InputError([Problem(str(p), "no header row found" if lang == "en" else "没有找到表头行")])
     sha = hashlib.sha256()
-    src = Source(p, "csv", header, size, f"CSV · UTF-16 · {_delim_desc(delim, lang)}", header_line=header_end,
+    src = Source(p, "csv", header, size, f"CSV · UTF-16 · {_delim_desc(delim, lang)}", header_line=header_row,
                  _sha=sha)
 
     class _Utf8:
+        """UTF-16 in, UTF-8 out; an undecodable unit (a lone surrogate) becomes the byte 0xFF,
+        which is not UTF-8, so the record holding it is rejected at its row."""
         def __init__(self) -> None:
             self.raw = open(p, "rb")
-            self.dec = codecs.getincrementaldecoder("utf-16")()
+            self.dec = codecs.getincrementaldecoder("utf-16")(errors="gridlaw-bad")
             self.pos = 0
 
         def read(self, n: int) -> bytes:
             data = self.raw.read(n // 2)
             sha.update(data)
             self.pos += len(data)
-            return self.dec.decode(data, final=not data).encode("utf-8")
+            return self.dec.decode(data, final=not data).encode("utf-8", "surrogateescape")
 
     def gen() -> Iterator[Chunk]:
         r = _Utf8()
+        tally = src.tally = Tally(lines_in_records=header_end, records=header_row)
         try:
             buf = b""
             while buf.count(b"\n") < header_end:
@@ -212,13 +222,18 @@ def _open_csv_utf16(p: Path, score: Callable[[list[str]], int], t: dict, lang: s
             cut = 0
             for _ in range(header_end):
                 cut = buf.index(b"\n", cut) + 1
-            yield from _csv_blocks(r, None, header, delim, "utf-8", header_end + 1, t, BLOCK, 0, lead=buf[cut:],
+            tally.lines_in_bytes += header_end
+            tok = Tokenizer(delim, len(header), header_row + 1, tally, lang, "UTF-16")
+            yield from _csv_blocks(r, None, header, delim, "utf-8", tok, BLOCK, 0, lead=buf[cut:],
                                    progress=lambda: r.pos)
         finally:
             r.raw.close()
 
     src._iter = gen
     return src
+
+
+codecs.register_error("gridlaw-bad", lambda exc: ("\udcff", exc.end))   # -> b"\xff" under surrogateescape
 
 
 def _delim_desc(d: str, lang: str) -> str:
@@ -233,21 +248,21 @@ def _sniff(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _find_header(text: str, delim: str, score: Callable[[list[str]], int]) -> tuple[list[str] | None, int]:
-    """(header cells, the file line its record ends on)."""
+def _find_header(text: str, delim: str, score: Callable[[list[str]], int]) -> tuple[list[str] | None, int, int]:
+    """(header cells, the file line its record ends on, its row number as Excel shows it)."""
     reader = csv.reader(io.StringIO(text), delimiter=delim)
-    candidates: list[tuple[list[str], int]] = []
+    candidates: list[tuple[list[str], int, int]] = []
     try:
-        for row in reader:
+        for ordinal, row in enumerate(reader, 1):
             if any(c.strip() for c in row):
-                candidates.append(([c.strip().lstrip("\ufeff") for c in row], reader.line_num))
+                candidates.append(([c.strip().lstrip("\ufeff") for c in row], reader.line_num, ordinal))
             if len(candidates) >= HEADER_SCAN:
                 break
     except csv.Error:
         pass
     if not candidates:
-        return None, 0
-    return candidates[_pick_header([c for c, _ in candidates], score)]
+        return None, 0, 0
+    return candidates[_pick_header([c for c, _, _ in candidates], score)]
 
 
 def _pick_header(rows: list[list[str]], score: Callable[[list[str]], int]) -> int:
@@ -260,90 +275,74 @@ def _pick_header(rows: list[list[str]], score: Callable[[list[str]], int]) -> in
     return width.index(common)
 
 
-def _csv_blocks(f: Any, sha: Any, header: list[str], delim: str, enc: str, first_line: int, t: dict,
-                block: int, start: int, lead: bytes = b"", progress: Callable[[], int] | None = None
+def _csv_blocks(f: Any, sha: Any, header: list[str], delim: str, enc: str, tok: Tokenizer, block: int, start: int,
+                lead: bytes = b"", progress: Callable[[], int] | None = None, pre_tail: bytes = b"\n"
                 ) -> Iterator[Chunk]:
+    """Blocks cut at a line break; the tokenizer carries an open quoted field from one block to the next.
+    Line breaks are also counted here on the bytes, independently of the tokenizer (``Tally``)."""
+    tally = tok.tally
     leftover = lead
-    line_no = first_line
+    tally.lines_in_bytes += lead.count(b"\n")
+    last = pre_tail
     done = start
     while True:
         data = f.read(block)
         if sha is not None:
             sha.update(data)
         done += len(data)
+        tally.lines_in_bytes += data.count(b"\n")
         buf = leftover + data
-        if not data:
-            body, leftover = buf, b""
-        else:
-            cut = _safe_cut(buf)
-            if cut < 0:          # no record boundary in this block yet: read on
+        if data:
+            last = data[-1:]
+            cut = buf.rfind(b"\n")
+            if cut < 0:          # no line break in this block yet: read on
                 leftover = buf
                 continue
             body, leftover = buf[:cut + 1], buf[cut + 1:]
-        if body:
-            chunk = _parse_block(body, header, delim, enc, line_no, t)
+        else:
+            body, leftover = buf, b""
+            if body and not body.endswith(b"\n"):
+                tally.lines_in_bytes += 1      # a last line without a line break
+            elif not body and last not in (b"\n", b""):
+                tally.lines_in_bytes += 1
+        if body or tok.pending:
+            chunk = _parse_block(body, header, delim, enc, tok, final=not data)
             chunk.progress = progress() if progress else done
-            line_no += body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
             yield chunk
         if not data:
             return
 
 
-def _safe_cut(buf: bytes, max_tries: int = 64) -> int:
-    """The last newline that ends a record: an even number of quotes before it (RFC 4180 quoting)."""
-    cut = buf.rfind(b"\n")
-    if b'"' not in buf:
-        return cut
-    tries = 0
-    while cut >= 0 and buf.count(b'"', 0, cut) % 2:
-        tries += 1
-        if tries > max_tries:       # a stray quote, not quoting: cut at the line anyway
-            return buf.rfind(b"\n")
-        cut = buf.rfind(b"\n", 0, cut)
-    if cut < 0 and len(buf) > 32 * BLOCK:
-        return buf.rfind(b"\n")
-    return cut
-
-
-def _parse_block(body: bytes, header: list[str], delim: str, enc: str, line_no: int, t: dict) -> Chunk:
+def _parse_block(body: bytes, header: list[str], delim: str, enc: str, tok: Tokenizer, final: bool) -> Chunk:
     ncol = len(header)
-    try:
-        # pyarrow checks UTF-8 itself (then the slow path finds the bad lines)
-        utf8 = body if enc == "utf-8" else body.decode(enc).encode("utf-8")
-    except UnicodeDecodeError:
-        return _parse_slow(body, header, delim, enc, line_no, t)
-    n_lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
-    fast = _parse_fast(utf8, ncol, delim, n_lines)
-    if fast is None:
-        return _parse_slow(body, header, delim, enc, line_no, t)
-    columns, invalid = fast
-    lines = np.arange(line_no, line_no + n_lines, dtype=np.int64)
-    bad: list[tuple[int, str]] = []
-    if invalid:
-        keep = np.ones(n_lines, dtype=bool)
-        for number, got, text in invalid:
-            keep[number - 1] = False
-            bad.append((line_no + number - 1, t["fields"].format(got=got, want=ncol)))
-        lines = lines[keep]
-    columns, lines, blank = _drop_blank_rows(columns, lines)
-    return Chunk(header, lines, columns, bad, blank)
+    n_lines = body.count(b"\n") + (0 if body.endswith(b"\n") or not body else 1)
+    if not tok.pending and n_lines and b'"' not in body and body.count(b"\r") == body.count(b"\r\n"):
+        try:
+            # pyarrow checks UTF-8 itself (then the tokenizer finds the bad lines)
+            utf8 = body if enc == "utf-8" else body.decode(enc).encode("utf-8")
+        except UnicodeDecodeError:
+            utf8 = None
+        fast = _parse_fast(utf8, ncol, delim, n_lines) if utf8 is not None else None
+        if fast is not None and len(utf8) > MAX_CELL and _longest(fast) > MAX_CELL:
+            fast = None           # the tokenizer names the over-long cell and its row
+        if fast is not None:      # lines and records one to one, every row as wide as the header
+            lines = np.arange(tok.row, tok.row + n_lines, dtype=np.int64)
+            tok.row += n_lines
+            tok.tally.records += n_lines
+            tok.tally.lines_in_records += n_lines
+            columns, lines, blank = _drop_blank_rows(fast, lines)
+            return Chunk(header, lines, columns, [], blank)
+    return _parse_slow(body, header, delim, enc, tok, final)
 
 
-def _valid_utf8(b: bytes) -> bool:
-    try:
-        b.decode("utf-8")
-        return True
-    except UnicodeDecodeError:
-        return False
-
-
-def _parse_fast(utf8: bytes, ncol: int, delim: str, n_lines: int) -> tuple[list[Any], list[tuple[int, int, str]]] | None:
-    """pyarrow's parser; None when records and lines do not map one to one (then the slow path)."""
+def _parse_fast(utf8: bytes, ncol: int, delim: str, n_lines: int) -> list[Any] | None:
+    """pyarrow's parser on a block without quotes; None unless every line is one record of the
+    header's width (then the tokenizer reads the block and names each bad row)."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
     names = [f"c{i}" for i in range(ncol)]
-    quoted = b'"' in utf8
+    quoted = False
 
     def read(threads: bool) -> tuple[Any, list[tuple[Any, int, str]]]:
         invalid: list[tuple[Any, int, str]] = []
@@ -365,9 +364,9 @@ def _parse_fast(utf8: bytes, ncol: int, delim: str, n_lines: int) -> tuple[list[
             table, invalid = read(False)
     except (pa.ArrowInvalid, pa.ArrowException):
         return None
-    if table.num_rows + len(invalid) != n_lines or any(n is None for n, _, _ in invalid):
+    if invalid or table.num_rows != n_lines:
         return None
-    return [table.column(i).combine_chunks() for i in range(ncol)], invalid  # type: ignore[misc]
+    return [table.column(i).combine_chunks() for i in range(ncol)]
 
 
 def _drop_blank_rows(columns: list[Any], lines: np.ndarray) -> tuple[list[Any], np.ndarray, int]:
@@ -393,54 +392,25 @@ def _drop_blank_rows(columns: list[Any], lines: np.ndarray) -> tuple[list[Any], 
     return [c.filter(keep) for c in columns], lines[~mask], int(mask.sum())
 
 
-def _parse_slow(body: bytes, header: list[str], delim: str, enc: str, line_no: int, t: dict) -> Chunk:
-    """The stdlib csv module, line-exact: quoted line breaks, blank lines, undecodable lines."""
+def _longest(columns: list[Any]) -> int:
+    import pyarrow.compute as pc
+
+    return max((pc.max(pc.utf8_length(c)).as_py() or 0 for c in columns), default=0)
+
+
+def _parse_slow(body: bytes, header: list[str], delim: str, enc: str, tok: Tokenizer, final: bool) -> Chunk:
+    """The tokenizer, line-exact: quotes, line breaks in cells, blank lines, undecodable lines."""
     import pyarrow as pa
 
     ncol = len(header)
-    bad: list[tuple[int, str]] = []
-    try:
-        text = body.decode(enc)
-    except UnicodeDecodeError:
-        parts = body.split(b"\n")
-        out = []
-        for i, part in enumerate(parts):
-            try:
-                out.append(part.decode(enc))
-            except UnicodeDecodeError:
-                out.append("")
-                bad.append((line_no + i, t["decode"].format(enc=_ENC_NAME.get(enc, enc))))
-        text = "\n".join(out)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    blank = 0
-    prev_end = 0
-    decoded_bad = {r for r, _ in bad}
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            start = line_no + prev_end
-            bad.append((start, str(exc)))
-            prev_end = reader.line_num
-            continue
-        start = line_no + prev_end
-        prev_end = reader.line_num
-        if not row or not any(c.strip() for c in row):
-            if start not in decoded_bad:
-                blank += 1
-            continue
-        if len(row) != ncol:
-            bad.append((start, t["fields"].format(got=len(row), want=ncol)))
-            continue
-        rows.append(row)
-        lines.append(start)
-    cols = [pa.array(list(c), type=pa.string()) for c in zip(*rows)] if rows else \
+    text = body.decode(enc, errors="surrogateescape")
+    lines = text.split("\n")
+    if text.endswith("\n") or not text:
+        lines.pop()
+    recs = tok.feed(lines, final)
+    cols = [pa.array(list(c), type=pa.string()) for c in zip(*recs.rows)] if recs.rows else \
         [pa.array([], type=pa.string()) for _ in range(ncol)]
-    return Chunk(header, np.array(lines, dtype=np.int64), cols, sorted(bad), blank)
+    return Chunk(header, np.array(recs.numbers, dtype=np.int64), cols, recs.bad, recs.blank)
 
 
 # --------------------------------------------------------------------------- XLSX
@@ -540,8 +510,15 @@ def _open_jsonl(p: Path, t: dict, lang: str) -> Source:
     with open(p, "rb") as f:
         sample = f.read(1 << 16)
     enc = detect_encoding(sample, len(sample) == size) or "utf-8"
-    if sample.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
-        return _open_json_array(p, enc, t, lang)
+    # a .jsonl file is read line by line even if its first line is a list (that line is rejected)
+    if sample.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"[") and p.suffix.lower() not in (".jsonl", ".ndjson"):
+        try:
+            return _open_json_array(p, enc, t, lang)
+        except InputError:
+            if _first_line_is_json(sample, enc):      # JSON lines after all: each line its own value
+                pass
+            else:
+                raise
     sha = hashlib.sha256()
     src = Source(p, "jsonl", [], size, f"JSONL · {_ENC_NAME.get(enc, enc)}", strict_keys=True, _sha=sha)
 
@@ -580,6 +557,8 @@ def _open_json_array(p: Path, enc: str, t: dict, lang: str) -> Source:
     sha = hashlib.sha256(raw)
     try:
         data = json.loads(raw.decode(enc).lstrip("\ufeff"))
+    except RecursionError:
+        raise InputError([Problem(str(p), t["deep"].format(n=MAX_DEPTH))]) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         line = getattr(exc, "lineno", None)
         raise InputError([Problem(str(p), t["json"].format(msg=getattr(exc, "msg", str(exc))), line)]) from None
@@ -602,7 +581,19 @@ def _open_json_array(p: Path, enc: str, t: dict, lang: str) -> Source:
     return src
 
 
+def _first_line_is_json(sample: bytes, enc: str) -> bool:
+    first = sample.split(b"\n", 1)[0]
+    try:
+        json.loads(first.decode(enc, errors="replace").lstrip("\ufeff"))
+        return b"\n" in sample.strip()
+    except (json.JSONDecodeError, RecursionError):
+        return False
+
+
 def _one_json(text: str, number: int, records: list, lines: list, bad: list, t: dict) -> None:
+    if not json_depth_ok(text):
+        bad.append((number, t["deep"].format(n=MAX_DEPTH)))
+        return
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -22,7 +22,7 @@ from ..acts import fact_vocabulary
 from ..batch import OUTCOME_CODES, BatchResult
 from ..evaluate import DECISIONS
 from ..labels import label
-from ..mask import mask_text
+from ..mask import mask_column, mask_text
 from ..report import nature_text
 from ..loader import CITIES, CompiledRule, Pack, cite_text_en
 from ..textnorm import int_to_cn
@@ -150,6 +150,12 @@ class Collector:
         """Fold a chunk into the aggregates; return its result rows (sorted by row, then pack)."""
         chunk = prep.chunk
         n_bad = len(chunk.bad)
+        if not self.show_personal:   # phones and ID numbers by pattern, in whatever column they sit
+            for k in ("id", "county", "township", "grid"):
+                if k in prep.raw:
+                    prep.raw[k] = mask_column(prep.raw[k])
+                if prep.bad_raw.get(k):
+                    prep.bad_raw[k] = [mask_text(v) if v else v for v in prep.bad_raw[k]]
         self.rows_in += chunk.n + n_bad
         self.rejected += len(prep.rejected) + n_bad
         self.evaluated += chunk.n - len(prep.rejected)
@@ -331,8 +337,8 @@ class Collector:
 
     def _rejected(self, prep: Prepared) -> list[dict[str, Any]]:
         chunk = prep.chunk
-        rows = np.concatenate([chunk.lines[prep.rejected], np.array([r for r, _ in chunk.bad], dtype=np.int64)])
-        reasons = list(prep.reasons) + [why for _, why in chunk.bad]
+        rows = np.concatenate([chunk.lines[prep.rejected], np.array([b[0] for b in chunk.bad], dtype=np.int64)])
+        reasons = list(prep.reasons) + [b[1] for b in chunk.bad]
         if not self.show_personal:
             reasons = [mask_text(r) for r in reasons]
         if not len(rows):
@@ -345,7 +351,7 @@ class Collector:
         raw = {}
         for k, v in prep.raw.items():
             taken = v.take(pa.array(prep.rejected))
-            raw[k] = pa.concat_arrays([taken, pa.nulls(len(chunk.bad), pa.string())])
+            raw[k] = pa.concat_arrays([taken, pa.array(prep.bad_raw.get(k) or [None] * len(chunk.bad), pa.string())])
         # the same rejected row appears once per pack under --city all
         targets: list[str | None] = list(self.packs) if self.all_cities else [None]
         out: list[dict[str, Any]] = []

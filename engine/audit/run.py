@@ -21,7 +21,7 @@ from ..labels import label
 from ..loader import Pack, available_packs, load_pack
 from .convert import GROUPS, RAW_FIELDS, Options, Pipeline
 from .mapping import KINDS, HeaderMap, load_header_map, norm
-from .outputs import ResultWriter, ThreadedWriter, format_of
+from .outputs import ResultWriter, ThreadedWriter, discard, format_of, replace_atomically
 from .readers import Source, open_source
 from .results import COLUMN_TITLES, STATUSES, Collector
 from .rowkinds import drop_non_records
@@ -94,6 +94,7 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
     role = _option_value(hm, "role", cfg.role, None, "--role")
     if cfg.out is not None:
         format_of(cfg.out)
+    _refuse_overwriting_input(cfg)
     if cfg.pack:  # a user's pack: rows are read as of its city (a county pack: its base city)
         from ..layers import load_target
 
@@ -135,7 +136,10 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
                "city", "kind", "decision", "decision_label", "violated_articles", "violated_rules", "review_rules",
                "missing_facts", "documents", *(["inferred"] if kind in (None, "assignment", "admission") else []), "reason"]
     titles = ({**COLUMN_TITLES, "name": "姓名"} if cfg.show_personal else COLUMN_TITLES) if lang == "zh" else None
-    writer = ThreadedWriter(ResultWriter(cfg.out, columns, cfg.show_personal, titles)) if cfg.out else None
+    if cfg.report:
+        discard(cfg.report)
+    writer = ThreadedWriter(ResultWriter(cfg.out, columns, cfg.show_personal, run_stamp(packs, checklist, cfg), titles)) \
+        if cfg.out else None
     if writer is None:
         coll.need = frozenset({"row"})
     elif writer.fmt == "jsonl":
@@ -154,11 +158,16 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
             if writer is not None:
                 writer.write(table)
             bar.update(chunk.progress, coll.rows_in)
+        _prove_accounting(source, coll, lang, sum(run.skipped.values()))
+    except BaseException:
+        if writer is not None:      # no results file rather than a partial one
+            writer.abort()
+        raise
     finally:
         bar.close()
-        if writer is not None:
-            writer.close()
-            run.out_rows = writer.rows
+    if writer is not None:
+        writer.close()
+        run.out_rows = writer.rows
     run.elapsed = time.perf_counter() - t0
     coll.finalize()
     coll.listing.sort()
@@ -171,10 +180,54 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
         html = render_report(run)
         try:
             cfg.report.parent.mkdir(parents=True, exist_ok=True)
-            cfg.report.write_text(html, encoding="utf-8")
+            replace_atomically(cfg.report, html.encode("utf-8"))
         except OSError as exc:
             raise InputError([Problem(str(cfg.report), f"cannot write: {exc.strerror}")]) from None
     return run
+
+
+def _refuse_overwriting_input(cfg: AuditConfig) -> None:
+    """--out or --report naming the input (or the map, or the checklist) would destroy it before it is read."""
+    import os
+
+    inputs = [p for p in (cfg.file, cfg.map_file, cfg.checklist) if p is not None]
+    for flag, out in (("--out", cfg.out), ("--report", cfg.report)):
+        if out is None:
+            continue
+        for src in inputs:
+            same = Path(out).resolve() == Path(src).resolve()
+            try:
+                same = same or (Path(out).exists() and os.path.samefile(out, src))
+            except OSError:
+                pass
+            if same:
+                raise InputError([Problem(flag, f"{out} 是输入文件本身；请另选输出文件名" if cfg.lang != "en" else
+                                          f"{out} is the input file itself; choose another name")])
+
+
+def run_stamp(packs: dict[str, Pack], checklist, cfg: AuditConfig) -> dict:
+    """What answered: engine version and code hash, each pack's content hash, the checklist's hash."""
+    from ..stamp import stamp_of
+
+    return stamp_of(packs.values(), cfg.checklist)
+
+
+def _prove_accounting(source: Source, coll: Collector, lang: str, non_records: int = 0) -> None:
+    """Every physical line of a CSV belongs to exactly one record (counted on the bytes, and by the
+    tokenizer), and every record below the header was counted once: read (= evaluated + rejected), blank,
+    or a row that is not a record (注, 合计), which is counted apart."""
+    t = source.tally
+    if t is None:
+        return
+    below = t.records - source.header_line
+    if t.balanced() and below == coll.rows_in + coll.blank + non_records and coll.rows_in == coll.evaluated + coll.rejected:
+        return
+    raise InputError([Problem(str(source.path), (
+        f"记录计数不一致：文件有 {t.lines_in_bytes:,} 个物理行，记录占用 {t.lines_in_records:,} 行；表头下 {below:,} 条记录，"
+        f"读入 {coll.rows_in:,} + 空行 {coll.blank:,} + 非记录行 {non_records:,}；结果不可信，未输出" if lang == "zh" else
+        f"record count mismatch: {t.lines_in_bytes:,} physical lines, {t.lines_in_records:,} taken by records; "
+        f"{below:,} records below the header, {coll.rows_in:,} read + {coll.blank:,} blank + {non_records:,} not records; "
+        "results not trusted"))])
 
 
 def _option_value(hm: HeaderMap, fact: str, value: str | None, codes: list[str] | None, flag: str) -> str | None:
@@ -352,6 +405,10 @@ def summary_text(run: AuditRun) -> str:
     skipped = _skipped_text(run)
     if skipped:
         lines.append("  " + skipped)
+    if src.tally is not None and src.tally.balanced():
+        lines.append(f"  核对：文件共 {src.tally.lines_in_bytes:,} 个物理行（按字节计数），逐行归入表头、记录或空行，无遗漏、无合并"
+                     if zh else f"  check: the file's {src.tally.lines_in_bytes:,} physical lines (counted on the bytes) "
+                     "all belong to the header, a record or a blank row: none lost, none merged")
     for city, counts in c.by_city.items():
         parts = [f"{label(s, lang) if s != 'unreadable' else ('未能审查' if zh else 'not checked')} {int(n):,}"
                  for s, n in zip(STATUSES, counts) if n]

@@ -1,0 +1,57 @@
+"""What answered: the stamp carried by every result, results file and cache entry.
+
+The version string alone does not say which rules and which code decided: an
+edited engine file or pack keeps the version. So the stamp holds hashes of the
+engine's own code, of each pack's source files, of the checklist used, and the
+versions of the libraries that parse and evaluate.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import __version__
+
+@functools.lru_cache(maxsize=1)
+def engine_code_hash() -> str:
+    """SHA-256 over every file of the engine package (code, templates, schemas, header map)."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for p in sorted(here.rglob("*")):
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo"):
+            digest.update(p.relative_to(here).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries that parse and build packs, read from the modules themselves
+    (importlib.metadata scans every installed distribution: hundreds of ms at start-up)."""
+    import pydantic
+    import pydantic_core
+    import yaml
+
+    return {"pyyaml": yaml.__version__, "pydantic": pydantic.VERSION, "pydantic-core": pydantic_core.__version__}
+
+
+def audit_library_versions() -> dict[str, str]:
+    import numpy
+    import pyarrow
+
+    return {**library_versions(), "numpy": numpy.__version__, "pyarrow": pyarrow.__version__}
+
+
+def file_hash(path: str | Path | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def stamp_of(packs: Iterable[Any], checklist: str | Path | None = None) -> dict:
+    return {"engine": __version__, "engine_code": engine_code_hash()[:16], "libraries": audit_library_versions(),
+            "packs": {p.id: p.hash for p in packs}, "checklist": file_hash(checklist)}
