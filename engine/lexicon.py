@@ -142,7 +142,8 @@ class Reader:
         # first alternative that matches wins, so a look-alike beats its term and 没收违法所得 beats 没收.
         alts.sort(key=lambda a: (a[0], -len(a[2])))
         # a gap in a pattern ([^，。…]{0,14}) never crosses a line or the separator of texts read together
-        self.scan = Scanner([(name, rx.replace("[^", "[^\\x1e\\n\\r")) for _, name, rx in alts])
+        alts_named = [(name, rx.replace("[^", "[^\\x1e\\n\\r")) for _, name, rx in alts]
+        self.scan = Scanner(alts_named)
         for g in _GROUP_NAME.findall("".join(self.scan.sources)):  # t3x0, t3x1 … -> (term index, is a guard)
             self.names[g] = self.names[g.partition("x")[0]]
         self.ground_text = [t.ground.text for t in vocab.terms]
@@ -182,7 +183,14 @@ class Reader:
         self.on_behalf = tuple(f["on_behalf"])
         self.object_before = frozenset("报告知交送向给对找和与助合同传")
         self.verb_negators = frozenset(f["verb_negators"])
-        self.service = Scanner([(None, re.escape(w)) for w in sorted(vocab.service, key=len, reverse=True)])
+        service = [(None, re.escape(w)) for w in sorted(vocab.service, key=len, reverse=True)]
+        self.service = Scanner(service)
+        # clause readings are kept while no regex can match a clause end; where one could (a gap pattern
+        # that allows a comma), ``crossing`` finds the texts to read whole; None: read every text whole.
+        words = [w for key in ("on_behalf", "verb_negators", "assist", "before_status", "after_status", "topics")
+                 for w in f[key]]
+        self.crossing = _crossing_check(alts_named + named + service, words)
+        self.cache: dict[str, tuple] = {}
 
     # ------------------------------------------------------------------ reading
 
@@ -190,18 +198,158 @@ class Reader:
         return self.read_many([text], fact)[0]
 
     def read_many(self, texts: list[str], fact: str = "task.nature") -> list[Inference]:
-        """Read many texts in one pass of each regex over the texts joined by a separator (a clause and
-        sentence end no term, frame or quotation crosses); each reading is exactly what ``read`` gives."""
+        """Read many texts; each reading is exactly what ``read`` gives.
+
+        A clause is read once and its reading kept (``_clause_readings``): what a term's frame depends
+        on beyond its clause — who last acted earlier in the sentence, a 宣传…： that makes later clauses
+        publicity — is kept per clause as data and put together here, text by text. A text is read
+        whole (``_read_whole``) only where a quotation, or a term the vocabulary lets cross a comma,
+        could span two clauses."""
         if not texts:
             return []
         plain = _SPACES.sub("", to_simplified(_SEP.join(texts)))
+        parts = plain.split(_SEP)
+        if len(parts) != len(texts) or self.crossing is None:  # a separator inside a text: read whole
+            return self._read_whole(plain, len(texts), fact)
+        cache = self.cache
+        if len(cache) > _CACHE_MAX:
+            cache.clear()
+        split = _DELIM_SPLIT.split
+        crossing = self.crossing.search
+        per: list[list[str] | None] = []
+        whole: list[int] = []
+        new: dict[str, None] = {}
+        for i, tp in enumerate(parts):
+            if (crossing(tp) is not None
+                    or (_BRACKETS.search(tp) and any(_DELIM.search(tp, a, b) for a, b in _mention_spans(tp)))):
+                per.append(None)   # a quotation or a term may span clauses: this text is read whole
+                whole.append(i)
+                continue
+            cl = split(tp)
+            per.append(cl)
+            for c in cl[::2]:
+                if c not in cache:
+                    new[c] = None
+        if new:
+            cache.update(zip(new, self._clause_readings(list(new))))
+        out: list[Inference] = []
+        base = 0
+        for tp, cl in zip(parts, per):
+            out.append(None if cl is None else self._compose(cl, base, fact))  # type: ignore[arg-type]
+            base += len(tp) + 1
+        if whole:
+            bases = [0]
+            for tp in parts:
+                bases.append(bases[-1] + len(tp) + 1)
+            sub = [parts[i] for i in whole]
+            sub_bases = [0]
+            for tp in sub:
+                sub_bases.append(sub_bases[-1] + len(tp) + 1)
+            for j, (i, inf) in enumerate(zip(whole, self._read_whole(_SEP.join(sub), len(sub), fact))):
+                shift = bases[i] - sub_bases[j]  # positions as if read with the whole batch (ordering only)
+                if shift and inf.matches:
+                    inf.matches = tuple(m._replace(at=m.at + shift) for m in inf.matches)
+                out[i] = inf
+        return out
+
+    def _compose(self, cl: list[str], base: int, fact: str) -> Inference:
+        """One text's reading from its clauses' readings (``cl``: clause, delimiter, clause, …)."""
+        cache, terms, grounds = self.cache, self.vocab.terms, self.ground_text
+        matches: list[Match] = []
+        verbs: list[tuple[str, str]] = []
+        carry = None      # who last acted in the sentence so far (``_last_actor``)
+        scope = False     # after 宣传…：, up to the end of the sentence (``_publicity_scope``)
+        off = base
+        n = len(cl)
+        for j in range(0, n, 2):
+            c = cl[j]
+            ms, vs, end_actor, has_u = cache[c]
+            if ms:
+                k = j // 2 + 1
+                for ra, idx, kind, rb, frame, local in ms:
+                    if kind == 1:
+                        if scope:
+                            frame = "publicity"
+                        elif not frame:
+                            frame = "other_actor" if (local if local is not None else carry) == "agency" else "worker"
+                    t = terms[idx]
+                    matches.append(Match(t.shown, c[ra:rb], t.cls, k, c, frame, grounds[idx], t.note, off + ra))
+            if vs:
+                verbs += [(v, c) for v in vs]
+            if end_actor is not None:
+                carry = end_actor
+            if j + 1 < n:
+                d = cl[j + 1]
+                if d in "：:":
+                    if has_u:
+                        scope = True
+                elif d in _SENTENCE_END:
+                    scope = False
+                    carry = None
+            off += len(c) + 1
+        return _decide(fact, matches, lambda: verbs)
+
+    def _clause_readings(self, clauses: list[str]) -> list[tuple]:
+        """What each clause says on its own: its terms (position, term index, kind 0 guard / 1 term /
+        2 mention, end, frame — "" when it is decided by who last acts —, who last acted before it in
+        the clause), its positive service verbs, who last acts in it, and whether it has a publicity
+        word. Read together, joined by the separator (each clause its own sentence)."""
+        masked_src = _SEP.join(clauses)
+        masked, mentions = self._set_aside(masked_src)
+        starts, ends = _clauses(masked)
+        marks = [(m.start(), m.end(), self.kinds[m.lastgroup])  # type: ignore[union-attr]
+                 for m in self.markers.finditer(masked)]
+        mpos = [m[0] for m in marks]
+        per: list[list[tuple]] = [[] for _ in clauses]
+        names = self.names
+        for a, b in mentions:
+            k = bisect.bisect_right(starts, a) - 1
+            cs = starts[k]
+            for m in self.scan.finditer(masked_src, a, b):
+                idx, guard = names[m.lastgroup]  # type: ignore[index]
+                if guard is not None:
+                    per[k].append((m.start() - cs, idx, 2, m.end() - cs, "mention", None))
+        for m in self.scan.finditer(masked):
+            idx, guard = names[m.lastgroup]  # type: ignore[index]
+            if guard is None:
+                continue
+            a = m.start()
+            k = bisect.bisect_right(starts, a) - 1
+            cs = starts[k]
+            if guard:
+                per[k].append((a - cs, idx, 0, m.end() - cs, "look_alike", None))
+                continue
+            frame = self._frame(masked, cs, ends[k], a, m.end(), marks, mpos)
+            local = self._last_actor(masked, cs, a, marks, mpos) if frame == "" else None
+            per[k].append((a - cs, idx, 1, m.end() - cs, frame, local))
+        verbs: list[list[str]] = [[] for _ in clauses]
+        for v, k, _ in self._service(masked, starts, ends, marks, mpos):
+            verbs[k].append(v)
+        actors: list[str | None] = [None] * len(clauses)
+        publicity = [False] * len(clauses)
+        done: set[int] = set()
+        for p, _, kind in marks:
+            if kind in "GBWU":
+                k = bisect.bisect_right(starts, p) - 1
+                if kind == "U":
+                    publicity[k] = True
+                elif k not in done:
+                    done.add(k)
+                    actors[k] = self._last_actor(masked, starts[k], ends[k], marks, mpos)
+        return [(tuple(sorted(ms, key=_first)) if len(ms) > 1 else tuple(ms), tuple(vs), who, u)
+                for ms, vs, who, u in zip(per, verbs, actors, publicity)]
+
+    def _read_whole(self, plain: str, count: int, fact: str) -> list[Inference]:
+        """Read ``count`` texts (``plain``: simplified, spaces dropped, joined by the separator) in one
+        pass of each regex; the reading before clause readings were kept, for texts whose quotations
+        or terms may span clauses."""
         masked, mentions = self._set_aside(plain)
         tstarts = [0] + [m.end() for m in _SEP_RX.finditer(plain)]
         starts, ends = _clauses(masked)
         marks = [(m.start(), m.end(), self.kinds[m.lastgroup])  # type: ignore[union-attr]
                  for m in self.markers.finditer(masked)]
         mpos = [m[0] for m in marks]
-        per_text: list[list[Match]] = [[] for _ in texts]
+        per_text: list[list[Match]] = [[] for _ in range(count)]
         first_clause = [bisect.bisect_right(starts, t) - 1 for t in tstarts]
         for a, b in mentions:  # terms inside titles and quotations: shown, never counted
             i = bisect.bisect_right(tstarts, a) - 1
@@ -235,12 +383,13 @@ class Reader:
                                      frame, self.ground_text[idx], t.note, a))
         tends = [t - 1 for t in tstarts[1:]] + [len(masked)]
 
-        def find_verbs(i: int) -> list[tuple[str, int]]:
+        def find_verbs(i: int) -> list[tuple[str, str]]:
             # only where no power act by the worker was found: service verbs cannot change a power act
-            return [(v, k) for v, k, _ in self._service(masked, starts, ends, marks, mpos, tstarts[i], tends[i])]
+            return [(v, plain[starts[k]:ends[k]])
+                    for v, k, _ in self._service(masked, starts, ends, marks, mpos, tstarts[i], tends[i])]
 
-        return [_decide(fact, sorted(ms, key=_by_position) if len(ms) > 1 else ms, functools.partial(find_verbs, i),
-                        plain, starts, ends) for i, ms in enumerate(per_text)]
+        return [_decide(fact, sorted(ms, key=_by_position) if len(ms) > 1 else ms, functools.partial(find_verbs, i))
+                for i, ms in enumerate(per_text)]
 
     def _match(self, m: re.Match, plain: str, starts: list[int], ends: list[int], k0: int, frame: str) -> Match:
         idx = self.names[m.lastgroup][0]  # type: ignore[index]
@@ -440,6 +589,69 @@ class Scanner:
 
 _GROUP_NAME = re.compile(r"\(\?P<(\w+)>")
 _DELIM = re.compile(f"[{re.escape(_CLAUSE_END)}]")
+_DELIM_SPLIT = re.compile(f"([{re.escape(_CLAUSE_END)}])")
+_BRACKETS = re.compile("[《“\"‘「『〈]")
+_CACHE_MAX = 1 << 20  # clause readings kept (a few hundred bytes each); cleared when full
+
+
+def _mention_spans(s: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _MENTION.finditer(s)]
+
+
+def _crossing_check(entries: list[tuple[str | None, str]], words: list[str]) -> re.Pattern | None:
+    """A regex that finds every place where one of ``entries`` might match across a clause end
+    (over-approximated: a first character followed, within the entry's longest match, by a clause
+    end it can match); None when one could match a line break or the separator, or a frame word
+    holds a clause end (then no clause is read on its own)."""
+    from re import _parser  # type: ignore[attr-defined]
+    from re import _compiler  # type: ignore[attr-defined]
+
+    ends = set(_CLAUSE_END)
+    if any(ends & set(w) for w in words):
+        return None
+    probes: dict[tuple, re.Pattern] = {}
+
+    def matchable(p) -> set[str]:
+        out: set[str] = set()
+        for op, av in p:
+            name = str(op)
+            if name in ("LITERAL", "NOT_LITERAL", "IN", "ANY"):
+                key = (name, repr(av))
+                rx = probes.get(key)
+                if rx is None:
+                    rx = probes[key] = _compiler.compile(_parser.SubPattern(p.state, [(op, av)]), re.DOTALL)
+                out |= {c for c in ends if rx.fullmatch(c)}
+            elif name == "BRANCH":
+                for alt in av[1]:
+                    out |= matchable(alt)
+            elif name == "SUBPATTERN":
+                out |= matchable(av[-1])
+            elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+                out |= matchable(av[-1])
+            elif name in ("ASSERT", "ASSERT_NOT", "ATOMIC_GROUP"):
+                out |= matchable(av[-1] if name != "ATOMIC_GROUP" else av)
+            elif name in ("AT",):
+                continue
+            else:  # anything else (a back-reference, a conditional): assume the worst
+                return set(ends)
+        return out
+
+    checks = []
+    for _, rx in entries:
+        for alt in expand_leading(rx):
+            parsed = _parser.parse(alt)
+            hit = matchable(parsed)
+            if not hit:
+                continue
+            if hit & set("\n\r\x1e"):
+                return None
+            head = first_literal(alt)
+            if head is None or head[0] in ends:
+                return None
+            width = parsed.getwidth()[1]
+            gap = "*" if width > 1000 else "{0,%d}" % max(width - 1, 0)
+            checks.append(f"{re.escape(head[0])}[^\x1e]{gap}[{re.escape(''.join(sorted(hit)))}]")
+    return re.compile("|".join(checks) if checks else "(?!)")
 
 
 def _clauses(s: str) -> tuple[list[int], list[int]]:
@@ -453,7 +665,11 @@ def _by_position(m: Match) -> int:
     return m.at
 
 
-def _decide(fact: str, matches: list[Match], find_verbs, plain: str, starts: list[int], ends: list[int]) -> Inference:
+def _first(m: tuple) -> int:
+    return m[0]
+
+
+def _decide(fact: str, matches: list[Match], find_verbs) -> Inference:
     """Service verbs are looked for only when no power act by the worker was found (they cannot change it)."""
     counted = [m for m in matches if m.counted]
     if counted:
@@ -472,8 +688,8 @@ def _decide(fact: str, matches: list[Match], find_verbs, plain: str, starts: lis
                          tuple(dict.fromkeys(m.words for m in assisted)),
                          tuple(dict.fromkeys(m.ground for m in assisted)), tuple(matches), verb_names, assists=True)
     if verbs:
-        verb, k = verbs[0]
-        return Inference(fact, "service", "service", plain[starts[k]:ends[k]], verb, "worker", SERVICE_GROUND,
+        verb, clause = verbs[0]
+        return Inference(fact, "service", "service", clause, verb, "worker", SERVICE_GROUND,
                          verb_names, (SERVICE_GROUND,), tuple(matches), verb_names)
     return Inference(fact, None, "unclassified", matches=tuple(matches))
 
