@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import gc
 import heapq
 import re
 from dataclasses import dataclass, field
@@ -147,6 +148,7 @@ class Reader:
         for g in _GROUP_NAME.findall("".join(self.scan.sources)):  # t3x0, t3x1 … -> (term index, is a guard)
             self.names[g] = self.names[g.partition("x")[0]]
         self.ground_text = [t.ground.text for t in vocab.terms]
+        self.term_data = [(t.shown, t.cls, t.ground.text, t.note) for t in vocab.terms]
         agency = _agency_regex(f)
         places = _PLACES
         marks: list[tuple[str, str]] = []   # (kind, regex), kinds: see _frame
@@ -208,86 +210,81 @@ class Reader:
         if not texts:
             return []
         plain = _SPACES.sub("", to_simplified(_SEP.join(texts)))
-        parts = plain.split(_SEP)
-        if len(parts) != len(texts) or self.crossing is None:  # a separator inside a text: read whole
-            return self._read_whole(plain, len(texts), fact)
+        count = len(texts)
+        if self.crossing is None or plain.count(_SEP) != count - 1:  # a separator inside a text: read whole
+            return self._read_whole(plain, count, fact)
+        pieces = _DELIM_SPLIT.split(plain)   # clause, delimiter, clause, … ; texts end at the separator
+        tstarts = None
+        whole: dict[int, None] = {}
+        for m in self.crossing.finditer(plain):   # a term or a quotation that may span two clauses
+            if tstarts is None:
+                tstarts = [0] + [m.end() for m in _SEP_RX.finditer(plain)] + [len(plain) + 1]
+            i = bisect.bisect_right(tstarts, m.start()) - 1
+            if i in whole:
+                continue
+            if m.lastgroup != "q" or any(_DELIM.search(plain, x, y) for x, y in
+                                         _mention_spans(plain, tstarts[i], tstarts[i + 1] - 1)):
+                whole[i] = None
         cache = self.cache
         if len(cache) > _CACHE_MAX:
             cache.clear()
-        split = _DELIM_SPLIT.split
-        crossing = self.crossing.search
-        per: list[list[str] | None] = []
-        whole: list[int] = []
-        new: dict[str, None] = {}
-        for i, tp in enumerate(parts):
-            if (crossing(tp) is not None
-                    or (_BRACKETS.search(tp) and any(_DELIM.search(tp, a, b) for a, b in _mention_spans(tp)))):
-                per.append(None)   # a quotation or a term may span clauses: this text is read whole
-                whole.append(i)
-                continue
-            cl = split(tp)
-            per.append(cl)
-            for c in cl[::2]:
-                if c not in cache:
-                    new[c] = None
-        if new:
-            cache.update(zip(new, self._clause_readings(list(new))))
-        out: list[Inference] = []
-        base = 0
-        for tp, cl in zip(parts, per):
-            out.append(None if cl is None else self._compose(cl, base, fact))  # type: ignore[arg-type]
-            base += len(tp) + 1
-        if whole:
-            bases = [0]
-            for tp in parts:
-                bases.append(bases[-1] + len(tp) + 1)
-            sub = [parts[i] for i in whole]
-            sub_bases = [0]
-            for tp in sub:
-                sub_bases.append(sub_bases[-1] + len(tp) + 1)
-            for j, (i, inf) in enumerate(zip(whole, self._read_whole(_SEP.join(sub), len(sub), fact))):
-                shift = bases[i] - sub_bases[j]  # positions as if read with the whole batch (ordering only)
-                if shift and inf.matches:
-                    inf.matches = tuple(m._replace(at=m.at + shift) for m in inf.matches)
-                out[i] = inf
-        return out
-
-    def _compose(self, cl: list[str], base: int, fact: str) -> Inference:
-        """One text's reading from its clauses' readings (``cl``: clause, delimiter, clause, …)."""
-        cache, terms, grounds = self.cache, self.vocab.terms, self.ground_text
+        fresh = [c for c in set(pieces[::2]) if c not in cache]  # (not set - keys: that walks the whole cache)
+        if fresh:
+            cache.update(zip(fresh, self._clause_readings(fresh)))
+        out: list = []
         matches: list[Match] = []
         verbs: list[tuple[str, str]] = []
         carry = None      # who last acted in the sentence so far (``_last_actor``)
         scope = False     # after 宣传…：, up to the end of the sentence (``_publicity_scope``)
-        off = base
-        n = len(cl)
+        off = k = 0
+        skip = 0 in whole
+        n = len(pieces)
+        tnew = tuple.__new__
         for j in range(0, n, 2):
-            c = cl[j]
-            ms, vs, end_actor, has_u = cache[c]
-            if ms:
-                k = j // 2 + 1
-                for ra, idx, kind, rb, frame, local in ms:
-                    if kind == 1:
-                        if scope:
-                            frame = "publicity"
-                        elif not frame:
-                            frame = "other_actor" if (local if local is not None else carry) == "agency" else "worker"
-                    t = terms[idx]
-                    matches.append(Match(t.shown, c[ra:rb], t.cls, k, c, frame, grounds[idx], t.note, off + ra))
-            if vs:
-                verbs += [(v, c) for v in vs]
-            if end_actor is not None:
-                carry = end_actor
-            if j + 1 < n:
-                d = cl[j + 1]
-                if d in "：:":
-                    if has_u:
+            c = pieces[j]
+            d = pieces[j + 1] if j + 1 < n else _SEP
+            if not skip:
+                k += 1
+                r = cache[c]
+                if r is not None:
+                    ms, vs, end_actor, has_u = r
+                    for ra, rb, kind, frame, local, shown, cls, ground, note in ms:
+                        if kind == 1:
+                            if scope:
+                                frame = "publicity"
+                            elif not frame:
+                                frame = "other_actor" if (local if local is not None else carry) == "agency" else "worker"
+                        matches.append(tnew(Match, (shown, c[ra:rb], cls, k, c, frame, ground, note, off + ra)))
+                    if vs:
+                        verbs += [(v, c) for v in vs]
+                    if end_actor is not None:
+                        carry = end_actor
+                    if has_u and d in "：:":
                         scope = True
-                elif d in _SENTENCE_END:
+                if d in _SENTENCE_END:
                     scope = False
                     carry = None
             off += len(c) + 1
-        return _decide(fact, matches, lambda: verbs)
+            if d == _SEP:
+                if skip:
+                    out.append(None)
+                else:
+                    out.append(_decide(fact, matches, verbs.copy))
+                    matches, verbs, k = [], [], 0
+                skip = len(out) in whole
+        if whole:
+            idx = list(whole)
+            if tstarts is None:
+                tstarts = [0] + [m.end() for m in _SEP_RX.finditer(plain)] + [len(plain) + 1]
+            sub = [plain[tstarts[i]:tstarts[i + 1] - 1] for i in idx]
+            at = 0
+            for i, tp, inf in zip(idx, sub, self._read_whole(_SEP.join(sub), len(sub), fact)):
+                shift = tstarts[i] - at  # positions as if read with the whole batch (ordering only)
+                if shift and inf.matches:
+                    inf.matches = tuple(m._replace(at=m.at + shift) for m in inf.matches)
+                out[i] = inf
+                at += len(tp) + 1
+        return out
 
     def _clause_readings(self, clauses: list[str]) -> list[tuple]:
         """What each clause says on its own: its terms (position, term index, kind 0 guard / 1 term /
@@ -308,7 +305,7 @@ class Reader:
             for m in self.scan.finditer(masked_src, a, b):
                 idx, guard = names[m.lastgroup]  # type: ignore[index]
                 if guard is not None:
-                    per[k].append((m.start() - cs, idx, 2, m.end() - cs, "mention", None))
+                    per[k].append((m.start() - cs, m.end() - cs, 2, "mention", None) + self.term_data[idx])
         for m in self.scan.finditer(masked):
             idx, guard = names[m.lastgroup]  # type: ignore[index]
             if guard is None:
@@ -317,11 +314,11 @@ class Reader:
             k = bisect.bisect_right(starts, a) - 1
             cs = starts[k]
             if guard:
-                per[k].append((a - cs, idx, 0, m.end() - cs, "look_alike", None))
+                per[k].append((a - cs, m.end() - cs, 0, "look_alike", None) + self.term_data[idx])
                 continue
             frame = self._frame(masked, cs, ends[k], a, m.end(), marks, mpos)
             local = self._last_actor(masked, cs, a, marks, mpos) if frame == "" else None
-            per[k].append((a - cs, idx, 1, m.end() - cs, frame, local))
+            per[k].append((a - cs, m.end() - cs, 1, frame, local) + self.term_data[idx])
         verbs: list[list[str]] = [[] for _ in clauses]
         for v, k, _ in self._service(masked, starts, ends, marks, mpos):
             verbs[k].append(v)
@@ -337,7 +334,7 @@ class Reader:
                     done.add(k)
                     actors[k] = self._last_actor(masked, starts[k], ends[k], marks, mpos)
         return [(tuple(sorted(ms, key=_first)) if len(ms) > 1 else tuple(ms), tuple(vs), who, u)
-                for ms, vs, who, u in zip(per, verbs, actors, publicity)]
+                if ms or vs or who or u else None for ms, vs, who, u in zip(per, verbs, actors, publicity)]
 
     def _read_whole(self, plain: str, count: int, fact: str) -> list[Inference]:
         """Read ``count`` texts (``plain``: simplified, spaces dropped, joined by the separator) in one
@@ -545,6 +542,7 @@ class Scanner:
                         for i in range(0, len(buckets), group)]
         self.chars = [frozenset(ch for ch, _ in buckets[i:i + group]) for i in range(0, len(buckets), group)]
         self._rx: list[re.Pattern | None] = [None] * len(self.sources)
+        self._one: re.Pattern | None = None
 
     def _group(self, n: int) -> re.Pattern:
         """Compiled on first use: one `gridlaw check` of a short text compiles only the groups it needs."""
@@ -559,6 +557,10 @@ class Scanner:
 
     def finditer(self, s: str, pos: int = 0, endpos: int | None = None) -> list[re.Match]:
         end = len(s) if endpos is None else endpos
+        if end - pos > 2000:  # a batch: one alternation of all groups is faster than merging their matches
+            if self._one is None:
+                self._one = re.compile("|".join(self.sources))
+            return list(self._one.finditer(s, pos, end))
         heads = []
         text = s if pos == 0 and end == len(s) else s[pos:end]
         for n, chars in enumerate(self.chars):
@@ -590,12 +592,11 @@ class Scanner:
 _GROUP_NAME = re.compile(r"\(\?P<(\w+)>")
 _DELIM = re.compile(f"[{re.escape(_CLAUSE_END)}]")
 _DELIM_SPLIT = re.compile(f"([{re.escape(_CLAUSE_END)}])")
-_BRACKETS = re.compile("[《“\"‘「『〈]")
 _CACHE_MAX = 1 << 20  # clause readings kept (a few hundred bytes each); cleared when full
 
 
-def _mention_spans(s: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _MENTION.finditer(s)]
+def _mention_spans(s: str, pos: int, end: int) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _MENTION.finditer(s, pos, end)]
 
 
 def _crossing_check(entries: list[tuple[str | None, str]], words: list[str]) -> re.Pattern | None:
@@ -651,7 +652,8 @@ def _crossing_check(entries: list[tuple[str | None, str]], words: list[str]) -> 
             width = parsed.getwidth()[1]
             gap = "*" if width > 1000 else "{0,%d}" % max(width - 1, 0)
             checks.append(f"{re.escape(head[0])}[^\x1e]{gap}[{re.escape(''.join(sorted(hit)))}]")
-    return re.compile("|".join(checks) if checks else "(?!)")
+    checks.append("(?P<q>[《“\"‘「『〈])")  # a quotation: read whole if it spans a clause end
+    return re.compile("|".join(checks))
 
 
 def _clauses(s: str) -> tuple[list[int], list[int]]:
@@ -671,7 +673,7 @@ def _first(m: tuple) -> int:
 
 def _decide(fact: str, matches: list[Match], find_verbs) -> Inference:
     """Service verbs are looked for only when no power act by the worker was found (they cannot change it)."""
-    counted = [m for m in matches if m.counted]
+    counted = [m for m in matches if m[5] == "worker"]
     if counted:
         cls = max((m.cls for m in counted), key=RANK.__getitem__)
         deciding = [m for m in counted if m.cls == cls]
@@ -681,7 +683,7 @@ def _decide(fact: str, matches: list[Match], find_verbs) -> Inference:
                          tuple(dict.fromkeys(m.ground for m in deciding)), tuple(matches))
     verbs = find_verbs()
     verb_names = tuple(dict.fromkeys(v for v, _ in verbs))
-    assisted = [m for m in matches if m.frame == "assists"]
+    assisted = [m for m in matches if m[5] == "assists"]
     if assisted:
         first = assisted[0]
         return Inference(fact, "service", "assists", first.clause, first.term, "assists", first.ground,
@@ -703,8 +705,16 @@ def infer_many(texts: list[str], fact: str = "task.nature", chunk: int = 4096) -
     """The readings of many texts (as ``infer_nature`` gives each), read a chunk at a time."""
     r = reader()
     out: list[Inference] = []
-    for i in range(0, len(texts), chunk):
-        out += r.read_many(texts[i:i + chunk], fact)
+    # Reading makes many small objects and no reference cycles: the cyclic collector, which would
+    # walk every object kept so far again and again (readings, the clause cache), is paused meanwhile.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        for i in range(0, len(texts), chunk):
+            out += r.read_many(texts[i:i + chunk], fact)
+    finally:
+        if paused:
+            gc.enable()
     return out
 
 
