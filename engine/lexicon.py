@@ -214,17 +214,7 @@ class Reader:
         if self.crossing is None or plain.count(_SEP) != count - 1:  # a separator inside a text: read whole
             return self._read_whole(plain, count, fact)
         pieces = _DELIM_SPLIT.split(plain)   # clause, delimiter, clause, … ; texts end at the separator
-        tstarts = None
-        whole: dict[int, None] = {}
-        for m in self.crossing.finditer(plain):   # a term or a quotation that may span two clauses
-            if tstarts is None:
-                tstarts = [0] + [m.end() for m in _SEP_RX.finditer(plain)] + [len(plain) + 1]
-            i = bisect.bisect_right(tstarts, m.start()) - 1
-            if i in whole:
-                continue
-            if m.lastgroup != "q" or any(_DELIM.search(plain, x, y) for x, y in
-                                         _mention_spans(plain, tstarts[i], tstarts[i + 1] - 1)):
-                whole[i] = None
+        whole, tstarts = self._spanning(plain)
         cache = self.cache
         if len(cache) > _CACHE_MAX:
             cache.clear()
@@ -285,6 +275,27 @@ class Reader:
                 out[i] = inf
                 at += len(tp) + 1
         return out
+
+    def _spanning(self, plain: str) -> tuple[dict[int, None], list[int] | None]:
+        """The texts (by index) where a term or a quotation spans two clauses, and the texts' starts."""
+        tstarts = None
+        whole: dict[int, None] = {}   # texts where a term or a quotation spans two clauses
+        for rx in self.crossing:
+            for m in rx.finditer(plain):
+                if _DELIM.search(plain, m.start(), m.end(1)):
+                    if tstarts is None:
+                        tstarts = [0] + [m.end() for m in _SEP_RX.finditer(plain)] + [len(plain) + 1]
+                    whole[bisect.bisect_right(tstarts, m.start()) - 1] = None
+        seen = -1
+        for m in _OPEN.finditer(plain):
+            if tstarts is None:
+                tstarts = [0] + [m.end() for m in _SEP_RX.finditer(plain)] + [len(plain) + 1]
+            i = bisect.bisect_right(tstarts, m.start()) - 1
+            if i != seen and i not in whole:
+                seen = i
+                if any(_DELIM.search(plain, x, y) for x, y in _mention_spans(plain, tstarts[i], tstarts[i + 1] - 1)):
+                    whole[i] = None
+        return whole, tstarts
 
     def _clause_readings(self, clauses: list[str]) -> list[tuple]:
         """What each clause says on its own: its terms (position, term index, kind 0 guard / 1 term /
@@ -592,6 +603,7 @@ class Scanner:
 _GROUP_NAME = re.compile(r"\(\?P<(\w+)>")
 _DELIM = re.compile(f"[{re.escape(_CLAUSE_END)}]")
 _DELIM_SPLIT = re.compile(f"([{re.escape(_CLAUSE_END)}])")
+_OPEN = re.compile("[《“\"‘「『〈]")  # may open a quotation
 _CACHE_MAX = 1 << 20  # clause readings kept (a few hundred bytes each); cleared when full
 
 
@@ -599,13 +611,13 @@ def _mention_spans(s: str, pos: int, end: int) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _MENTION.finditer(s, pos, end)]
 
 
-def _crossing_check(entries: list[tuple[str | None, str]], words: list[str]) -> re.Pattern | None:
-    """A regex that finds every place where one of ``entries`` might match across a clause end
-    (over-approximated: a first character followed, within the entry's longest match, by a clause
-    end it can match); None when one could match a line break or the separator, or a frame word
-    holds a clause end (then no clause is read on its own)."""
-    from re import _parser  # type: ignore[attr-defined]
-    from re import _compiler  # type: ignore[attr-defined]
+def _crossing_check(entries: list[tuple[str | None, str]], words: list[str]) -> list[re.Pattern] | None:
+    """For every alternative of ``entries`` that can match a clause end (a gap like ``[^，。]`` that
+    allows a colon, ``费[、，]?``), a regex that tests it at every place its first character stands
+    (the rest in a lookahead, so no place is skipped); a match holding a clause end spans two clauses.
+    None when one could match a line break or the separator, or a frame word holds a clause end: then
+    no clause is read on its own."""
+    from re import _compiler, _parser  # type: ignore[attr-defined]
 
     ends = set(_CLAUSE_END)
     if any(ends & set(w) for w in words):
@@ -625,35 +637,25 @@ def _crossing_check(entries: list[tuple[str | None, str]], words: list[str]) -> 
             elif name == "BRANCH":
                 for alt in av[1]:
                     out |= matchable(alt)
-            elif name == "SUBPATTERN":
+            elif name in ("SUBPATTERN", "MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT", "ASSERT", "ASSERT_NOT"):
                 out |= matchable(av[-1])
-            elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-                out |= matchable(av[-1])
-            elif name in ("ASSERT", "ASSERT_NOT", "ATOMIC_GROUP"):
-                out |= matchable(av[-1] if name != "ATOMIC_GROUP" else av)
-            elif name in ("AT",):
-                continue
-            else:  # anything else (a back-reference, a conditional): assume the worst
+            elif name == "ATOMIC_GROUP":
+                out |= matchable(av)
+            elif name != "AT":  # anything else (a back-reference, a conditional): assume the worst
                 return set(ends)
         return out
 
-    checks = []
+    checks: dict[str, None] = {}
     for _, rx in entries:
         for alt in expand_leading(rx):
-            parsed = _parser.parse(alt)
-            hit = matchable(parsed)
+            hit = matchable(_parser.parse(alt))
             if not hit:
                 continue
-            if hit & set("\n\r\x1e"):
-                return None
             head = first_literal(alt)
-            if head is None or head[0] in ends:
+            if hit & set("\n\r\x1e") or head is None or head[0] in ends:
                 return None
-            width = parsed.getwidth()[1]
-            gap = "*" if width > 1000 else "{0,%d}" % max(width - 1, 0)
-            checks.append(f"{re.escape(head[0])}[^\x1e]{gap}[{re.escape(''.join(sorted(hit)))}]")
-    checks.append("(?P<q>[《“\"‘「『〈])")  # a quotation: read whole if it spans a clause end
-    return re.compile("|".join(checks))
+            checks[f"{re.escape(head[0])}(?=({head[1]}))"] = None
+    return [re.compile(c) for c in checks]
 
 
 def _clauses(s: str) -> tuple[list[int], list[int]]:

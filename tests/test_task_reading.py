@@ -280,8 +280,8 @@ def test_clause_readings_give_exactly_the_whole_text_reading():
                                                          (fresh._read_whole(_SPACES.sub("", to_simplified(t)), 1, "task.nature")[0]
                                                           for t in texts[:400])]
     # both ways were taken: most texts from kept clauses, some (a quotation across a comma …) read whole
-    crossing = sum(1 for t in texts if fresh.crossing.search(_SPACES.sub("", to_simplified(t))))
-    assert 50 < crossing < len(texts) // 2
+    spanning = len(fresh._spanning(_SPACES.sub("", to_simplified(_SEP.join(texts))))[0])
+    assert 5 < spanning < len(texts) // 10
     assert len(fresh.cache) > 1000
     assert {i["outcome"] for i, _, _ in whole} == {"power_act", "service", "assists", "unclassified"}
 
