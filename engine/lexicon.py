@@ -228,11 +228,10 @@ class Reader:
         scope = False     # after 宣传…：, up to the end of the sentence (``_publicity_scope``)
         off = k = 0
         skip = 0 in whole
-        n = len(pieces)
         tnew = tuple.__new__
-        for j in range(0, n, 2):
-            c = pieces[j]
-            d = pieces[j + 1] if j + 1 < n else _SEP
+        pieces.append(_SEP)
+        it = iter(pieces)
+        for c, d in zip(it, it):
             if not skip:
                 k += 1
                 r = cache[c]
@@ -677,6 +676,10 @@ def _decide(fact: str, matches: list[Match], find_verbs) -> Inference:
     """Service verbs are looked for only when no power act by the worker was found (they cannot change it)."""
     counted = [m for m in matches if m[5] == "worker"]
     if counted:
+        first = counted[0]
+        if len(counted) == 1:  # the common case, without the general bookkeeping below
+            return Inference(fact, first.cls, "power_act", first.clause, first.term, "worker", first.ground,
+                             (first.words,), (first.ground,), tuple(matches))
         cls = max((m.cls for m in counted), key=RANK.__getitem__)
         deciding = [m for m in counted if m.cls == cls]
         first = deciding[0]
