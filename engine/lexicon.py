@@ -107,12 +107,13 @@ class Inference:
     extra: dict = field(default_factory=dict, compare=False)
 
     def brief(self) -> dict:
-        """What a one-line explanation needs (report.nature_text), without building every match's dict."""
+        """What a one-line explanation needs (report.nature_text), without building every match's dict:
+        of the matches, only the discounted ones (the line names only those)."""
         return {"fact": self.fact, "value": self.value, "outcome": self.outcome, "source": self.source,
                 "clause": self.clause, "term": self.term, "ground": self.ground, "words": self.words,
                 "grounds": self.grounds, **self.extra,
-                "matches": [{"words": m.words, "frame": m.frame, "clause": m.clause, "counted": m.frame == "worker"}
-                            for m in self.matches]}
+                "matches": [{"words": m[1], "frame": m[5], "clause": m[4], "counted": False}
+                            for m in self.matches if m[5] != "worker"]}
 
     def to_dict(self) -> dict:
         return {"fact": self.fact, "value": self.value, "outcome": self.outcome, "source": self.source,
@@ -189,10 +190,15 @@ class Reader:
         self.service = Scanner(service)
         # clause readings are kept while no regex can match a clause end; where one could (a gap pattern
         # that allows a comma), ``crossing`` finds the texts to read whole; None: read every text whole.
-        words = [w for key in ("on_behalf", "verb_negators", "assist", "before_status", "after_status", "topics")
-                 for w in f[key]]
-        self.crossing = _crossing_check(alts_named + named + service, words)
+        self._entries = alts_named + named + service
+        self._words = [w for key in ("on_behalf", "verb_negators", "assist", "before_status", "after_status", "topics")
+                       for w in f[key]]
         self.cache: dict[str, tuple] = {}
+
+    @functools.cached_property
+    def crossing(self) -> list[re.Pattern] | None:
+        """Built on the first batch (≈ 80 ms of regex parsing: kept off `gridlaw check`'s start-up)."""
+        return _crossing_check(self._entries, self._words)
 
     # ------------------------------------------------------------------ reading
 
@@ -211,7 +217,8 @@ class Reader:
             return []
         plain = _SPACES.sub("", to_simplified(_SEP.join(texts)))
         count = len(texts)
-        if self.crossing is None or plain.count(_SEP) != count - 1:  # a separator inside a text: read whole
+        # a few texts (`gridlaw check`) are read whole: keeping clause readings pays off on batches
+        if count < _FEW or self.crossing is None or plain.count(_SEP) != count - 1:  # or a separator inside a text
             return self._read_whole(plain, count, fact)
         pieces = _DELIM_SPLIT.split(plain)   # clause, delimiter, clause, … ; texts end at the separator
         whole, tstarts = self._spanning(plain)
@@ -603,7 +610,8 @@ _GROUP_NAME = re.compile(r"\(\?P<(\w+)>")
 _DELIM = re.compile(f"[{re.escape(_CLAUSE_END)}]")
 _DELIM_SPLIT = re.compile(f"([{re.escape(_CLAUSE_END)}])")
 _OPEN = re.compile("[《“\"‘「『〈]")  # may open a quotation
-_CACHE_MAX = 1 << 20  # clause readings kept (a few hundred bytes each); cleared when full
+_CACHE_MAX = 1 << 20
+_FEW = 32  # clause readings kept (a few hundred bytes each); cleared when full
 
 
 def _mention_spans(s: str, pos: int, end: int) -> list[tuple[int, int]]:
