@@ -610,7 +610,7 @@ _GROUP_NAME = re.compile(r"\(\?P<(\w+)>")
 _DELIM = re.compile(f"[{re.escape(_CLAUSE_END)}]")
 _DELIM_SPLIT = re.compile(f"([{re.escape(_CLAUSE_END)}])")
 _OPEN = re.compile("[《“\"‘「『〈]")  # may open a quotation
-_CACHE_MAX = 1 << 20
+_CACHE_MAX = 250_000  # clause readings kept (≈ 270 bytes each: ≈ 65 MB at most); emptied when full
 _FEW = 32  # clause readings kept (a few hundred bytes each); cleared when full
 
 
