@@ -225,7 +225,7 @@ class Reader:
         cache = self.cache
         if len(cache) > _CACHE_MAX:
             cache.clear()
-        fresh = [c for c in set(pieces[::2]) if c not in cache]  # (not set - keys: that walks the whole cache)
+        fresh = list(dict.fromkeys([c for c in pieces[::2] if c not in cache]))  # (not set - keys: that walks the cache)
         if fresh:
             cache.update(zip(fresh, self._clause_readings(fresh)))
         out: list = []
@@ -288,7 +288,7 @@ class Reader:
         whole: dict[int, None] = {}   # texts where a term or a quotation spans two clauses
         for rx in self.crossing:
             for m in rx.finditer(plain):
-                if _DELIM.search(plain, m.start(), m.end(1)):
+                if _DELIM.search(plain, m.start(), m.end(m.lastindex)):  # type: ignore[arg-type]
                     if tstarts is None:
                         tstarts = [0] + [m.end() for m in _SEP_RX.finditer(plain)] + [len(plain) + 1]
                     whole[bisect.bisect_right(tstarts, m.start()) - 1] = None
@@ -662,7 +662,12 @@ def _crossing_check(entries: list[tuple[str | None, str]], words: list[str]) -> 
             if hit & set("\n\r\x1e") or head is None or head[0] in ends:
                 return None
             checks[f"{re.escape(head[0])}(?=({head[1]}))"] = None
-    return [re.compile(c) for c in checks]
+    # alternatives with a first character of their own share one regex (at a place only one can start);
+    # those sharing it (帮…, 帮助…) each get their own, so none hides another
+    heads = [c.split("(?=", 1)[0] for c in checks]
+    alone = [c for c, h in zip(checks, heads) if heads.count(h) == 1]
+    shared = [c for c, h in zip(checks, heads) if heads.count(h) > 1]
+    return [re.compile(c) for c in (["|".join(alone)] if alone else []) + shared]
 
 
 def _clauses(s: str) -> tuple[list[int], list[int]]:
