@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import gc
 import heapq
 import re
 from dataclasses import dataclass, field
@@ -106,12 +107,13 @@ class Inference:
     extra: dict = field(default_factory=dict, compare=False)
 
     def brief(self) -> dict:
-        """What a one-line explanation needs (report.nature_text), without building every match's dict."""
+        """What a one-line explanation needs (report.nature_text), without building every match's dict:
+        of the matches, only the discounted ones (the line names only those)."""
         return {"fact": self.fact, "value": self.value, "outcome": self.outcome, "source": self.source,
                 "clause": self.clause, "term": self.term, "ground": self.ground, "words": self.words,
                 "grounds": self.grounds, **self.extra,
-                "matches": [{"words": m.words, "frame": m.frame, "clause": m.clause, "counted": m.frame == "worker"}
-                            for m in self.matches]}
+                "matches": [{"words": m[1], "frame": m[5], "clause": m[4], "counted": False}
+                            for m in self.matches if m[5] != "worker"]}
 
     def to_dict(self) -> dict:
         return {"fact": self.fact, "value": self.value, "outcome": self.outcome, "source": self.source,
@@ -142,10 +144,12 @@ class Reader:
         # first alternative that matches wins, so a look-alike beats its term and 没收违法所得 beats 没收.
         alts.sort(key=lambda a: (a[0], -len(a[2])))
         # a gap in a pattern ([^，。…]{0,14}) never crosses a line or the separator of texts read together
-        self.scan = Scanner([(name, rx.replace("[^", "[^\\x1e\\n\\r")) for _, name, rx in alts])
+        alts_named = [(name, rx.replace("[^", "[^\\x1e\\n\\r")) for _, name, rx in alts]
+        self.scan = Scanner(alts_named)
         for g in _GROUP_NAME.findall("".join(self.scan.sources)):  # t3x0, t3x1 … -> (term index, is a guard)
             self.names[g] = self.names[g.partition("x")[0]]
         self.ground_text = [t.ground.text for t in vocab.terms]
+        self.term_data = [(t.shown, t.cls, t.ground.text, t.note) for t in vocab.terms]
         agency = _agency_regex(f)
         places = _PLACES
         marks: list[tuple[str, str]] = []   # (kind, regex), kinds: see _frame
@@ -182,7 +186,19 @@ class Reader:
         self.on_behalf = tuple(f["on_behalf"])
         self.object_before = frozenset("报告知交送向给对找和与助合同传")
         self.verb_negators = frozenset(f["verb_negators"])
-        self.service = Scanner([(None, re.escape(w)) for w in sorted(vocab.service, key=len, reverse=True)])
+        service = [(None, re.escape(w)) for w in sorted(vocab.service, key=len, reverse=True)]
+        self.service = Scanner(service)
+        # clause readings are kept while no regex can match a clause end; where one could (a gap pattern
+        # that allows a comma), ``crossing`` finds the texts to read whole; None: read every text whole.
+        self._entries = alts_named + named + service
+        self._words = [w for key in ("on_behalf", "verb_negators", "assist", "before_status", "after_status", "topics")
+                       for w in f[key]]
+        self.cache: dict[str, tuple] = {}
+
+    @functools.cached_property
+    def crossing(self) -> list[re.Pattern] | None:
+        """Built on the first batch (≈ 80 ms of regex parsing: kept off `gridlaw check`'s start-up)."""
+        return _crossing_check(self._entries, self._words)
 
     # ------------------------------------------------------------------ reading
 
@@ -190,18 +206,164 @@ class Reader:
         return self.read_many([text], fact)[0]
 
     def read_many(self, texts: list[str], fact: str = "task.nature") -> list[Inference]:
-        """Read many texts in one pass of each regex over the texts joined by a separator (a clause and
-        sentence end no term, frame or quotation crosses); each reading is exactly what ``read`` gives."""
+        """Read many texts; each reading is exactly what ``read`` gives.
+
+        A clause is read once and its reading kept (``_clause_readings``): what a term's frame depends
+        on beyond its clause — who last acted earlier in the sentence, a 宣传…： that makes later clauses
+        publicity — is kept per clause as data and put together here, text by text. A text is read
+        whole (``_read_whole``) only where a quotation, or a term the vocabulary lets cross a comma,
+        could span two clauses."""
         if not texts:
             return []
         plain = _SPACES.sub("", to_simplified(_SEP.join(texts)))
+        count = len(texts)
+        # a few texts (`gridlaw check`) are read whole: keeping clause readings pays off on batches
+        if count < _FEW or self.crossing is None or plain.count(_SEP) != count - 1:  # or a separator inside a text
+            return self._read_whole(plain, count, fact)
+        pieces = _DELIM_SPLIT.split(plain)   # clause, delimiter, clause, … ; texts end at the separator
+        whole, tstarts = self._spanning(plain)
+        cache = self.cache
+        if len(cache) > _CACHE_MAX:
+            cache.clear()
+        fresh = list(dict.fromkeys([c for c in pieces[::2] if c not in cache]))  # (not set - keys: that walks the cache)
+        if fresh:
+            cache.update(zip(fresh, self._clause_readings(fresh)))
+        out: list = []
+        matches: list[Match] = []
+        verbs: list[tuple[str, str]] = []
+        carry = None      # who last acted in the sentence so far (``_last_actor``)
+        scope = False     # after 宣传…：, up to the end of the sentence (``_publicity_scope``)
+        off = k = 0
+        skip = 0 in whole
+        tnew = tuple.__new__
+        pieces.append(_SEP)
+        it = iter(pieces)
+        for c, d in zip(it, it):
+            if not skip:
+                k += 1
+                r = cache[c]
+                if r is not None:
+                    ms, vs, end_actor, has_u = r
+                    for ra, rb, kind, frame, local, shown, cls, ground, note in ms:
+                        if kind == 1:
+                            if scope:
+                                frame = "publicity"
+                            elif not frame:
+                                frame = "other_actor" if (local if local is not None else carry) == "agency" else "worker"
+                        matches.append(tnew(Match, (shown, c[ra:rb], cls, k, c, frame, ground, note, off + ra)))
+                    if vs:
+                        verbs += [(v, c) for v in vs]
+                    if end_actor is not None:
+                        carry = end_actor
+                    if has_u and d in "：:":
+                        scope = True
+                if d in _SENTENCE_END:
+                    scope = False
+                    carry = None
+            off += len(c) + 1
+            if d == _SEP:
+                if skip:
+                    out.append(None)
+                else:
+                    out.append(_decide(fact, matches, verbs.copy))
+                    matches, verbs, k = [], [], 0
+                skip = len(out) in whole
+        if whole:
+            idx = list(whole)
+            if tstarts is None:
+                tstarts = [0] + [m.end() for m in _SEP_RX.finditer(plain)] + [len(plain) + 1]
+            sub = [plain[tstarts[i]:tstarts[i + 1] - 1] for i in idx]
+            at = 0
+            for i, tp, inf in zip(idx, sub, self._read_whole(_SEP.join(sub), len(sub), fact)):
+                shift = tstarts[i] - at  # positions as if read with the whole batch (ordering only)
+                if shift and inf.matches:
+                    inf.matches = tuple(m._replace(at=m.at + shift) for m in inf.matches)
+                out[i] = inf
+                at += len(tp) + 1
+        return out
+
+    def _spanning(self, plain: str) -> tuple[dict[int, None], list[int] | None]:
+        """The texts (by index) where a term or a quotation spans two clauses, and the texts' starts."""
+        tstarts = None
+        whole: dict[int, None] = {}   # texts where a term or a quotation spans two clauses
+        for rx in self.crossing:
+            for m in rx.finditer(plain):
+                if _DELIM.search(plain, m.start(), m.end(m.lastindex)):  # type: ignore[arg-type]
+                    if tstarts is None:
+                        tstarts = [0] + [m.end() for m in _SEP_RX.finditer(plain)] + [len(plain) + 1]
+                    whole[bisect.bisect_right(tstarts, m.start()) - 1] = None
+        seen = -1
+        for m in _OPEN.finditer(plain):
+            if tstarts is None:
+                tstarts = [0] + [m.end() for m in _SEP_RX.finditer(plain)] + [len(plain) + 1]
+            i = bisect.bisect_right(tstarts, m.start()) - 1
+            if i != seen and i not in whole:
+                seen = i
+                if any(_DELIM.search(plain, x, y) for x, y in _mention_spans(plain, tstarts[i], tstarts[i + 1] - 1)):
+                    whole[i] = None
+        return whole, tstarts
+
+    def _clause_readings(self, clauses: list[str]) -> list[tuple]:
+        """What each clause says on its own: its terms (position, term index, kind 0 guard / 1 term /
+        2 mention, end, frame — "" when it is decided by who last acts —, who last acted before it in
+        the clause), its positive service verbs, who last acts in it, and whether it has a publicity
+        word. Read together, joined by the separator (each clause its own sentence)."""
+        masked_src = _SEP.join(clauses)
+        masked, mentions = self._set_aside(masked_src)
+        starts, ends = _clauses(masked)
+        marks = [(m.start(), m.end(), self.kinds[m.lastgroup])  # type: ignore[union-attr]
+                 for m in self.markers.finditer(masked)]
+        mpos = [m[0] for m in marks]
+        per: list[list[tuple]] = [[] for _ in clauses]
+        names = self.names
+        for a, b in mentions:
+            k = bisect.bisect_right(starts, a) - 1
+            cs = starts[k]
+            for m in self.scan.finditer(masked_src, a, b):
+                idx, guard = names[m.lastgroup]  # type: ignore[index]
+                if guard is not None:
+                    per[k].append((m.start() - cs, m.end() - cs, 2, "mention", None) + self.term_data[idx])
+        for m in self.scan.finditer(masked):
+            idx, guard = names[m.lastgroup]  # type: ignore[index]
+            if guard is None:
+                continue
+            a = m.start()
+            k = bisect.bisect_right(starts, a) - 1
+            cs = starts[k]
+            if guard:
+                per[k].append((a - cs, m.end() - cs, 0, "look_alike", None) + self.term_data[idx])
+                continue
+            frame = self._frame(masked, cs, ends[k], a, m.end(), marks, mpos)
+            local = self._last_actor(masked, cs, a, marks, mpos) if frame == "" else None
+            per[k].append((a - cs, m.end() - cs, 1, frame, local) + self.term_data[idx])
+        verbs: list[list[str]] = [[] for _ in clauses]
+        for v, k, _ in self._service(masked, starts, ends, marks, mpos):
+            verbs[k].append(v)
+        actors: list[str | None] = [None] * len(clauses)
+        publicity = [False] * len(clauses)
+        done: set[int] = set()
+        for p, _, kind in marks:
+            if kind in "GBWU":
+                k = bisect.bisect_right(starts, p) - 1
+                if kind == "U":
+                    publicity[k] = True
+                elif k not in done:
+                    done.add(k)
+                    actors[k] = self._last_actor(masked, starts[k], ends[k], marks, mpos)
+        return [(tuple(sorted(ms, key=_first)) if len(ms) > 1 else tuple(ms), tuple(vs), who, u)
+                if ms or vs or who or u else None for ms, vs, who, u in zip(per, verbs, actors, publicity)]
+
+    def _read_whole(self, plain: str, count: int, fact: str) -> list[Inference]:
+        """Read ``count`` texts (``plain``: simplified, spaces dropped, joined by the separator) in one
+        pass of each regex; the reading before clause readings were kept, for texts whose quotations
+        or terms may span clauses."""
         masked, mentions = self._set_aside(plain)
         tstarts = [0] + [m.end() for m in _SEP_RX.finditer(plain)]
         starts, ends = _clauses(masked)
         marks = [(m.start(), m.end(), self.kinds[m.lastgroup])  # type: ignore[union-attr]
                  for m in self.markers.finditer(masked)]
         mpos = [m[0] for m in marks]
-        per_text: list[list[Match]] = [[] for _ in texts]
+        per_text: list[list[Match]] = [[] for _ in range(count)]
         first_clause = [bisect.bisect_right(starts, t) - 1 for t in tstarts]
         for a, b in mentions:  # terms inside titles and quotations: shown, never counted
             i = bisect.bisect_right(tstarts, a) - 1
@@ -235,12 +397,13 @@ class Reader:
                                      frame, self.ground_text[idx], t.note, a))
         tends = [t - 1 for t in tstarts[1:]] + [len(masked)]
 
-        def find_verbs(i: int) -> list[tuple[str, int]]:
+        def find_verbs(i: int) -> list[tuple[str, str]]:
             # only where no power act by the worker was found: service verbs cannot change a power act
-            return [(v, k) for v, k, _ in self._service(masked, starts, ends, marks, mpos, tstarts[i], tends[i])]
+            return [(v, plain[starts[k]:ends[k]])
+                    for v, k, _ in self._service(masked, starts, ends, marks, mpos, tstarts[i], tends[i])]
 
-        return [_decide(fact, sorted(ms, key=_by_position) if len(ms) > 1 else ms, functools.partial(find_verbs, i),
-                        plain, starts, ends) for i, ms in enumerate(per_text)]
+        return [_decide(fact, sorted(ms, key=_by_position) if len(ms) > 1 else ms, functools.partial(find_verbs, i))
+                for i, ms in enumerate(per_text)]
 
     def _match(self, m: re.Match, plain: str, starts: list[int], ends: list[int], k0: int, frame: str) -> Match:
         idx = self.names[m.lastgroup][0]  # type: ignore[index]
@@ -396,6 +559,7 @@ class Scanner:
                         for i in range(0, len(buckets), group)]
         self.chars = [frozenset(ch for ch, _ in buckets[i:i + group]) for i in range(0, len(buckets), group)]
         self._rx: list[re.Pattern | None] = [None] * len(self.sources)
+        self._one: re.Pattern | None = None
 
     def _group(self, n: int) -> re.Pattern:
         """Compiled on first use: one `gridlaw check` of a short text compiles only the groups it needs."""
@@ -410,6 +574,10 @@ class Scanner:
 
     def finditer(self, s: str, pos: int = 0, endpos: int | None = None) -> list[re.Match]:
         end = len(s) if endpos is None else endpos
+        if end - pos > 2000:  # a batch: one alternation of all groups is faster than merging their matches
+            if self._one is None:
+                self._one = re.compile("|".join(self.sources))
+            return list(self._one.finditer(s, pos, end))
         heads = []
         text = s if pos == 0 and end == len(s) else s[pos:end]
         for n, chars in enumerate(self.chars):
@@ -440,6 +608,66 @@ class Scanner:
 
 _GROUP_NAME = re.compile(r"\(\?P<(\w+)>")
 _DELIM = re.compile(f"[{re.escape(_CLAUSE_END)}]")
+_DELIM_SPLIT = re.compile(f"([{re.escape(_CLAUSE_END)}])")
+_OPEN = re.compile("[《“\"‘「『〈]")  # may open a quotation
+_CACHE_MAX = 250_000  # clause readings kept (≈ 270 bytes each: ≈ 65 MB at most); emptied when full
+_FEW = 32  # clause readings kept (a few hundred bytes each); cleared when full
+
+
+def _mention_spans(s: str, pos: int, end: int) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _MENTION.finditer(s, pos, end)]
+
+
+def _crossing_check(entries: list[tuple[str | None, str]], words: list[str]) -> list[re.Pattern] | None:
+    """For every alternative of ``entries`` that can match a clause end (a gap like ``[^，。]`` that
+    allows a colon, ``费[、，]?``), a regex that tests it at every place its first character stands
+    (the rest in a lookahead, so no place is skipped); a match holding a clause end spans two clauses.
+    None when one could match a line break or the separator, or a frame word holds a clause end: then
+    no clause is read on its own."""
+    from re import _compiler, _parser  # type: ignore[attr-defined]
+
+    ends = set(_CLAUSE_END)
+    if any(ends & set(w) for w in words):
+        return None
+    probes: dict[tuple, re.Pattern] = {}
+
+    def matchable(p) -> set[str]:
+        out: set[str] = set()
+        for op, av in p:
+            name = str(op)
+            if name in ("LITERAL", "NOT_LITERAL", "IN", "ANY"):
+                key = (name, repr(av))
+                rx = probes.get(key)
+                if rx is None:
+                    rx = probes[key] = _compiler.compile(_parser.SubPattern(p.state, [(op, av)]), re.DOTALL)
+                out |= {c for c in ends if rx.fullmatch(c)}
+            elif name == "BRANCH":
+                for alt in av[1]:
+                    out |= matchable(alt)
+            elif name in ("SUBPATTERN", "MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT", "ASSERT", "ASSERT_NOT"):
+                out |= matchable(av[-1])
+            elif name == "ATOMIC_GROUP":
+                out |= matchable(av)
+            elif name != "AT":  # anything else (a back-reference, a conditional): assume the worst
+                return set(ends)
+        return out
+
+    checks: dict[str, None] = {}
+    for _, rx in entries:
+        for alt in expand_leading(rx):
+            hit = matchable(_parser.parse(alt))
+            if not hit:
+                continue
+            head = first_literal(alt)
+            if hit & set("\n\r\x1e") or head is None or head[0] in ends:
+                return None
+            checks[f"{re.escape(head[0])}(?=({head[1]}))"] = None
+    # alternatives with a first character of their own share one regex (at a place only one can start);
+    # those sharing it (帮…, 帮助…) each get their own, so none hides another
+    heads = [c.split("(?=", 1)[0] for c in checks]
+    alone = [c for c, h in zip(checks, heads) if heads.count(h) == 1]
+    shared = [c for c, h in zip(checks, heads) if heads.count(h) > 1]
+    return [re.compile(c) for c in (["|".join(alone)] if alone else []) + shared]
 
 
 def _clauses(s: str) -> tuple[list[int], list[int]]:
@@ -453,10 +681,18 @@ def _by_position(m: Match) -> int:
     return m.at
 
 
-def _decide(fact: str, matches: list[Match], find_verbs, plain: str, starts: list[int], ends: list[int]) -> Inference:
+def _first(m: tuple) -> int:
+    return m[0]
+
+
+def _decide(fact: str, matches: list[Match], find_verbs) -> Inference:
     """Service verbs are looked for only when no power act by the worker was found (they cannot change it)."""
-    counted = [m for m in matches if m.counted]
+    counted = [m for m in matches if m[5] == "worker"]
     if counted:
+        first = counted[0]
+        if len(counted) == 1:  # the common case, without the general bookkeeping below
+            return Inference(fact, first.cls, "power_act", first.clause, first.term, "worker", first.ground,
+                             (first.words,), (first.ground,), tuple(matches))
         cls = max((m.cls for m in counted), key=RANK.__getitem__)
         deciding = [m for m in counted if m.cls == cls]
         first = deciding[0]
@@ -465,15 +701,15 @@ def _decide(fact: str, matches: list[Match], find_verbs, plain: str, starts: lis
                          tuple(dict.fromkeys(m.ground for m in deciding)), tuple(matches))
     verbs = find_verbs()
     verb_names = tuple(dict.fromkeys(v for v, _ in verbs))
-    assisted = [m for m in matches if m.frame == "assists"]
+    assisted = [m for m in matches if m[5] == "assists"]
     if assisted:
         first = assisted[0]
         return Inference(fact, "service", "assists", first.clause, first.term, "assists", first.ground,
                          tuple(dict.fromkeys(m.words for m in assisted)),
                          tuple(dict.fromkeys(m.ground for m in assisted)), tuple(matches), verb_names, assists=True)
     if verbs:
-        verb, k = verbs[0]
-        return Inference(fact, "service", "service", plain[starts[k]:ends[k]], verb, "worker", SERVICE_GROUND,
+        verb, clause = verbs[0]
+        return Inference(fact, "service", "service", clause, verb, "worker", SERVICE_GROUND,
                          verb_names, (SERVICE_GROUND,), tuple(matches), verb_names)
     return Inference(fact, None, "unclassified", matches=tuple(matches))
 
@@ -487,8 +723,16 @@ def infer_many(texts: list[str], fact: str = "task.nature", chunk: int = 4096) -
     """The readings of many texts (as ``infer_nature`` gives each), read a chunk at a time."""
     r = reader()
     out: list[Inference] = []
-    for i in range(0, len(texts), chunk):
-        out += r.read_many(texts[i:i + chunk], fact)
+    # Reading makes many small objects and no reference cycles: the cyclic collector, which would
+    # walk every object kept so far again and again (readings, the clause cache), is paused meanwhile.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        for i in range(0, len(texts), chunk):
+            out += r.read_many(texts[i:i + chunk], fact)
+    finally:
+        if paused:
+            gc.enable()
     return out
 
 

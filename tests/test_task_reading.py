@@ -231,6 +231,61 @@ def test_batch_reads_and_looks_up_as_the_scalar_path():
         assert [x.to_dict() for x in res.inferences(i)] == [x.to_dict() for x in d.inferences if x.fact == "task.nature"]
 
 
+# --------------------------------------------------------------------------- clause readings kept (speed)
+
+
+def _tricky_texts(n: int, seed: int) -> list[str]:
+    """Texts the way notices mix clauses: corpus clauses joined by every clause end, with quotations and
+    titles that span commas, 宣传…： lists, a body named in an earlier clause, fees across a comma,
+    line breaks, spaces and traditional script."""
+    import random
+    import re
+
+    rng = random.Random(seed)
+    pool = [c for it in ITEMS for c in re.split(r"[，。；：,;:\n]", it["text"]) if c]
+    extra = ["宣传：违者将被罚款", "告知群众：", "由城管执法局", "报镇综合执法局", "执法人员", "网格员", "“不得罚款，",
+             "”", "《行政处罚法》", "《关于", "费，", "收齐", "协助执法人员", "替城管", "不得", "被", "已查封", "罚50元",
+             "帮群众办理", "！", "？", "\n", " ", "網格員", "沒收", "罰款", "「", "」", "没收到", "强制隔离戒毒人员"]
+    ends = "，，，,。；;：:！？\n、"
+    out = []
+    for _ in range(n):
+        parts = []
+        for _ in range(rng.randint(1, 8)):
+            parts.append(rng.choice(pool) if rng.random() < 0.6 else rng.choice(extra))
+            parts.append(rng.choice(ends) if rng.random() < 0.8 else "")
+        out.append("".join(parts))
+    return out
+
+
+def test_clause_readings_give_exactly_the_whole_text_reading():
+    """Each clause is read once and its reading kept; texts are put together from them. That must give
+    exactly what reading each text whole gives (``Reader._read_whole``, the reading from before the
+    clause cache): value, frame, words, clause, discounted reasons, and the order of the matches."""
+    from gridlaw.lexicon import _SEP, _SPACES, Reader
+    from gridlaw.textnorm import to_simplified
+    from gridlaw.vocabulary import default
+
+    texts = [it["text"] for it in ITEMS] + _tricky_texts(3000, 7) + ["", "，", "。。", "罚款"]
+    fresh = Reader(default())
+
+    def key(inf):
+        return inf.to_dict(), inf.assists, [m.at for m in inf.matches]
+
+    whole = [key(i) for i in fresh._read_whole(_SPACES.sub("", to_simplified(_SEP.join(texts))), len(texts), "task.nature")]
+    assert [key(i) for i in fresh.read_many(texts)] == whole             # an empty cache
+    assert [key(i) for i in fresh.read_many(texts)] == whole             # every clause already kept
+    # in another order (positions in the batch, used for ordering only, then differ)
+    assert [key(i)[:2] for i in fresh.read_many(texts[::-1])] == [w[:2] for w in whole[::-1]]
+    assert [key(fresh.read(t)) for t in texts[:400]] == [key(i) for i in
+                                                         (fresh._read_whole(_SPACES.sub("", to_simplified(t)), 1, "task.nature")[0]
+                                                          for t in texts[:400])]
+    # both ways were taken: most texts from kept clauses, some (a quotation across a comma …) read whole
+    spanning = len(fresh._spanning(_SPACES.sub("", to_simplified(_SEP.join(texts))))[0])
+    assert 5 < spanning < len(texts) // 10
+    assert len(fresh.cache) > 1000
+    assert {i["outcome"] for i, _, _ in whole} == {"power_act", "service", "assists", "unclassified"}
+
+
 # --------------------------------------------------------------------------- vocabulary file
 
 
