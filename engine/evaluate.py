@@ -12,14 +12,16 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from . import __version__
 from .acts import City, fact_vocabulary, facts_of
 from .packspec import ActKind as Kind
 from .checklist import Checklist
-from .lexicon import Inference, assists_inference, infer_nature
 from .loader import CompiledRule, Pack, cite_text_en
+
+if TYPE_CHECKING:   # the reader compiles its vocabulary on import: only tasks need it
+    from .lexicon import Inference
 
 # The values as types, so editors complete them and mypy checks comparisons (py.typed ships).
 DecisionValue = Literal["not_in_force", "non_compliant", "insufficient_facts", "needs_review", "compliant",
@@ -140,6 +142,8 @@ def prepare(facts: dict[str, Any], checklist: Checklist | None = None) -> list[I
         return inferences
     text = facts[prefix + "text"]
     if prefix + "nature" not in facts:
+        from .lexicon import assists_inference, infer_nature
+
         inf = infer_nature(text, prefix + "nature")
         inferences.append(inf)
         if inf.value is not None:  # unclassified leaves the nature unknown: the decision asks for it
@@ -155,6 +159,8 @@ def prepare(facts: dict[str, Any], checklist: Checklist | None = None) -> list[I
 def checklist_facts(facts: dict[str, Any], checklist: Checklist, text: str) -> list[Inference]:
     """task.on_checklist from the checklist file: true on a match, otherwise left unknown (never "off");
     a checklist published after the act's date is not used as if it had been in force."""
+    from .lexicon import Inference
+
     out: list[Inference] = []
     where = checklist.source_name()
     published = checklist.published_by(facts["date"])
