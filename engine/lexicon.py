@@ -215,6 +215,8 @@ class Reader:
         could span two clauses."""
         if not texts:
             return []
+        # the separator is ours: inside a text (a stray control character) it ends a line, as \n does
+        texts = [t.replace(_SEP, "\n") if _SEP in t else t for t in texts]
         plain = _SPACES.sub("", to_simplified(_SEP.join(texts)))
         count = len(texts)
         # a few texts (`gridlaw check`) are read whole: keeping clause readings pays off on batches

@@ -19,7 +19,7 @@ import yaml
 
 import gridlaw
 from gridlaw.checklist import Checklist
-from gridlaw.lexicon import FRAMES_ZH, infer_nature
+from gridlaw.lexicon import FRAMES_ZH, infer_many, infer_nature
 from gridlaw.report import render
 from gridlaw.vocabulary import VocabularyError, load, parse
 
@@ -319,3 +319,11 @@ if __name__ == "__main__":
         for c, (s, r, p) in f["classes"].items():
             print(f"  {c:22s} n={s:3d} recall={'-' if r is None else f'{r:.1%}'} precision={'-' if p is None else f'{p:.1%}'}")
         print("  misses:", collections.Counter(f["misses"]).most_common())
+
+
+def test_a_stray_record_separator_in_a_text_ends_a_line_and_never_crashes():
+    # U+001E joins texts read together inside the reader; in a text it is a stray control character
+    one = infer_nature("入户走访\x1e对摊贩罚款")
+    assert (one.value, one.clause) == ("penalty", "对摊贩罚款")
+    many = infer_many(["入户走访\x1e对摊贩罚款", "入户走访独居老人"] * 20)
+    assert [i.value for i in many[:2]] == ["penalty", "service"]
