@@ -79,20 +79,25 @@ def _compare(cmp: Compare) -> Fn:
     raise AssertionError(op)
 
 
-def facts_in(cond: Condition | None) -> Iterator[str]:
-    """Every fact name a condition reads, in order of appearance."""
+def compares_in(cond: Condition | None) -> Iterator[Compare]:
+    """Every comparison of a condition, in order of appearance."""
     if cond is None:
         return
     if isinstance(cond, All):
         for c in cond.all:
-            yield from facts_in(c)
+            yield from compares_in(c)
     elif isinstance(cond, Any_):
         for c in cond.any:
-            yield from facts_in(c)
+            yield from compares_in(c)
     elif isinstance(cond, Not):
-        yield from facts_in(cond.not_)
+        yield from compares_in(cond.not_)
     else:
-        yield cond.fact
+        yield cond
+
+
+def facts_in(cond: Condition | None) -> Iterator[str]:
+    """Every fact name a condition reads, in order of appearance."""
+    return (c.fact for c in compares_in(cond))
 
 
 def known_true_guards(cond: Condition | None) -> Iterator[str]:

@@ -21,11 +21,11 @@ from typing import Any
 import pytest
 
 from gridlaw.batch import OUTCOME_CODES, columns_from_facts, evaluate_columns
-from gridlaw.conditions import compile_condition
+from gridlaw.conditions import compares_in, compile_condition
 from gridlaw.errors import PackError
 from gridlaw.evaluate import outcome_of
 from gridlaw.loader import _compile_rule, available_packs, compile_pack, load_pack, pack_root
-from gridlaw.packspec import All, Any_, Not, Rule
+from gridlaw.packspec import Rule
 from gridlaw.structures import STRUCTURES, known_guards, outcomes_of
 
 DATE = dt.date(2024, 5, 1)
@@ -247,26 +247,13 @@ def _values(cmp) -> list[Any]:
     return [v, "__other__"]
 
 
-def _compares(cond):
-    if cond is None:
-        return
-    if isinstance(cond, All):
-        for c in cond.all:
-            yield from _compares(c)
-    elif isinstance(cond, Any_):
-        for c in cond.any:
-            yield from _compares(c)
-    elif isinstance(cond, Not):
-        yield from _compares(cond.not_)
-    else:
-        yield cond
 
 
 def _probe_space(r) -> dict[str, list[Any]]:
     s = r.spec
     space: dict[str, list[Any]] = {}
     for key in ("trigger", "exempt", "when", "require", "forbid"):
-        for cmp in _compares(getattr(s, key)):
+        for cmp in compares_in(getattr(s, key)):
             for v in _values(cmp):
                 if v not in space.setdefault(cmp.fact, [None]):
                     space[cmp.fact].append(v)
@@ -440,7 +427,7 @@ def test_every_structure_has_one_catalogue_entry_whose_example_obeys_the_table()
                                     "message": {"zh": "x"}, **{k: v for k, v in data.items() if k not in ("id", "cite", "quote")}})
         assert problems_of(spec) == [], heading
         for key in ("trigger", "exempt", "when", "require", "forbid"):
-            for cmp in _compares(getattr(spec, key)):
+            for cmp in compares_in(getattr(spec, key)):
                 assert cmp.fact in vocab[spec.act], (heading, cmp.fact)
                 values = vocab[spec.act][cmp.fact].get("values")
                 op, v = cmp.op

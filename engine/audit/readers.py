@@ -265,6 +265,17 @@ def _find_header(text: str, delim: str, score: Callable[[list[str]], int]) -> tu
     return candidates[_pick_header([c for c, _, _ in candidates], score)]
 
 
+def _header_of(head: list[tuple[int, Any]], score: Any) -> tuple[list[str], int]:
+    """The header among the first non-blank rows ((sheet row, cells) pairs): its cells, trailing blanks
+    dropped, and its row number as the sheet shows it."""
+    cands = [[_cell_str(c) for c in row] for _, row in head]
+    best = _pick_header(cands, score)
+    header = cands[best]
+    while header and not header[-1]:
+        header.pop()
+    return header, head[best][0]
+
+
 def _pick_header(rows: list[list[str]], score: Callable[[list[str]], int]) -> int:
     """The row naming the most known columns; failing that, the first row as wide as most rows."""
     best = max(range(len(rows)), key=lambda i: (score(rows[i]), -i))
@@ -450,12 +461,7 @@ def _open_xlsx(p: Path, sheet: str | None, score: Callable[[list[str]], int], la
     if not head:
         wb.close()
         raise InputError([Problem(name, "the sheet is empty" if lang == "en" else f"工作表“{ws.title}”是空的")])
-    cands = [[_cell_str(c) for c in row] for _, row in head]
-    best = _pick_header(cands, score)
-    header = cands[best]
-    while header and not header[-1]:
-        header.pop()
-    header_row = head[best][0]
+    header, header_row = _header_of(head, score)
     total = max((ws.max_row or 0) - header_row, 0)
     sha = hashlib.sha256()
     wb.close()

@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from ..errors import InputError, Problem
-from .readers import CHUNK_ROWS, HEADER_SCAN, Chunk, Source, _cell_str, _pick_header
+from .readers import CHUNK_ROWS, HEADER_SCAN, Chunk, Source, _cell_str, _header_of
 
 
 def open_calamine(p: Path, sheet: str | None, score: Callable[[list[str]], int], lang: str) -> Source:
@@ -42,12 +42,7 @@ def open_calamine(p: Path, sheet: str | None, score: Callable[[list[str]], int],
     head = [(first + i, r) for i, r in enumerate(rows) if any(_cell_str(c) for c in r)][:HEADER_SCAN]
     if not head:
         raise InputError([Problem(name, "the sheet is empty" if lang == "en" else f"工作表“{title}”是空的")])
-    cands = [[_cell_str(c) for c in r] for _, r in head]
-    best = _pick_header(cands, score)
-    header = cands[best]
-    while header and not header[-1]:
-        header.pop()
-    header_row = head[best][0]
+    header, header_row = _header_of(head, score)
     sha = hashlib.sha256(p.read_bytes())
     data = rows[header_row - first + 1:]
     src = Source(p, kind.lower(), header, len(data),
