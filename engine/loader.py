@@ -222,6 +222,14 @@ def _compile_uncached(root: Traversable, city: str, files: dict[str, bytes], pac
         if not source.contains(ec.quote, ec.article):
             problems.append(Problem(f"{where}/pack.yaml", f"quote not found in Art. {ec.article} of source.md: {ec.quote!r}",
                                     line_of(meta_lines, ("effective_cite", "quote")), "effective_cite.quote"))
+    if meta and source:  # where a pack leaves a question, quoted from its own text like a rule
+        for q, silence in meta.silent_on.items():
+            c = silence.cite
+            if silence.quote and (c is None or not source.contains(silence.quote, c.article, c.paragraph, c.item)):
+                problems.append(Problem(f"{where}/pack.yaml", f"silent_on.{q}: quote not found in "
+                                        f"{'Art. ' + str(c.article) if c else 'an article (give cite)'} of source.md: "
+                                        f"{silence.quote!r}", line_of(meta_lines, ("silent_on", q, "quote")),
+                                        f"silent_on.{q}.quote"))
     if meta and source and meta.excerpt:
         if sorted(source.articles) != sorted(meta.excerpt):
             problems.append(Problem(f"{where}/source.md", f"the excerpt lists articles {meta.excerpt}; source.md holds "

@@ -19,7 +19,7 @@ Modality = Literal["prohibition", "duty", "permission", "default_norm", "encoura
 # The recurring legal structures (engine/structures.py holds their one encoding each; docs/structures.md the catalogue).
 StructureName = Literal["prohibition", "duty", "event_duty", "eligibility", "exit_ground", "permission",
                         "right_to_refuse", "definition", "ban_on_other_units", "support_duty", "default_norm",
-                        "catch_all", "encouragement"]
+                        "catch_all", "encouragement", "admission_system"]
 # What a rule answers, for `packs --matrix` (engine/compare.py).
 Question = Literal["forbidden_tasks", "refusal", "checklist", "hiring", "exit", "conduct", "disclosure", "admission", "grid",
                    "benefits", "encouragement", "procedure"]
@@ -197,6 +197,16 @@ class InForce(_Strict):
     quote: str = Field(min_length=2)
 
 
+class Silence(_Strict):
+    """Where a pack leaves a question: delegated (with the article that delegates) or no text at all.
+
+    ``zh`` is what a report says after 本市规定未涉及, e.g. 第十一条第二款交由县级办法规定."""
+    zh: str = Field(min_length=2)
+    en: str | None = None
+    cite: Citation | None = Field(None, description="the provision that leaves the question elsewhere; absent = no text on it")
+    quote: str | None = Field(None, min_length=2, description="its words, verbatim (checked against source.md)")
+
+
 class PackMeta(_Strict):
     id: str = Field(pattern=r"^[a-z]+$")
     title: str
@@ -216,6 +226,9 @@ class PackMeta(_Strict):
     extends: str | None = Field(None, pattern=r"^[a-z]+$", description="the shipped pack this one builds on (a county on its city)")
     version: str | None = Field(None, description="which text of the instrument, e.g. 2021年修订, when the pack holds several")
     excerpt: list[int] | None = Field(None, min_length=1, description="the articles held, when the pack is an excerpt of a longer law")
+    # Where the pack leaves a question (contract C1: a question not addressed says where the law leaves it).
+    silent_on: dict[Question, Silence] = Field(default_factory=dict,
+                                              description="per question the pack does not answer: where it leaves it")
 
 
 class CaseExpect(_Strict):

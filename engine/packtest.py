@@ -82,7 +82,9 @@ def _uncovered(pack: Pack, seen: dict[str, set[str]]) -> dict[str, str]:
         if rule.spec.structure is not None:  # a case for each outcome the structure can give when in force
             on_satisfied, on_breach, _ = rule.outcomes
             wanted = (on_satisfied, on_breach)
-            if rule.trigger is not None:  # a trigger may be the breach itself (speaks only on a recorded breach):
+            if rule.trigger is not None and rule.spec.trigger == rule.spec.require:
+                wanted = (on_satisfied, "not_applicable")  # speaks only when met (a listed matter): met, and out of force
+            elif rule.trigger is not None:  # a trigger may be the breach itself (speaks only on a recorded breach):
                 wanted = (on_breach, "not_applicable")  # then it is shown breached and shown out of force
             lacking = [_CASE_FOR[o] for o in dict.fromkeys(wanted) if o not in got]
         elif rule.spec.modality in ("permission", "encouragement"):

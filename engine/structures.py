@@ -61,6 +61,11 @@ STRUCTURES: dict[str, Structure] = {
                        zh="原则性规范（一般 / 原则上）"),
     "catch_all": _s("prohibition duty right scope", "review prohibited not_admissible may_be_refused must_exit disqualified",
                     SAT, REV, NA, needs="judgment", refuses="exempt", zh="兜底条款（其他…）"),
+    # A list of grid matters or an admission system (准入制度 / 事项清单): a task on the admitted list meets it
+    # (符合); off the list → review (the texts that set up a list attach no ban to it); status unknown →
+    # not_applicable (the text attaches its consequence to a matter shown to be off the list).
+    "admission_system": _s("scope duty", "review", SAT, REV, NA, needs="judgment", refuses="exempt",
+                           not_questions="forbidden_tasks", zh="事项清单或准入制度（清单内事项符合）"),
     "encouragement": _s("encouragement", "review", NA, NA, NA, refuses=_STRICT, not_questions="hiring",
                         zh="鼓励性规范（鼓励 / 支持）"),
 }

@@ -1,0 +1,83 @@
+"""Issue 16 (answers): where each pack leaves a question, met scopes, like texts with like answers."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+import gridlaw
+from gridlaw.errors import PackError
+from gridlaw.loader import CITIES, compile_pack, load_pack
+from gridlaw.loader import pack_root
+
+
+# --------------------------------------------------------------------------- silent_on (contract C1)
+
+@pytest.mark.parametrize("city, question, article, paragraph", [
+    ("quzhou", "hiring", 11, 2),      # 选任配备、调整退出等事项的具体办法，由县（市、区）…制定
+    ("quzhou", "exit", 11, 2),
+    ("jiaxing", "hiring", 19, 1),     # 专职网格员的配备调整…具体办法由…主管部门会同…制定
+    ("zigong", "hiring", 17, 1),      # 应当建立网格员聘用…等工作机制
+    ("yancheng", "hiring", 18, None),  # part-time workers: only who may serve
+])
+def test_a_delegated_question_names_the_delegating_provision(city, question, article, paragraph):
+    silence = load_pack(city).meta.silent_on[question]
+    assert silence.cite is not None and (silence.cite.article, silence.cite.paragraph) == (article, paragraph)
+    assert f"第{'十一' if article == 11 else '十九' if article == 19 else '十七' if article == 17 else '十八'}条" in silence.zh
+
+
+def test_binzhou_has_no_text_on_eligibility():
+    silence = load_pack("binzhou").meta.silent_on["hiring"]
+    assert silence.cite is None and "未规定" in silence.zh
+
+
+@pytest.mark.parametrize("city", CITIES)
+def test_no_pack_is_silent_on_a_question_it_answers(city):
+    pack = load_pack(city)
+    answered = {r.spec.question for r in pack.rules if r.spec.structure not in ("permission", "encouragement", "definition")}
+    assert not answered & {q for q in pack.meta.silent_on if q != "hiring"}, answered & set(pack.meta.silent_on)
+
+
+def test_a_silent_on_quote_not_in_the_text_is_a_located_pack_error(tmp_path):
+    dst = tmp_path / "quzhou"
+    shutil.copytree(pack_root("quzhou"), dst)
+    meta = (dst / "pack.yaml").read_text("utf-8")
+    meta = meta.replace("由县（市、区）城乡网格化服务管理工作主管部门制定\n  exit:", "由乡镇人民政府制定\n  exit:", 1)
+    (dst / "pack.yaml").write_text(meta, "utf-8")
+    with pytest.raises(PackError) as exc:
+        compile_pack(dst, "quzhou", use_cache=False)
+    hits = [p for p in exc.value.problems if p.path == "silent_on.hiring.quote"]
+    assert len(hits) == 1 and hits[0].line and "quote not found in Art. 11" in hits[0].message
+
+
+# --------------------------------------------------------------------------- §3 a met scope is a met requirement
+
+LISTED = {"text": "入户走访独居老人", "nature": "service", "on_checklist": True, "checklist_published": True}
+
+
+@pytest.mark.parametrize("city, rule", [
+    ("quzhou", "quzhou.art10.admission-list"),
+    ("binzhou", "binzhou.art10.listed-matter"),
+    ("zigong", "zigong.art10.listed-matter"),
+    ("jiaxing", "jiaxing.art8.checklist-published"),
+    ("yancheng", "yancheng.art19.checklist-only"),
+])
+def test_a_task_on_the_admitted_list_gets_a_met_finding_in_every_city(city, rule):
+    d = gridlaw.check({"kind": "assignment", "city": city, "date": "2024-06-01", "task": LISTED})
+    assert d.decision == "compliant"
+    met = {f.rule_id for f in d.findings if f.outcome == "satisfied" and f.rule.spec.question == "checklist"}
+    assert rule in met
+
+
+def test_off_the_list_quzhou_reviews_binzhou_says_nothing():
+    off = {**LISTED, "on_checklist": False}
+    q = gridlaw.check({"kind": "assignment", "city": "quzhou", "date": "2024-06-01", "task": off})
+    assert q.decision == "needs_review" and q.deciding_rules == ["quzhou.art10.admission-list"]
+    b = gridlaw.check({"kind": "assignment", "city": "binzhou", "date": "2024-06-01", "task": off})
+    assert b.decision == "not_addressed" and b.deciding_rules == []
+
+
+def test_the_binzhou_definition_still_clears_nothing():
+    d = gridlaw.check({"kind": "assignment", "city": "binzhou", "date": "2024-06-01", "task": {"text": "代收物业费"}})
+    assert d.decision == "not_addressed"
+    assert all(f.outcome != "satisfied" for f in d.findings if f.rule_id == "binzhou.art3.scope")
