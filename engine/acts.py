@@ -94,6 +94,8 @@ class Task(_Model):
     assists_power_act: bool | None = _f("是否协助行政机关工作人员实施许可、处罚、强制等行为", "交办文件")
     consent_of_agency: bool | None = _f("是否经网格化主管部门同意", "网格化主管部门的同意文件")
     with_staff_and_funds: bool | None = _f("是否同步配套人员和经费", "人员、经费保障文件")
+    # 《个人信息保护法》第六条第二款: collecting more personal information than the work needs (stated, not read from text).
+    collects_beyond_need: bool | None = _f("是否收集超出该项工作所需范围的个人信息", "信息采集表样或交办文件")
 
 
 class Assignment(_Model):
@@ -226,6 +228,11 @@ class Notice(_Model):
     # phone numbers, supervision phone. A staff or area change is one such change.
     content_changed: bool | None = _f("公示内容（名称、范围、人员、电话等）是否已变更", "变更文件")
     updated_after_change: bool | None = _f("调整后是否已更新公示", "更新后的公示照片")
+    # 《个人信息保护法》第二十五条: personal information beyond what the grid texts ask a notice to carry
+    # (ID numbers, home addresses, residents' information), and whether each person consented separately.
+    extra_personal_info: bool | None = _f("是否公开了网格规定要求以外的个人信息（身份证号、家庭住址、居民个人信息等）",
+                                          "公示照片或文本")
+    personal_info_consent: bool | None = _f("公开的个人信息是否取得本人单独同意", "本人的书面同意")
 
 
 class Provisions(_Model):

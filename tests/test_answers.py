@@ -81,3 +81,46 @@ def test_the_binzhou_definition_still_clears_nothing():
     d = gridlaw.check({"kind": "assignment", "city": "binzhou", "date": "2024-06-01", "task": {"text": "代收物业费"}})
     assert d.decision == "not_addressed"
     assert all(f.outcome != "satisfied" for f in d.findings if f.rule_id == "binzhou.art3.scope")
+
+
+# --------------------------------------------------------------------------- §6 the wider national layer
+
+@pytest.mark.parametrize("city", CITIES)
+def test_a_fifteen_year_old_full_time_hire_breaks_labour_law_15_in_every_city(city):
+    d = gridlaw.check({"kind": "hire", "city": city, "date": "2024-06-01", "role": "full_time",
+                       "candidate": {"birth_date": "2009-01-10"}})
+    assert d.decision == "non_compliant"
+    assert "labourlaw.art15.minimum-age" in d.deciding_rules
+    layer = next(x for x in d.layers if x["pack"] == "labourlaw")
+    assert layer["version"] == "2018年修正" and layer["in_force"]
+
+
+def test_labour_law_answers_in_its_1994_text_before_the_2018_amendment():
+    d = gridlaw.check({"kind": "hire", "city": "quzhou", "date": "2020-01-01", "role": "full_time",
+                       "candidate": {"age": 15}})
+    assert "labourlaw.art15.minimum-age" in d.deciding_rules
+    d = gridlaw.check({"kind": "hire", "city": "yancheng", "date": "2018-12-28", "role": "full_time",
+                       "candidate": {"age": 15}})
+    assert d.decision == "not_in_force"  # Yancheng's rules are later; the layer entry names the 1994 text
+    assert next(x for x in d.layers if x["pack"] == "labourlaw")["version"] == "1994年通过"
+
+
+@pytest.mark.parametrize("city", ["binzhou", "quzhou"])
+def test_an_uninsured_full_time_worker_breaks_social_insurance_law_where_the_city_is_silent(city):
+    d = gridlaw.check({"kind": "hire", "city": city, "date": "2024-06-01", "role": "full_time",
+                       "social_insurance": False, "candidate": {"age": 30}})
+    assert d.decision == "non_compliant"
+    assert {"socialinsurancelaw.art58.registration", "socialinsurancelaw.art60.contributions"} <= set(d.deciding_rules)
+
+
+def test_a_notice_publishing_id_numbers_without_consent_breaks_pipl_25():
+    d = gridlaw.check({"kind": "notice", "city": "quzhou", "date": "2024-06-01", "publisher": "township",
+                       "fields": ["grid_name"], "extra_personal_info": True, "personal_info_consent": False})
+    assert d.decision == "non_compliant"
+    assert "personalinfolaw.art25.no-publication-without-consent" in d.deciding_rules
+
+
+def test_a_task_collecting_beyond_need_breaks_pipl_6():
+    d = gridlaw.check({"kind": "assignment", "city": "binzhou", "date": "2024-06-01",
+                       "task": {"text": "入户采集居民信息", "collects_beyond_need": True}})
+    assert d.decision == "non_compliant" and d.deciding_rules == ["personalinfolaw.art6.no-excessive-collection"]

@@ -170,7 +170,9 @@ def test_national_packs_validate_and_pass_their_cases(law):
 
 def test_national_laws_shipped():
     assert {v.id: [p.meta.effective.isoformat() for p in v.packs] for v in national()} == {
-        "coercionlaw": ["2012-01-01"], "licensinglaw": ["2004-07-01"], "penaltylaw": ["1996-10-01", "2021-07-15"]}
+        "coercionlaw": ["2012-01-01"], "licensinglaw": ["2004-07-01"], "penaltylaw": ["1996-10-01", "2021-07-15"],
+        # issue 16 §6: the wider national layer (labour law in its 1994 and 2018 texts)
+        "labourlaw": ["1995-01-01", "2018-12-29"], "personalinfolaw": ["2021-11-01"], "socialinsurancelaw": ["2011-07-01"]}
 
 
 def test_matrix_has_a_national_column():
@@ -178,8 +180,8 @@ def test_matrix_has_a_national_column():
 
     col = national_column()
     # the bans; licensing art. 22 allocates power (a scope clause), so it is no ban
-    assert col["forbidden_tasks"] == ["行政强制法第17条", "行政处罚法第20条"]
-    assert col["procedure"] == ["行政许可法第22条"] and col["hiring"] == []
+    assert col["forbidden_tasks"] == ["行政强制法第17条", "行政处罚法第20条", "个人信息保护法第6条"]
+    assert col["procedure"] == ["行政许可法第22条"] and col["hiring"] == ["劳动法第15条"]  # issue 16 §6
     data = json.loads(render_matrix(question_matrix(), "json"))
     assert data["forbidden_tasks"]["national"] == col["forbidden_tasks"] and "yancheng" in data["forbidden_tasks"]
 
