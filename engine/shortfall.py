@@ -10,10 +10,14 @@ from typing import Any
 def lacking(rule: Any, facts: dict[str, Any], lang: str = "zh") -> list[str]:
     """Names of what the act lacks under ``rule`` (empty when the condition says nothing itemised)."""
     cond = getattr(rule.spec, "require", None)
-    return _walk(cond, facts, lang) if cond is not None else []
+    return list(dict.fromkeys(_walk(cond, facts, lang))) if cond is not None else []
 
 
 def _walk(cond: Any, facts: dict[str, Any], lang: str) -> list[str]:
+    from .conditions import compile_condition
+
+    if compile_condition(cond)(facts) is True:
+        return []                       # this part is met: nothing to name in it
     if hasattr(cond, "all"):
         return [x for c in cond.all for x in _walk(c, facts, lang)]
     if hasattr(cond, "any"):
