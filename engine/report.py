@@ -123,6 +123,10 @@ def render_many(decisions: list[Any], fmt: str = "text", lang: str = "zh", show_
     views = [view(d, lang, show_personal, original_quotes) for d in decisions]
     if fmt == "json":
         return json.dumps(views[0] if len(views) == 1 else views, ensure_ascii=False, indent=2, default=str)
+    from .answer_lines import answer_of
+
+    for d, v in zip(decisions, views):   # what each report opens with (not part of the JSON decision)
+        v["answer"] = answer_of(d, v, lang, masked=not show_personal)
     if fmt == "text":
         return "\n\n".join(render_text(v, lang) for v in views)
     if fmt == "html":
@@ -209,8 +213,17 @@ def inference_text(inf: dict, lang: str = "zh") -> str:
 def render_text(d: dict, lang: str = "zh") -> str:
     zh = lang == "zh"
     colon = "：" if zh else ": "
-    lines = [f"{label(d['decision'], lang)} ({d['decision']})  "
-             f"{d['regulation']['title'] if zh else label(d['city'], lang)} · {label(d['kind'], lang)} · {d['date']}"]
+    a = d.get("answer")
+    head = a["headline"] if a else label(d["decision"], lang)
+    lines = [(f"{head}  " if zh else f"{head} ({d['decision']})  ") +
+             f"{d['regulation']['title'] if zh else label(d['city'], lang)} · {label(d['kind'], lang)} · "
+             f"{'审查基准日 ' if zh else 'review date '}{d['date']}"]
+    if a:
+        if a["subject"]:
+            lines.append(("审查对象：" if zh else "Reviewed: ") + ("；" if zh else "; ").join(a["subject"]))
+        lines.append(("逐项结论：" if zh else "By question: ") + a["verdict_line"])
+        lines.append("各层级规定在审查基准日的施行情况：" if zh else "Layers of law on the review date:")
+        lines += [f"  {x}" for x in a["layers"]]
     if d["decision"] == "not_in_force":
         lines.append(("本规定自 {} 起施行，该行为发生在施行之前。" if zh else "In force from {}; the act predates it.")
                      .format(d["regulation"]["effective"]))
@@ -248,7 +261,8 @@ def render_text(d: dict, lang: str = "zh") -> str:
     for c in d.get("conflicts", []):
         lines.append(c["text"].get(lang) or c["text"]["zh"])
     s = d["stamp"]
-    laws = [f"{x['title']}（{x['version']}）" for x in s.get("layers", []) if x["layer"] == "national" and x["version"]]
+    laws = a["national_versions"] if a else [f"{x['title']}（{x['version']}）" for x in s.get("layers", [])
+                                              if x["layer"] == "national" and x["version"]]
     if laws:
         lines.append(("适用的国家法律版本：" if zh else "national law versions: ") + "、".join(laws))
     lines.append(f"gridlaw {s['engine']} · {'规则包' if zh else 'pack'} {s['pack']}@{s['pack_hash'][:12]} · "

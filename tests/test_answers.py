@@ -124,3 +124,63 @@ def test_a_task_collecting_beyond_need_breaks_pipl_6():
     d = gridlaw.check({"kind": "assignment", "city": "binzhou", "date": "2024-06-01",
                        "task": {"text": "入户采集居民信息", "collects_beyond_need": True}})
     assert d.decision == "non_compliant" and d.deciding_rules == ["personalinfolaw.art6.no-excessive-collection"]
+
+
+# --------------------------------------------------------------------------- §1 every report opens with the answer
+
+from gridlaw.report import render  # noqa: E402
+
+HIRE_RECORD = {"kind": "hire", "date": "2024-06-01", "role": "full_time", "township": "府山街道",
+               "candidate": {"name": "张三丰", "birth_date": "1990-01-01", "criminal_record": True,
+                             "administrative_detention": True}}
+ASSIGN_RECORD = {"kind": "assignment", "date": "2024-06-01", "township": "府山街道",
+                 "task": {"text": "入户走访独居老人", "nature": "service", "on_checklist": True, "checklist_published": True}}
+
+
+def _first_lines(text: str) -> list[str]:
+    return text.splitlines()[:4]
+
+
+@pytest.mark.parametrize("city", CITIES)
+@pytest.mark.parametrize("record", [HIRE_RECORD, ASSIGN_RECORD], ids=["hire", "assignment"])
+def test_every_report_opens_with_verdicts_by_question_and_never_reads_compliant_alone(city, record):
+    d = gridlaw.check({**record, "city": city})
+    main = "资格条件" if record["kind"] == "hire" else "禁止交办的事项"
+    for fmt in ("text", "md", "html"):
+        out = render(d, fmt, "zh")
+        assert "逐项结论" in out and f"{main}：" in out, (fmt, out[:400])
+        assert "审查基准日" in out and "各层级规定在审查基准日的施行情况" in out
+        assert "张三丰" not in out  # masked
+    text = render(d, "text", "zh")
+    head = text.splitlines()[0]
+    main_unaddressed = f"{main}：本市规定未涉及" in text
+    if main_unaddressed:
+        assert not head.startswith("合规"), head
+        if d.decision in ("compliant", "not_addressed"):
+            assert "未涉及" in head, head
+        html = render(d, "html", "zh")
+        assert ">合规<" not in html
+
+
+def test_quzhou_hire_says_where_eligibility_is_left():
+    d = gridlaw.check({**HIRE_RECORD, "city": "quzhou", "selected_by": "township"})
+    text = render(d, "text", "zh")
+    assert "资格条件：本市规定未涉及（第十一条第二款交由县级办法规定） · 选任程序：符合" in text
+    assert text.splitlines()[0].startswith("已满足所涉规定设定的要求；但资格条件")
+    assert "审查对象：拟任岗位：专职网格员；姓名（已遮蔽）：张**；镇（街道）：府山街道" in text
+
+
+def test_html_carries_the_national_versions_line_and_layers_in_force():
+    d = gridlaw.check({"kind": "assignment", "city": "zigong", "date": "2023-06-01", "task": {"text": "对占道经营者处以罚款"}})
+    html = render(d, "html", "zh")
+    assert "适用的国家法律版本" in html and "中华人民共和国行政处罚法（2021年修订）" in html
+    assert "《自贡市城乡社会治理网格化服务管理办法》：尚未施行（自2024-02-01起施行）" in html.replace("市级规定 ", "")
+
+
+def test_a_not_addressed_report_is_never_a_blank_page():
+    d = gridlaw.check({"kind": "hire", "city": "binzhou", "date": "2024-06-01", "role": "part_time",
+                       "candidate": {"citizen": True}})
+    assert d.decision == "not_addressed"
+    text = render(d, "text", "zh")
+    assert text.splitlines()[0].startswith("资格条件：本市规定未涉及（条例未规定网格员的任职条件）")
+    assert "审查对象：拟任岗位：兼职网格员" in text and "逐项结论" in text
