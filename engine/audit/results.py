@@ -26,7 +26,7 @@ from ..mask import mask_column, mask_text
 from ..report import nature_text
 from ..loader import CITIES, CompiledRule, Pack, cite_text_en
 from ..textnorm import int_to_cn
-from .convert import GROUPS, Group, Prepared
+from .chunks import GROUPS, Group, Prepared
 
 STATUSES = DECISIONS + ("unreadable",)   # a row whose data could not be used: not a refusal
 REJ = len(DECISIONS)
