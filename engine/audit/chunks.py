@@ -145,9 +145,6 @@ class Evaluated:
     duplicates: list[str] = field(default_factory=list)
 
 
-Prepared = Evaluated     # the name the collector knew it by
-
-
 @dataclass
 class Accounting:
     """Every row of a batch, once: read = evaluated + unreadable; non-record and blank rows apart."""
