@@ -571,14 +571,15 @@ def _derive(cols: Columns, data: dict, known: dict, checklist: Checklist | None)
             # a checklist published after the act's date still shows the matter listed; checklist_published
             # (below) is then false, so it is never used as a list in force (as evaluate.checklist_facts)
             if len(idx):
-                # a match is true; no match is unknown, never "off the checklist"
-                cache: dict[str, bool] = {}
-                hit = np.fromiter((cache[t] if t in cache else cache.setdefault(t, checklist.match(t) is not None)
-                                   for t in data[text][idx].tolist()), dtype=bool, count=len(idx))
-                if hit.any():
+                # listed → true, not listed → false, possibly listed → unknown (Checklist.lookup, issue 16 §4)
+                cache: dict[str, bool | None] = {}
+                got = [cache[t] if t in cache else cache.setdefault(t, checklist.lookup(t).value)
+                       for t in data[text][idx].tolist()]
+                settled = np.fromiter((g is not None for g in got), dtype=bool, count=len(idx))
+                if settled.any():
                     mask = np.zeros(n, dtype=bool)
-                    mask[idx[hit]] = True
-                    _fill(data, known, n, on, mask, np.ones(int(hit.sum()), dtype=bool), bool)
+                    mask[idx[settled]] = True
+                    _fill(data, known, n, on, mask, np.array([g for g in got if g is not None], dtype=bool), bool)
             if checklist.published is not None and date is not None:
                 pub = "task.checklist_published"
                 todo = rows & date_k & ~known.get(pub, np.zeros(n, dtype=bool))

@@ -6,17 +6,22 @@ File (YAML or JSON, UTF-8 or GBK; or a CSV/XLSX/XLS table with a 事项 column):
     published: 2022-03-01
     matters: [采集实有人口信息, 排查安全隐患, ...]
 
-A task whose ``task.on_checklist`` is not stated is looked up here. Matching
-does not overclaim (issue 7): a task text equal to a listed matter (script,
-width, spaces and punctuation ignored), or a one-clause task text that contains
-a listed matter whole (入户采集登记实有人口信息 ⊇ 采集登记实有人口信息), is a
-match; anything else is *unknown*, never "off the checklist", because a text
-not written as the list writes it is no proof that the matter is not listed.
+A task whose ``task.on_checklist`` is not stated is looked up here, with one of
+three answers (:meth:`Checklist.lookup`, issue 16 §4). Listed: a task text equal
+to a listed matter (script, width, spaces and punctuation ignored), or a
+one-clause task text that contains a listed matter whole (入户采集登记实有人口信息 ⊇
+采集登记实有人口信息) — matching does not overclaim (issue 7). Not listed: no
+entry shares a two-character word of content with the task (neither its act nor
+its object), and the answer names the entries compared. Possibly listed:
+anything between; the nearest entry is named and the user confirms it. A
+checklist the user supplied is a fact: it is never asked for again.
 """
 from __future__ import annotations
 
 import datetime as dt
 import functools
+from dataclasses import dataclass
+from typing import Literal
 import json
 import re
 from pathlib import Path
@@ -60,11 +65,70 @@ class Checklist(BaseModel):
                 return matter
         return None
 
+    def lookup(self, text: str) -> "Lookup":
+        """One of three answers (issue 16 §4): listed (the entry), not listed (no entry shares a word of
+        content with the task — neither its act nor its object; every entry was compared), or possibly listed
+        (the nearest entry, for the user to confirm). A supplied checklist is a fact: only a near match is
+        left open, and then the question is which entry, not whether there is a list."""
+        entry = self.match(text)
+        if entry is not None:
+            return Lookup("listed", entry, tuple(self.matters))
+        words = _content_bigrams(normalize(text))
+        if not words:   # nothing but generic words (组织开展网格工作): too vague to compare, never "not listed"
+            return Lookup("possible", None, tuple(self._normalized.values()))
+        best, best_n = None, 0
+        for norm, matter in self._normalized.items():
+            shared = len(words & _content_bigrams(norm))
+            if shared > best_n:
+                best, best_n = matter, shared
+        if best is None:
+            return Lookup("not_listed", None, tuple(self._normalized.values()))
+        return Lookup("possible", best, tuple(self._normalized.values()))
+
     def published_by(self, day: dt.date) -> bool | None:
         return None if self.published is None else self.published <= day
 
     def source_name(self) -> str:
         return f"{self.county or ''}网格事项清单" + (f"（{self.published}公布）" if self.published else "")
+
+
+# Two-character words that every grid matter shares; sharing only these says nothing about act or object.
+_GENERIC = frozenset("网格 工作 事项 服务 管理 相关 有关 开展 协助 配合 负责 做好 落实 其他 情况 进行 及时 按照 依法 各类 组织".split())
+_CJK = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+_GENERIC_RE = re.compile("|".join(sorted(_GENERIC)))
+
+
+def _content_bigrams(norm: str) -> set[str]:
+    """Two-character windows of the text once the generic words are cut out (组织开展网格服务工作 → {组织})."""
+    return {run[i:i + 2] for run in _CJK.findall(_GENERIC_RE.sub(" ", norm)) for i in range(len(run) - 1)}
+
+
+_SHOWN = 8   # entries named in a not-listed answer; the count says how many were compared
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    status: Literal["listed", "not_listed", "possible"]
+    entry: str | None                 # listed: the entry; possible: the nearest one
+    compared: tuple[str, ...]         # every entry compared
+
+    @property
+    def value(self) -> bool | None:
+        return {"listed": True, "not_listed": False}.get(self.status)
+
+    def reason(self, where: str, later: str = "") -> str:
+        if self.status == "listed":
+            return f"与{where}所列事项“{self.entry}”相符{later}"
+        if self.status == "possible" and self.entry is None:
+            return f"任务内容过于笼统，无法与{where}逐项比对；请写明具体事项，或确认它是清单所列的哪一项（清单已提供，无需另行提交）"
+        if self.status == "possible":
+            return (f"任务内容未逐字见于{where}；最接近的是所列事项“{self.entry}”，请确认是否为同一事项"
+                    f"（清单已提供，无需另行提交）")
+        named = "、".join(f"“{m}”" for m in self.compared[:_SHOWN])
+        more = f"等{len(self.compared)}项" if len(self.compared) > _SHOWN else f"共{len(self.compared)}项"
+        return f"不在{where}内：已逐项比对{named}{more}，没有一项与任务有相同的行为或对象"
 
 
 def load_checklist(path: str | Path) -> Checklist:

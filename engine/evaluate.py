@@ -157,7 +157,8 @@ def prepare(facts: dict[str, Any], checklist: Checklist | None = None) -> list[I
 
 
 def checklist_facts(facts: dict[str, Any], checklist: Checklist, text: str) -> list[Inference]:
-    """task.on_checklist from the checklist file: true on a match, otherwise left unknown (never "off");
+    """task.on_checklist from the checklist file: true when listed, false when no entry shares the task's act or
+    object, unknown only for a near match (the user confirms the nearest entry);
     a checklist published after the act's date is not used as if it had been in force."""
     from .lexicon import Inference
 
@@ -167,14 +168,16 @@ def checklist_facts(facts: dict[str, Any], checklist: Checklist, text: str) -> l
     if "task.on_checklist" not in facts:
         # A checklist published after the act's date still shows the matter was listed, but never as a list in
         # force: task.checklist_published is set false below, so the rules on publication decide.
-        entry = checklist.match(text)
-        if entry is not None:
-            facts["task.on_checklist"] = True
+        # listed / not listed / possibly listed (issue 16 §4): only a near match stays open
+        found = checklist.lookup(text)
+        if found.value is not None:
+            facts["task.on_checklist"] = found.value
+        entry = found.entry
         later = "；但该清单晚于行为日期公布，当时尚未生效" if published is False else ""
-        out.append(Inference("task.on_checklist", True if entry else None, "checklist", text, entry, "checklist",
+        out.append(Inference("task.on_checklist", found.value, "checklist", text, entry, "checklist",
                              where, (entry,) if entry else (), (where,), source="checklist",
-                             extra={"reason": f"与{where}所列事项“{entry}”相符{later}" if entry else
-                                    f"任务内容未逐字见于{where}；是否属清单事项无法由文本判定，请核对"}))
+                             extra={"reason": found.reason(where, later), "status": found.status,
+                                    "compared": list(found.compared)}))
     if "task.checklist_published" not in facts and published is not None:
         facts["task.checklist_published"] = published
         out.append(Inference("task.checklist_published", published, "checklist", None, None, "checklist", where,
@@ -235,12 +238,15 @@ def evaluate(pack: Pack, act: dict[str, Any] | Any, checklist: Checklist | None 
         return Decision("not_in_force", pack.id, kind, day, pack, [], [], facts, digest, record)
     inferences = prepare(facts, checklist)
     vocab = fact_vocabulary()[kind]
+    # a supplied checklist is never asked for again: a near match asks to confirm the nearest entry instead
+    confirm = {i.fact: i.extra["reason"] for i in inferences
+               if getattr(i, "source", None) == "checklist" and i.value is None and i.extra.get("reason")}
     findings: list[Finding] = []
     for rule in pack.by_kind.get(kind, ()):
         outcome = outcome_of(rule, facts)
         finding = Finding(rule, outcome)
         if outcome == "unknown":
-            finding.missing = [MissingFact(n, vocab.get(n, {}).get("label", n), vocab.get(n, {}).get("evidence"))
+            finding.missing = [MissingFact(n, vocab.get(n, {}).get("label", n), confirm.get(n) or vocab.get(n, {}).get("evidence"))
                                for n in rule.asks if n not in facts]
         finding.inferred = [i for i in inferences if i.fact in rule.facts]
         findings.append(finding)

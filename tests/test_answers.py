@@ -184,3 +184,62 @@ def test_a_not_addressed_report_is_never_a_blank_page():
     text = render(d, "text", "zh")
     assert text.splitlines()[0].startswith("资格条件：本市规定未涉及（条例未规定网格员的任职条件）")
     assert "审查对象：拟任岗位：兼职网格员" in text and "逐项结论" in text
+
+
+# --------------------------------------------------------------------------- §4 three answers from a checklist
+
+from gridlaw.checklist import Checklist  # noqa: E402
+
+CL = Checklist(county="亭湖区", published="2022-03-01", matters=["采集登记实有人口信息", "走访慰问困难群众", "排查安全隐患"])
+
+
+def test_listed_names_the_entry():
+    found = CL.lookup("入户采集登记实有人口信息")
+    assert (found.status, found.entry, found.value) == ("listed", "采集登记实有人口信息", True)
+
+
+def test_not_listed_names_every_entry_compared():
+    found = CL.lookup("对占道经营者处以罚款")
+    assert (found.status, found.value) == ("not_listed", False)
+    reason = found.reason("亭湖区网格事项清单")
+    assert all(f"“{m}”" in reason for m in CL.matters) and "共3项" in reason
+
+
+def test_possibly_listed_names_the_nearest_and_asks_to_confirm():
+    found = CL.lookup("入户走访独居老人")
+    assert (found.status, found.entry, found.value) == ("possible", "走访慰问困难群众", None)
+    assert "请确认" in found.reason("清单") and "无需另行提交" in found.reason("清单")
+
+
+def test_a_text_of_only_generic_words_is_never_not_listed():
+    found = CL.lookup("组织开展网格服务工作")
+    assert found.status == "possible" and found.entry is None
+
+
+def test_a_supplied_checklist_is_never_asked_for_again():
+    d = gridlaw.check({"kind": "assignment", "city": "yancheng", "date": "2024-05-01",
+                       "task": {"text": "入户走访独居老人"}}, checklist=CL)
+    assert d.decision == "insufficient_facts"
+    asked = {m.fact: m.evidence for m in d.missing}
+    assert "走访慰问困难群众" in asked["task.on_checklist"] and "当地公布的网格服务管理事项清单" not in asked["task.on_checklist"]
+    d = gridlaw.check({"kind": "assignment", "city": "quzhou", "date": "2024-05-01",
+                       "task": {"text": "对占道经营者进行劝导"}}, checklist=CL)
+    assert d.decision == "needs_review" and d.deciding_rules == ["quzhou.art10.admission-list"]
+    text = render(d, "text", "zh")
+    assert "不在亭湖区网格事项清单（2022-03-01公布）内：已逐项比对“采集登记实有人口信息”" in text
+
+
+def test_the_batch_reads_the_checklist_the_same_way():
+    import datetime as dt
+
+    from gridlaw.acts import facts_of
+    from gridlaw.batch import columns_from_facts, evaluate_columns
+
+    pack = load_pack("yancheng")
+    acts = [{"kind": "assignment", "city": "yancheng", "date": dt.date(2024, 5, 1), "task": {"text": t}}
+            for t in ("采集登记实有人口信息", "对占道经营者处以罚款", "入户走访独居老人")]
+    res = evaluate_columns(pack, "assignment", columns_from_facts([facts_of(a) for a in acts]), CL)
+    from gridlaw.api import check
+
+    scalar = [check({**a, "date": "2024-05-01"}, checklist=CL, national=False).decision for a in acts]
+    assert [res.decision(i) for i in range(3)] == scalar == ["compliant", "non_compliant", "insufficient_facts"]
