@@ -84,6 +84,10 @@ def _age_agrees(person: "Person | None", day: dt.date) -> None:
 class Task(_Model):
     text: str = _f("任务内容", min_length=1)
     nature: TaskNature | None = _f("任务法律性质", "任务的法律依据或交办文件")
+    # A task of several natures (fines and collects on the spot): the others beside ``nature`` (issue 16 §5).
+    also_natures: list[TaskNature] | None = _f("任务兼有的其他法律性质", "任务的法律依据或交办文件")
+    # Natures the task text shows that the stated ``nature`` denies (set by the reader; issue 16 §5).
+    text_natures: list[TaskNature] | None = _f("任务文本所示、与所述性质不符的法律性质", "任务的法律依据或交办文件")
     on_checklist: bool | None = _f("是否列入当地网格事项清单", "当地公布的网格服务管理事项清单")
     checklist_published: bool | None = _f("事项清单是否已向社会公布", "事项清单的公布文件")
     catch_all: bool | None = _f("是否依兜底条款（其他交办事项）交办", "交办文件")

@@ -100,6 +100,21 @@ def facts_in(cond: Condition | None) -> Iterator[str]:
     return (c.fact for c in compares_in(cond))
 
 
+def guarded_in(cond: Condition | None) -> set[str]:
+    """Facts read only where an ``all`` first requires them stated (``{all: [{fact: x, known: true}, {fact: x, …}]}``):
+    unstated, such a part is false, never unknown, so a finding never hangs on them."""
+    out: set[str] = set()
+    for c in [cond] if cond is not None else []:
+        if isinstance(c, All):
+            out |= {p.fact for p in c.all if isinstance(p, Compare) and p.op == ("known", True)}
+            for p in c.all:
+                out |= guarded_in(p)
+        elif isinstance(c, Any_):
+            for p in c.any:
+                out |= guarded_in(p)
+    return out
+
+
 def known_true_guards(cond: Condition | None) -> Iterator[str]:
     """Facts a condition requires to be stated: ``{fact: x, known: true}`` as the condition or one of its
     top-level ``all`` parts. Such a guard is applicability, which belongs in a rule's ``trigger``."""

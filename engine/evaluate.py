@@ -151,9 +151,38 @@ def prepare(facts: dict[str, Any], checklist: Checklist | None = None) -> list[I
             if prefix == "task." and "task.assists_power_act" not in facts:
                 facts["task.assists_power_act"] = inf.assists
                 inferences.append(assists_inference(inf))
+            # a task of several natures (fines and collects on the spot): each gets its finding (C2, issue 16 §5)
+            if prefix == "task." and len(inf.natures) > 1 and "task.also_natures" not in facts:
+                facts["task.also_natures"] = list(inf.natures[1:])
+    elif prefix == "task." and "task.text_natures" not in facts:
+        inferences += disputed_nature(facts, text)
     if checklist is not None and prefix == "task.":
         inferences += checklist_facts(facts, checklist, text)
     return inferences
+
+
+def disputed_nature(facts: dict[str, Any], text: str) -> list[Inference]:
+    """A stated nature is checked against the text (issue 16 §5): where the grid worker is, in the text's
+    words, to do a power act the stated nature denies, ``task.text_natures`` lists the natures the text
+    shows and the reading names the clause; the national rules send the task to review."""
+    from .lexicon import infer_nature
+
+    stated = facts["task.nature"]
+    inf = infer_nature(text, "task.text_natures")
+    shown = [n for n in inf.natures if n != stated]
+    if inf.outcome != "power_act" or stated in inf.natures or not shown:
+        return []
+    facts["task.text_natures"] = shown
+    words = "、".join(w for c, ws, _, _ in inf.by_nature if c in shown for w in ws)
+    grounds = "、".join(g for c, _, gs, _ in inf.by_nature if c in shown for g in gs)
+    clause = next((cl for c, _, _, cl in inf.by_nature if c in shown), inf.clause)
+    from .labels import label
+
+    inf.value = shown
+    inf.extra["reason"] = (f"所述任务性质（{label(stated)}）与任务文本不符：“{clause}”一句中由网格员实施“{words}”"
+                           f"（{grounds}），文本所示为{'、'.join(label(n) for n in shown)}；须人工审查")
+    inf.extra["disputes"] = stated
+    return [inf]
 
 
 def checklist_facts(facts: dict[str, Any], checklist: Checklist, text: str) -> list[Inference]:

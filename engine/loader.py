@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .acts import fact_vocabulary
-from .conditions import Fn, compile_condition, facts_in
+from .conditions import Fn, compile_condition, facts_in, guarded_in
 from .errors import PackError, Problem
 from .packspec import CONDITION_TAGS, Case, CaseFile, PackMeta, Rule
 from .source import Source, parse_source
@@ -425,8 +425,9 @@ def _compile_rule(rule: Rule, file: str, line: int | None, title: str, source: S
     else:
         bad = compile_condition(rule.forbid)  # type: ignore[arg-type]
         ok = lambda facts, bad=bad: None if (v := bad(facts)) is None else not v  # noqa: E731
+    guarded = guarded_in(rule.require) | guarded_in(rule.forbid)  # never unknown: not asked for
     asks = list(dict.fromkeys([*(["role"] if rule.roles else []), *facts_in(rule.exempt), *facts_in(rule.when),
-                               *facts_in(rule.require), *facts_in(rule.forbid)]))
+                               *(f for f in [*facts_in(rule.require), *facts_in(rule.forbid)] if f not in guarded)]))
     names = list(dict.fromkeys([*asks, *facts_in(rule.trigger)]))
     c = rule.cite
     art = source.articles.get(c.article) if source else None

@@ -144,7 +144,8 @@ _FRAMES_EN = {"worker": "done by the grid worker", "assists": "the worker assist
 
 def shown_inference(inf: dict) -> bool:
     """The nature reading, a true assists flag, and checklist look-ups are shown; a false flag is not news."""
-    return inf["fact"].endswith("nature") or inf.get("source") == "checklist" or inf["value"] is True
+    return (inf["fact"].endswith("nature") or inf.get("source") == "checklist" or inf["value"] is True
+            or bool(inf.get("disputes")))
 
 
 def nature_text(inf: Any, lang: str = "zh") -> str:
@@ -157,6 +158,8 @@ def nature_text(inf: Any, lang: str = "zh") -> str:
 
     zh = lang == "zh"
     outcome, value = inf.get("outcome"), inf["value"]
+    if inf.get("disputes"):
+        return inference_text(inf, lang)
     if inf.get("source") == "checklist":
         return inf.get("reason") or (f"{inf['ground']}：{inf['term']}" if inf.get("term") else inf["ground"])
     if inf["fact"] == "task.assists_power_act":
@@ -202,6 +205,9 @@ def _layer_tag(f: dict, lang: str) -> str:
 
 def inference_text(inf: dict, lang: str = "zh") -> str:
     """Any inference in one line: the task's nature, the assists flag, or a fact read from the checklist."""
+    if inf.get("disputes"):   # a stated nature the text contradicts (issue 16 §5)
+        return inf["reason"] if lang == "zh" else (f"The stated nature ({inf['disputes']}) is contradicted by the text: "
+                                                   f"{', '.join(map(str, inf['value']))}; for review.")
     if inf["fact"].endswith("nature") or inf["fact"] == "task.assists_power_act" or inf.get("source") == "checklist":
         return nature_text(inf, lang)
     value = label("yes" if inf["value"] is True else "no" if inf["value"] is False else str(inf["value"]), lang)

@@ -243,3 +243,28 @@ def test_the_batch_reads_the_checklist_the_same_way():
 
     scalar = [check({**a, "date": "2024-05-01"}, checklist=CL, national=False).decision for a in acts]
     assert [res.decision(i) for i in range(3)] == scalar == ["compliant", "non_compliant", "insufficient_facts"]
+
+
+# --------------------------------------------------------------------------- §5 stated facts checked against the text
+
+@pytest.mark.parametrize("city", CITIES)
+def test_a_stated_service_nature_that_the_text_contradicts_goes_to_review_with_the_clause(city):
+    d = gridlaw.check({"kind": "assignment", "city": city, "date": "2024-06-01",
+                       "task": {"text": "对占道经营者当场收缴罚款", "nature": "service"}})
+    assert d.decision != "compliant" and d.decision != "not_addressed"
+    f = next(f for f in d.findings if f.rule_id == "penaltylaw.art20.stated-nature-disputed")
+    assert f.outcome == "review"
+    assert "“对占道经营者当场收缴罚款”一句" in render(d, "text", "zh")
+
+
+def test_a_task_of_two_natures_gets_a_finding_under_each_law():
+    d = gridlaw.check({"kind": "assignment", "city": "quzhou", "date": "2024-06-01",
+                       "task": {"text": "扣押违法经营者的工具并处以罚款"}})
+    assert d.decision == "non_compliant"
+    assert {"coercionlaw.art17.not-entrusted", "penaltylaw.art20.no-entrusting-individuals"} <= set(d.deciding_rules)
+
+
+def test_a_stated_nature_the_text_agrees_with_raises_no_dispute():
+    d = gridlaw.check({"kind": "assignment", "city": "quzhou", "date": "2024-06-01",
+                       "task": {"text": "入户走访独居老人", "nature": "service"}})
+    assert not any(f.rule_id.endswith("stated-nature-disputed") and f.outcome != "not_applicable" for f in d.findings)
