@@ -120,6 +120,14 @@ def test_a_notice_publishing_id_numbers_without_consent_breaks_pipl_25():
     assert "personalinfolaw.art25.no-publication-without-consent" in d.deciding_rules
 
 
+@pytest.mark.parametrize("city", CITIES)
+def test_a_stated_unlawful_task_is_never_read_as_silence(city):
+    d = gridlaw.check({"kind": "assignment", "city": city, "date": "2024-06-01",
+                       "task": {"text": "入户走访独居老人", "nature": "service", "unlawful": True}})
+    assert d.decision in ("non_compliant", "needs_review", "insufficient_facts")
+    assert any(f.rule_id == "constitution.art5.stated-unlawful" and f.outcome == "review" for f in d.findings)
+
+
 def test_a_task_collecting_beyond_need_breaks_pipl_6():
     d = gridlaw.check({"kind": "assignment", "city": "binzhou", "date": "2024-06-01",
                        "task": {"text": "入户采集居民信息", "collects_beyond_need": True}})

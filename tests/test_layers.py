@@ -172,7 +172,8 @@ def test_national_laws_shipped():
     assert {v.id: [p.meta.effective.isoformat() for p in v.packs] for v in national()} == {
         "coercionlaw": ["2012-01-01"], "licensinglaw": ["2004-07-01"], "penaltylaw": ["1996-10-01", "2021-07-15"],
         # issue 16 §6: the wider national layer (labour law in its 1994 and 2018 texts)
-        "labourlaw": ["1995-01-01", "2018-12-29"], "personalinfolaw": ["2021-11-01"], "socialinsurancelaw": ["2011-07-01"]}
+        "labourlaw": ["1995-01-01", "2018-12-29"], "personalinfolaw": ["2021-11-01"], "socialinsurancelaw": ["2011-07-01"],
+        "constitution": ["1999-03-15"]}
 
 
 def test_matrix_has_a_national_column():
@@ -180,7 +181,7 @@ def test_matrix_has_a_national_column():
 
     col = national_column()
     # the bans; licensing art. 22 allocates power (a scope clause), so it is no ban
-    assert col["forbidden_tasks"] == ["行政强制法第17条", "行政处罚法第20条", "个人信息保护法第6条"]
+    assert col["forbidden_tasks"] == ["行政强制法第17条", "宪法第5条", "行政处罚法第20条", "个人信息保护法第6条"]
     assert col["procedure"] == ["行政许可法第22条"] and col["hiring"] == ["劳动法第15条"]  # issue 16 §6
     data = json.loads(render_matrix(question_matrix(), "json"))
     assert data["forbidden_tasks"]["national"] == col["forbidden_tasks"] and "yancheng" in data["forbidden_tasks"]
@@ -394,7 +395,8 @@ def test_a_met_national_ban_clears_nothing():
         "coercionlaw.art17.not-on-grid-checklist": "not_applicable",
         "coercionlaw.art17.officers-only-not-on-checklist": "not_applicable",
         "licensinglaw.art22.organs-with-power-admission": "not_applicable",
-        "penaltylaw.art20.not-on-grid-checklist": "not_applicable"}
+        "penaltylaw.art20.not-on-grid-checklist": "not_applicable",
+        "constitution.art5.stated-unlawful-matter": "not_applicable"}   # issue 16 §6
 
 
 def test_the_audit_pack_keeps_the_national_floor_and_date_windows():
