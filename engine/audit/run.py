@@ -103,7 +103,7 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
         packs, warnings = {city: own}, []
     else:
         packs, warnings = _packs(city, lang)
-    from ..layers import audit_pack  # every row also under the national layer, as `gridlaw check` does
+    from ..program import audit_pack  # every row also under the national layer: the program `gridlaw check` runs
 
     packs = {c: audit_pack(p, cfg.national) for c, p in packs.items()}
     checklist = None
