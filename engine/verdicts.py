@@ -13,7 +13,7 @@ say nothing on it and a layer that would is not yet (or no longer) in force; the
 """
 from __future__ import annotations
 
-from typing import Iterable, Literal
+from typing import Any, Iterable, Literal
 
 DecisionValue = Literal["not_in_force", "non_compliant", "insufficient_facts", "needs_review", "compliant",
                         "not_addressed"]
@@ -74,6 +74,31 @@ def overall_code(question_codes: Iterable[int], displaced_conflict: bool) -> int
     return code
 
 
+# ---- the same folds over columns (engine/batch.py): one row per act, codes as int8 arrays
+
+# DECISIONS index of a code (NOT_IN_FORCE first): DECISION_INDEX[code + 1]
+DECISION_INDEX = tuple(DECISIONS.index(d) for d in ("not_in_force", *VERDICT_OF_CODE))
+
+
+def question_codes_array(in_force_max: Any, any_out_of_force: Any) -> Any:
+    """:func:`question_code` row by row: ``in_force_max`` the fold over the layers in force (NA where none)."""
+    import numpy as np
+
+    return np.where((in_force_max == NA) & any_out_of_force, np.int8(NOT_IN_FORCE), in_force_max).astype(np.int8)
+
+
+def overall_codes_array(counted_max: Any, any_out_of_force: Any, displaced_conflict: Any | None) -> Any:
+    """:func:`overall_code` row by row. ``counted_max`` is the fold of every counted finding in force (the
+    fold of the questions' folds); a question is not_in_force only where that is NA and a layer holding
+    rules of the act's kind is out of force."""
+    import numpy as np
+
+    code = np.where((counted_max == NA) & any_out_of_force, np.int8(NOT_IN_FORCE), counted_max).astype(np.int8)
+    if displaced_conflict is not None:
+        code[displaced_conflict & (code >= NA) & (code <= SAT)] = REV
+    return code
+
+
 def silence(silent_on: dict | None, question: str) -> dict:
     """Where the law leaves an unaddressed question: the pack's ``silent_on`` entry, else the generic words."""
     entry = (silent_on or {}).get(question)
@@ -87,4 +112,5 @@ def silence(silent_on: dict | None, question: str) -> dict:
 
 
 __all__ = ["DecisionValue", "Outcome", "DECISIONS", "OUTCOME_CODES", "CODE", "VERDICT_OF_CODE", "DECIDED_BY",
-           "NOT_IN_FORCE", "MAIN_QUESTION", "fold", "decide", "question_code", "verdict_of", "overall_code", "silence"]
+           "NOT_IN_FORCE", "MAIN_QUESTION", "DECISION_INDEX", "fold", "decide", "question_code", "verdict_of", "overall_code",
+           "question_codes_array", "overall_codes_array", "silence"]
