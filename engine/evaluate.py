@@ -96,11 +96,18 @@ class Decision:
     findings: list[Finding]
     inferences: list[Inference]
     facts: dict[str, Any]
-    input_hash: str
+    hashed: Any                      # what the input hash covers (the act, with the checklist if one was given)
     record: str | None = None
     layers: list[dict] = field(default_factory=list)     # the packs of the stack, bottom first, in force or not
     conflicts: list[dict] = field(default_factory=list)  # lower norms contradicting higher ones
     questions: list[Answer] = field(default_factory=list)  # the verdict on each question the act raises
+
+    @property
+    def input_hash(self) -> str:
+        """SHA-256 of the input, computed when the stamp is asked for (not on the hot path of ``check``)."""
+        if not isinstance(self.hashed, str):
+            self.hashed = input_hash(self.hashed)
+        return self.hashed
 
     @property
     def main_question(self) -> str | None:
@@ -192,13 +199,14 @@ def run(program: Program, act: dict[str, Any] | Any, checklist: Any = None) -> D
     facts = facts_of(data)
     kind, day = facts["kind"], facts["date"]
     # the checklist decides assignments too, so it is part of what was answered (issue 10)
-    digest = input_hash(data if checklist is None else {"act": data, "checklist": checklist.model_dump(mode="json")})
+    hashed = data if checklist is None else {"act": data, "checklist": checklist.model_dump(mode="json")}
     active, slots_on = program.on(kind, day)
     kp = program.kinds.get(kind)
     inferences = prepare(facts, checklist) if active else []   # nothing is read for a law not in force
     vocab = fact_vocabulary()[kind]
     findings: list[Finding] = []
     codes: dict[int, int] = {}                 # entry -> outcome code, for the findings that count
+    raw: dict[int, int] = {}                   # entry -> outcome code, every finding (conflicts read these)
     live = set(active)
     for i in active:
         e = kp.entries[i]  # type: ignore[union-attr]
@@ -210,17 +218,18 @@ def run(program: Program, act: dict[str, Any] | Any, checklist: Any = None) -> D
                                for n in rule.asks if n not in facts]
         if inferences:
             finding.inferred = [x for x in inferences if x.fact in rule.facts]
-        by = next((d for d in e.displacers if d in live), None)
+        code = raw[i] = CODE[outcome]
+        by = next((d for d in e.displacers if d in live), None) if e.displacers else None
         if by is not None:  # the displaced finding stays in the report, out of the count
             finding.displaced_by = kp.entries[by].rule.id  # type: ignore[union-attr]
         else:
-            codes[i] = CODE[outcome]
+            codes[i] = code
         findings.append(finding)
-    conflicts = conflicts_of(program, kind, live, {i: CODE[f.outcome] for i, f in zip(active, findings)})
+    conflicts = conflicts_of(program, kind, live, raw) if kp is not None and kp.links else []
     overall, answers = answer(program, kind, day, slots_on, codes, conflicts)
-    return Decision(verdict_of(overall), program.answering(day).id, kind, day, program.answering(day), findings,
-                    inferences, facts, digest, facts.get("id"), program.layers_on(day),
-                    [c.to_dict() for c in conflicts], answers)
+    top = program.answering(day)
+    return Decision(verdict_of(overall), top.id, kind, day, top, findings, inferences, facts, hashed, facts.get("id"),
+                    program.layers_on(day), [c.to_dict() for c in conflicts], answers)
 
 
 def conflicts_of(program: Program, kind: str, live: set[int] | Any, outcome: dict[int, int] | Any) -> list[Conflict]:
@@ -244,26 +253,25 @@ def answer(program: Program, kind: str, day: dt.date, slots_on: tuple[bool, ...]
     kp = program.kinds.get(kind)
     if kp is None:
         return NA, [_silent(program, day, MAIN_QUESTION.get(kind) or "other", [])]
-    bumped = {kp.entries[i].question for i in range(len(kp.entries))
-              for c in conflicts if c.kind == "displaces" and kp.entries[i].rule.id == c.lower}
+    bumped = {kp.entries[i].question for c in conflicts if c.kind == "displaces"
+              for i in range(len(kp.entries)) if kp.entries[i].rule.id == c.lower} if conflicts else set()
     answers: list[Answer] = []
     qcodes: list[int] = []
     for q in kp.questions:
         slot_codes: dict[int, int] = {}
-        for i in kp.index_of[q]:
+        for i, s in kp.slot_pairs[q]:
             c = codes.get(i)
-            if c is not None:
-                s = kp.entries[i].part.slot
-                slot_codes[s] = max(slot_codes.get(s, NA), c)
+            if c is not None and c > slot_codes.get(s, NA):
+                slot_codes[s] = c
         slots = kp.slots_of[q]
-        code = question_code((slot_codes.get(s, NA) for s in slots if slots_on[s]),
-                             any(not slots_on[s] for s in slots))
+        code = question_code([slot_codes.get(s, NA) for s in slots if slots_on[s]],
+                             not all(slots_on[s] for s in slots))
         if q in bumped and code in (NA, SAT):
             code = REV
         qcodes.append(code)
         verdict = verdict_of(code)
         wanted = CODE.get(DECIDED_BY.get(verdict, ""), -2)
-        deciding = [kp.entries[i].rule.id for i in kp.index_of[q] if codes.get(i) == wanted]
+        deciding = [kp.entries[i].rule.id for i, _ in kp.slot_pairs[q] if codes.get(i) == wanted]
         layers = [{"layer": program.instruments[s].layer, "pack": program.instruments[s].versions.id,
                    "in_force": slots_on[s],
                    "verdict": verdict_of(slot_codes.get(s, NA)) if slots_on[s] else "not_in_force"} for s in slots]

@@ -76,6 +76,7 @@ class KindProgram:
     questions: tuple[str, ...]                    # the questions acts of this kind raise, the main one first
     slots_of: dict[str, tuple[int, ...]]          # question -> instruments holding rules on it
     index_of: dict[str, tuple[int, ...]] = field(default_factory=dict)   # question -> entries on it
+    slot_pairs: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)  # question -> (entry, slot)
 
 
 class Program:
@@ -102,6 +103,7 @@ class Program:
         for kind in dict.fromkeys(r.spec.act for p in self.parts for r in p.pack.rules):
             self.kinds[kind] = self._compile_kind(kind)
         self._on: dict[tuple[str, int], tuple[tuple[int, ...], tuple[bool, ...]]] = {}
+        self._memo: dict[tuple[str, int], Any] = {}
         # the Pack face (audit outputs): the pack asked about, with every rule of the stack
         self.meta = latest.meta
         self.source = latest.source
@@ -145,7 +147,8 @@ class Program:
         questions = tuple(dict.fromkeys([*([main] if main else []), *(e.question for e in entries)]))
         slots_of = {q: tuple(dict.fromkeys(e.part.slot for e in entries if e.question == q)) for q in questions}
         index_of = {q: tuple(i for i, e in enumerate(entries) if e.question == q) for q in questions}
-        return KindProgram(entries, links, questions, slots_of, index_of)
+        pairs = {q: tuple((i, entries[i].part.slot) for i in index_of[q]) for q in questions}
+        return KindProgram(entries, links, questions, slots_of, index_of, pairs)
 
     def on(self, kind: str, day: dt.date) -> tuple[tuple[int, ...], tuple[bool, ...]]:
         """(the entries of ``kind`` in force on ``day``, whether each instrument is in force), cached per
@@ -164,7 +167,15 @@ class Program:
         return self.top.answering(day)
 
     def layers_on(self, day: dt.date) -> list[dict]:
-        """Every instrument of the stack, bottom first: the version in force on ``day``, or (not in force) its first."""
+        """Every instrument of the stack, bottom first: the version in force on ``day``, or (not in force) its
+        first. A fresh list of fresh dicts each call (callers may edit theirs), built from a cached stretch."""
+        key = ("layers", bisect.bisect_right(self.boundaries, day))
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = self._memo[key] = self._layers_on(day)
+        return [dict(x) for x in hit]
+
+    def _layers_on(self, day: dt.date) -> list[dict]:
         out = []
         for ins in self.instruments:
             pack = ins.versions.in_force(day)
@@ -176,7 +187,12 @@ class Program:
 
     def silent_on(self, day: dt.date) -> dict:
         """Where the pack asked about (or the city it builds on) says a question is left to others."""
+        key = ("silent", bisect.bisect_right(self.boundaries, day))
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit
         out: dict = {}
+        self._memo[key] = out
         for ins in self.instruments:
             if ins.layer != "national":
                 pack = ins.versions.answering(day)
