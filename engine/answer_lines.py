@@ -1,30 +1,17 @@
 """What a single-act report says first: the verdict by question, the layers in force on the
 review date, and who or what was reviewed (issue 16 §1, issue 18).
 
-The verdicts come from the decision's ``questions`` (contract C1, built by the core); a decision
-that does not carry them yet gets them from its findings' declared ``question`` here, with the
-same fold. A question nobody addresses says where the law leaves it (the pack's ``silent_on``),
+The verdicts are the decision's ``questions`` (contract C1, engine/verdicts.py); this module only
+words them. A question nobody addresses says where the law leaves it (the pack's ``silent_on``),
 and no headline reads 合规 alone when the act's main question is not addressed.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from .labels import label
+from .labels import label, question_label
+from .verdicts import MAIN_QUESTION
 
-MAIN_QUESTION = {"hire": "hiring", "exit": "exit", "assignment": "forbidden_tasks", "notice": "disclosure",
-                 "admission": "admission", "grid": "grid"}
-_ORDER = ("hiring", "exit", "forbidden_tasks", "checklist", "refusal", "disclosure", "admission", "grid",
-          "procedure", "conduct", "benefits")
-QUESTION_LABELS = {
-    "zh": {"hiring": "资格条件", "procedure": "程序", "forbidden_tasks": "禁止交办的事项", "refusal": "网格员拒绝权",
-           "checklist": "事项清单与准入", "disclosure": "公示内容", "admission": "事项准入", "exit": "退出情形",
-           "conduct": "行为规范", "grid": "网格设置", "benefits": "待遇保障", "encouragement": "鼓励事项"},
-    "en": {"hiring": "eligibility", "procedure": "procedure", "forbidden_tasks": "forbidden tasks",
-           "refusal": "right to refuse", "checklist": "checklist and admission", "disclosure": "notice contents",
-           "admission": "admission", "exit": "exit grounds", "conduct": "conduct", "grid": "grid setup",
-           "benefits": "terms and benefits", "encouragement": "encouragement"},
-}
 _VERDICT = {"zh": {"compliant": "符合", "non_compliant": "不符合", "needs_review": "需人工审查",
                    "insufficient_facts": "事实不足", "not_addressed": "本市规定未涉及"},
             "en": {"compliant": "met", "non_compliant": "not met", "needs_review": "needs review",
@@ -32,40 +19,15 @@ _VERDICT = {"zh": {"compliant": "符合", "non_compliant": "不符合", "needs_r
 _GENERIC = {"zh": "本市规定未涉及", "en": "no text on it"}
 
 
-def question_label(question: str, kind: str, lang: str = "zh") -> str:
-    if question == "procedure" and kind == "hire":
-        return "选任程序" if lang == "zh" else "selection procedure"
-    return QUESTION_LABELS.get(lang, QUESTION_LABELS["zh"]).get(question, question)
+def _label(q: dict, kind: str, lang: str) -> str:
+    if q["question"] == "procedure" and kind != "hire":   # 选任程序 is the hire's procedure
+        return "程序" if lang == "zh" else "procedure"
+    return question_label(q["question"], lang)
 
 
 def questions_of(decision: Any) -> list[dict]:
-    """The C1 ``questions`` entries: the decision's own when the core gives them, else from findings."""
-    own = getattr(decision, "questions", None)
-    if own:
-        return [q if isinstance(q, dict) else q.to_dict() for q in own]
-    from .evaluate import decide
-
-    silent = getattr(decision.pack.meta, "silent_on", None) or {}
-    by_q: dict[str, list] = {}
-    for f in decision.findings:
-        q = f.rule.spec.question
-        if q and q != "encouragement" and not f.displaced_by:
-            by_q.setdefault(q, []).append(f)
-    main = MAIN_QUESTION.get(decision.kind)
-    if main:
-        by_q.setdefault(main, [])
-    out = []
-    for q in sorted(by_q, key=lambda q: (q != main, _ORDER.index(q) if q in _ORDER else 99)):
-        found = by_q[q]
-        verdict = decide({f.outcome for f in found})
-        deciding = {"non_compliant": "violated", "insufficient_facts": "unknown", "needs_review": "review",
-                    "compliant": "satisfied"}.get(verdict)
-        s = silent.get(q)
-        out.append({"question": q, "label": question_label(q, decision.kind), "verdict": verdict,
-                    "deciding_rules": [f.rule_id for f in found if f.outcome == deciding],
-                    "unregulated": ({"zh": s.zh, "en": s.en or s.zh} if s else dict(_GENERIC))
-                    if verdict == "not_addressed" else None})
-    return out
+    """The decision's C1 ``questions`` entries (engine/verdicts.py), as dicts."""
+    return [q if isinstance(q, dict) else q.to_dict() for q in getattr(decision, "questions", None) or []]
 
 
 def _why(q: dict, lang: str) -> str:
@@ -74,12 +36,12 @@ def _why(q: dict, lang: str) -> str:
     return "" if not text or text == _GENERIC.get(lang) else text
 
 
-def verdict_text(q: dict, lang: str = "zh") -> str:
+def verdict_text(q: dict, lang: str = "zh", kind: str = "") -> str:
     """资格条件：本市规定未涉及（第十一条第二款交由县级办法规定）"""
     zh = lang == "zh"
     verdict = _VERDICT.get(lang, _VERDICT["zh"]).get(q["verdict"], q["verdict"])
     why = _why(q, lang) if q["verdict"] == "not_addressed" else ""
-    label_ = q.get("label") if zh and q.get("label") else question_label(q["question"], "", lang)
+    label_ = _label(q, kind, lang)
     return f"{label_}{'：' if zh else ': '}{verdict}" + (f"（{why}）" if zh and why else f" ({why})" if why else "")
 
 
@@ -94,7 +56,7 @@ def headline(decision_value: str, questions: list[dict], kind: str, lang: str = 
     zh = lang == "zh"
     main = next((q for q in questions if q["question"] == MAIN_QUESTION.get(kind)), None)
     if main is not None and main["verdict"] == "not_addressed" and decision_value in ("compliant", "not_addressed"):
-        what = verdict_text(main, lang)
+        what = verdict_text(main, lang, kind)
         if decision_value == "compliant":
             return (f"已满足所涉规定设定的要求；但{what}" if zh else
                     f"The requirements the law sets are met; but {what}")
@@ -151,7 +113,7 @@ def answer_of(decision: Any, data: dict, lang: str = "zh", masked: bool = True) 
     """Everything a report opens with, for the text, Markdown and HTML renderers."""
     qs = questions_of(decision)
     shown = shown_questions(qs, decision.kind)
-    layers = data.get("layers") or data["stamp"].get("layers") or []
+    layers = data.get("layers") or []
     laws = [f"{x['title']}（{x['version']}）" for x in layers if x["layer"] == "national" and x.get("version")
             and x.get("in_force", True)]
     head = headline(decision.decision, qs, decision.kind, lang)
@@ -159,8 +121,8 @@ def answer_of(decision: Any, data: dict, lang: str = "zh", masked: bool = True) 
     # the badge: never 合规 alone above a headline that says the main question is left open
     badge = plain if head == plain or decision.decision != "compliant" else ("所设要求均满足" if lang == "zh" else "requirements met")
     return {"headline": head, "badge": badge,
-            "verdicts": [verdict_text(q, lang) for q in shown],
-            "verdict_line": " · ".join(verdict_text(q, lang) for q in shown),
+            "verdicts": [verdict_text(q, lang, decision.kind) for q in shown],
+            "verdict_line": " · ".join(verdict_text(q, lang, decision.kind) for q in shown),
             "layers": layer_lines(layers, lang),
             "subject": subject_lines(decision.kind, data["act"], lang, masked),
             "review_date": data["date"],

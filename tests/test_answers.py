@@ -101,8 +101,10 @@ def test_labour_law_answers_in_its_1994_text_before_the_2018_amendment():
     assert "labourlaw.art15.minimum-age" in d.deciding_rules
     d = gridlaw.check({"kind": "hire", "city": "yancheng", "date": "2018-12-28", "role": "full_time",
                        "candidate": {"age": 15}})
-    assert d.decision == "not_in_force"  # Yancheng's rules are later; the layer entry names the 1994 text
+    # Yancheng's rules are later, but the 1994 labour law was in force that day and answers (issue 16 §2)
+    assert d.decision == "non_compliant" and "labourlaw.art15.minimum-age" in d.deciding_rules
     assert next(x for x in d.layers if x["pack"] == "labourlaw")["version"] == "1994年通过"
+    assert not next(x for x in d.layers if x["pack"] == "yancheng")["in_force"]
 
 
 @pytest.mark.parametrize("city", ["binzhou", "quzhou"])
@@ -153,7 +155,7 @@ def _first_lines(text: str) -> list[str]:
 @pytest.mark.parametrize("record", [HIRE_RECORD, ASSIGN_RECORD], ids=["hire", "assignment"])
 def test_every_report_opens_with_verdicts_by_question_and_never_reads_compliant_alone(city, record):
     d = gridlaw.check({**record, "city": city})
-    main = "资格条件" if record["kind"] == "hire" else "禁止交办的事项"
+    main = "资格条件" if record["kind"] == "hire" else "禁止交办事项"
     for fmt in ("text", "md", "html"):
         out = render(d, fmt, "zh")
         assert "逐项结论" in out and f"{main}：" in out, (fmt, out[:400])
