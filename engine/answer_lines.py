@@ -13,9 +13,10 @@ from .labels import label, question_label
 from .verdicts import MAIN_QUESTION
 
 _VERDICT = {"zh": {"compliant": "符合", "non_compliant": "不符合", "needs_review": "需人工审查",
-                   "insufficient_facts": "事实不足", "not_addressed": "本市规定未涉及"},
+                   "insufficient_facts": "事实不足", "not_addressed": "本市规定未涉及", "not_in_force": "规定尚未施行"},
             "en": {"compliant": "met", "non_compliant": "not met", "needs_review": "needs review",
-                   "insufficient_facts": "insufficient facts", "not_addressed": "not addressed"}}
+                   "insufficient_facts": "insufficient facts", "not_addressed": "not addressed",
+                   "not_in_force": "not yet in force"}}
 _GENERIC = {"zh": "本市规定未涉及", "en": "no text on it"}
 
 

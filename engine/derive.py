@@ -225,6 +225,34 @@ def _fill(data: dict, known: dict, n: int, name: str, rows: np.ndarray, values: 
     data[name], known[name] = new, k
 
 
+def _disputed_columns(n: int, data: dict, known: dict, rows: Any) -> None:
+    """The column form of :func:`disputed_nature`: a stated nature the task text contradicts."""
+    import numpy as np
+
+    nature, tn = "task.nature", "task.text_natures"
+    if nature not in data:
+        return
+    todo = rows & known[nature] & ~known.get(tn, np.zeros(n, dtype=bool))
+    idx = np.flatnonzero(todo)
+    if not len(idx):
+        return
+    cache: dict[tuple, list | None] = {}
+    got = []
+    for t, stated in zip(data["task.text"][idx].tolist(), data[nature][idx].tolist()):
+        key = (t, stated)
+        if key not in cache:
+            f = {"task.nature": stated}
+            cache[key] = f["task.text_natures"] if disputed_nature(f, t) else None
+        got.append(cache[key])
+    hit = np.fromiter((g is not None for g in got), dtype=bool, count=len(idx))
+    if hit.any():
+        mask = np.zeros(n, dtype=bool)
+        mask[idx[hit]] = True
+        vals = np.empty(int(hit.sum()), dtype=object)
+        vals[:] = [g for g in got if g is not None]
+        _fill(data, known, n, tn, mask, vals, object)
+
+
 def derive_columns(n: int, data: dict, known: dict, checklist: Any) -> tuple[np.ndarray | None, list[Inference]]:
     """The column form of :func:`persons` and :func:`prepare`, in place on ``data``/``known``; returns
     the reading code of each row (-1: none) and the distinct readings."""
@@ -295,6 +323,18 @@ def derive_columns(n: int, data: dict, known: dict, checklist: Any) -> tuple[np.
                     mask &= ~known.get(aid, np.zeros(n, dtype=bool))
                     if mask.any():
                         _fill(data, known, n, aid, mask, assists[use & mask[idx]], bool)
+                    # several natures: the others beside the first, each with its finding (as prepare)
+                    also = "task.also_natures"
+                    more = np.array([len(i.natures) > 1 for i in inferences] + [False], dtype=bool)[row_codes]
+                    amask = np.zeros(n, dtype=bool)
+                    amask[idx[use & more]] = True
+                    amask &= ~known.get(also, np.zeros(n, dtype=bool))
+                    if amask.any():
+                        vals = np.empty(int(amask.sum()), dtype=object)
+                        vals[:] = [list(inferences[c].natures[1:]) for c in row_codes[amask[idx]]]
+                        _fill(data, known, n, also, amask, vals, object)
+        if prefix == "task.":
+            _disputed_columns(n, data, known, rows)
         if checklist is not None and prefix == "task.":
             on = "task.on_checklist"
             todo = rows & ~known.get(on, np.zeros(n, dtype=bool))

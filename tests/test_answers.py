@@ -274,6 +274,29 @@ def test_a_task_of_two_natures_gets_a_finding_under_each_law():
     assert {"coercionlaw.art17.not-entrusted", "penaltylaw.art20.no-entrusting-individuals"} <= set(d.deciding_rules)
 
 
+def test_the_batch_reads_several_and_disputed_natures_as_check_does():
+    import datetime as dt
+
+    from gridlaw.acts import facts_of
+    from gridlaw.api import check
+    from gridlaw.batch import columns_from_facts, evaluate_columns
+    from gridlaw.layers import load_target
+    from gridlaw.program import compile_stack
+
+    acts = [{"kind": "assignment", "city": "binzhou", "date": dt.date(2024, 6, 1), "task": t}
+            for t in ({"text": "扣押违法经营者的工具并处以罚款"}, {"text": "对占道经营者当场收缴罚款", "nature": "service"})]
+    res = evaluate_columns(compile_stack(load_target("binzhou")), "assignment", columns_from_facts([facts_of(a) for a in acts]))
+    scalar = [check({**a, "date": "2024-06-01"}) for a in acts]
+    assert [res.decision(i) for i in range(2)] == [d.decision for d in scalar] == ["non_compliant", "needs_review"]
+
+
+def test_a_zigong_penalty_task_in_2023_answers_to_national_law_with_zigong_not_yet_in_force():
+    d = gridlaw.check({"kind": "assignment", "city": "zigong", "date": "2023-06-01", "task": {"text": "对占道经营者处以罚款"}})
+    assert d.decision == "non_compliant" and "penaltylaw.art20.no-entrusting-individuals" in d.deciding_rules
+    text = render(d, "text", "zh")
+    assert "尚未施行（自2024-02-01起施行）" in text and "not_in_force" not in text
+
+
 def test_a_stated_nature_the_text_agrees_with_raises_no_dispute():
     d = gridlaw.check({"kind": "assignment", "city": "quzhou", "date": "2024-06-01",
                        "task": {"text": "入户走访独居老人", "nature": "service"}})

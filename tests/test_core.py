@@ -68,8 +68,10 @@ def test_not_in_force_only_when_no_layer_in_force_addresses_the_act():
                           "candidate": {"criminal_record": True}})
     assert hire.decision == "not_in_force" and hire.deciding_rules == [] and hire.missing == []
     assert _question(hire, "hiring")["verdict"] == "not_in_force"
-    assert _question(hire, "hiring")["layers"] == [{"layer": "city", "pack": "yancheng", "in_force": False,
-                                                     "verdict": "not_in_force"}]
+    # the labour law (issue 16 §6) also answers hiring; age not stated, it does not speak
+    assert _question(hire, "hiring")["layers"] == [
+        {"layer": "national", "pack": "labourlaw", "in_force": True, "verdict": "not_addressed"},
+        {"layer": "city", "pack": "yancheng", "in_force": False, "verdict": "not_in_force"}]
     # Zigong never sets hiring conditions: no law in force addresses them, in 2023 or later
     zigong = gridlaw.check({"kind": "hire", "city": "zigong", "date": "2023-06-01", "role": "full_time",
                             "candidate": {"criminal_record": True}})

@@ -155,7 +155,8 @@ def test_a_pack_folder_with_two_versions(tmp_path):
     # issue 16 §2: before the county measure, the city's rules in force answer; the county layer says it was not in force
     assert before.decision == "compliant" and before.to_dict()["regulation"]["effective"] == "2024-01-01"
     assert {x["pack"]: x["in_force"] for x in before.to_dict()["layers"]} == {
-        "coercionlaw": True, "licensinglaw": True, "penaltylaw": True, "yancheng": True, root.name: False}
+        "coercionlaw": True, "licensinglaw": True, "penaltylaw": True, "yancheng": True, root.name: False,
+        "constitution": True, "labourlaw": True, "personalinfolaw": True, "socialinsurancelaw": True}  # issue 16 §6
     assert not any(f.layer == "county" for f in before.findings)
     r = cli("validate", str(root))
     assert r.returncode == 0 and "version 2024年印发" in r.stdout and "version 2025年修订" in r.stdout
