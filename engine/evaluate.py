@@ -22,7 +22,7 @@ from .layers import Conflict
 from .packspec import ActKind as Kind
 from .loader import CompiledRule, Pack, cite_text_en
 from .program import Program, compile_stack
-from .verdicts import (CODE, DECIDED_BY, DECISIONS, MAIN_QUESTION, NA, NOT_IN_FORCE, OUTCOME_CODES,  # noqa: F401
+from .verdicts import (CODE, DECIDED_BY, DECISIONS, MAIN_QUESTION, NA, NOT_IN_FORCE, OUTCOME_CODES, decide,  # noqa: F401
                        REV, SAT, VIO, DecisionValue, Outcome, overall_code, question_code, silence, verdict_of)
 
 if TYPE_CHECKING:   # the reader compiles its vocabulary on import: only tasks need it
