@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from . import __version__
-from .acts import City, fact_vocabulary, facts_of
+from .facts import City, fact_vocabulary, facts_of
 from .packspec import ActKind as Kind
 from .checklist import Checklist
 from .loader import CompiledRule, Pack, cite_text_en
