@@ -160,7 +160,8 @@ def test_version_needs_no_framework():
 
 
 @pytest.mark.parametrize("example", ["hire.yaml", "assignment.yaml", "exit.yaml"])
-def test_check_of_a_plain_act_builds_no_act_model(example):
+def test_check_of_a_plain_act_builds_no_act_model_and_imports_no_typer(example):
     r, modules = _modules_after(["check", str(EX / example), "-f", "json"])
     assert r.returncode in (0, 1, 3) and '"decision"' in r.stdout, r.stderr[-500:]
     assert "gridlaw.acts_compiled" in modules and "gridlaw.acts" not in modules
+    assert not any(m.startswith("typer") for m in modules)      # check is parsed by argparse (gridlaw.cli_base)
