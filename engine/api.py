@@ -10,7 +10,9 @@ import difflib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .acts_compiled import accept
 from .errors import InputError, Problem
+from .inputs import accept_written_forms
 from .yamlsrc import MAX_BYTES, YAMLSyntaxError, dotted, line_of, load_yaml
 
 if TYPE_CHECKING:
@@ -26,9 +28,6 @@ def act_data(data: Any, file: str = "<act>", lines: dict | None = None) -> dict[
     if hasattr(data, "model_dump"):
         return data.model_dump(exclude_none=True)
     if isinstance(data, dict):
-        from .acts_compiled import accept
-        from .inputs import accept_written_forms
-
         plain = accept(accept_written_forms(data))
         if plain is not None:
             return plain
@@ -51,7 +50,7 @@ def parse_act(data: Any, file: str = "<act>", lines: dict | None = None) -> Base
         raise InputError([Problem(file, f"一项行为应是包含 kind、city、date 的映射，实际是 {type(data).__name__}", 1,
                                   code="not_a_mapping",
                                   en=f"an act is a mapping with kind, city and date; got {type(data).__name__}")])
-    from .inputs import accept_written_forms, explain
+    from .inputs import explain
 
     data = accept_written_forms(data)
     kind = data.get("kind")

@@ -12,6 +12,8 @@ import difflib
 import re
 from typing import Any
 
+from .acts_compiled import CITIES, KINDS, ROLES    # the models' codes, compiled without building the models
+
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CODED = ("kind", "city", "role")
 
@@ -19,8 +21,6 @@ _CODED = ("kind", "city", "role")
 def accept_written_forms(data: dict) -> dict:
     """A copy of ``data`` with written-out codes and dates turned into what the models take;
     values that are already codes pass untouched (and cost nothing)."""
-    from .acts_compiled import CITIES, KINDS, ROLES    # the models' codes, compiled without building the models
-
     if not all(isinstance(data.get(k), (str, type(None))) for k in _CODED):
         return data                     # not written forms: the model's validation names the field
     date = data.get("date")
