@@ -19,7 +19,8 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .facts import City, Role, _consecutive_failed, _flatten, age_on, fact_vocabulary, facts_of  # noqa: F401  (re-exported)
+from .derive import age_on, consecutive_failed as _consecutive_failed, persons  # noqa: F401  (re-exported)
+from .facts import City, Role, _flatten, fact_vocabulary, facts_of  # noqa: F401  (re-exported)
 
 TaskNature = Literal["licensing", "penalty", "coercion", "other_administrative", "service"]
 Post = Literal[
