@@ -134,11 +134,15 @@ def gridlaw_answers(acts: list[dict], pack) -> list[tuple[str, tuple, tuple]]:
     result = evaluate_columns(pack, "hire", columns_from_facts([facts_of(act_data(a)) for a in acts]))
     ids = result.rule_ids
     v, u = OUTCOME_CODES.index("violated"), OUTCOME_CODES.index("unknown")
-    patterns, inverse = np.unique(result.outcomes.T, axis=0, return_inverse=True)
-    per = [(tuple(ids[j] for j in np.flatnonzero(p == v)), tuple(ids[j] for j in np.flatnonzero(p == u)))
-           for p in patterns]
-    decisions = result.decision
-    return [(decisions(i), *per[k]) for i, k in enumerate(inverse.ravel().tolist())]
+    # one integer per act for its row of outcome codes (3 bits a rule), then one answer per distinct row
+    shifts = (np.arange(len(ids), dtype=np.int64) * 3)[:, None]
+    keys = (result.outcomes.astype(np.int64) << shifts).sum(axis=0)
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    per = [(tuple(ids[j] for j in np.flatnonzero(result.outcomes[:, i] == v)),
+            tuple(ids[j] for j in np.flatnonzero(result.outcomes[:, i] == u))) for i in first.tolist()]
+    from gridlaw.evaluate import DECISIONS
+
+    return [(DECISIONS[d], *per[k]) for d, k in zip(result.decisions.tolist(), inverse.ravel().tolist())]
 
 
 # --------------------------------------------------------------------------- (c) the township sheet
