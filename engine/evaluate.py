@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from .version import __version__
-from .acts import City, fact_vocabulary, facts_of
+from .facts import City, fact_vocabulary, facts_of
 from .derive import checklist_facts, prepare  # noqa: F401  (re-exported: derived facts live in engine/derive.py)
 from .labels import question_label
 from .layers import Conflict

@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .acts import fact_vocabulary
+from .facts import fact_vocabulary
 from .conditions import Fn, compile_condition, facts_in
 from .errors import PackError, Problem
 from .packlinks import extends_problems, rule_link_problems
