@@ -1,17 +1,16 @@
-"""Reading task texts (issue 7): the labelled corpus, the issue's examples, explanations, checklist matching.
+"""Reading task texts (issues 7, 17): the labelled corpus, the issue's examples, explanations, checklist matching.
 
-The corpus (tests/corpus/*.yaml, ≥ 400 texts) was labelled before the reader was written; a quarter of
-it (crc32 of the text mod 4 == 0) is held out and was never tuned on. The thresholds below are the
-issue's and must hold on the whole corpus and on the held-out part alone.
+The corpus (tests/corpus/*.yaml, ≥ 1,000 texts) was labelled before it was run. Its held-out third
+(tests/corpus/heldout.yaml, issue 17) was drawn at random, stratified by class, from texts the reader had
+never read, and frozen before any tuning; the issue's thresholds are asserted on it. See tests/corpus/README.md.
 
-    python tests/test_task_reading.py      # prints the figures quoted in the README
+    python tests/test_task_reading.py      # prints the figures quoted in the README (held-out: totals only)
 """
 from __future__ import annotations
 
 import collections
 import datetime as dt
 import json
-import zlib
 from pathlib import Path
 
 import pytest
@@ -24,19 +23,26 @@ from gridlaw.report import render
 from gridlaw.vocabulary import VocabularyError, load, parse
 
 CORPUS = Path(__file__).parent / "corpus"
+HELD_OUT = "heldout.yaml"
 POWER = {"licensing", "penalty", "coercion"}
 FLAGGED = POWER | {"other_administrative"}          # what a pack can turn into non_compliant or review
 LAWFUL = {"service", "assists_power", "unclassified"}
 CLASSES = ("licensing", "penalty", "coercion", "other_administrative", "assists_power", "service", "unclassified")
+ACTORS = {"worker", "official", "agency", "none"}
 
 
 def corpus() -> list[dict]:
     items = []
     for f in sorted(CORPUS.glob("*.yaml")):
+        if f.name == "sources.yaml":
+            continue
         for i, it in enumerate(yaml.safe_load(f.read_text("utf-8"))):
-            it = dict(it, file=f.name, index=i, held_out=zlib.crc32(it["text"].encode()) % 4 == 0)
-            items.append(it)
+            items.append(dict(it, file=f.name, index=i, held_out=f.name == HELD_OUT))
     return items
+
+
+def sources() -> dict:
+    return yaml.safe_load((CORPUS / "sources.yaml").read_text("utf-8"))
 
 
 def predicted(text: str) -> str:
@@ -57,6 +63,8 @@ def figures(items: list[dict]) -> dict:
     lawful = [(a, p) for a, p in pairs if a in LAWFUL]
     out["lawful_flagged"] = sum(p in FLAGGED for _, p in lawful) / len(lawful)
     out["lawful_n"] = len(lawful)
+    # the worst error: a power act by the worker read as a service (the decision would clear it)
+    out["power_cleared"] = sum(p == "service" for _, p in power)
     out["misses"] = [(a, p) for a, p in pairs if a != p]
     return out
 
@@ -66,20 +74,40 @@ ALL, HELD = figures(ITEMS), figures([it for it in ITEMS if it["held_out"]])
 
 
 def test_corpus_is_big_varied_and_labelled():
-    assert len(ITEMS) >= 400
+    assert len(ITEMS) >= 1000
     assert {it["label"] for it in ITEMS} == set(CLASSES)
-    assert all(it["why"] and it["text"] for it in ITEMS)
     assert len({it["text"] for it in ITEMS}) == len(ITEMS), "duplicate texts"
-    assert sum(it["held_out"] for it in ITEMS) >= 0.2 * len(ITEMS)
     traditional = [it for it in ITEMS if any(ch in it["text"] for ch in "網員執罰違戶證")]
-    assert len(traditional) >= 25
+    assert len(traditional) >= 60
+    src = sources()
+    for it in ITEMS:
+        assert it["text"] and it["label"] in CLASSES, it
+        if "actor" in it:  # issue 17's texts: actor and deciding clause labelled, source where drawn from one
+            assert it["actor"] in ACTORS and it["clause"] and it["clause"] in it["text"], it
+            assert "src" not in it or it["src"] in src, it
+        else:
+            assert it["why"], it
+    assert all(s["title"] and s["publisher"] for s in src.values())
+    assert sum("src" in it for it in ITEMS) >= 120
+
+
+def test_held_out_is_a_third_stratified_by_class():
+    held = [it for it in ITEMS if it["held_out"]]
+    assert abs(len(held) - len(ITEMS) / 3) <= 2
+    fresh = [it for it in ITEMS if "actor" in it]
+    for c in CLASSES:
+        share = sum(it["label"] == c for it in held) / sum(it["label"] == c for it in fresh)
+        assert 0.55 <= share <= 0.75, c
 
 
 @pytest.mark.parametrize("part,figs", [("all", ALL), ("held-out", HELD)])
 def test_issue_thresholds(part, figs):
-    assert figs["power_recall"] >= 0.95, (part, figs["misses"])
-    assert figs["lawful_flagged"] <= 0.05, (part, figs["misses"])
-    assert figs["agreement"] >= 0.90, (part, figs["misses"])
+    # issue 17: power acts on the worker found ≥ 95%, lawful texts flagged ≤ 3%, agreement ≥ 92%,
+    # no power act cleared as a service; asserted on the held-out third, and on the whole corpus
+    assert figs["power_recall"] >= 0.95, part
+    assert figs["lawful_flagged"] <= 0.03, part
+    assert figs["agreement"] >= 0.92, part
+    assert figs["power_cleared"] == 0, part
 
 
 @pytest.mark.parametrize("cls", CLASSES)
@@ -311,16 +339,6 @@ def test_a_broken_vocabulary_says_where():
     assert any("frames.worker" in m for m in msgs)
 
 
-if __name__ == "__main__":
-    for name, f in (("whole corpus", ALL), ("held-out 25%", HELD)):
-        print(f"{name}: {f['n']} texts, agreement {f['agreement']:.1%}, power acts by the worker found "
-              f"{f['power_recall']:.1%} (right class {f['power_recall_exact']:.1%}), lawful flagged "
-              f"{f['lawful_flagged']:.1%} of {f['lawful_n']}")
-        for c, (s, r, p) in f["classes"].items():
-            print(f"  {c:22s} n={s:3d} recall={'-' if r is None else f'{r:.1%}'} precision={'-' if p is None else f'{p:.1%}'}")
-        print("  misses:", collections.Counter(f["misses"]).most_common())
-
-
 def test_a_stray_record_separator_in_a_text_ends_a_line_and_never_crashes():
     # U+001E joins texts read together inside the reader; in a text it is a stray control character
     one = infer_nature("入户走访\x1e对摊贩罚款")
@@ -371,3 +389,15 @@ def test_the_text_report_shows_every_counted_term():
     d = gridlaw.check({**YC, "task": {"text": "网格员拆除违建并没收工具"}})
     text = render(d)
     assert "“拆除”" in text and "“没收”" in text and "《中华人民共和国行政处罚法》第九条第二项" in text
+
+
+if __name__ == "__main__":
+    INSAMPLE = figures([it for it in ITEMS if not it["held_out"]])
+    for name, f in (("held-out third", HELD), ("in-sample", INSAMPLE), ("whole corpus", ALL)):
+        print(f"{name}: {f['n']} texts, agreement {f['agreement']:.1%}, power acts by the worker found "
+              f"{f['power_recall']:.1%} (right class {f['power_recall_exact']:.1%}), cleared as service "
+              f"{f['power_cleared']}, lawful flagged {f['lawful_flagged']:.1%} of {f['lawful_n']}")
+        for c, (n, r, p) in f["classes"].items():
+            print(f"  {c:22s} n={n:3d} recall={'-' if r is None else f'{r:.1%}'} precision={'-' if p is None else f'{p:.1%}'}")
+        if f is INSAMPLE:  # the held-out misses are never printed: they are not to be read while tuning
+            print("  misses:", collections.Counter(f["misses"]).most_common())
