@@ -71,6 +71,7 @@ def figures(items: list[dict]) -> dict:
 
 ITEMS = corpus()
 ALL, HELD = figures(ITEMS), figures([it for it in ITEMS if it["held_out"]])
+INSAMPLE = figures([it for it in ITEMS if not it["held_out"]])
 
 
 def test_corpus_is_big_varied_and_labelled():
@@ -112,10 +113,11 @@ def test_issue_thresholds(part, figs):
 
 @pytest.mark.parametrize("cls", CLASSES)
 def test_per_class_recall_and_precision(cls):
-    support, recall, precision = ALL["classes"][cls]
+    # on the in-sample part (the held-out third answers to the issue's thresholds above; its misses stay unread)
+    support, recall, precision = INSAMPLE["classes"][cls]
     assert support >= 10
     # 0.80: the weakest class is "unclassified", whose misses are service texts asking for their nature
-    assert recall >= 0.80 and precision >= 0.80, (cls, recall, precision, ALL["misses"])
+    assert recall >= 0.80 and precision >= 0.80, (cls, recall, precision, INSAMPLE["misses"])
 
 
 # --------------------------------------------------------------------------- the issue's examples
@@ -141,11 +143,14 @@ def test_a_referral_with_the_agency_fining_is_not_a_penalty_by_the_worker():
 
 
 def test_a_ban_on_fining_is_not_a_penalty_task():
+    # issue 17 (changed from issue 7's "insufficient_facts"): a notice that only forbids puts no power act
+    # on anyone, so the bans on power acts are met; it is not an unknown
     d = gridlaw.check({**YC, "task": {"text": "严禁网格员对群众罚款", "on_checklist": True}})
-    assert d.decision == "insufficient_facts"  # no task is stated: the nature is asked for, never presumed
-    assert "task.nature" in [m.fact for m in d.missing]
-    assert [(m.words, m.frame) for m in d.inferences[0].matches] == [("罚款", "negated")]
-    assert "task.nature" not in d.facts
+    assert d.decision == "compliant", d.to_dict()["inferences"]
+    inf = d.inferences[0]
+    assert (inf.value, inf.outcome, inf.words) == ("service", "forbids_only", ("罚款",))
+    assert [(m.words, m.frame) for m in inf.matches] == [("罚款", "negated")]
+    assert "只禁止" in render(d)
 
 
 @pytest.mark.parametrize("text,value,words,frame", [
@@ -311,7 +316,7 @@ def test_clause_readings_give_exactly_the_whole_text_reading():
     spanning = len(fresh._spanning(_SPACES.sub("", to_simplified(_SEP.join(texts))))[0])
     assert 5 < spanning < len(texts) // 10
     assert len(fresh.cache) > 1000
-    assert {i["outcome"] for i, _, _ in whole} == {"power_act", "service", "assists", "unclassified"}
+    assert {i["outcome"] for i, _, _ in whole} == {"power_act", "service", "assists", "unclassified", "forbids_only"}
 
 
 # --------------------------------------------------------------------------- vocabulary file
@@ -319,7 +324,7 @@ def test_clause_readings_give_exactly_the_whole_text_reading():
 
 def test_the_shipped_vocabulary_loads_and_every_ground_is_cited():
     v = load()
-    assert {t.cls for t in v.terms} == {"licensing", "penalty", "coercion", "other_administrative"}
+    assert {t.cls for t in v.terms} == {"licensing", "penalty", "coercion", "other_administrative", "doubtful", "assisted"}
     assert all(t.ground.text for t in v.terms)
 
 
@@ -392,7 +397,6 @@ def test_the_text_report_shows_every_counted_term():
 
 
 if __name__ == "__main__":
-    INSAMPLE = figures([it for it in ITEMS if not it["held_out"]])
     for name, f in (("held-out third", HELD), ("in-sample", INSAMPLE), ("whole corpus", ALL)):
         print(f"{name}: {f['n']} texts, agreement {f['agreement']:.1%}, power acts by the worker found "
               f"{f['power_recall']:.1%} (right class {f['power_recall_exact']:.1%}), cleared as service "
