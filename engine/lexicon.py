@@ -173,7 +173,9 @@ class Reader:
         add("P", [w for w in f["passive"] if w != "被"])
         add("C", f["conditions"])
         add("U", f["publicity"])
-        add("A", f["applications"])
+        marks += [("A", re.escape(w) + "(?!人|书|表)") for w in sorted(f["applications"], key=len, reverse=True)]
+        add("D", f["agency_for"])
+        marks.append(("D", "(?:帮|替|为|代)[^，,。；;：:！!？?\\x1e\\n\\r]{1,6}?(?:办理|申请|申报|递交|代办)"))  # 帮老人办理…年审
         marks += [("B", f"由{places}(?:{agency}|其)")]
         marks += [("S", f"{re.escape(v)}{places}(?:{agency})") for v in f["assist"]]
         marks += [("R", f"{re.escape(v)}{places}(?:{agency})") for v in f["referral_to_agency"]]
@@ -488,10 +490,14 @@ class Reader:
                 return "by_citizen"
         if "A" in kinds:
             e = max(e for _, e, kind in before if kind == "A")
-            if a - e <= 2 and s[e:e + 2] not in ("作出", "予以", "给予", "决定"):
+            if a - e <= 2 and s[e:e + 2] not in ("作出", "予以", "给予", "决定", "不予"):
                 return "applicant"
         if post.startswith(self.topics):
             return "topic"
+        if "D" in kinds:  # 代办残疾证年审: the worker acts as the applicant's agent, up to a 并
+            last = max(e for _, e, kind in before if kind == "D")
+            if not any(kind == "J" and p >= last for p, _, kind in before):
+                return "applicant"
         if "R" in kinds:
             last = max(e for _, e, kind in before if kind == "R")
             if not any(kind == "W" and p >= last for p, _, kind in before):  # 交给网格员罚款: the worker acts
