@@ -183,6 +183,7 @@ class Reader:
         add("W", f["worker"])
         add("K", f["persuasion"])
         add("J", f["conjunctions"])
+        add("I", f["information"])
         marks += [("G", rx) for rx in _agency_entries(f)]
         self.kinds: dict[str, str] = {}
         named = []
@@ -494,6 +495,10 @@ class Reader:
                 return "applicant"
         if post.startswith(self.topics):
             return "topic"
+        if "I" in kinds:  # 查询交通违章罚款: what is looked up or recorded — unless 后/并 starts a new act
+            last = max(e for _, e, kind in before if kind == "I")
+            if a - last <= 6 and "后" not in s[last:a] and not any(kind == "J" and p >= last for p, _, kind in before):
+                return "topic"
         if "D" in kinds:  # 代办残疾证年审: the worker acts as the applicant's agent, up to a 并
             last = max(e for _, e, kind in before if kind == "D")
             if not any(kind == "J" and p >= last for p, _, kind in before):

@@ -18,7 +18,7 @@ from .errors import GridlawError, Problem
 PATH = Path(__file__).with_name("vocabulary.yaml")
 FRAME_KEYS = ("worker", "agencies", "agency_prefixes", "agency_nouns", "on_behalf", "negators", "referral", "referral_to_agency", "publicity", "passive",
               "passive_not", "before_status", "conditions", "applications", "topics", "after_status", "assist", "verb_negators",
-              "persuasion", "conjunctions", "attributive_heads", "attributive_objects", "agency_for")
+              "persuasion", "conjunctions", "attributive_heads", "attributive_objects", "agency_for", "information")
 
 
 class VocabularyError(GridlawError):
