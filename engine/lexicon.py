@@ -740,8 +740,15 @@ def _decide(fact: str, matches: list[Match], find_verbs) -> Inference:
     Order: a power act by the worker; assisting an official; a doubtful word done by the worker (the nature
     stays unknown, whatever service verbs stand beside it); service; a text that only forbids power acts
     (service: it puts none on anyone); else unclassified."""
-    if matches:  # an official's inspection counts only where assisted; a doubtful word only when the worker does it
-        matches = [m for m in matches if m[2] in RANK or m[5] == "assists" or (m[5] == "worker" and m[2] == "doubtful")]
+    if not matches:  # the common case in an audit: no term at all
+        verbs = find_verbs()
+        if verbs:
+            verb_names = tuple(dict.fromkeys(v for v, _ in verbs))
+            return Inference(fact, "service", "service", verbs[0][1], verbs[0][0], "worker", SERVICE_GROUND,
+                             verb_names, (SERVICE_GROUND,), (), verb_names)
+        return Inference(fact, None, "unclassified")
+    # an official's inspection counts only where assisted; a doubtful word only when the worker does it
+    matches = [m for m in matches if m[2] in RANK or m[5] == "assists" or (m[5] == "worker" and m[2] == "doubtful")]
     counted = [m for m in matches if m[5] == "worker" and m[2] in RANK]
     if counted:
         first = counted[0]

@@ -411,3 +411,51 @@ if __name__ == "__main__":
             print(f"  {c:22s} n={n:3d} recall={'-' if r is None else f'{r:.1%}'} precision={'-' if p is None else f'{p:.1%}'}")
         if f is INSAMPLE:  # the held-out misses are never printed: they are not to be read while tuning
             print("  misses:", collections.Counter(f["misses"]).most_common())
+
+
+# --------------------------------------------------------------------------- issue 17: each class of the issue
+
+@pytest.mark.parametrize("text,value,outcome", [
+    ("网格员对违规摆摊的商户收取违约金二百元", "penalty", "power_act"),           # a fine under another name
+    ("装修户乱倒建筑垃圾的，网格员扣除其押金", "penalty", "power_act"),
+    ("村民翻建院墙，经网格员审核通过即可动工", "licensing", "power_act"),        # approval without 审批
+    ("搭建临时棚子须网格员同意后方可施工", "licensing", "power_act"),
+    ("渣土车由网格员签字放行", "licensing", "power_act"),
+    ("网格员为租户出具《居住证明》", "other_administrative", "power_act"),      # a certificate named in 《》
+    ("网格员在楼栋群里公开曝光乱扔垃圾的住户", "penalty", "power_act"),         # naming and shaming
+    ("网格员通报其姓名，警示乱烧秸秆的农户", "penalty", "power_act"),
+    ("对醉酒滋事人员，网格员将其约束至酒醒", "coercion", "power_act"),          # restraint
+    ("网格员把在广场闹事的人强制带离", "coercion", "power_act"),
+    ("网格员对卫生不合格的作坊责令停产整顿", "penalty", "power_act"),
+    ("网格员为夜市摊贩颁发临时经营许可证", "licensing", "power_act"),
+    ("网格员协同执法队员对违建实施强拆", "coercion", "power_act"),              # acting with officers
+    ("网格员发现违建的，报镇综合执法办依法处理", "service", "service"),         # referral to a body named for power
+    ("对邻里房屋权属争议，网格员不作认定，引导走法律途径", "service", "service"),
+    ("网格员为老人代为递交建房审批材料", "service", "service"),                 # the applicant's agent
+    ("网格员帮商户代办食品经营许可证延续", "service", "service"),
+    ("网格员为不识字的村民代填救助申请表", "service", "service"),
+    ("网格员陪同执法人员入户检查燃气使用", "service", "assists"),               # assisting an inspection
+    ("网格员把民政局核发的残疾证送到家中", "service", "service"),               # an attributive
+    ("网格员走访强制隔离戒毒解除人员", "service", "service"),                   # a status
+    ("网格员收集群众对行政审批服务的意见", "service", "service"),               # a topic
+    ("执法局作出处罚后，网格员把处罚结果在群内通报", "service", "service"),       # another body's result
+    ("严禁网格员罚款、扣押", "service", "forbids_only"),                      # a notice that only forbids
+    ("网格员动员村民参加医保", "service", "service"),                          # everyday service verbs
+    ("网格员为优秀志愿者发放荣誉证书", "service", "service"),
+    ("网格员与商户签订门前三包责任书", "service", "service"),
+    ("网格长督导网格员完成巡查", "service", "service"),
+    ("网格员巡查发现路灯坏了，拍照报至群内", "service", "service"),
+    ("网格员把违建户的事情摆平", None, "unclassified"),                         # a doubtful word: ask, never clear
+    ("网格员劝导无效后把摊子掀了", "coercion", "power_act"),
+])
+def test_each_class_of_issue_17(text, value, outcome):
+    inf = infer_nature(text)
+    assert (inf.value, inf.outcome) == (value, outcome), inf.to_dict()
+
+
+def test_bing_and_a_comma_give_the_same_answer():
+    # 并 carries the worker on into the next verb phrase, as a new clause does
+    a = infer_nature("网格员协助城管拆除违章建筑并没收施工工具")
+    b = infer_nature("网格员配合城管拆除违建，没收施工工具")
+    assert a.value == b.value == "penalty" and a.outcome == b.outcome == "power_act"
+    assert [(m.words, m.frame) for m in a.matches] == [("拆除", "assists"), ("没收", "worker")]
