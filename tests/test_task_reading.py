@@ -107,13 +107,12 @@ def test_held_out_is_a_third_stratified_by_class():
 @pytest.mark.parametrize("part,figs", [("all", ALL), ("held-out", HELD)])
 def test_issue_thresholds(part, figs):
     # issue 17 asks, on the held-out third: power acts on the worker found ≥ 95%, agreement ≥ 92%, lawful
-    # texts flagged ≤ 3%, no power act cleared as a service. The first two are met and asserted as asked.
+    # texts flagged ≤ 3%, no power act cleared as a service. The first three are met and asserted as asked.
     assert figs["power_recall"] >= 0.95, part
     assert figs["agreement"] >= 0.92, part
-    # NOT met (README, "Reading task texts"): 8 of 209 held-out lawful texts flagged (3.8%) and 2 held-out
-    # power acts read as service. These bounds are the measured figures, so the reader cannot get worse
-    # unnoticed; they are not the issue's thresholds.
-    assert figs["lawful_flagged"] <= 0.04, part
+    assert figs["lawful_flagged"] <= 0.03, part
+    # NOT met (README, "Reading task texts"): 2 held-out power acts are read as service. This bound is the
+    # measured figure, so the reader cannot get worse unnoticed; it is not the issue's threshold (none).
     assert figs["power_cleared"] <= 2, part
 
 
