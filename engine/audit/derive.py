@@ -23,8 +23,9 @@ from .context import PERSON, AuditContext
 
 def derive(batch: FactBatch, ctx: AuditContext) -> FactBatch:
     notes: dict[int, str] = dict(batch.notes)
-    kinds = [_derive_kind(ctx, kf, batch.chunk.n, batch.rejections, notes) for kf in batch.kinds]
-    return replace(batch, kinds=kinds, notes=notes)
+    reject = batch.rejections.copy()          # the converted batch stays as convert gave it
+    kinds = [_derive_kind(ctx, kf, batch.chunk.n, reject, notes) for kf in batch.kinds]
+    return replace(batch, kinds=kinds, rejections=reject, notes=notes)
 
 
 def _derive_kind(ctx: AuditContext, kf: KindFacts, n: int, reject: Rejections, notes: dict[int, str]) -> KindFacts:
@@ -41,10 +42,8 @@ def _derive_kind(ctx: AuditContext, kf: KindFacts, n: int, reject: Rejections, n
             _fill(data, known, fact, m, spec.default, bool if spec.type == "bool" else object)
     who = PERSON.get(kind)
     if who is not None and kf.cells:
-        from .birth import age_tests, settle_birth_dates
+        from .birth import settle_birth_dates
 
-        if ctx.age_tests is None:
-            ctx.age_tests = {w: age_tests(ctx.packs, w + "age") for w in PERSON.values()}
         birth = who + "birth_date"
         if birth in known:                         # settled in place below
             data[birth], known[birth] = data[birth].copy(), known[birth].copy()
