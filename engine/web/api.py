@@ -17,6 +17,7 @@ from ..mask import mask_text
 router = APIRouter(prefix="/api/v1", tags=["gridlaw"])
 
 AUDIT_TYPES = {"text/csv": ".csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+               "application/vnd.ms-excel": ".xls", "application/vnd.oasis.opendocument.spreadsheet": ".ods",
                "application/x-ndjson": ".jsonl", "application/jsonl": ".jsonl"}
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from .settings import Settings
 
-INPUT_SUFFIXES = (".csv", ".xlsx", ".jsonl")
+INPUT_SUFFIXES = (".csv", ".xlsx", ".xls", ".ods", ".jsonl")   # what `gridlaw audit` reads
 RESULT_FORMATS = ("csv", "xlsx", "jsonl")
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)%\s+([\d,]+)")
 _UNSAFE = re.compile(r"[^\w.\-（）()]+")

@@ -153,32 +153,20 @@ def _problem(p: Problem) -> dict:
 
 
 async def _checklist(upload: Any) -> tuple[Any, list[Problem]]:
-    """A checklist file from the form, parsed in memory (never written to disk)."""
-    import json
-
-    from pydantic import ValidationError
-
-    from ..checklist import Checklist
-    from ..yamlsrc import YAMLSyntaxError, dotted, line_of, load_yaml
+    """A checklist file from the form (YAML, JSON, CSV in UTF-8 or GBK, XLSX, XLS, ODS), parsed in
+    memory (never written to disk) by the reader ``check --checklist`` uses."""
+    from ..checklist import checklist_from_bytes
+    from ..errors import InputError
 
     name = PurePath(upload.filename or "checklist").name
     raw = await upload.read(1024 * 1024 + 1)
     if len(raw) > 1024 * 1024:
         return None, [Problem(name, "事项清单文件超过 1 MB", None, "checklist_file")]
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return None, [Problem(name, f"不是 UTF-8 文本（第 {exc.start} 字节）", None, "checklist_file")]
-    try:
-        data, lines = (json.loads(text), {}) if name.endswith(".json") else load_yaml(text, name)
-        return Checklist.model_validate(data), []
-    except YAMLSyntaxError as exc:
-        return None, [Problem(name, exc.problem.message, exc.problem.line, "checklist_file")]
-    except json.JSONDecodeError as exc:
-        return None, [Problem(name, f"JSON 格式错误：{exc.msg}", exc.lineno, "checklist_file")]
-    except ValidationError as exc:
-        return None, [Problem(name, e["msg"], line_of(lines, tuple(e["loc"])), "checklist_file." + dotted(tuple(e["loc"])))
-                      for e in exc.errors(include_input=False)]
+        return checklist_from_bytes(name, raw), []
+    except InputError as exc:
+        return None, [Problem(name, p.message, p.line, "checklist_file" + (f".{p.path}" if p.path else ""))
+                      for p in exc.problems]
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -251,9 +239,9 @@ async def audit_submit(request: Request) -> Response:
     name = PurePath(getattr(upload, "filename", "") or "").name
     suffix = PurePath(name).suffix.lower()
     if not hasattr(upload, "read") or not name:
-        problems.append({"field": "file", "message": "请选择要审计的文件（CSV、XLSX 或 JSONL）"})
+        problems.append({"field": "file", "message": "请选择要审计的文件（Excel 表格、CSV 或 JSONL）"})
     elif suffix not in INPUT_SUFFIXES:
-        problems.append({"field": "file", "message": f"不支持的文件类型 {suffix or '（无扩展名）'}；请上传 CSV、XLSX 或 JSONL"})
+        problems.append({"field": "file", "message": f"不支持的文件类型 {suffix or '（无扩展名）'}；请上传 Excel 表格（XLSX、XLS）、ODS、CSV 或 JSONL"})
     fmt = form.get("format") or "csv"
     if fmt not in RESULT_FORMATS:
         problems.append({"field": "format", "message": "结果格式为 csv、xlsx 或 jsonl"})

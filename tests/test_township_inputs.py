@@ -1,0 +1,201 @@
+"""Files and values a township has (issue 18 §2): Chinese values inside an act's nested fields,
+checklists whose 序号 column is a number (.xlsx, .xls, .ods, GBK CSV), from the CLI, the library
+and the web. Each file is written here the way a clerk's office software writes it."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import gridlaw
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cli(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "gridlaw.cli", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd)
+
+
+HIRE_ZH = """kind: hire
+city: 盐城
+date: 2024年5月1日
+role: 专职网格员
+recruited_by: 统一招聘
+candidate:
+  birth_date: 1995年2月14日
+  citizen: 是
+  education_level: 大专
+  criminal_record: 否
+  administrative_detention: 有
+"""
+
+
+def test_nested_chinese_values_in_an_act_file(tmp_path):
+    act = tmp_path / "聘用.yaml"
+    act.write_text(HIRE_ZH, encoding="utf-8")
+    r = cli("check", act, "-f", "json")
+    assert r.returncode == 1, r.stdout + r.stderr          # 曾被行政拘留 = 有: 第十六条第二款第（二）项
+    d = json.loads(r.stdout)
+    assert d["decision"] == "non_compliant"
+    assert "yancheng.art16.no-detention" in d["deciding_rules"]
+    c = d["act"]["candidate"]
+    assert (c["birth_date"], c["citizen"], c["education_level"], c["criminal_record"]) == (
+        "1995-02-14", True, "college", False)
+    assert d["act"]["recruited_by"] == "township_unified"
+
+
+@pytest.mark.parametrize("written, code", [("1995/2/14", "1995-02-14"), ("19950214", "1995-02-14")])
+def test_nested_dates_through_the_library(written, code):
+    d = gridlaw.check({"kind": "hire", "city": "yancheng", "date": "2024-05-01", "role": "full_time",
+                       "recruited_by": "统一招聘", "candidate": {"birth_date": written, "citizen": "是"}})
+    assert d.facts["candidate.birth_date"].isoformat() == code and d.facts["candidate.citizen"] is True
+    assert d.facts["recruited_by"] == "township_unified"
+    # a candidate born in 1995 is an adult citizen on 2024-05-01: the rule is met, not unknown
+    age = [f for f in d.findings if f.rule.spec.id == "yancheng.art16.adult-citizen"]
+    assert age and {f.outcome for f in age} == {"satisfied"}
+
+
+def test_uncertain_on_checklist_is_unknown_not_an_error(tmp_path):
+    d = gridlaw.check({"kind": "assignment", "city": "yancheng", "date": "2024-05-01",
+                       "task": {"text": "入户走访独居老人", "on_checklist": "不确定"}})
+    assert d.decision == "insufficient_facts"
+    assert "task.on_checklist" in [m.fact for m in d.missing]
+
+
+def test_a_value_no_one_can_read_is_still_a_located_error(tmp_path):
+    act = tmp_path / "a.yaml"
+    act.write_text(HIRE_ZH.replace("citizen: 是", "citizen: 大概"), encoding="utf-8")
+    r = cli("check", act)
+    assert r.returncode == 4
+    assert "a.yaml:8: candidate.citizen" in r.stderr and "是/否" in r.stderr and "Traceback" not in r.stderr
+
+
+# ----------------------------------------------------------------- checklists with a numeric 序号
+
+ROWS = [("序号", "事项", "责任部门"), (1, "入户走访独居老人", "民政办"), (2, "排查消防安全隐患", "应急办"),
+        (3, "采集实有人口信息", "派出所")]
+TASK = """kind: assignment
+city: yancheng
+date: 2024-05-01
+task:
+  text: 入户走访独居老人
+"""
+
+
+def _xlsx(path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for row in ROWS:
+        wb.active.append(list(row))
+    wb.save(path)
+
+
+def _xls(path):
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("清单")
+    for i, row in enumerate(ROWS):
+        for j, v in enumerate(row):
+            ws.write(i, j, float(v) if isinstance(v, int) else v)     # Excel keeps every number as a float
+    wb.save(str(path))
+
+
+def _ods(path):
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentSpreadsheet()
+    table = Table(name="清单")
+    for row in ROWS:
+        tr = TableRow()
+        for v in row:
+            cell = (TableCell(valuetype="float", value=v) if isinstance(v, int) else TableCell(valuetype="string"))
+            cell.addElement(P(text=str(v)))
+            tr.addElement(cell)
+        table.addElement(tr)
+    doc.spreadsheet.addElement(table)
+    doc.save(str(path))
+
+
+def _gbk_csv(path):
+    path.write_bytes("\r\n".join(",".join(map(str, r)) for r in ROWS).encode("gbk") + b"\r\n")
+
+
+WRITERS = {"清单.xlsx": _xlsx, "清单.xls": _xls, "清单.ods": _ods, "清单.csv": _gbk_csv}
+
+
+@pytest.mark.parametrize("name", list(WRITERS))
+def test_checklist_with_numeric_serial_numbers(name, tmp_path):
+    path = tmp_path / name
+    WRITERS[name](path)
+    act = tmp_path / "task.yaml"
+    act.write_text(TASK, encoding="utf-8")
+    r = cli("check", act, "--checklist", path, "-f", "json")
+    assert r.returncode == 0, r.stdout + r.stderr
+    d = json.loads(r.stdout)
+    assert d["decision"] == "compliant" and "yancheng.art19.checklist-only" in d["deciding_rules"]
+    assert d["act"]["task"]["on_checklist"] is True
+
+
+@pytest.mark.parametrize("name", ["清单.xlsx", "清单.xls"])
+def test_audit_with_a_spreadsheet_checklist(name, tmp_path):
+    path = tmp_path / name
+    WRITERS[name](path)
+    sheet = tmp_path / "派单.csv"
+    sheet.write_text("序号,任务内容,交办日期\n1,入户走访独居老人,2024-05-01\n", encoding="utf-8")
+    out = tmp_path / "r.jsonl"
+    r = cli("audit", sheet, "--kind", "assignment", "--city", "yancheng", "--checklist", path, "--out", out)
+    assert r.returncode == 0, r.stderr
+    row = json.loads(out.read_text("utf-8").splitlines()[0])
+    assert row["decision"] == "compliant"
+
+
+# ----------------------------------------------------------------- the web: checklist uploads, .xls audits
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    from fastapi.testclient import TestClient
+
+    from gridlaw.web.app import create_app
+    from gridlaw.web.settings import Settings
+
+    with TestClient(create_app(Settings(workdir=tmp_path_factory.mktemp("web")))) as c:
+        c.get("/")
+        yield c
+
+
+def submit(client, path, fields, files=None):
+    return client.post(path, data={"csrf_token": client.cookies.get("gridlaw_csrf"), **fields}, files=files)
+
+
+@pytest.mark.parametrize("name", list(WRITERS))
+def test_web_checklist_upload_takes_spreadsheets(client, name, tmp_path):
+    import re
+
+    path = tmp_path / name
+    WRITERS[name](path)
+    r = submit(client, "/assignment", {"city": "yancheng", "date": "2024-05-01", "task.text": "入户走访独居老人"},
+               {"checklist_file": (name, path.read_bytes(), "application/octet-stream")})
+    assert r.status_code == 200, r.text[:2000]
+    assert re.search(r'data-decision="(\w+)"', r.text).group(1) == "compliant"
+
+
+def test_web_audit_takes_an_xls_sheet(client):
+    import time
+
+    sheet = ROOT / "tests" / "fixtures" / "township" / "报名登记表.xls"
+    r = submit(client, "/audit", {"kind": "hire", "city": "yancheng", "format": "csv"},
+               {"file": (sheet.name, sheet.read_bytes(), "application/vnd.ms-excel")})
+    assert r.status_code == 200 and "/audit/jobs/" in str(r.url), r.text[:2000]
+    for _ in range(300):
+        page = client.get(r.url).text
+        if 'data-status="done"' in page or 'data-status="failed"' in page:
+            break
+        time.sleep(0.1)
+    assert 'data-status="done"' in page
+    assert "读入 6 行 = 已审查 5 + 未能审查 1" in page
