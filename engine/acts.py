@@ -18,7 +18,7 @@ import functools
 from types import UnionType
 from typing import Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 City = Literal["binzhou", "yancheng", "quzhou", "zigong", "jiaxing"]
 Role = Literal["grid_leader", "full_time", "part_time", "grid_instructor", "micro_grid_leader"]
@@ -73,8 +73,20 @@ class _Model(BaseModel):
 
 
 def _age_agrees(person: "Person | None", day: dt.date) -> None:
-    """A stated age must match the birth date on the act's date, or one of them is wrong."""
-    if person is not None and person.age is not None and person.birth_date is not None:
+    """A stated age must match the birth date on the act's date, or one of them is wrong; a birth
+    date (written, or in the ID number) after the act's date is a typo, not a finding."""
+    if person is None:
+        return
+    if person.birth_date is not None and day is not None and person.birth_date > day:
+        raise ValueError(f"birth date {person.birth_date} is after the act's date {day}")
+    if person.id_number is not None and day is not None:
+        from .idnumber import BadIdNumber, parse_id_number
+
+        try:
+            parse_id_number(person.id_number, day)
+        except BadIdNumber:
+            raise ValueError(f"ID number: birth date after the act's date {day}") from None
+    if person.age is not None and person.birth_date is not None:
         derived = age_on(person.birth_date, day)
         if derived != person.age:
             raise ValueError(f"age {person.age} disagrees with birth date {person.birth_date} "
@@ -134,6 +146,29 @@ class Person(_Model):
     pre_job_training: bool | None = _f("是否经过岗前培训", "岗前培训结业证明")
     resident: bool | None = _f("是否本村（社区）或本地常住居民", "户籍或居住证明")
     posts: list[Post] | None = _f("现任职务或身份", "任职文件")
+
+    @field_validator("id_number")
+    @classmethod
+    def _id_number(cls, v: str | None) -> str | None:
+        """Length, digits, birth date and check character (see gridlaw.idnumber); the place code is not checked."""
+        if v is None:
+            return v
+        from .idnumber import BadIdNumber, parse_id_number
+
+        try:
+            parse_id_number(v, dt.date(2100, 12, 31))    # the act's date is checked in _age_agrees
+        except BadIdNumber as exc:
+            raise ValueError(f"id_number: {exc}") from None
+        return v
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, v: str | None) -> str | None:
+        from .idnumber import phone_ok
+
+        if v is not None and not phone_ok(v):
+            raise ValueError("phone: 不是有效的电话号码；手机写 11 位（如 13812345678），座机写区号和号码（如 0515-88123456）")
+        return v
 
 
 class Hire(_Model):

@@ -158,5 +158,15 @@ def explain(err: dict, vocab: list[str]) -> tuple[str, str, str]:
         if m:
             return ("age_mismatch", f"年龄 {m[1]} 与出生日期 {m[2]} 不符（{m[4]} 时应为 {m[3]} 周岁）；请只填其一或更正",
                     msg)
+        m = re.match(r"(id_number|phone): (.*)", msg)
+        if m:
+            return ("bad_id_number" if m[1] == "id_number" else "bad_phone",
+                    ("身份证号无效：" if m[1] == "id_number" else "") + m[2], msg)
+        m = re.match(r"birth date (\S+) is after the act's date (\S+)", msg)
+        if m:
+            return ("future_birth_date", f"出生日期 {m[1]} 晚于行为日期 {m[2]}，应为笔误；请核对出生日期", msg)
+        m = re.match(r"ID number: birth date after the act's date (\S+)", msg)
+        if m:
+            return ("future_birth_date", f"身份证号中的出生日期晚于行为日期 {m[1]}；请核对身份证号", msg)
         return "bad_value", f"取值无效：{msg}", msg
     return "bad_input", f"取值无效（{t}）：{got!r}", err["msg"]

@@ -19,6 +19,7 @@ from gridlaw.acts import fact_vocabulary
 from gridlaw.audit.mapping import coverage_gaps, load_header_map
 from gridlaw.audit.run import AuditConfig, run_audit
 from gridlaw.audit.values import BadValue, Converter, fact_specs, parse_date
+from gridlaw.idnumber import check_digit
 from gridlaw.loader import available_packs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +33,8 @@ CLEAN = ["是", "是", "是", "是", "否", "否", "否", "否", "否", "否", "
 
 def applicant(i, name, birth, role="专职网格员", recruited="统一招聘", facts=None, day="2024年5月6日"):
     f = list(CLEAN if facts is None else facts)
-    return [f"A{i:03d}", name, f"3209021990{i:04d}45{i % 10}{i % 10}", f"138{i:08d}", birth, "亭湖区",
+    first17 = f"32090219900101{i:03d}"      # a real-looking number: a bad one makes the row unauditable
+    return [f"A{i:03d}", name, first17 + check_digit(first17), f"138{i:08d}", birth, "亭湖区",
             "文峰街道", role, recruited, *f, day]
 
 
