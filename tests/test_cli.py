@@ -136,7 +136,7 @@ def test_stdin_and_missing_file():
 
 
 def test_validate_reports_full_coverage():
-    r = run("validate", "yancheng")
+    r = run("validate", "yancheng", "--lang", "en")
     assert r.returncode == 0
     assert "50 of 50 articles accounted for" in r.stdout and "0 mismatches" in r.stdout
 

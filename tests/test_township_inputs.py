@@ -199,3 +199,32 @@ def test_web_audit_takes_an_xls_sheet(client):
         time.sleep(0.1)
     assert 'data-status="done"' in page
     assert "读入 6 行 = 已审查 5 + 未能审查 1" in page
+
+
+# ----------------------------------------------------------------- one set of exit codes, Chinese by default
+
+def test_mistyped_pack_is_bad_input_for_validate_and_test():
+    for command in ("validate", "test"):
+        for target in ("yanchen", "./policies/yanchen"):
+            r = cli(command, target)
+            assert r.returncode == 4, (command, target, r.stdout, r.stderr)
+            assert "没有这个规则包或文件夹" in r.stderr and "Traceback" not in r.stderr
+    assert "是否指 yancheng" in cli("validate", "yanchen").stderr
+
+
+def test_validate_test_and_packs_speak_chinese():
+    v = cli("validate", "yancheng")
+    assert v.returncode == 0 and "全部 50 条中 50 条已处理" in v.stdout and "不符 0 处" in v.stdout
+    t = cli("test", "yancheng")
+    assert t.returncode == 0 and "个用例通过" in t.stdout
+    p = cli("packs")
+    assert "local_regulation" not in p.stdout and "地方性法规" in p.stdout and "rules" not in p.stdout
+
+
+def test_an_audit_whose_rows_are_all_not_addressed_exits_3(tmp_path):
+    sheet = tmp_path / "兼职.csv"     # Binzhou sets no hiring conditions: every row is 本市规定未涉及
+    sheet.write_text("序号,姓名,拟任岗位,报名日期\n1,张三,兼职网格员,2024-05-06\n2,李四,兼职网格员,2024-05-06\n", "utf-8")
+    out = tmp_path / "r.jsonl"
+    r = cli("audit", sheet, "--kind", "hire", "--city", "binzhou", "--out", out)
+    assert {json.loads(x)["decision"] for x in out.read_text("utf-8").splitlines()} == {"not_addressed"}
+    assert r.returncode == 3, r.stderr
