@@ -145,7 +145,18 @@ def check(act: Any, checklist: Checklist | str | Path | dict | None = None, city
     if isinstance(checklist, (str, Path)):
         checklist = load_checklist(checklist)
     elif isinstance(checklist, dict):
-        checklist = Checklist.model_validate(checklist)
+        try:
+            checklist = Checklist.model_validate(checklist)
+        except ValidationError as exc:
+            raise InputError([Problem("<checklist>", f"事项清单无效：{e['msg']}", None,
+                                      ".".join(map(str, e["loc"])), "bad_checklist", e["msg"])
+                              for e in exc.errors(include_input=False)]) from None
+    elif checklist is not None and not isinstance(checklist, Checklist):
+        raise InputError([Problem("<checklist>", f"事项清单应为文件路径、{{county, published, matters}} 映射或 Checklist，"
+                                  f"实际是 {type(checklist).__name__}；一列事项请写作 {{\"matters\": [...]}}", None,
+                                  "checklist", "bad_checklist",
+                                  f"checklist must be a file path, a {{county, published, matters}} mapping or a Checklist, "
+                                  f"got {type(checklist).__name__}; a list of matters goes in {{'matters': [...]}}")])
     if city and city != model.city:  # compare: the same act under another city's law
         model = model.model_copy(update={"city": city})
     from .layers import evaluate_stack, load_target

@@ -228,3 +228,22 @@ def test_an_audit_whose_rows_are_all_not_addressed_exits_3(tmp_path):
     r = cli("audit", sheet, "--kind", "hire", "--city", "binzhou", "--out", out)
     assert {json.loads(x)["decision"] for x in out.read_text("utf-8").splitlines()} == {"not_addressed"}
     assert r.returncode == 3, r.stderr
+
+
+# ----------------------------------------------------------------- the library
+
+def test_library_checklist_list_is_a_clear_error():
+    act = {"kind": "assignment", "city": "yancheng", "date": "2024-05-01", "task": {"text": "入户走访独居老人"}}
+    with pytest.raises(gridlaw.InputError) as err:
+        gridlaw.check(act, checklist=["入户走访独居老人"])
+    assert err.value.problems[0].code == "bad_checklist" and "matters" in err.value.problems[0].message
+    assert gridlaw.check(act, checklist={"matters": ["入户走访独居老人"]}).decision == "compliant"
+
+
+def test_decision_repr_is_short_and_says_what_it_is():
+    d = gridlaw.check({"kind": "assignment", "city": "yancheng", "date": "2024-05-01",
+                       "task": {"text": "对焚烧秸秆当事人当场罚款"}})
+    text = repr(d)
+    assert len(text) < 400 and "non_compliant" in text and "yancheng.art19.no-licensing-penalty-coercion" in text
+    assert all(len(repr(f)) < 200 for f in d.findings)
+    assert gridlaw.check.__doc__ and "checklist" in gridlaw.check.__doc__ and "gridlaw.report.render" in gridlaw.check.__doc__
