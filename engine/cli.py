@@ -171,6 +171,7 @@ _V = {
            "gen_raw": "由 raw.txt 生成，且与之一致", "differs": "与 raw.txt 不一致：请用 gridlaw new-pack 重新生成，勿手工修改",
            "not_gen": "并非由原始文本生成", "source": "  source.md：{how}",
            "changed": "  reviewed.json：审核后已改动（审核通过后请重新运行 scripts/pack_manifest.py）",
+           "todo": "  pack.yaml 第 {n} 行仍待填写：{line}（生效日期请按正文“自…起施行”填写）",
            "no_entry": "  reviewed.json：无此规则包的审核记录", "matches": "  reviewed.json：与审核时的文件一致",
            "fail": "不通过 {file}:{line} {name}：{detail}", "uncovered": "未覆盖 {rule}：需要 {what}",
            "cases": "{city}：{ok}/{n} 个用例通过", "total": "通过 {passed} 个，不通过 {failed} 个",
@@ -187,6 +188,7 @@ _V = {
            "differs": "DIFFERS from raw.txt: regenerate it (gridlaw new-pack) instead of editing by hand",
            "not_gen": "NOT generated from a raw text", "source": "  source.md: {how}",
            "changed": "  reviewed.json: CHANGED SINCE REVIEW (rerun scripts/pack_manifest.py once reviewed)",
+           "todo": "  pack.yaml:{n}: still to fill in: {line} (the date in force is in the text's 自…起施行)",
            "no_entry": "  reviewed.json: no entry for this pack", "matches": "  reviewed.json: matches the reviewed files",
            "fail": "FAIL {file}:{line} {name}: {detail}", "uncovered": "UNCOVERED {rule}: needs {what}",
            "cases": "{city}: {ok}/{n} cases passed", "total": "{passed} passed, {failed} failed",
@@ -319,10 +321,24 @@ def _print_coverage(target: str, p, versioned: bool, lang: str = "zh") -> bool:
     else:
         generated, how = False, t["not_gen"]
     typer.echo(t["source"].format(how=how))
+    todo = _todo_lines(p.root / "pack.yaml")
+    for n, line in todo:
+        typer.echo(t["todo"].format(n=n, line=line))
     for n, (status, what) in cov.items():
         detail = ", ".join(what) if isinstance(what, list) else what
         typer.echo(f"  第{n:>2}条 {_STATUS[lang].get(status, status):13} {detail}")
-    return bool(missing) or not generated
+    return bool(missing) or not generated or bool(todo)
+
+
+def _todo_lines(meta: Path) -> list[tuple[int, str]]:
+    """The date in force new-pack left to fill in (effective: 2000-01-01 # TODO): a pack dated by a
+    placeholder would answer for the wrong days."""
+    try:
+        text = meta.read_text("utf-8")
+    except OSError:
+        return []
+    return [(n, line.strip()) for n, line in enumerate(text.splitlines(), 1)
+            if "TODO" in line and line.lstrip().startswith("effective")]
 
 
 @app.command()

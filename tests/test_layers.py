@@ -317,9 +317,11 @@ def test_new_pack_splits_articles_paragraphs_items_and_lists_every_article(tmp_p
     assert art2.paragraphs[0].items == ["（一）依法履职；", "（二）保守秘密。"]
     assert art2.chapter == "第一章 总则" and src.articles[3].chapter == "第二章 附则"
     meta = (out / "pack.yaml").read_text("utf-8")
-    assert all(f"{{article: {n}, reason: \"not yet modelled\"}}" in meta for n in (1, 2, 3))
+    # issue 18: article 3 (本办法自2024年4月1日起施行) dates the pack through effective_cite
+    assert all(f"{{article: {n}, reason: \"not yet modelled\"}}" in meta for n in (1, 2))
+    assert "effective: 2024-04-01" in meta and "effective_cite: {article: 3," in meta
     v = cli("validate", str(out), "--lang", "en")
-    assert v.returncode == 0 and "3 of 3 articles accounted for (0 by rules, 3 not modelled)" in v.stdout
+    assert v.returncode == 0 and "3 of 3 articles accounted for (1 by rules, 2 not modelled)" in v.stdout
     again = cli("new-pack", "--from", str(raw), "--out", str(out))
     assert again.returncode == 4 and "not empty" in again.stderr
 

@@ -247,3 +247,30 @@ def test_decision_repr_is_short_and_says_what_it_is():
     assert len(text) < 400 and "non_compliant" in text and "yancheng.art19.no-licensing-penalty-coercion" in text
     assert all(len(repr(f)) < 200 for f in d.findings)
     assert gridlaw.check.__doc__ and "checklist" in gridlaw.check.__doc__ and "gridlaw.report.render" in gridlaw.check.__doc__
+
+
+# ----------------------------------------------------------------- new-pack: the date in force from the text
+
+@pytest.mark.parametrize("clause, day", [("本办法自2025年1月1日起施行。", "2025-01-01"),
+                                         ("本办法自二〇二五年十月一日起施行。", "2025-10-01")])
+def test_new_pack_reads_the_date_in_force(tmp_path, clause, day):
+    raw = tmp_path / "raw.txt"
+    raw.write_text(f"某县网格员管理办法\n第一条 为了规范网格员管理，制定本办法。\n第二条 {clause}\n", "utf-8")
+    out = tmp_path / "moucounty"
+    r = cli("new-pack", "--from", raw, "--out", out)
+    assert r.returncode == 0, r.stderr
+    meta = (out / "pack.yaml").read_text("utf-8")
+    assert f"effective: {day}" in meta and "effective: 2000-01-01" not in meta
+    assert "effective_cite: {article: 2, quote: 本办法自" in meta
+    v = cli("validate", out)
+    assert v.returncode == 0, v.stdout + v.stderr
+
+
+def test_validate_refuses_a_placeholder_date(tmp_path):
+    raw = tmp_path / "raw.txt"
+    raw.write_text("某县网格员管理办法\n第一条 为了规范网格员管理，制定本办法。\n第二条 本办法由县民政局负责解释。\n", "utf-8")
+    out = tmp_path / "moucounty"
+    assert cli("new-pack", "--from", raw, "--out", out).returncode == 0
+    assert "effective: 2000-01-01" in (out / "pack.yaml").read_text("utf-8")
+    v = cli("validate", out)
+    assert v.returncode == 1 and "仍待填写" in v.stdout and "effective: 2000-01-01" in v.stdout
