@@ -274,3 +274,17 @@ def test_validate_refuses_a_placeholder_date(tmp_path):
     assert "effective: 2000-01-01" in (out / "pack.yaml").read_text("utf-8")
     v = cli("validate", out)
     assert v.returncode == 1 and "仍待填写" in v.stdout and "effective: 2000-01-01" in v.stdout
+
+
+# ----------------------------------------------------------------- header hints that do not mislead
+
+def test_header_hints_suggest_slips_not_other_words():
+    from gridlaw.audit.mapping import load_header_map
+
+    hm = load_header_map()
+    ignored = hm.resolve("hire", ["是否受过治安处罚", "网格员", "出生日其"]).ignored
+    assert "是否受过治安处罚" in ignored          # an administrative penalty is not a criminal one: no hint
+    assert "网格员" in ignored                    # a person, not the grid column
+    assert "出生日其（是否指 出生日期？）" in ignored
+    assert hm.fact_of("assignment", "网格员") is None
+    assert hm.fact_of("assignment", "派单时间") == "date"
