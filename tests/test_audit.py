@@ -129,11 +129,12 @@ def test_gbk_csv_with_chinese_headers_dates_and_yes_no(tmp_path):
     r = cli(src, "--city", "yancheng", "--out", out)  # no option beyond --city: encoding and kind are detected
     assert r.returncode == 1, r.stderr            # non-compliant rows present (they decide the code)
     assert "Traceback" not in r.stderr and "GBK" in r.stderr
-    assert "记录类型由表头推定为 hire" in r.stderr
+    assert "记录类型由表头推定为人员聘用" in r.stderr      # the kind in words, not its code (issue 18)
     got = [(x["row"], x["decision"]) for x in results(out)]
     assert got == [(i + 2, want) for i, (_, want) in enumerate(CASES)]
     rows = {x["row"]: x for x in results(out)}
-    assert rows[3]["violated"][0]["article"] == "第十六条第二款第（一）项"
+    # issue 18: every citation in a list names its instrument (a list may mix the city text and national law)
+    assert rows[3]["violated"][0]["article"] == "《盐城市城乡网格化服务管理实施细则》第十六条第二款第（一）项"
     assert rows[3]["violated"][0]["rule"] == "yancheng.art16.no-criminal-record"
     assert rows[4]["documents"] == ["无犯罪记录证明", "岗前培训结业证明"]
     # the HR view on stdout: who, the decision, and what to ask for

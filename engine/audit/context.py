@@ -41,6 +41,8 @@ class Options:
     date: dt.date = field(default_factory=dt.date.today)
     lang: str = "zh"
     checklist: "Checklist | None" = None
+    date_basis: str = ""             # where the review date of a row without its own date comes from (said at the top)
+    date_assumed: bool = False       # no date in the sheet and no --date: today, said as an assumption
 
 
 @dataclass

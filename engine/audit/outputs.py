@@ -303,10 +303,10 @@ def _jq_few(col: Any) -> Any:
 
 def _jsonl(table: pa.Table, columns: list[str]) -> bytes:
     """Every row as one JSON line, assembled with Arrow kernels (no per-row Python)."""
-    own = [c for c in columns if c in ("id", "name", "county", "township", "grid")]
+    own = [c for c in columns if c in ("id", "name", "county", "township", "grid", "task", "department", "date")]
     parts: list[Any] = ['{"row": ', pc.cast(table.column("row"), pa.string())]
     for c in own:
-        parts += [f', "{c}": ', _jq(table.column(c)) if c in ("id", "name") else _jq_few(table.column(c))]
+        parts += [f', "{c}": ', _jq(table.column(c)) if c in ("id", "name", "task") else _jq_few(table.column(c))]
     if "inferred" in columns and "inferred" in table.column_names:
         parts += [', "inferred": ', _jq_few(table.column("inferred"))]
     if "note" in table.column_names:       # why a fact stayed unknown, or where it came from (audit/birth.py)

@@ -31,14 +31,15 @@ from .chunks import GROUPS, Evaluated, Group
 STATUSES = DECISIONS + ("unreadable",)   # a row whose data could not be used: not a refusal
 REJ = len(DECISIONS)
 NA, SAT, REV, UNK, VIO = range(len(OUTCOME_CODES))
-OUT_COLUMNS = ("row", "id", "name", "county", "township", "grid", "city", "kind", "decision", "decision_label",
+OUT_COLUMNS = ("row", "id", "name", "county", "township", "grid", "task", "department", "date", "city", "kind",
+               "decision", "decision_label",
                "violated_articles", "violated_rules", "review_rules", "missing_facts", "documents", "inferred", "reason")
 _PATTERN_COLS = ("decision", "decision_label", "violated_articles", "violated_rules", "review_rules",
                  "missing_facts", "documents")
 _SEP = {"zh": "；", "en": "; "}
 # CSV/XLSX header cells in Chinese (the default language); JSONL keeps the codes.
 COLUMN_TITLES = {"row": "行号", "id": "编号", "name": "姓名（已遮蔽）", "county": "区县", "township": "镇街",
-                 "grid": "网格", "city": "城市", "kind": "记录类型", "decision": "结论代码", "decision_label": "结论",
+                 "grid": "网格", "task": "任务内容", "department": "交办部门", "date": "日期", "city": "城市", "kind": "记录类型", "decision": "结论代码", "decision_label": "结论",
                  "violated_articles": "违反条款", "violated_rules": "违反规则", "review_rules": "需审查规则",
                  "missing_facts": "待查明事实（所需材料）", "documents": "需补充材料", "inferred": "推定说明",
                  "reason": "说明"}
@@ -62,17 +63,14 @@ def article_label(rule: CompiledRule, lang: str = "zh") -> str:
 
 
 def _article_label(rule: CompiledRule, lang: str) -> str:
+    """The full citation, instrument named (issue 18: in a list mixing the city's regulation and national
+    law, 第十九条 after 《行政处罚法》第二十条 would read as the penalty law's article)."""
     c = rule.spec.cite
-    if rule.id.split(".", 1)[0] not in CITIES:  # another layer (national law, a county pack): name the instrument
+    if rule.id.split(".", 1)[0] not in CITIES:  # another layer (national law, a county pack)
         return rule.citation if lang == "zh" else f"{rule.id.split('.', 1)[0]} {cite_text_en(c.article, c.paragraph, c.item)}"
     if lang == "en":
         return cite_text_en(c.article, c.paragraph, c.item)
-    text = f"第{int_to_cn(c.article)}条"
-    if c.paragraph:
-        text += f"第{int_to_cn(c.paragraph)}款"
-    if c.item:
-        text += f"第（{int_to_cn(c.item)}）项"
-    return text
+    return rule.citation
 
 
 def _article_key(rule: CompiledRule) -> tuple[int, int, int]:
@@ -107,6 +105,7 @@ class TopRecord:
     name: str | None
     groups: dict[str, str | None]
     pattern: Pattern
+    extra: dict[str, str | None] = field(default_factory=dict)     # task, department, date: the record itself
 
 
 @dataclass
@@ -151,7 +150,7 @@ class Collector:
         chunk = prep.chunk
         n_bad = len(chunk.bad)
         if not self.show_personal:   # phones and ID numbers by pattern, in whatever column they sit
-            for k in ("id", "county", "township", "grid"):
+            for k in ("id", "county", "township", "grid", "task", "department"):
                 if k in prep.raw:
                     prep.raw[k] = mask_column(prep.raw[k])
                 if prep.bad_raw.get(k):
@@ -310,7 +309,8 @@ class Collector:
             cand = cand[order]
         for i in cand.tolist():
             self.top.append(TopRecord(int(score[i]), int(lines[i]), _get(raw, "id", i), _get(raw, "name", i),
-                                      {k: _get(raw, k, i) for k in GROUPS if k in raw}, pats[inv[i]]))
+                                      {k: _get(raw, k, i) for k in GROUPS if k in raw}, pats[inv[i]],
+                                      {k: _get(raw, k, i) for k in ("task", "department", "date") if k in raw}))
         self.top.sort(key=lambda r: (-r.score, r.row, self._order.get(r.pattern.city, 0)))
         del self.top[self.top_n:]
 

@@ -51,6 +51,10 @@ def summary_text(run: AuditRun) -> str:
     lines.append(f"gridlaw audit · {src.path.name} · {src.describe} · {run.elapsed:.1f} s")
     for city, pack in run.used_packs.items():
         lines.append(f"  {'规则' if zh else 'pack'} {label(city, lang)}《{pack.meta.title}》 {pack.hash[:12]}")
+    opts = run.context.opts
+    if opts.date_basis:        # an assumed date (today) is marked like a warning, at the top
+        mark = "! " if opts.date_assumed else ""
+        lines.append(f"  {mark}审查基准日：{opts.date_basis}" if zh else f"  {mark}review date: {opts.date_basis}")
     per = len(run.packs) if c.all_cities else 1
     lines.append((f"  读入 {c.rows_in:,} 行 = 已审查 {c.evaluated:,} + 未能审查 {c.rejected:,}" if zh else
                   f"  rows in {c.rows_in:,} = evaluated {c.evaluated:,} + not checked {c.rejected:,}")
@@ -72,7 +76,8 @@ def summary_text(run: AuditRun) -> str:
     if c.articles:
         top = sorted(c.articles.items(), key=lambda kv: -kv[1])[:5]
         lines.append(("  违反最多的条款：" if zh else "  most violated: ") + ("；" if zh else "; ").join(
-            f"{(city + ' ') if len(run.used_packs) > 1 else ''}{art} {n:,}{' 行' if zh else ''}" for (city, art), n in top))
+            f"{(label(city, lang) + ' ') if len(run.used_packs) > 1 else ''}{art} {n:,}{' 行' if zh else ''}"
+            for (city, art), n in top))
     if c.documents:
         top = c.documents.most_common(5)
         lines.append(("  最常缺的材料：" if zh else "  documents most often missing: ")
@@ -92,9 +97,10 @@ def summary_text(run: AuditRun) -> str:
     if outs:
         lines.append("  " + "   ".join(outs))
     code = run.exit_code
-    meaning = {0: "全部合规或本市未涉及" if zh else "all compliant or not addressed",
+    meaning = {0: "全部合规" if zh else "all compliant",
                1: "有不合规记录" if zh else "some rows are non-compliant",
-               3: "有待补正、需审查或未能审查的记录" if zh else "some rows are undecided or not checked"}[code]
+               3: "有待补正、需审查、本市规定未涉及或未能审查的记录" if zh else
+               "some rows are undecided, not addressed or not checked"}[code]
     lines.append(f"  {'退出码' if zh else 'exit code'} {code}：{meaning}" if zh else f"  exit code {code}: {meaning}")
     return "\n".join(lines)
 
