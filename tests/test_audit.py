@@ -183,8 +183,13 @@ def test_xlsx_with_a_title_row_date_cells_and_role_option(tmp_path):
     head, body = got[0], got[1:]
     assert head[:3] == ("行号", "编号", "姓名（已遮蔽）") and len(body) == 10   # Chinese headers by default
     assert body[0][2] == "张*"
-    head = tuple({"行号": "row", "结论代码": "decision"}.get(h, h) for h in head)
-    dec = [dict(zip(head, b))["decision"] for b in body]
+    # the workbook is for people: decisions in words, no codes (issue 18); JSONL/CSV keep the codes
+    assert "结论代码" not in head and "违反规则" not in head
+    from gridlaw.labels import LABELS
+
+    head = tuple({"行号": "row", "结论": "decision"}.get(h, h) for h in head)
+    words = {v: k for k, v in LABELS["zh"].items()}
+    dec = [words[dict(zip(head, b))["decision"]] for b in body]
     want = [w for _, w in CASES[:10]]
     want[6] = "compliant"          # no date column: --date 2024-05-06 applies, after the rules took effect
     assert dec == want

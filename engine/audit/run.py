@@ -79,8 +79,11 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
     titles = ({**COLUMN_TITLES, "name": "姓名"} if cfg.show_personal else COLUMN_TITLES) if lang == "zh" else None
     if cfg.report:
         discard(cfg.report)
-    writer = ThreadedWriter(ResultWriter(cfg.out, columns, cfg.show_personal, run_stamp(packs, checklist, cfg), titles)) \
-        if cfg.out else None
+    writer = None
+    if cfg.out:
+        results = ResultWriter(cfg.out, columns, cfg.show_personal, run_stamp(packs, checklist, cfg), titles)
+        results.notes = [("审查基准日" if lang == "zh" else "review date", basis)]
+        writer = ThreadedWriter(results)
     if writer is None:
         coll.need = frozenset({"row"})
     elif writer.fmt == "jsonl":
