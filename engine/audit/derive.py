@@ -23,6 +23,11 @@ from .context import PERSON, AuditContext
 
 def derive(batch: FactBatch, ctx: AuditContext) -> FactBatch:
     notes: dict[int, str] = dict(batch.notes)
+    from .remarks import remark_notes
+
+    chunk = batch.chunk
+    for row, text in remark_notes(chunk.header, chunk.columns, chunk.n, ctx.opts.lang).items():
+        notes[row] = f"{notes[row]}；{text}" if row in notes else text
     kinds = [_derive_kind(ctx, kf, batch.chunk.n, batch.rejections, notes) for kf in batch.kinds]
     return replace(batch, kinds=kinds, notes=notes)
 

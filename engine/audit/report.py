@@ -84,6 +84,8 @@ def render_report(run: "AuditRun") -> str:
 
 
 def context(run: "AuditRun") -> dict[str, Any]:
+    from .texts import date_basis
+
     cfg = run.config
     lang = cfg.lang if cfg.lang in _TEXT else "zh"
     T = _TEXT[lang]
@@ -172,8 +174,8 @@ def context(run: "AuditRun") -> dict[str, Any]:
         "warnings": [m_text(w) for w in run.warnings], "exit_code": run.exit_code,
         "applicants": _applicants(run, lab, m_name, m_text, T),
         "top_names": any(r.name for r in c.top), "top_tasks": any(r.extra.get("task") for r in c.top),
-        "basis": run.context.opts.date_basis or run.context.opts.date.isoformat(),
-        "basis_assumed": run.context.opts.date_assumed,
+        "basis": date_basis(run)[0] or run.context.opts.date.isoformat(),
+        "basis_assumed": date_basis(run)[1],
         "skipped": _skipped(run),
     }
 

@@ -21,7 +21,7 @@ import pyarrow as pa
 from ..acts import fact_vocabulary
 from ..batch import OUTCOME_CODES, BatchResult
 from ..evaluate import DECISIONS
-from ..labels import label
+from ..labels import label, text_of
 from ..mask import mask_column, mask_text
 from ..report import nature_text
 from ..loader import CITIES, CompiledRule, Pack, cite_text_en
@@ -51,6 +51,15 @@ _DETAIL = {
            "not_in_force": "regulation not yet in force", "compliant": "", "unreadable": "not checked: {reason}"},
 }
 
+
+# A missing fact whose usual document is not needed when the row states another fact: the row's 学历
+# column says the level (学历证书 would prove only that); whether it meets the post is set by the notice.
+STATED: dict[str, tuple[str, dict[str, str]]] = {
+    "education_ok": ("education_level", {"zh": "招聘公告所列学历要求（表中已填学历，据以核定）",
+                                         "en": "the notice's education requirement (the row states the level)"}),
+}
+
+REMARK = "@remark"     # a pseudo-fact in a pattern's variant key: the row's 备注 sends it to review
 
 _ARTICLES: dict[tuple[str, str], str] = {}
 
@@ -137,6 +146,7 @@ class Collector:
     _patterns: dict[Any, Pattern] = field(default_factory=dict)
     pattern_counts: dict[int, int] = field(default_factory=dict)             # id(pattern) -> rows
     rejected_by_city: Counter = field(default_factory=Counter)
+    blank_dates: int = 0                                                      # rows judged as of the run's date
     _vocab: dict = field(default_factory=fact_vocabulary)
     _order: dict[str, int] = field(default_factory=dict)
 
@@ -187,6 +197,15 @@ class Collector:
         m = len(g.rows)
         inv, reps, keys = _signatures(R)
         pats = [self._pattern(g.city, g.kind, R, int(rep), key) for rep, key in zip(reps, keys)]
+        remarked = None
+        if prep.notes:
+            blank = "日期栏空白" if self.lang != "en" else "date cell blank"
+            self.blank_dates += sum(1 for r in g.rows.tolist() if blank in (prep.notes.get(r) or ""))
+            from .remarks import MARK
+
+            mark = MARK["en" if self.lang == "en" else "zh"]
+            remarked = np.fromiter((mark in (prep.notes.get(r) or "") for r in g.rows.tolist()), dtype=bool, count=m)
+        inv, pats = self._stated(g, R, inv, pats, reps, keys, remarked)
         counts = np.bincount(inv, minlength=len(pats))
         dec = np.array([DECISIONS.index(p.decision) for p in pats], dtype=np.int64)
         pc_ = self.pattern_counts
@@ -234,18 +253,56 @@ class Collector:
             hit = self.rules[key] = np.zeros(3, dtype=np.int64)
         return hit
 
-    def _pattern(self, city: str, kind: str, R: BatchResult, rep: int, key: Any) -> Pattern:
-        cache_key = (city, kind, key)
+    def _stated(self, g: Group, R: BatchResult, inv: np.ndarray, pats: list[Pattern], reps: Any, keys: list[Any],
+                remarked: np.ndarray | None = None) -> tuple[np.ndarray, list[Pattern]]:
+        """Rows that state what a missing fact's usual document would prove (学历 filled: no 学历证书)
+        get a pattern asking for what is still open instead (issue 18: ask only for what the row lacks).
+        Rows whose 备注 names a disqualifying fact (remarks.py) go to review: a compliant or not-addressed
+        decision becomes needs_review, the remark quoted in the row's note."""
+        overrides = []
+        if remarked is not None and remarked.any():
+            overrides.append((REMARK, remarked))
+        for leaf, (by, _) in STATED.items():
+            for who in ("candidate.", "worker."):
+                k = R.known.get(who + by)
+                if k is not None and k.any() and any(who + leaf in p.missing for p in pats):
+                    overrides.append((who + leaf, k))
+        if not overrides:
+            return inv, pats
+        bits = np.zeros(len(inv), dtype=np.int64)
+        for b, (fact, k) in enumerate(overrides):
+            relevant = np.array([fact == REMARK or fact in p.missing for p in pats], dtype=bool)[inv]
+            bits |= (k & relevant).astype(np.int64) << b
+        if not bits.any():
+            return inv, pats
+        width = 1 << len(overrides)
+        uniq, new_inv = np.unique(inv * width + bits, return_inverse=True)
+        out = []
+        for u in uniq.tolist():
+            base, b = divmod(u, width)
+            stated = frozenset(overrides[j][0] for j in range(len(overrides)) if b >> j & 1)
+            out.append(self._pattern(g.city, g.kind, R, int(reps[base]), keys[base], stated) if stated else pats[base])
+        return new_inv.astype(np.int64), out
+
+    def _pattern(self, city: str, kind: str, R: BatchResult, rep: int, key: Any,
+                 stated: frozenset[str] = frozenset()) -> Pattern:
+        cache_key = (city, kind, key, stated)
         hit = self._patterns.get(cache_key)
         if hit is not None:
             return hit
         decision = R.decision(rep)
+        if REMARK in stated and decision in ("compliant", "not_addressed"):
+            decision = "needs_review"
+        stated = stated - {REMARK}
         col = R.outcomes[:, rep] if len(R.rules) else np.zeros(0, dtype=np.int8)
         violated = [R.rules[j] for j in np.flatnonzero(col == VIO)]
         review = [R.rules[j] for j in np.flatnonzero(col == REV)]
         unknown = [R.rules[j] for j in np.flatnonzero(col == UNK)]
         missing = R.missing_facts(rep)
         vocab = self._vocab.get(kind, {})
+        if stated:     # the row states what the usual document proves: ask for what is still open
+            vocab = {**vocab, **{f: {**vocab.get(f, {}), "evidence": text_of(STATED[f.rsplit(".", 1)[-1]][1], self.lang)}
+                                 for f in stated}}
         docs = list(dict.fromkeys(vocab.get(f, {}).get("evidence") or vocab.get(f, {}).get("label") or f
                                   for f in missing))
         sep = _SEP.get(self.lang, "；")
@@ -270,6 +327,8 @@ class Collector:
             "documents": docs, "reason": None})
         detail = _DETAIL[self.lang if self.lang in _DETAIL else "zh"][decision].format(
             docs=texts["documents"] or "", arts=sep.join(arts), rev=sep.join(revs))
+        if decision == "needs_review" and not revs:       # sent to review by the row's 备注: the note says why
+            detail = label("needs_review", self.lang)
         p = Pattern(city, kind, decision, violated, review, unknown, missing, docs, texts, tail, detail)
         self._patterns[cache_key] = p
         return p

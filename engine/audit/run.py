@@ -63,7 +63,9 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
         if note:
             warnings.append(note)
     day, basis, assumed = _review_date(cfg, hm, source, kind, lang)
-    opts = Options(kind, city, role, day, lang, checklist, basis, assumed)
+    has_column = source.format == "jsonl" or any(
+        h and any(hm.fact_of(k, h) == "date" for k in ((kind,) if kind else KINDS)) for h in source.header)
+    opts = Options(kind, city, role, day, lang, checklist, basis, assumed, has_column)
     ctx = audit_context(packs, opts, str(cfg.map_file) if cfg.map_file else None, source.strict_keys)
     plan = plan_columns(ctx, source.header)
     if source.format != "jsonl":
@@ -82,7 +84,6 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
     writer = None
     if cfg.out:
         results = ResultWriter(cfg.out, columns, cfg.show_personal, run_stamp(packs, checklist, cfg), titles)
-        results.notes = [("审查基准日" if lang == "zh" else "review date", basis)]
         writer = ThreadedWriter(results)
     if writer is None:
         coll.need = frozenset({"row"})
@@ -115,6 +116,9 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
     finally:
         bar.close()
     if writer is not None:
+        from .texts import date_basis
+
+        results.notes = [("审查基准日" if lang == "zh" else "review date", date_basis(run)[0])]
         writer.close()
         run.out_rows = writer.rows
     run.elapsed = time.perf_counter() - t0
@@ -309,6 +313,9 @@ def _column_warnings(ignored: list[str], duplicates: list[str], lang: str) -> li
     out = []
     # A header worded like a fact (是否受过治安处罚, 有无…) that maps to none is said loudly:
     # its answers do not reach the decision, which the reader must know.
+    from .remarks import HEADERS as REMARKS
+
+    ignored = [h for h in ignored if norm(h.split("（是否指")[0]) not in REMARKS]    # 备注 is read (remarks.py)
     factlike = [h for h in ignored if FACT_LIKE.search(norm(h.split("（是否指")[0]))]
     plain = [h for h in ignored if h not in factlike]
     for h in factlike:

@@ -42,6 +42,15 @@ class Progress:
             self.stream.flush()
 
 
+def date_basis(run: AuditRun) -> tuple[str, bool]:
+    """(where the rows' review date comes from, whether it is an assumption worth a warning). With a date
+    column whose cells are all filled, every row is judged on its own date and nothing is assumed."""
+    opts = run.context.opts
+    if opts.date_column and run.collector.blank_dates == 0:
+        return ("按各行日期栏所载日期审查" if opts.lang != "en" else "each row under its own date"), False
+    return opts.date_basis, opts.date_assumed
+
+
 def summary_text(run: AuditRun) -> str:
     c = run.collector
     lang = run.config.lang
@@ -52,9 +61,10 @@ def summary_text(run: AuditRun) -> str:
     for city, pack in run.used_packs.items():
         lines.append(f"  {'规则' if zh else 'pack'} {label(city, lang)}《{pack.meta.title}》 {pack.hash[:12]}")
     opts = run.context.opts
-    if opts.date_basis:        # an assumed date (today) is marked like a warning, at the top
-        mark = "! " if opts.date_assumed else ""
-        lines.append(f"  {mark}审查基准日：{opts.date_basis}" if zh else f"  {mark}review date: {opts.date_basis}")
+    basis, assumed = date_basis(run)
+    if basis:        # an assumed date (today) is marked like a warning, at the top
+        mark = "! " if assumed else ""
+        lines.append(f"  {mark}审查基准日：{basis}" if zh else f"  {mark}review date: {basis}")
     per = len(run.packs) if c.all_cities else 1
     lines.append((f"  读入 {c.rows_in:,} 行 = 已审查 {c.evaluated:,} + 未能审查 {c.rejected:,}" if zh else
                   f"  rows in {c.rows_in:,} = evaluated {c.evaluated:,} + not checked {c.rejected:,}")
