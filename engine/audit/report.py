@@ -37,7 +37,7 @@ _TEXT = {
         "documents": "最常需要补正的材料", "document": "材料", "rows_needing": "涉及行数",
         "top": "违反条款最多的记录（前 {n} 条）", "row": "行号", "id": "记录编号", "name": "姓名", "count": "违反条数",
         "articles": "违反条款", "rejections": "未能审查的行（数据无法读取）", "by_column": "按原因", "reason": "原因",
-        "first_n": "前 {n} 行", "warnings": "提示", "masked": "个人信息已脱敏（姓名、身份证号、电话）；需要原文时使用 --show-personal-data。",
+        "first_n": "前 {n} 行", "warnings": "提示", "masked": "个人信息已脱敏（姓名、身份证号、电话）。",
         "unmasked": "本报告包含未脱敏的个人信息，请妥善保管。", "exit": "退出码",
         "rule_id": "规则编号", "basis": "审查基准日：", "n_people": "人数", "task": "任务内容（交办部门 · 日期）",
         "line": "表格第 {n} 行", "seq": "序号 {id}",
@@ -84,7 +84,7 @@ def render_report(run: "AuditRun") -> str:
 
 
 def context(run: "AuditRun") -> dict[str, Any]:
-    from .texts import date_basis
+    from .texts import date_basis, for_people
 
     cfg = run.config
     lang = cfg.lang if cfg.lang in _TEXT else "zh"
@@ -152,12 +152,16 @@ def context(run: "AuditRun") -> dict[str, Any]:
             "decision": lab(r.pattern.decision),
             "articles": r.pattern.texts["violated_articles"] or ""} for r in c.top]
 
-    stamp = [{"id": p.id, "title": p.meta.title, "hash": p.hash, "effective": p.meta.effective.isoformat()}
+    stamp = [{"id": p.id, "name": label(p.id, lang), "title": p.meta.title, "hash": p.hash, "effective": p.meta.effective.isoformat()}
              for p in run.used_packs.values()]
-    options = [(k, v) for k, v in (("--kind", cfg.kind), ("--city", cfg.city), ("--role", cfg.role),
-                                   ("--date", cfg.date.isoformat() if cfg.date else None), ("--sheet", cfg.sheet),
-                                   ("--map", str(cfg.map_file) if cfg.map_file else None),
-                                   ("--checklist", str(cfg.checklist) if cfg.checklist else None)) if v]
+    words = lang != "en"      # a Chinese report names the options in words, their values in words
+    options = [(k, v) for k, v in (
+        ("记录类型" if words else "--kind", label(cfg.kind, lang) if words and cfg.kind else cfg.kind),
+        ("城市" if words else "--city", label(cfg.city, lang) if words and cfg.city else cfg.city),
+        ("岗位" if words else "--role", _ROLE.get(cfg.role or "", cfg.role) if words else cfg.role),
+        ("审查基准日" if words else "--date", cfg.date.isoformat() if cfg.date else None), ("工作表" if words else "--sheet", cfg.sheet),
+        ("表头对照文件" if words else "--map", cfg.map_file.name if cfg.map_file else None),
+        ("事项清单" if words else "--checklist", cfg.checklist.name if cfg.checklist else None)) if v]
     return {
         "T": T, "lang": lang, "show_personal": show,
         "file": run.source.path.name, "format": run.source.describe, "sha256": run.source.sha256,
@@ -171,15 +175,17 @@ def context(run: "AuditRun") -> dict[str, Any]:
         "documents": c.documents.most_common(20), "top": top, "top_n": cfg.top,
         "rejected_by": c.rejected_by.most_common(20),
         "rejections": [(r, m_text(why)) for r, why in c.rejections],
-        "warnings": [m_text(w) for w in run.warnings], "exit_code": run.exit_code,
+        "warnings": [m_text(for_people(w)) for w in run.warnings], "exit_code": run.exit_code,
         "applicants": _applicants(run, lab, m_name, m_text, T),
         "top_names": any(r.name for r in c.top), "top_tasks": any(r.extra.get("task") for r in c.top),
-        "basis": date_basis(run)[0] or run.context.opts.date.isoformat(),
+        "basis": for_people(date_basis(run)[0]) or run.context.opts.date.isoformat(),
         "basis_assumed": date_basis(run)[1],
         "skipped": _skipped(run),
     }
 
 
+_ROLE = {"grid_leader": "网格长", "full_time": "专职网格员", "part_time": "兼职网格员", "grid_instructor": "网格指导员",
+         "micro_grid_leader": "微网格长"}
 _CST = __import__("datetime").timezone(__import__("datetime").timedelta(hours=8), "CST")
 
 

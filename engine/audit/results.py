@@ -387,7 +387,7 @@ class Collector:
         id_list = ids.to_pylist() if ids is not None else [None] * len(lines)
         for i, (line, nm, rid) in enumerate(zip(lines.tolist(), name_list, id_list)):
             p = pats[inv[i]]
-            detail = f"[{p.city}] {p.detail}" if self.all_cities else p.detail
+            detail = f"{label(p.city, self.lang)}：{p.detail}" if self.all_cities else p.detail
             if notes and notes[i]:
                 detail = (detail + ("；" if self.lang == "zh" else "; ") if detail else "") + notes[i]
             self.listing.append((line, self._order.get(p.city, 0), nm or "", rid or "", p.decision, detail))

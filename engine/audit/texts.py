@@ -1,6 +1,7 @@
 """The audit's terminal texts: the progress bar, the summary, the HR listing (one line per record)."""
 from __future__ import annotations
 
+import re
 import time
 from typing import TextIO
 
@@ -40,6 +41,24 @@ class Progress:
         if self.enabled and self.shown:
             self.stream.write("\r" + " " * 72 + "\r")
             self.stream.flush()
+
+
+_CLI_HINT = re.compile(r"[；;]?\s*如有误请用 --\w+ 指明|如它就是某项字段，请用 --map 指明（[^）]*）；无关则写 null。"
+                       r"|[；;]?\s*(?:如应按填报时(?:的规定和年龄)?审查，)?请用 --date 指明")
+
+
+def for_people(text: str) -> str:
+    """A summary line or warning without the command-line advice (--role, --map, --date), for the
+    report and the web pages, whose readers have no command line."""
+    return _CLI_HINT.sub("", text)
+
+
+def web_summary(run: AuditRun) -> str:
+    """The summary for the web page: no command-line hints, file paths, output names or exit code."""
+    lines = summary_text(run).splitlines()
+    out = [for_people(line) for line in lines
+           if not line.lstrip().startswith(("结果 ", "报告 ", "退出码 ", "results ", "report ", "exit code "))]
+    return "\n".join(out)
 
 
 def date_basis(run: AuditRun) -> tuple[str, bool]:
