@@ -288,3 +288,26 @@ def test_header_hints_suggest_slips_not_other_words():
     assert "出生日其（是否指 出生日期？）" in ignored
     assert hm.fact_of("assignment", "网格员") is None
     assert hm.fact_of("assignment", "派单时间") == "date"
+
+
+# ----------------------------------------------------------------- the law browser
+
+def test_law_browser_opens_in_simplified_script_with_chinese_numerals(client):
+    import re
+
+    page = client.get("/laws", params={"city": "yancheng"}).text
+    assert "第十九条" in page and "第19条" not in page
+    art = re.search(r'id="yancheng-art19".*?</div>\s*</div>', page, re.S).group(0)
+    assert "依法应当由行政机关工作人员实施" in art and "應當" not in art       # simplified by default
+    assert "，" in art and "(" not in re.sub(r"<[^>]+>", "", art)            # full-width punctuation
+    listing = client.get("/laws").text
+    assert "local_regulation" not in listing and "地方性法规" in listing
+    assert "中华人民共和国行政处罚法" in listing and "/laws?city=penaltylaw" in listing
+
+
+def test_law_browser_searches_national_laws_without_empty_panels(client):
+    page = client.get("/laws", params={"q": "罚款"}).text
+    assert "共 0 条" not in page and "含“罚款”的条文 0 条" not in page
+    assert "中华人民共和国行政处罚法" in page
+    law = client.get("/laws", params={"city": "penaltylaw.2"}).text
+    assert "第二十条" in law and "行政机关不得委托其他组织或者个人实施行政处罚" in law

@@ -215,5 +215,7 @@ def test_laws_search_in_traditional_script(server, browser):
     submit(browser)
     art = browser.find_element(By.ID, "yancheng-art19")
     assert "依法应当由行政机关工作人员实施" in art.text  # shown in simplified script
-    assert "yancheng.art19.no-licensing-penalty-coercion" in art.text
+    # issue 18: the rule ids sit behind a 规则编号 toggle; the citation is what a reader sees
+    assert "第十九条" in art.text and "yancheng.art19.no-licensing-penalty-coercion" not in art.text
+    assert "yancheng.art19.no-licensing-penalty-coercion" in art.get_attribute("innerHTML")
     shot(browser, "laws")
