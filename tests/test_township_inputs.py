@@ -311,3 +311,14 @@ def test_law_browser_searches_national_laws_without_empty_panels(client):
     assert "中华人民共和国行政处罚法" in page
     law = client.get("/laws", params={"city": "penaltylaw.2"}).text
     assert "第二十条" in law and "行政机关不得委托其他组织或者个人实施行政处罚" in law
+
+
+def test_api_docs_work_without_internet(client):
+    import re
+
+    page = client.get("/docs").text
+    urls = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert urls and all(u.startswith("/") for u in urls), urls          # nothing from a CDN
+    assert any(u.endswith("swagger-ui-bundle.js") for u in urls)
+    for u in urls:
+        assert client.get(u).status_code == 200, u
