@@ -322,3 +322,59 @@ def test_api_docs_work_without_internet(client):
     assert any(u.endswith("swagger-ui-bundle.js") for u in urls)
     for u in urls:
         assert client.get(u).status_code == 200, u
+
+
+# ----------------------------------------------------------------- county layer on a page; compare page
+
+COUNTY = ROOT / "examples" / "examplecounty"
+CLEAN_HIRE = {"kind": "hire", "city": "yancheng", "date": "2024-05-01", "role": "full_time",
+              "recruited_by": "township_unified",
+              "candidate": {"birth_date": "1990-01-01", "citizen": True, "political_integrity": True, "education_ok": True,
+                            "health_ok": True, "criminal_record": False, "under_investigation": False,
+                            "administrative_detention": False, "judicial_detention": False,
+                            "dismissed_from_public_office": False, "dishonest_person": False, "pre_job_training": False}}
+
+
+def _visible(page: str) -> str:
+    import html
+    import re
+
+    page = re.sub(r"<(style|details)[^>]*>.*?</\1>", "", page, flags=re.S)   # ids sit in closed <details>
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+
+
+def test_county_conflict_is_not_shown_as_met():
+    from gridlaw.api import check
+    from gridlaw.report import render
+
+    page = render(check(CLEAN_HIRE, pack=str(COUNTY)), "html")
+    text = _visible(page)
+    art4 = text[text.index("《示例县城乡网格化服务管理实施意见》第四条") - 30:]
+    assert art4.lstrip().startswith("与上位规定冲突，不予适用") or "与上位规定冲突，不予适用 《示例县" in text
+    assert "符合 《示例县城乡网格化服务管理实施意见》第四条" not in text
+    assert "规范冲突：规范冲突" not in text.replace(" ", "") and "examplecounty." not in text
+    assert "《示例县城乡网格化服务管理实施意见》第四条（县级规定）比《盐城市城乡网格化服务管理实施细则》第四十三条（市级规定）宽松" in text
+
+
+def test_displaced_city_rule_is_not_green():
+    from gridlaw.api import check
+    from gridlaw.report import render
+
+    d = check({"kind": "hire", "city": "yancheng", "date": "2024-05-01", "role": "part_time",
+               "candidate": {"posts": ["mediator"]}}, pack=str(COUNTY))
+    text = _visible(render(d, "html"))
+    assert "已由下位规定替代 《盐城市城乡网格化服务管理实施细则》第十八条" in text
+    assert "符合 《盐城市城乡网格化服务管理实施细则》第十八条" not in text and "examplecounty." not in text
+
+
+def test_compare_names_the_act_the_date_and_every_instrument():
+    from gridlaw.compare import compare_act, render_comparison
+
+    results = compare_act({"kind": "assignment", "city": "yancheng", "date": "2024-05-01",
+                           "task": {"text": "对焚烧秸秆当事人当场罚款"}})
+    page = render_comparison(results, "html")
+    text = _visible(page)
+    assert "任务交办 · “对焚烧秸秆当事人当场罚款” · 日期 2024-05-01" in text
+    assert "《中华人民共和国行政处罚法》第二十条第一款；《盐城市城乡网格化服务管理实施细则》第十九条第二款第（二）项" in text
+    assert "gridlaw " in text and "规则包" in text and 'class="badge" style="background:#c0392b"' in page
+    assert "white-space:nowrap" in page

@@ -119,7 +119,9 @@ def test_assignment_straw_fine_and_compare(server, browser):
     assert "第十九条第二款第（二）项" in answer
     # quoted (the report may show the article's own script or its simplified reading)
     assert "依法应当由行政机关工作人员实施的行政许可、行政处罚" in to_simplified(answer)
-    assert "yancheng.art19.no-licensing-penalty-coercion" in browser.find_element(By.ID, "answer-summary").text
+    summary = browser.find_element(By.ID, "answer-summary")   # issue 18: provisions shown, rule ids behind a toggle
+    assert "第十九条第二款第（二）项" in summary.text and "yancheng.art19" not in summary.text
+    assert "yancheng.art19.no-licensing-penalty-coercion" in summary.get_attribute("innerHTML")
     shot(browser, "assignment-answer")
     old = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.ID, "compare-link").click()

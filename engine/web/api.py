@@ -120,7 +120,9 @@ async def check(request: Request) -> JSONResponse:
     settings = request.app.state.settings
     show = settings.personal(data.get("show_personal_data", False))
     decision = run_check(act, checklist, data.get("city"))
-    body = view(decision, data.get("lang", "zh"), show)
+    from ..report import public
+
+    body = public(view(decision, data.get("lang", "zh"), show))
     return JSONResponse(json.loads(json.dumps(body, ensure_ascii=False, default=str)),
                         headers={"X-Gridlaw-Personal-Data": "shown" if show else "masked"})
 
