@@ -14,16 +14,14 @@ the vectorised audit path sees the same columns.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from types import UnionType
 from typing import Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .derive import age_on, consecutive_failed as _consecutive_failed, persons  # noqa: F401  (re-exported)
+from .facts import City, Role, _flatten, fact_vocabulary, facts_of  # noqa: F401  (re-exported)
 
-City = Literal["binzhou", "yancheng", "quzhou", "zigong", "jiaxing"]
-Role = Literal["grid_leader", "full_time", "part_time", "grid_instructor", "micro_grid_leader"]
 TaskNature = Literal["licensing", "penalty", "coercion", "other_administrative", "service"]
 Post = Literal[
     "party_org_member",       # 城乡社区党组织组成人员
@@ -75,19 +73,10 @@ class _Model(BaseModel):
 
 
 def _age_agrees(person: "Person | None", day: dt.date) -> None:
-    """A stated age must match the birth date on the act's date, or one of them is wrong; a birth
-    date (written, or in the ID number) after the act's date is a typo, not a finding."""
+    """A stated age must match the birth date on the act's date, or one of them is wrong.
+    (ID numbers, phones and birth dates after the act: gridlaw.idnumber.act_problems, on the dump.)"""
     if person is None:
         return
-    if person.birth_date is not None and day is not None and person.birth_date > day:
-        raise ValueError(f"birth date {person.birth_date} is after the act's date {day}")
-    if person.id_number is not None and day is not None:
-        from .idnumber import BadIdNumber, parse_id_number
-
-        try:
-            parse_id_number(person.id_number, day)
-        except BadIdNumber:
-            raise ValueError(f"ID number: birth date after the act's date {day}") from None
     if person.age is not None and person.birth_date is not None:
         derived = age_on(person.birth_date, day)
         if derived != person.age:
@@ -148,29 +137,6 @@ class Person(_Model):
     pre_job_training: bool | None = _f("是否经过岗前培训", "岗前培训结业证明")
     resident: bool | None = _f("是否本村（社区）或本地常住居民", "户籍或居住证明")
     posts: list[Post] | None = _f("现任职务或身份", "任职文件")
-
-    @field_validator("id_number")
-    @classmethod
-    def _id_number(cls, v: str | None) -> str | None:
-        """Length, digits, birth date and check character (see gridlaw.idnumber); the place code is not checked."""
-        if v is None:
-            return v
-        from .idnumber import BadIdNumber, parse_id_number
-
-        try:
-            parse_id_number(v, dt.date(2100, 12, 31))    # the act's date is checked in _age_agrees
-        except BadIdNumber as exc:
-            raise ValueError(f"id_number: {exc}") from None
-        return v
-
-    @field_validator("phone")
-    @classmethod
-    def _phone(cls, v: str | None) -> str | None:
-        from .idnumber import phone_ok
-
-        if v is not None and not phone_ok(v):
-            raise ValueError("phone: 不是有效的电话号码；手机写 11 位（如 13812345678），座机写区号和号码（如 0515-88123456）")
-        return v
 
 
 class Hire(_Model):
@@ -374,30 +340,12 @@ def _type_name(ann: Any) -> str:
     return {bool: "bool", int: "int", dt.date: "date"}.get(t, "str")
 
 
-@functools.lru_cache(maxsize=1)
-def fact_vocabulary() -> dict[str, dict[str, dict[str, Any]]]:
-    """Per act kind: fact path -> {type, label, evidence?, personal?}."""
+def walk_vocabulary() -> dict[str, dict[str, dict[str, Any]]]:
+    """Per act kind: fact path -> {type, label, evidence?, personal?, values?}, walked from the models.
+    Compiled into gridlaw.acts_compiled at build time; read it through gridlaw.facts.fact_vocabulary."""
     vocab: dict[str, dict[str, dict[str, Any]]] = {}
     for kind, model in ACT_MODELS.items():
         facts: dict[str, dict[str, Any]] = {}
         _walk(model, "", facts)
         vocab[kind] = facts
     return vocab
-
-
-def facts_of(act: BaseModel | dict[str, Any]) -> dict[str, Any]:
-    """Flatten an act into {dotted fact: value}, leaving unknown facts out."""
-    data = act.model_dump(exclude_none=True) if isinstance(act, BaseModel) else act
-    flat: dict[str, Any] = {}
-    _flatten(data, "", flat)
-    return persons(flat)   # derived facts: engine/derive.py
-
-
-def _flatten(data: dict[str, Any], prefix: str, out: dict[str, Any]) -> None:
-    for key, value in data.items():
-        if value is None:
-            continue
-        if isinstance(value, dict):
-            _flatten(value, f"{prefix}{key}.", out)
-        else:
-            out[f"{prefix}{key}"] = value

@@ -115,3 +115,47 @@ def phone_ok(raw: str) -> bool:
     text = re.sub(r"^(?:\+?86|0086)(?=1\d{10}$)", "", text)
     text = re.sub(r"(?:转|ext\.?|x)\d{1,5}$", "", text, flags=re.I)
     return bool(_PHONE.match(text))
+
+
+def act_problems(act: dict, file: str = "<act>", line_of: "object | None" = None) -> list:
+    """Problems (gridlaw.errors.Problem) of an act as its model dumps it: a person's ID number that is
+    malformed, has a wrong check character or a birth date after the act; a phone that is no phone
+    number; a birth date after the act's date (a typo, not a minor's application). ``line_of(loc)``
+    gives a field's line in the act file."""
+    from .errors import Problem
+
+    out = []
+    day = act.get("date")
+    for who in ("candidate", "worker"):
+        person = act.get(who)
+        if not isinstance(person, dict):
+            continue
+
+        def line(field: str) -> int | None:
+            return line_of((who, field)) if callable(line_of) else None
+        number = person.get("id_number")
+        if number is not None:
+            try:
+                parse_id_number(number, day if isinstance(day, dt.date) else None)
+            except BadIdNumber as exc:
+                out.append(Problem(file, f"身份证号无效：{exc}", line("id_number"), f"{who}.id_number", "bad_id_number",
+                                   str(parse_error_en(number, day))))
+        phone = person.get("phone")
+        if phone is not None and not phone_ok(phone):
+            out.append(Problem(file, "不是有效的电话号码；手机写 11 位（如 13812345678），座机写区号和号码（如 0515-88123456）",
+                               line("phone"), f"{who}.phone", "bad_phone",
+                               "not a phone number: 11 digits for a mobile, area code and number for a landline"))
+        birth = person.get("birth_date")
+        if isinstance(birth, dt.date) and isinstance(day, dt.date) and birth > day:
+            out.append(Problem(file, f"出生日期 {birth.isoformat()} 晚于行为日期 {day.isoformat()}，应为笔误；请核对出生日期",
+                               line("birth_date"), f"{who}.birth_date", "future_birth_date",
+                               f"birth date {birth.isoformat()} is after the act's date {day.isoformat()}"))
+    return out
+
+
+def parse_error_en(number: object, day: object) -> str:
+    try:
+        parse_id_number(number, day if isinstance(day, dt.date) else None, "en")
+    except BadIdNumber as exc:
+        return f"not a valid ID number: {exc}"
+    return ""

@@ -12,6 +12,8 @@ import difflib
 import re
 from typing import Any
 
+from .acts_compiled import CITIES, KINDS, ROLES    # the models' codes, compiled without building the models
+
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CODED = ("kind", "city", "role")
 
@@ -19,18 +21,12 @@ _CODED = ("kind", "city", "role")
 def accept_written_forms(data: dict) -> dict:
     """A copy of ``data`` with written-out codes and dates turned into what the models take;
     values that are already codes pass untouched (and cost nothing)."""
-    from .acts import ACT_MODELS
-    from .labels import LABELS
-
-    cities = set(LABELS["en"]) & {"binzhou", "yancheng", "quzhou", "zigong", "jiaxing"}
     if not all(isinstance(data.get(k), (str, type(None))) for k in _CODED):
         return data                     # not written forms: the model's validation names the field
-    plain = (data.get("kind") in ACT_MODELS and data.get("city") in cities
-             and data.get("role") in (None, "grid_leader", "full_time", "part_time", "grid_instructor",
-                                      "micro_grid_leader")
-             and (not isinstance(data.get("date"), str) or _ISO.match(data["date"]))
-             and not _written_fields(data))
-    if plain:
+    date = data.get("date")
+    role = data.get("role")
+    if (data.get("kind") in KINDS and data.get("city") in CITIES and (role is None or role in ROLES)
+            and (not isinstance(date, str) or _ISO.match(date)) and not _written_fields(data)):
         return data
     from .audit.mapping import load_header_map, norm
 
@@ -58,12 +54,12 @@ def accept_written_forms(data: dict) -> dict:
 def _written_fields(data: dict) -> list[tuple[str, ...]]:
     """Paths of the fields below the top level whose value is written out (是, 1995年2月14日,
     统一招聘, 大专, 不确定) where the model takes a code, a bool or an ISO date."""
-    from .acts import ACT_MODELS, fact_vocabulary
+    from .acts_compiled import VOCABULARY     # the vocabulary without building the models (start-up)
 
     kind = data.get("kind")
-    if kind not in ACT_MODELS:
+    if kind not in VOCABULARY:
         return []
-    vocab = fact_vocabulary()[kind]
+    vocab = VOCABULARY[kind]
     out: list[tuple[str, ...]] = []
 
     def walk(node: dict, prefix: tuple[str, ...]) -> None:
