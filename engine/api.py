@@ -31,7 +31,7 @@ def act_data(data: Any, file: str = "<act>", lines: dict | None = None) -> dict[
         plain = accept(accept_written_forms(data))
         if plain is not None:
             return _checked(plain, file, lines)
-    return parse_act(data, file, lines).model_dump(exclude_none=True)
+    return _checked(parse_act(data, file, lines).model_dump(exclude_none=True), file, lines)
 
 
 def _checked(act: dict[str, Any], file: str, lines: dict | None) -> dict[str, Any]:
@@ -90,7 +90,6 @@ def parse_act(data: Any, file: str = "<act>", lines: dict | None = None) -> Base
     if missing:
         raise InputError([Problem(file, "缺少必填字段（如年度考核的年份 year 和是否合格 passed）", line_of(lines or {}, loc),
                                   dotted(loc), "missing_field", "required field missing") for loc in missing])
-    _checked(model.model_dump(exclude_none=True), file, lines)     # the act file's own name and line
     return model
 
 
