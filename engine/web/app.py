@@ -78,7 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def _offline_docs(app: FastAPI) -> None:
-    """/docs with Swagger UI served from the swagger-ui-bundle package (FastAPI's offline pattern): a
+    """/docs with Swagger UI 5 served from the swagger-ui-bundle-v2 package (FastAPI's offline pattern): a
     township's intranet has no CDN, and the page must not be blank."""
     from fastapi.openapi.docs import get_swagger_ui_html
     from starlette.staticfiles import StaticFiles
@@ -98,4 +98,4 @@ def _offline_docs(app: FastAPI) -> None:
         return get_swagger_ui_html(openapi_url="/openapi.json", title="gridlaw API 文档",
                                    swagger_js_url=f"{assets}/swagger-ui-bundle.js",
                                    swagger_css_url=f"{assets}/swagger-ui.css",
-                                   swagger_favicon_url=f"{assets}/favicon-32x32.png")
+                                   swagger_favicon_url="data:,")        # nothing fetched from elsewhere
