@@ -164,6 +164,8 @@ def listing_text(run: AuditRun) -> str:
         who = (name if run.config.show_personal else mask_name(name)) if name else (rid or "")
         where = f"第{row}行" if zh else f"row {row}"
         who = who or where
+        if name and rid:           # the sheet's own 序号 first: the clerk finds the row by it
+            where = f"序号 {rid}，{where}" if zh else f"no. {rid}, {where}"
         shown = (("未能审查" if decision == "unreadable" else label(decision, "zh")) if zh else decision)
         text = f"{who}\t{shown}" + (f"\t{detail}" if detail else "")
         out.append(text + (f"\t（{where}）" if zh and who != where else f"\t({where})" if who != where else ""))
