@@ -181,7 +181,8 @@ def test_admission_without_funding(server, browser):
     choose(browser, "approved_by", "county_agency")
     submit(browser)
     assert decision_of(browser) == "non_compliant"
-    assert "yancheng.art12.six-unified" in browser.find_element(By.ID, "answer-summary").text
+    summary = browser.find_element(By.ID, "answer-summary")   # issue 18: the provision shown, its rule id behind a toggle
+    assert "第十二条" in summary.text and "yancheng.art12.six-unified" in summary.get_attribute("innerHTML")
     shot(browser, "admission-answer")
 
 

@@ -83,13 +83,14 @@ async def _json(request: Request, fields: tuple[str, ...]) -> dict:
 
 
 def _act_and_checklist(data: dict):
-    from ..api import parse_act
+    from ..api import act_data, parse_act
     from ..errors import InputError
 
     errors: list[dict] = []
     act = checklist = None
     try:
         act = parse_act(data["act"], "act")
+        act_data(act, "act")        # ID numbers, phones, a birth date after the act (gridlaw.idnumber): 422, not 500
     except InputError as exc:
         # a message may quote the value it rejects; an ID number or phone in it is masked
         errors += [{"location": "act" + ("." + p.path if p.path and not p.path.startswith("[") else p.path or ""),
