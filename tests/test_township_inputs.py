@@ -378,3 +378,16 @@ def test_compare_names_the_act_the_date_and_every_instrument():
     assert "《中华人民共和国行政处罚法》第二十条第一款；《盐城市城乡网格化服务管理实施细则》第十九条第二款第（二）项" in text
     assert "gridlaw " in text and "规则包" in text and 'class="badge" style="background:#c0392b"' in page
     assert "white-space:nowrap" in page
+
+
+def test_results_give_the_verdict_on_each_question(tmp_path):
+    import csv
+
+    sheet = tmp_path / "派单.csv"
+    sheet.write_text("序号,任务内容,交办部门,派单时间\n1,对焚烧秸秆当事人当场罚款,环保局,2024-05-06\n", "utf-8")
+    out = tmp_path / "r.csv"
+    cli("audit", sheet, "--kind", "assignment", "--city", "yancheng", "--out", out)
+    with open(out, encoding="utf-8-sig") as f:
+        row = next(csv.DictReader(f))
+    assert row["任务内容"] == "对焚烧秸秆当事人当场罚款" and row["交办部门"] == "环保局" and row["日期"] == "2024-05-06"
+    assert "禁止交办事项：不合规" in row["各问题结论"]
