@@ -14,7 +14,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from ..errors import InputError, PackError, Problem
 from ..labels import label
@@ -51,6 +51,8 @@ class AuditConfig:
     progress: bool | None = None   # None: when stderr is a terminal
     pack: str | None = None        # --pack: a pack folder (or city/law name) instead of the shipped city pack
     national: bool = True          # evaluate over the national layer, as `gridlaw check` does
+    partition_by: list[str] | None = None   # Parquet results folder: hive folders by these keys of the input
+    part: Any = None               # audit/arrowio.Part: audit only this part of a Parquet dataset (a Dask task)
 
 
 @dataclass
@@ -66,6 +68,7 @@ class AuditRun:
     warnings: list[str] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)                     # title / note / total rows
     skipped_rows: list[tuple[int, str, str]] = field(default_factory=list)  # (line, kind, text) of the first few
+    out_files: list[dict] = field(default_factory=list)   # Parquet results: each file with its rows and SHA-256
 
     @property
     def exit_code(self) -> int:
@@ -115,7 +118,14 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
     def score(row: list[str]) -> int:
         return max(sum(1 for h in row if h and hm.fact_of(k, h)) for k in KINDS)
 
-    source = open_source(cfg.file, cfg.sheet, score, lang)
+    from .arrowio import is_parquet, open_parquet     # a Parquet file, or a folder of them (hive folders too)
+
+    if cfg.part is not None:
+        from .arrowio import open_part
+
+        source = open_part(cfg.part, lang)
+    else:
+        source = open_parquet(cfg.file, lang) if is_parquet(cfg.file) else open_source(cfg.file, cfg.sheet, score, lang)
     if kind is None and source.format != "jsonl":
         kind, note = _infer_kind(hm, source.header, lang)
         if note:
@@ -138,7 +148,7 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
     titles = ({**COLUMN_TITLES, "name": "姓名"} if cfg.show_personal else COLUMN_TITLES) if lang == "zh" else None
     if cfg.report:
         discard(cfg.report)
-    writer = ThreadedWriter(ResultWriter(cfg.out, columns, cfg.show_personal, run_stamp(packs, checklist, cfg), titles)) \
+    writer = ThreadedWriter(_result_writer(cfg, source, columns, run_stamp(packs, checklist, cfg), titles)) \
         if cfg.out else None
     if writer is None:
         coll.need = frozenset({"row"})
@@ -168,10 +178,11 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
     if writer is not None:
         writer.close()
         run.out_rows = writer.rows
+        run.out_files = getattr(writer.writer, "files", [])
     run.elapsed = time.perf_counter() - t0
     coll.finalize()
     coll.listing.sort()
-    if coll.rows_in == 0:
+    if coll.rows_in == 0 and cfg.part is None:     # a part of blank rows is no error: the run counts them
         raise InputError([Problem(str(cfg.file), "no data rows below the header" if lang == "en" else "表头下没有数据行")])
     run.warnings += _column_warnings(pipe, lang)
     if cfg.report:
@@ -184,6 +195,16 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
         except OSError as exc:
             raise InputError([Problem(str(cfg.report), f"cannot write: {exc.strerror}")]) from None
     return run
+
+
+def _result_writer(cfg: AuditConfig, source: Source, columns: list[str], stamp: dict, titles: dict | None):
+    assert cfg.out is not None
+    if format_of(cfg.out) == "parquet":
+        from .arrowio import ParquetResultWriter
+
+        return ParquetResultWriter(cfg.out, columns, cfg.show_personal, stamp, getattr(source, "dataset", None),
+                                   cfg.partition_by, manifest=cfg.part is None)
+    return ResultWriter(cfg.out, columns, cfg.show_personal, stamp, titles)
 
 
 def _refuse_overwriting_input(cfg: AuditConfig) -> None:
@@ -200,7 +221,9 @@ def _refuse_overwriting_input(cfg: AuditConfig) -> None:
                 same = same or (Path(out).exists() and os.path.samefile(out, src))
             except OSError:
                 pass
-            if same:
+            # a results folder inside an input folder would be read as input by the next run
+            inside = Path(src).is_dir() and Path(src).resolve() in Path(out).resolve().parents
+            if same or inside:
                 raise InputError([Problem(flag, f"{out} 是输入文件本身；请另选输出文件名" if cfg.lang != "en" else
                                           f"{out} is the input file itself; choose another name")])
 

@@ -1,0 +1,398 @@
+"""``gridlaw audit --engine dask``: the same audit over the parts of a Parquet dataset, on a Dask cluster.
+
+Each part (a file, or some row groups of a large one: audit/arrowio.py) is one task. A task runs the
+one-process audit (audit/run.py) on its part and nothing else: it writes the part's results under a
+temporary name and renames them into place, and returns the part's aggregates (audit/partials.py).
+Its output name depends only on the part, so a task that Dask runs again after a worker died writes
+the same file again, never a second one.
+
+Only the driver writes the manifest (``_manifest.json`` in the results folder): a part is done when
+the manifest lists it, with its rows, the SHA-256 of its input file and of its results file, and its
+aggregates (``_gridlaw/<n>.json``). The manifest is replaced atomically after every part, so a run
+killed at any point leaves a manifest of whole parts; ``--resume`` checks the options, the engine
+and packs and every done part's files against it, and submits only the parts it does not list.
+
+The summary and the HTML report are built from the parts' aggregates: no result row travels to the
+driver.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+from ..errors import InputError, Problem
+from .arrowio import MANIFEST, Dataset, Part, dataset_sha256, file_sha256, open_dataset, out_is_folder, part_out_path
+from .run import AuditConfig, AuditRun
+
+AGGREGATES = "_gridlaw"          # per-part aggregates, beside the manifest (a leading '_': not data)
+
+
+@dataclasses.dataclass
+class DaskOptions:
+    scheduler: str | None = None     # tcp://host:port of a running scheduler; None: a local cluster
+    workers: int = 2                 # local cluster: worker processes (one thread each)
+    memory_limit: str = "auto"       # local cluster: per worker
+    resume: bool = False
+
+
+def audit_part(cfg: AuditConfig) -> dict:
+    """One task: audit one part and write its results. Pure apart from its own results file; every
+    worker process loads the packs and the vocabulary once (the loader's and the reader's caches)."""
+    import io
+
+    from .partials import snapshot
+    from .run import run_audit
+
+    run = run_audit(cfg, err=io.StringIO())
+    return {"key": cfg.part.key, "snapshot": snapshot(run)}
+
+
+# --------------------------------------------------------------------------- the driver
+
+
+def run_dask(cfg: AuditConfig, opts: DaskOptions, err: TextIO | None = None) -> AuditRun:
+    err = err or sys.stderr
+    lang = cfg.lang if cfg.lang in ("zh", "en") else "zh"
+    zh = lang == "zh"
+    from .arrowio import is_parquet
+
+    if not is_parquet(cfg.file):
+        raise InputError([Problem(str(cfg.file), "--engine dask 读取 Parquet 文件或其文件夹（可按 province=…/year=… 分区）"
+                                  if zh else "--engine dask reads a Parquet file or a folder of them")])
+    if cfg.out is None or not out_is_folder(cfg.out):
+        raise InputError([Problem("--out", "--engine dask 需要 --out 指向一个结果文件夹（每个分区一个 Parquet 文件）" if zh else
+                                  "--engine dask needs --out naming a results folder (one Parquet file per part)")])
+    from .run import _refuse_overwriting_input
+
+    _refuse_overwriting_input(cfg)
+    started = dt.datetime.now().astimezone()
+    day = cfg.date or dt.date.today()            # one date for every worker, whatever their clocks say
+    ds = open_dataset(cfg.file, lang)
+    packs, kind, warnings = _driver_packs(cfg, lang)
+    out = Path(cfg.out)
+    from .run import run_stamp
+
+    stamp = run_stamp(packs, None, cfg)
+    stamp["checklist"] = stamp.get("checklist")
+    fingerprint = _fingerprint(cfg, day, ds, stamp)
+    manifest = Manifest.open(out, fingerprint, opts.resume, lang)
+    if cfg.report:
+        from .outputs import discard
+
+        discard(cfg.report)
+    todo = [i for i, p in enumerate(ds.parts) if not manifest.done(i, p)]
+    before = len(ds.parts) - len(todo)
+    base = dataclasses.replace(cfg, date=day, report=None, listing="none", progress=False)
+    from .run import Progress
+
+    show = err.isatty() if cfg.progress is None else cfg.progress
+    t0 = time.perf_counter()
+    client, cluster = _client(opts)
+    try:
+        link = _dashboard(client)
+        if show or cfg.progress is None:
+            print((f"Dask 面板：{link}" if zh else f"Dask dashboard: {link}") if link else
+                  ("Dask 面板未启用（需要 bokeh）" if zh else "Dask dashboard off (needs bokeh)"), file=err)
+            if before:
+                print(f"续跑：{before} 个分区已完成，跳过；余 {len(todo)} 个" if zh else
+                      f"resuming: {before} parts done, skipped; {len(todo)} to go", file=err)
+        bar = Progress(ds.rows, err, show, "行" if zh else "rows")
+        done_rows = sum(ds.parts[i].rows for i in range(len(ds.parts)) if manifest.has(i))
+        cfgs = [dataclasses.replace(base, part=ds.parts[i], out=part_out_path(out, ds.parts[i], cfg.partition_by))
+                for i in todo]
+        from distributed import as_completed
+
+        futures = client.map(audit_part, cfgs, key=[f"gridlaw-part-{i}-{manifest.token}" for i in todo],
+                             pure=False)
+        index = {f.key: i for f, i in zip(futures, todo)}
+        try:
+            for fut in as_completed(futures):
+                i = index[fut.key]
+                res = fut.result()
+                fut.release()
+                manifest.add(i, ds.parts[i], res["snapshot"], out, cfg.partition_by, lang)
+                done_rows += ds.parts[i].rows
+                bar.update(done_rows, done_rows)
+        except BaseException:
+            for f in futures:
+                f.cancel()
+            raise
+        finally:
+            bar.close()
+    finally:
+        _close(client, cluster)
+    elapsed = time.perf_counter() - t0
+    return _finish(cfg, opts, ds, manifest, packs, kind, warnings, started, elapsed, day, lang, before, len(todo))
+
+
+def _driver_packs(cfg: AuditConfig, lang: str) -> tuple[dict, str | None, list[str]]:
+    """The packs as the workers load them (to render the report), and the options checked before any
+    task starts: a bad --kind or --city is said once, not by every worker."""
+    from ..layers import audit_pack
+    from .mapping import KINDS, load_header_map
+    from .run import _option_value, _packs
+
+    hm = load_header_map(str(cfg.map_file) if cfg.map_file else None)
+    kind = _option_value(hm, "kind", cfg.kind, list(KINDS), "--kind")
+    city = cfg.city if cfg.city in (None, "all") else _option_value(hm, "city", cfg.city, None, "--city")
+    _option_value(hm, "role", cfg.role, None, "--role")
+    if cfg.pack:
+        from ..layers import load_target
+
+        own = load_target(cfg.pack).latest
+        city = city if city not in (None, "all") else (own.meta.extends or own.id)
+        packs, warnings = {city: own}, []
+    else:
+        packs, warnings = _packs(city, lang)
+    return {c: audit_pack(p, cfg.national) for c, p in packs.items()}, kind, warnings
+
+
+def _fingerprint(cfg: AuditConfig, day: dt.date, ds: Dataset, stamp: dict) -> dict:
+    """What must be the same for a run to be resumed: the input's parts, the options, the engine and packs."""
+    from ..stamp import file_hash
+
+    return {"input": str(Path(cfg.file).resolve()),
+            "parts": [[p.key, p.rows] for p in ds.parts],
+            "options": {"kind": cfg.kind, "city": cfg.city, "role": cfg.role, "date": day.isoformat(),
+                        "lang": cfg.lang, "national": cfg.national, "pack": cfg.pack,
+                        "show_personal_data": cfg.show_personal, "partition_by": cfg.partition_by,
+                        "map": file_hash(cfg.map_file), "checklist": file_hash(cfg.checklist)},
+            "stamp": stamp}
+
+
+def _client(opts: DaskOptions) -> tuple[Any, Any]:
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    if opts.scheduler:
+        return Client(opts.scheduler), None
+    cluster = LocalCluster(n_workers=opts.workers, threads_per_worker=1, processes=True,
+                           memory_limit=opts.memory_limit, dashboard_address=":0", silence_logs=logging.ERROR)
+    return Client(cluster), cluster
+
+
+def _dashboard(client: Any) -> str | None:
+    try:
+        import bokeh  # noqa: F401  — distributed serves its dashboard only with bokeh
+    except ImportError:
+        return None
+    return client.dashboard_link
+
+
+def _close(client: Any, cluster: Any) -> None:
+    try:
+        client.close()
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+# --------------------------------------------------------------------------- the manifest
+
+
+class Manifest:
+    """``_manifest.json``: the run's fingerprint and, per done part, its rows, input and results hashes
+    and accounting. Written by the driver only, atomically, after every part."""
+
+    def __init__(self, out: Path, data: dict):
+        self.out = out
+        self.data = data
+        self.token = data["token"]
+
+    @classmethod
+    def open(cls, out: Path, fingerprint: dict, resume: bool, lang: str) -> "Manifest":
+        zh = lang == "zh"
+        path = out / MANIFEST
+        old = None
+        if path.exists():
+            try:
+                old = json.loads(path.read_text("utf-8"))
+            except (OSError, ValueError):
+                old = None
+        if resume:
+            if old is None or "fingerprint" not in old:
+                raise InputError([Problem(str(path), "没有可续跑的清单（请去掉 --resume 重新运行）" if zh else
+                                          "no manifest to resume from (run without --resume)")])
+            diff = [k for k in fingerprint if fingerprint[k] != old["fingerprint"].get(k)]
+            if diff:
+                raise InputError([Problem(str(path), (
+                    f"清单记录的{'、'.join(_FP_ZH.get(k, k) for k in diff)}与本次不同，不能续跑；请去掉 --resume 重新运行"
+                    if zh else f"the manifest's {', '.join(diff)} differ from this run's: cannot resume; "
+                    "run without --resume"))])
+            m = cls(out, old)
+            m.data["complete"] = False
+            m._clean_temporaries()
+            return m
+        out.mkdir(parents=True, exist_ok=True)
+        if old is not None:              # a new run replaces the old one's files, never mixes with them
+            for entry in (old.get("parts") or {}).values():
+                for f in entry.get("files", []):
+                    _unlink(out / f["file"])
+                _unlink(out / entry.get("aggregate", "\0"))
+            _unlink(path)
+        m = cls(out, {"fingerprint": fingerprint, "token": os.urandom(6).hex(), "complete": False, "parts": {}})
+        m._clean_temporaries()
+        m._write()
+        return m
+
+    def has(self, i: int) -> bool:
+        return str(i) in self.data["parts"]
+
+    def done(self, i: int, part: Part) -> bool:
+        """A part listed as done whose results file is still there and unchanged."""
+        entry = self.data["parts"].get(str(i))
+        if entry is None or entry["key"] != part.key:
+            return False
+        try:
+            ok = all(file_sha256(str(self.out / f["file"])) == f["sha256"] for f in entry["files"]) and \
+                file_sha256(str(self.out / entry["aggregate"])) == entry["aggregate_sha256"] and \
+                all(file_sha256(p) == h for p, h in entry["input_sha256"].items())
+        except OSError:
+            ok = False
+        if not ok:
+            del self.data["parts"][str(i)]
+        return ok
+
+    def add(self, i: int, part: Part, snap: dict, out: Path, partition_by: list[str] | None, lang: str) -> None:
+        from .outputs import replace_atomically
+        from .partials import accounting
+
+        a = accounting(snap)
+        if part.rows != a["rows_in"] + a["blank"] + a["non_records"] or a["rows_in"] != a["evaluated"] + a["rejected"]:
+            raise InputError([Problem(part.path, (
+                f"分区 {part.key} 计数不一致：{part.rows:,} 行 ≠ 读入 {a['rows_in']:,} + 空行 {a['blank']:,} + 非记录行 "
+                f"{a['non_records']:,}；结果不可信" if lang == "zh" else
+                f"part {part.key}: {part.rows:,} rows ≠ read {a['rows_in']:,} + blank {a['blank']:,} + not records "
+                f"{a['non_records']:,}; results not trusted"))])
+        # the worker renamed its file into place; the driver checks what it finds against what it was told
+        rel = part_out_path(out, part, partition_by).relative_to(out).as_posix()
+        files = [{"file": rel, "rows": f["rows"], "sha256": f["sha256"]} for f in snap["out_files"]]
+        for f in files:
+            if file_sha256(str(out / f["file"])) != f["sha256"]:
+                raise InputError([Problem(str(out / f["file"]), "结果文件与工作进程报告的不符" if lang == "zh" else
+                                          "results file differs from what its worker reported")])
+        agg_rel = f"{AGGREGATES}/{i:06d}.json"
+        body = json.dumps(snap, ensure_ascii=False).encode()
+        (self.out / AGGREGATES).mkdir(exist_ok=True)
+        replace_atomically(self.out / agg_rel, body)
+        import hashlib
+
+        self.data["parts"][str(i)] = {"key": part.key, "rows": part.rows, "accounting": a,
+                                      "input_sha256": snap["input_sha256"], "out_rows": snap["out_rows"],
+                                      "files": files, "aggregate": agg_rel,
+                                      "aggregate_sha256": hashlib.sha256(body).hexdigest()}
+        self._write()
+
+    def snapshots(self, n: int) -> list[dict]:
+        out = []
+        for i in range(n):
+            entry = self.data["parts"][str(i)]
+            out.append(json.loads((self.out / entry["aggregate"]).read_text("utf-8")))
+        return out
+
+    def complete(self, totals: dict, dataset_sha: str) -> None:
+        self.data.update(complete=True, totals=totals, input_sha256=dataset_sha,
+                         written=dt.datetime.now().astimezone().isoformat(timespec="seconds"))
+        self._write()
+
+    def _write(self) -> None:
+        from .outputs import replace_atomically
+
+        replace_atomically(self.out / MANIFEST, json.dumps(self.data, ensure_ascii=False, indent=1).encode())
+
+    def _clean_temporaries(self) -> None:
+        """Temporary files of a killed run's writers (.<name>.<pid>.part): never data, never finished."""
+        for dirpath, _, names in os.walk(self.out):
+            for name in names:
+                if name.startswith(".") and name.endswith(".part"):
+                    _unlink(Path(dirpath) / name)
+
+
+_FP_ZH = {"input": "输入", "parts": "分区", "options": "选项", "stamp": "引擎或规则包"}
+
+
+def _unlink(p: Path) -> None:
+    try:
+        if p.is_file():
+            p.unlink()
+    except OSError:
+        pass
+
+
+# --------------------------------------------------------------------------- the end of a run
+
+
+def _finish(cfg: AuditConfig, opts: DaskOptions, ds: Dataset, manifest: Manifest, packs: dict, kind: str | None,
+            warnings: list[str], started: dt.datetime, elapsed: float, day: dt.date, lang: str,
+            before: int, now: int) -> AuditRun:
+    from types import SimpleNamespace
+
+    from .partials import merge, non_records, totals
+    from .readers import Source
+    from .run import _column_warnings
+
+    zh = lang == "zh"
+    snaps = manifest.snapshots(len(ds.parts))
+    t = totals(snaps)
+    per = len(packs) if cfg.city == "all" else 1
+    out_rows = sum(int(manifest.data["parts"][str(i)]["out_rows"]) for i in range(len(ds.parts)))
+    if t["rows_in"] != t["evaluated"] + t["rejected"] or ds.rows != t["rows_in"] + t["blank"] + t["non_records"] \
+            or out_rows != t["rows_in"] * per:
+        raise InputError([Problem(str(cfg.file), (
+            f"合计不一致：{ds.rows:,} 行；读入 {t['rows_in']:,} = 已审查 {t['evaluated']:,} + 未能审查 {t['rejected']:,}；"
+            f"空行 {t['blank']:,}；非记录行 {t['non_records']:,}；结果 {out_rows:,} 行" if zh else
+            f"totals disagree: {ds.rows:,} rows; read {t['rows_in']:,} = evaluated {t['evaluated']:,} + "
+            f"unreadable {t['rejected']:,}; blank {t['blank']:,}; not records {t['non_records']:,}; "
+            f"{out_rows:,} result rows"))])
+    coll = merge(snaps, packs, lang, cfg.top, cfg.city == "all", cfg.show_personal)
+    lines = []
+    for i, p in enumerate(ds.parts):
+        h = manifest.data["parts"][str(i)]["input_sha256"].get(p.path) or ""
+        lines.append(f"{p.key}\t{h}\n")
+    sha = dataset_sha256(lines)
+    manifest.complete(t, sha)
+    source = Source(Path(cfg.file), "parquet", list(ds.columns), ds.rows, _describe(ds, lang),
+                    _sha=SimpleNamespace(hexdigest=lambda: sha))
+    ignored = dict.fromkeys(h for s in snaps for h in s["ignored"])
+    dups = dict.fromkeys(h for s in snaps for h in s["duplicates"])
+    pipe = SimpleNamespace(opts=SimpleNamespace(kind=kind), ignored=ignored, duplicates=dups)
+    run = AuditRun(dataclasses.replace(cfg, date=day), source, packs, coll, pipe, started,   # type: ignore[arg-type]
+                   warnings=list(warnings))
+    run.elapsed = elapsed
+    run.out_rows = out_rows
+    run.skipped, run.skipped_rows = non_records(snaps)
+    for s in snaps:
+        for w in s["warnings"]:
+            if w not in run.warnings:
+                run.warnings.append(w)
+    run.warnings += [w for w in _column_warnings(pipe, lang) if w not in run.warnings]   # type: ignore[arg-type]
+    run.warnings.append(
+        (f"Dask：{len(ds.parts)} 个分区（本次审 {now} 个" + (f"，续跑跳过已完成的 {before} 个" if before else "") + "）；"
+         + ("集群 " + opts.scheduler if opts.scheduler else f"本机集群 {opts.workers} 个工作进程")) if zh else
+        (f"Dask: {len(ds.parts)} parts ({now} audited in this run" + (f", {before} done before and skipped" if before else "")
+         + "); " + ("cluster " + opts.scheduler if opts.scheduler else f"local cluster of {opts.workers} workers")))
+    if cfg.report:
+        from .outputs import replace_atomically
+        from .report import render_report
+
+        try:
+            cfg.report.parent.mkdir(parents=True, exist_ok=True)
+            replace_atomically(cfg.report, render_report(run).encode("utf-8"))
+        except OSError as exc:
+            raise InputError([Problem(str(cfg.report), f"cannot write: {exc.strerror}")]) from None
+    return run
+
+
+def _describe(ds: Dataset, lang: str) -> str:
+    files = len({p.rel for p in ds.parts})
+    keys = "/".join(ds.key_names)
+    if lang == "zh":
+        return f"Parquet · {files} 个文件 · {len(ds.parts)} 个分区" + (f" · 按 {keys}" if keys else "")
+    return f"Parquet · {files} files · {len(ds.parts)} parts" + (f" · by {keys}" if keys else "")

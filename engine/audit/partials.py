@@ -1,0 +1,119 @@
+"""A part's audit as plain data, and parts put back together: the aggregates a distributed run
+builds its summary and report from, without collecting any result row.
+
+A worker audits its part with the one-process audit (audit/run.py) and hands back ``snapshot(run)``:
+counts (read, evaluated, unreadable, blank, non-records; by decision, rule, article, document,
+county/township/grid), the rows most in breach, the first unreadable rows with their reasons, and the
+part's distinct result patterns (a pattern: decision, rule ids, missing facts, and its rendered texts)
+with their row counts. JSON-safe, so the driver can also keep it on disk for ``--resume``.
+
+``merge`` folds snapshots into one results.Collector over the driver's own packs (rules found by id:
+the workers run the same installed wheel, and the stamp proves it), so the text summary and the HTML
+report are rendered by the same code as a one-process run.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import numpy as np
+
+from ..loader import Pack
+from .results import Collector, Pattern, TopRecord
+
+VERSION = 1
+
+
+def snapshot(run: Any) -> dict:
+    """Everything the report needs from a part's run (an audit/run.AuditRun), as JSON-safe data."""
+    c = run.collector
+    pats = [p for p in c._patterns.values() if c.pattern_counts.get(id(p), 0)]
+    index = {id(p): i for i, p in enumerate(pats)}
+    return {
+        "v": VERSION,
+        "rows_in": c.rows_in, "evaluated": c.evaluated, "rejected": c.rejected, "blank": c.blank,
+        "non_records": int(sum(run.skipped.values())),
+        "skipped": dict(run.skipped), "skipped_rows": [list(r) for r in run.skipped_rows],
+        "by_kind": dict(c.by_kind),
+        "patterns": [{"city": p.city, "kind": p.kind, "decision": p.decision,
+                      "violated": [r.id for r in p.violated], "review": [r.id for r in p.review],
+                      "unknown": [r.id for r in p.unknown], "missing": list(p.missing), "documents": list(p.documents),
+                      "texts": p.texts, "tail": p.tail, "detail": p.detail, "n": c.pattern_counts[id(p)]}
+                     for p in pats],
+        "top": [[t.score, t.row, t.id, t.name, t.groups, index[id(t.pattern)]] for t in c.top if id(t.pattern) in index],
+        "rejections": [list(r) for r in c.rejections],
+        "rejected_by": dict(c.rejected_by), "rejected_by_city": dict(c.rejected_by_city),
+        "groups": {g: [[city, value, counts.tolist()] for (city, value), counts in table.items()]
+                   for g, table in c.groups.items()},
+        "ignored": list(run.pipeline.ignored), "duplicates": list(run.pipeline.duplicates),
+        "warnings": list(run.warnings),
+        "out_rows": run.out_rows, "out_files": list(run.out_files),
+        "input_sha256": run.source._sha.files(),
+    }
+
+
+def accounting(snap: dict) -> dict:
+    return {k: snap[k] for k in ("rows_in", "evaluated", "rejected", "blank", "non_records")}
+
+
+def merge(snaps: list[dict], packs: dict[str, Pack], lang: str, top_n: int, all_cities: bool,
+          show_personal: bool) -> Collector:
+    """One Collector holding the sum of the parts (then finalized, as a one-process run's)."""
+    coll = Collector(packs, lang, top_n, 0, all_cities=all_cities, show_personal=show_personal)
+    rules = {r.id: r for p in packs.values() for r in p.rules}
+    for s in snaps:
+        coll.rows_in += s["rows_in"]
+        coll.evaluated += s["evaluated"]
+        coll.rejected += s["rejected"]
+        coll.blank += s["blank"]
+        coll.by_kind.update(s["by_kind"])
+        local: list[Pattern] = []
+        for d in s["patterns"]:
+            key = (d["city"], d["kind"], d["decision"], tuple(d["violated"]), tuple(d["review"]), tuple(d["unknown"]),
+                   tuple(d["missing"]))
+            p = coll._patterns.get(key)
+            if p is None:
+                p = coll._patterns[key] = Pattern(
+                    d["city"], d["kind"], d["decision"], [rules[i] for i in d["violated"]],
+                    [rules[i] for i in d["review"]], [rules[i] for i in d["unknown"]], list(d["missing"]),
+                    list(d["documents"]), dict(d["texts"]), d["tail"], d["detail"])
+            coll.pattern_counts[id(p)] = coll.pattern_counts.get(id(p), 0) + int(d["n"])
+            local.append(p)
+        coll.top.extend(TopRecord(score, row, rid, name, dict(groups), local[i])
+                        for score, row, rid, name, groups, i in s["top"])
+        room = coll.sample_rejections - len(coll.rejections)
+        if room > 0:
+            coll.rejections.extend((int(r), why) for r, why in s["rejections"][:room])
+        coll.rejected_by.update(s["rejected_by"])
+        coll.rejected_by_city.update(s["rejected_by_city"])
+        for g, rows in s["groups"].items():
+            table = coll.groups.setdefault(g, {})
+            for city, value, counts in rows:
+                arr = np.asarray(counts, dtype=np.int64)
+                key = (city, value)
+                if key in table:
+                    table[key] += arr
+                elif len(table) < 100_000:
+                    table[key] = arr
+    order = coll._order
+    coll.top.sort(key=lambda r: (-r.score, r.row, order.get(r.pattern.city, 0)))
+    del coll.top[top_n:]
+    coll.rejections.sort()
+    coll.finalize()
+    return coll
+
+
+def non_records(snaps: list[dict]) -> tuple[Counter, list[tuple[int, str, str]]]:
+    counts: Counter = Counter()
+    rows: list[tuple[int, str, str]] = []
+    for s in snaps:
+        counts.update(s["skipped"])
+        rows.extend(tuple(r) for r in s["skipped_rows"])   # type: ignore[misc]
+    return counts, sorted(rows)[:20]
+
+
+def totals(snaps: list[dict]) -> dict:
+    """read = evaluated + unreadable; blank and non-record rows apart."""
+    keys = ("rows_in", "evaluated", "rejected", "blank", "non_records")
+    return {k: sum(int(s[k]) for s in snaps) for k in keys}
+
