@@ -53,6 +53,8 @@ class AuditConfig:
     national: bool = True          # evaluate over the national layer, as `gridlaw check` does
     partition_by: list[str] | None = None   # Parquet results folder: hive folders by these keys of the input
     part: Any = None               # audit/arrowio.Part: audit only this part of a Parquet dataset (a Dask task)
+    source: Any = None             # a Source over rows in memory (audit/inmemory.py), instead of file
+    sink: Any = None               # callable(columns) -> a writer keeping results in memory, instead of out
 
 
 @dataclass
@@ -120,7 +122,9 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
 
     from .arrowio import is_parquet, open_parquet     # a Parquet file, or a folder of them (hive folders too)
 
-    if cfg.part is not None:
+    if cfg.source is not None:                      # rows held in memory (audit/inmemory.py)
+        source = cfg.source
+    elif cfg.part is not None:
         from .arrowio import open_part
 
         source = open_part(cfg.part, lang)
@@ -148,8 +152,9 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
     titles = ({**COLUMN_TITLES, "name": "姓名"} if cfg.show_personal else COLUMN_TITLES) if lang == "zh" else None
     if cfg.report:
         discard(cfg.report)
-    writer = ThreadedWriter(_result_writer(cfg, source, columns, run_stamp(packs, checklist, cfg), titles)) \
-        if cfg.out else None
+    writer = ThreadedWriter(cfg.sink(columns) if cfg.sink else
+                            _result_writer(cfg, source, columns, run_stamp(packs, checklist, cfg), titles)) \
+        if cfg.out or cfg.sink else None
     if writer is None:
         coll.need = frozenset({"row"})
     elif writer.fmt == "jsonl":
@@ -182,7 +187,7 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
     run.elapsed = time.perf_counter() - t0
     coll.finalize()
     coll.listing.sort()
-    if coll.rows_in == 0 and cfg.part is None:     # a part of blank rows is no error: the run counts them
+    if coll.rows_in == 0 and cfg.part is None and cfg.source is None:     # a part of blank rows is no error: the run counts them
         raise InputError([Problem(str(cfg.file), "no data rows below the header" if lang == "en" else "表头下没有数据行")])
     run.warnings += _column_warnings(pipe, lang)
     if cfg.report:
