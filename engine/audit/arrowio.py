@@ -382,6 +382,22 @@ def out_is_folder(path: Path) -> bool:
     return path.is_dir() or str(path).endswith(("/", os.sep)) or path.suffix == ""
 
 
+def check_partition_by(partition_by: list[str] | None, ds: Dataset | None, out: Path, lang: str) -> None:
+    """--partition-by names hive keys of the input, and a results folder to hold them."""
+    if not partition_by:
+        return
+    zh = lang != "en"
+    if not out_is_folder(out):
+        raise InputError([Problem("--partition-by", "按分区写出需要 --out 指向一个文件夹" if zh else
+                                  "--partition-by needs --out naming a folder")])
+    have = ds.key_names if ds is not None else []
+    unknown = [k for k in partition_by if k not in have]
+    if unknown:
+        raise InputError([Problem("--partition-by", (
+            f"输入没有分区键 {'、'.join(unknown)}（输入的分区键：{'、'.join(have) or '无'}）" if zh else
+            f"the input has no partition key {', '.join(unknown)} (its keys: {', '.join(have) or 'none'})"))])
+
+
 class ParquetResultWriter:
     """Parquet results with the interface of outputs.ResultWriter. To a ``.parquet`` file: written under a
     temporary name and renamed when complete, then ``<out>.manifest.json``. To a folder: one file per
@@ -403,6 +419,8 @@ class ParquetResultWriter:
         self.partition_by = partition_by
         self.manifest = manifest        # a Dask task's part file: the run's manifest lists it instead
         self.folder = out_is_folder(path)
+        # hive convention: a key that names the results' folders is not repeated inside the files
+        self._file_keys = [k for k in self.key_names if k not in (partition_by or [])]
         self.rows = 0
         self.files: list[dict] = []
         self._writer: Any = None
@@ -447,7 +465,7 @@ class ParquetResultWriter:
             return
         out = result_table(table, self.columns, self.show_personal)
         if not self.folder:
-            out = with_keys(out, None, []) if not self.key_names else self._keyed(out)
+            out = self._keyed(out) if self._file_keys else out
             if self._writer is None:
                 self._open(self.path, out.schema)
             self._writer.write_table(out)
@@ -457,7 +475,7 @@ class ParquetResultWriter:
         # a chunk comes from one part (readers never mix parts in a chunk)
         assert self._starts is not None and self.dataset is not None
         part = self.dataset.parts[int(np.searchsorted(self._starts, int(out.column("row")[0].as_py()), "right")) - 1]
-        out = with_keys(out, part, self.key_names)
+        out = with_keys(out, part, self._file_keys)
         if part is not self._part:
             self._finish()
             self._part = part
@@ -471,7 +489,7 @@ class ParquetResultWriter:
         assert self._starts is not None and self.dataset is not None
         rows = out.column("row").to_numpy()
         idx = np.searchsorted(self._starts, rows, "right") - 1
-        for j, k in enumerate(self.key_names):
+        for k in self._file_keys:
             vals = pa.array([dict(p.keys).get(k) for p in self.dataset.parts], pa.string())
             out = out.append_column(k, vals.take(pa.array(idx)))
         return out

@@ -58,6 +58,8 @@ def audit(
     workers: int = typer.Option(2, "--workers", help="--engine dask: worker processes of the local cluster"),
     memory_limit: str = typer.Option("auto", "--memory-limit", help="--engine dask: memory per local worker "
                                                                     "(e.g. 2GB; auto: the machine's share)"),
+    part_rows: int = typer.Option(1_000_000, "--part-rows", help="--engine dask: a larger Parquet file is cut into "
+                                                                 "parts of whole row groups, about this many rows"),
     resume: bool = typer.Option(False, "--resume", help="--engine dask: carry on a killed run from the manifest "
                                                         "in --out; no part is audited twice"),
     fmt: str = typer.Option("text", "--format", "-f",
@@ -126,7 +128,7 @@ def audit(
             from .distributed import DaskOptions, run_dask
 
             cfg.listing = "none" if fmt == "text" else cfg.listing
-            run = run_dask(cfg, DaskOptions(scheduler, max(workers, 1), memory_limit, resume))
+            run = run_dask(cfg, DaskOptions(scheduler, max(workers, 1), memory_limit, resume, max(part_rows, 1)))
         else:
             run = run_audit(cfg)
     except GridlawError as exc:

@@ -39,6 +39,7 @@ class DaskOptions:
     workers: int = 2                 # local cluster: worker processes (one thread each)
     memory_limit: str = "auto"       # local cluster: per worker
     resume: bool = False
+    part_rows: int = 1_000_000       # a larger file is cut into parts of whole row groups, about this many rows
 
 
 def audit_part(cfg: AuditConfig) -> dict:
@@ -49,8 +50,18 @@ def audit_part(cfg: AuditConfig) -> dict:
     from .partials import snapshot
     from .run import run_audit
 
-    run = run_audit(cfg, err=io.StringIO())
+    # a worker keeps the result patterns it rendered for this run's options: a part's rows mostly repeat
+    # the patterns of the parts before it (as a one-process run's later chunks do)
+    same = (cfg.kind, cfg.city, cfg.role, cfg.date, cfg.lang, str(cfg.map_file), str(cfg.checklist), cfg.pack,
+            cfg.national, cfg.show_personal)
+    if same not in _PATTERNS or len(_PATTERNS[same]) > 200_000:     # a cache, bounded: renders again if dropped
+        _PATTERNS.clear()
+        _PATTERNS[same] = {}
+    run = run_audit(dataclasses.replace(cfg, patterns=_PATTERNS[same]), err=io.StringIO())
     return {"key": cfg.part.key, "snapshot": snapshot(run)}
+
+
+_PATTERNS: dict[tuple, dict] = {}
 
 
 # --------------------------------------------------------------------------- the driver
@@ -73,7 +84,10 @@ def run_dask(cfg: AuditConfig, opts: DaskOptions, err: TextIO | None = None) -> 
     _refuse_overwriting_input(cfg)
     started = dt.datetime.now().astimezone()
     day = cfg.date or dt.date.today()            # one date for every worker, whatever their clocks say
-    ds = open_dataset(cfg.file, lang)
+    ds = open_dataset(cfg.file, lang, opts.part_rows)
+    from .arrowio import check_partition_by
+
+    check_partition_by(cfg.partition_by, ds, Path(cfg.out), lang)
     packs, kind, warnings = _driver_packs(cfg, lang)
     out = Path(cfg.out)
     from .run import run_stamp
@@ -128,6 +142,7 @@ def run_dask(cfg: AuditConfig, opts: DaskOptions, err: TextIO | None = None) -> 
     finally:
         _close(client, cluster)
     elapsed = time.perf_counter() - t0
+    manifest._clean_temporaries()      # a killed worker's unfinished file; every task is over now
     return _finish(cfg, opts, ds, manifest, packs, kind, warnings, started, elapsed, day, lang, before, len(todo))
 
 

@@ -2,12 +2,11 @@
 builds its summary and report from, without collecting any result row.
 
 A worker audits its part with the one-process audit (audit/run.py) and hands back ``snapshot(run)``:
-counts (read, evaluated, unreadable, blank, non-records; by decision, rule, article, document,
-county/township/grid), the rows most in breach, the first unreadable rows with their reasons, and the
-part's distinct result patterns (a pattern: decision, rule ids, missing facts, and its rendered texts)
-with their row counts. JSON-safe, so the driver can also keep it on disk for ``--resume``.
+counts (read, evaluated, unreadable, blank, non-records; by decision, rule, article, document, missing
+fact, county/township/grid), the rows most in breach and the first unreadable rows with their reasons.
+JSON-safe, so the driver also keeps it on disk for ``--resume``.
 
-``merge`` folds snapshots into one results.Collector over the driver's own packs (rules found by id:
+``merge`` sums snapshots into one results.Collector over the driver's own packs (rules found by id:
 the workers run the same installed wheel, and the stamp proves it), so the text summary and the HTML
 report are rendered by the same code as a one-process run.
 """
@@ -25,22 +24,29 @@ VERSION = 1
 
 
 def snapshot(run: Any) -> dict:
-    """Everything the report needs from a part's run (an audit/run.AuditRun), as JSON-safe data."""
+    """Everything the report needs from a part's finished run (an audit/run.AuditRun), as JSON-safe data:
+    sizes grow with the rules, articles, documents and groups, not with the rows."""
     c = run.collector
-    pats = [p for p in c._patterns.values() if c.pattern_counts.get(id(p), 0)]
-    index = {id(p): i for i, p in enumerate(pats)}
+    top_pats = list({id(t.pattern): t.pattern for t in c.top}.values())
+    index = {id(p): i for i, p in enumerate(top_pats)}
     return {
         "v": VERSION,
         "rows_in": c.rows_in, "evaluated": c.evaluated, "rejected": c.rejected, "blank": c.blank,
         "non_records": int(sum(run.skipped.values())),
         "skipped": dict(run.skipped), "skipped_rows": [list(r) for r in run.skipped_rows],
         "by_kind": dict(c.by_kind),
-        "patterns": [{"city": p.city, "kind": p.kind, "decision": p.decision,
-                      "violated": [r.id for r in p.violated], "review": [r.id for r in p.review],
-                      "unknown": [r.id for r in p.unknown], "missing": list(p.missing), "documents": list(p.documents),
-                      "texts": p.texts, "tail": p.tail, "detail": p.detail, "n": c.pattern_counts[id(p)]}
-                     for p in pats],
-        "top": [[t.score, t.row, t.id, t.name, t.groups, index[id(t.pattern)]] for t in c.top if id(t.pattern) in index],
+        "by_city": [[city, counts.tolist()] for city, counts in c.by_city.items()],
+        "rules": [[city, rule, counts.tolist()] for (city, rule), counts in c.rules.items()],
+        "articles": [[city, art, n] for (city, art), n in c.articles.items()],
+        "documents": dict(c.documents), "missing": dict(c.missing),
+        # the rows most in breach, with what the report shows of their result
+        "top_patterns": [{"city": p.city, "kind": p.kind, "decision": p.decision,
+                          "violated": [r.id for r in p.violated], "review": [r.id for r in p.review],
+                          "unknown": [r.id for r in p.unknown], "missing": list(p.missing),
+                          "documents": list(p.documents),
+                          "texts": {k: p.texts[k] for k in ("decision", "decision_label", "violated_articles")}}
+                         for p in top_pats],
+        "top": [[t.score, t.row, t.id, t.name, t.groups, index[id(t.pattern)]] for t in c.top],
         "rejections": [list(r) for r in c.rejections],
         "rejected_by": dict(c.rejected_by), "rejected_by_city": dict(c.rejected_by_city),
         "groups": {g: [[city, value, counts.tolist()] for (city, value), counts in table.items()]
@@ -58,7 +64,7 @@ def accounting(snap: dict) -> dict:
 
 def merge(snaps: list[dict], packs: dict[str, Pack], lang: str, top_n: int, all_cities: bool,
           show_personal: bool) -> Collector:
-    """One Collector holding the sum of the parts (then finalized, as a one-process run's)."""
+    """One Collector holding the sums of the parts' (finalized) aggregates; ``snaps`` in part order."""
     coll = Collector(packs, lang, top_n, 0, all_cities=all_cities, show_personal=show_personal)
     rules = {r.id: r for p in packs.values() for r in p.rules}
     for s in snaps:
@@ -67,19 +73,18 @@ def merge(snaps: list[dict], packs: dict[str, Pack], lang: str, top_n: int, all_
         coll.rejected += s["rejected"]
         coll.blank += s["blank"]
         coll.by_kind.update(s["by_kind"])
-        local: list[Pattern] = []
-        for d in s["patterns"]:
-            key = (d["city"], d["kind"], d["decision"], tuple(d["violated"]), tuple(d["review"]), tuple(d["unknown"]),
-                   tuple(d["missing"]))
-            p = coll._patterns.get(key)
-            if p is None:
-                p = coll._patterns[key] = Pattern(
-                    d["city"], d["kind"], d["decision"], [rules[i] for i in d["violated"]],
-                    [rules[i] for i in d["review"]], [rules[i] for i in d["unknown"]], list(d["missing"]),
-                    list(d["documents"]), dict(d["texts"]), d["tail"], d["detail"])
-            coll.pattern_counts[id(p)] = coll.pattern_counts.get(id(p), 0) + int(d["n"])
-            local.append(p)
-        coll.top.extend(TopRecord(score, row, rid, name, dict(groups), local[i])
+        for city, counts in s["by_city"]:
+            _add(coll.by_city, city, counts)
+        for city, rule, counts in s["rules"]:
+            _add(coll.rules, (city, rule), counts)
+        for city, art, n in s["articles"]:
+            coll.articles[(city, art)] = coll.articles.get((city, art), 0) + int(n)
+        coll.documents.update(s["documents"])
+        coll.missing.update(s["missing"])
+        pats = [Pattern(d["city"], d["kind"], d["decision"], [rules[i] for i in d["violated"]],
+                        [rules[i] for i in d["review"]], [rules[i] for i in d["unknown"]], list(d["missing"]),
+                        list(d["documents"]), dict(d["texts"]), "", "") for d in s["top_patterns"]]
+        coll.top.extend(TopRecord(score, row, rid, name, dict(groups), pats[i])
                         for score, row, rid, name, groups, i in s["top"])
         room = coll.sample_rejections - len(coll.rejections)
         if room > 0:
@@ -89,18 +94,21 @@ def merge(snaps: list[dict], packs: dict[str, Pack], lang: str, top_n: int, all_
         for g, rows in s["groups"].items():
             table = coll.groups.setdefault(g, {})
             for city, value, counts in rows:
-                arr = np.asarray(counts, dtype=np.int64)
-                key = (city, value)
-                if key in table:
-                    table[key] += arr
-                elif len(table) < 100_000:
-                    table[key] = arr
+                if (city, value) in table or len(table) < 100_000:
+                    _add(table, (city, value), counts)
     order = coll._order
     coll.top.sort(key=lambda r: (-r.score, r.row, order.get(r.pattern.city, 0)))
     del coll.top[top_n:]
-    coll.rejections.sort()
-    coll.finalize()
+    coll.by_city = dict(sorted(coll.by_city.items(), key=lambda kv: order.get(kv[0], len(order))))
     return coll
+
+
+def _add(table: dict, key: Any, counts: list[int]) -> None:
+    arr = np.asarray(counts, dtype=np.int64)
+    if key in table:
+        table[key] = table[key] + arr
+    else:
+        table[key] = arr
 
 
 def non_records(snaps: list[dict]) -> tuple[Counter, list[tuple[int, str, str]]]:

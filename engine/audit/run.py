@@ -55,6 +55,7 @@ class AuditConfig:
     part: Any = None               # audit/arrowio.Part: audit only this part of a Parquet dataset (a Dask task)
     source: Any = None             # a Source over rows in memory (audit/inmemory.py), instead of file
     sink: Any = None               # callable(columns) -> a writer keeping results in memory, instead of out
+    patterns: Any = None           # results.Pattern cache to reuse (the same options, packs and language)
 
 
 @dataclass
@@ -144,6 +145,8 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
         _check_header(source, pipe, kind, city, lang)
     listing = {"auto": 200, "all": None, "none": 0}.get(cfg.listing, 200)
     coll = Collector(packs, lang, cfg.top, listing, all_cities=(city == "all"), show_personal=cfg.show_personal)
+    if cfg.patterns is not None:    # a Dask worker's parts of one run share their rendered result patterns
+        coll._patterns = cfg.patterns
     # names go to the results file only when personal data is asked for (row and id identify a record)
     # the name column is written masked (张*) unless personal data is asked for
     columns = ["row", "id", *[c for c in RAW_FIELDS[1:] if (source.format == "jsonl" or _has(pipe, source, c))],
@@ -204,6 +207,10 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
 
 def _result_writer(cfg: AuditConfig, source: Source, columns: list[str], stamp: dict, titles: dict | None):
     assert cfg.out is not None
+    from .arrowio import check_partition_by
+
+    if cfg.part is None:            # a Dask task's file is already placed under its part's folders
+        check_partition_by(cfg.partition_by, getattr(source, "dataset", None), cfg.out, cfg.lang)
     if format_of(cfg.out) == "parquet":
         from .arrowio import ParquetResultWriter
 
