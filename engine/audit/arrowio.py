@@ -24,7 +24,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import InputError, Problem
-from .readers import Chunk, Source, _drop_blank_rows
+from .chunks import Chunk
+from .readers import _drop_blank_rows
+from .sourcefile import Source
 
 PART_ROWS = 1_000_000       # a larger file is cut into parts of whole row groups, about this many rows each
 BATCH_ROWS = 50_000         # rows per chunk, as the CSV reader's chunks

@@ -1,8 +1,11 @@
 """``gridlaw audit --engine dask``: the same audit over the parts of a Parquet dataset, on a Dask cluster.
 
-Each part (a file, or some row groups of a large one: audit/arrowio.py) is one task. A task runs the
-one-process audit (audit/run.py) on its part and nothing else: it writes the part's results under a
-temporary name and renames them into place, and returns the part's aggregates (audit/partials.py).
+Each part (a file, or some row groups of a large one: audit/arrowio.py) is one task. A task takes its
+part's rows, chunk by chunk, through the pipeline's batch function (pipeline.audit_batch, the stages a
+one-process run drives), with the packs and vocabulary loaded once per worker; it writes the part's
+results under a temporary name and renames them into place, and returns the part's aggregates
+(audit/partials.py). The driver settles the options, the kind and the header once, as a one-process
+run does before its first chunk.
 Its output name depends only on the part, so a task that Dask runs again after a worker died writes
 the same file again, never a second one.
 
@@ -28,7 +31,7 @@ from typing import Any, TextIO
 
 from ..errors import InputError, Problem
 from .arrowio import MANIFEST, Dataset, Part, dataset_sha256, file_sha256, open_dataset, out_is_folder, part_out_path
-from .run import AuditConfig, AuditRun
+from .config import AuditConfig, AuditRun
 
 AGGREGATES = "_gridlaw"          # per-part aggregates, beside the manifest (a leading '_': not data)
 
@@ -42,26 +45,91 @@ class DaskOptions:
     part_rows: int = 1_000_000       # a larger file is cut into parts of whole row groups, about this many rows
 
 
-def audit_part(cfg: AuditConfig) -> dict:
-    """One task: audit one part and write its results. Pure apart from its own results file; every
-    worker process loads the packs and the vocabulary once (the loader's and the reader's caches)."""
-    import io
+@dataclasses.dataclass(frozen=True)
+class PartJob:
+    """One task: a part, where its results go, and the run's options as the driver resolved them."""
 
+    part: Part
+    out: Path                        # the part's results file
+    columns: tuple[str, ...]         # results columns (run.result_columns on the dataset's header)
+    kind: str | None
+    city: str | None
+    role: str | None
+    date: dt.date
+    lang: str
+    map_file: str | None
+    checklist: str | None
+    pack: str | None
+    national: bool
+    show_personal: bool
+    top: int
+    partition_by: tuple[str, ...] | None
+
+
+def audit_part(job: PartJob) -> dict:
+    """One task: the part's rows, chunk by chunk, through the pipeline's batch function
+    (pipeline.audit_batch), into the part's results file (renamed into place when whole); returns the
+    part's aggregates (partials.snapshot). No state but the worker's context, loaded once."""
+    from collections import Counter
+
+    from . import pipeline
+    from .arrowio import Dataset, DatasetHash, ParquetResultWriter, part_chunks
     from .partials import snapshot
-    from .run import run_audit
+    from .results import Collector
 
-    # a worker keeps the result patterns it rendered for this run's options: a part's rows mostly repeat
-    # the patterns of the parts before it (as a one-process run's later chunks do)
-    same = (cfg.kind, cfg.city, cfg.role, cfg.date, cfg.lang, str(cfg.map_file), str(cfg.checklist), cfg.pack,
-            cfg.national, cfg.show_personal)
-    if same not in _PATTERNS or len(_PATTERNS[same]) > 200_000:     # a cache, bounded: renders again if dropped
-        _PATTERNS.clear()
-        _PATTERNS[same] = {}
-    run = run_audit(dataclasses.replace(cfg, patterns=_PATTERNS[same]), err=io.StringIO())
-    return {"key": cfg.part.key, "snapshot": snapshot(run)}
+    ctx, patterns = _worker_context(job)
+    part = job.part
+    coll = Collector(ctx.packs, job.lang, job.top, 0, all_cities=job.city == "all", show_personal=job.show_personal)
+    coll._patterns = patterns          # patterns rendered for earlier parts of this run (a cache)
+    ds = Dataset(Path(part.root), [part], [], list(part.key_names))
+    writer = ParquetResultWriter(job.out, list(job.columns), job.show_personal, {}, ds,
+                                 list(job.partition_by) if job.partition_by else None, manifest=False)
+    coll.need = frozenset(writer.columns)
+    skipped: Counter = Counter()
+    skipped_rows: list = []
+    ignored: dict[str, None] = {}
+    duplicates: dict[str, None] = {}
+    sha = DatasetHash()
+    try:
+        sha.add(part)
+        for chunk in part_chunks(part):
+            coll.blank += chunk.blank          # blank rows never reach the pipeline (as the CSV reader's)
+            out = pipeline.audit_batch(ctx, chunk.header, chunk.columns, chunk.lines, coll)
+            writer.write(out.table)
+            done = out.evaluated
+            skipped.update(done.non_records)
+            skipped_rows.extend(done.non_record_rows[:max(20 - len(skipped_rows), 0)])
+            ignored.update(dict.fromkeys(done.ignored))
+            duplicates.update(dict.fromkeys(done.duplicates))
+        writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+    coll.finalize()
+    return {"key": part.key, "snapshot": snapshot(coll, skipped, skipped_rows, list(ignored), list(duplicates),
+                                                  writer.rows, writer.files, sha.files())}
 
 
-_PATTERNS: dict[tuple, dict] = {}
+_CONTEXT: dict[tuple, tuple] = {}
+
+
+def _worker_context(job: PartJob) -> tuple[Any, dict]:
+    """The pipeline's context (packs, header map, vocabulary) for this run's options, built once per
+    worker process, and the result patterns its parts have rendered (bounded: dropped past 200,000)."""
+    key = (job.kind, job.city, job.role, job.date, job.lang, job.map_file, job.checklist, job.pack, job.national)
+    hit = _CONTEXT.get(key)
+    if hit is None or len(hit[1]) > 200_000:
+        from .pipeline import worker_context
+
+        checklist = None
+        if job.checklist:
+            from ..checklist import load_checklist
+
+            checklist = load_checklist(Path(job.checklist))
+        _CONTEXT.clear()
+        hit = _CONTEXT[key] = (worker_context(job.kind, job.city, job.date, job.lang, job.role, job.map_file,
+                                              job.pack, job.national, checklist=checklist), {})
+    return hit
 
 
 # --------------------------------------------------------------------------- the driver
@@ -88,7 +156,8 @@ def run_dask(cfg: AuditConfig, opts: DaskOptions, err: TextIO | None = None) -> 
     from .arrowio import check_partition_by
 
     check_partition_by(cfg.partition_by, ds, Path(cfg.out), lang)
-    packs, kind, warnings = _driver_packs(cfg, lang)
+    setup = _setup(cfg, ds, day, lang)
+    packs, kind = setup.packs, setup.kind
     out = Path(cfg.out)
     from .run import run_stamp
 
@@ -102,7 +171,6 @@ def run_dask(cfg: AuditConfig, opts: DaskOptions, err: TextIO | None = None) -> 
         discard(cfg.report)
     todo = [i for i, p in enumerate(ds.parts) if not manifest.done(i, p)]
     before = len(ds.parts) - len(todo)
-    base = dataclasses.replace(cfg, date=day, report=None, listing="none", progress=False)
     from .run import Progress
 
     show = err.isatty() if cfg.progress is None else cfg.progress
@@ -118,11 +186,13 @@ def run_dask(cfg: AuditConfig, opts: DaskOptions, err: TextIO | None = None) -> 
                       f"resuming: {before} parts done, skipped; {len(todo)} to go", file=err)
         bar = Progress(ds.rows, err, show, "行" if zh else "rows")
         done_rows = sum(ds.parts[i].rows for i in range(len(ds.parts)) if manifest.has(i))
-        cfgs = [dataclasses.replace(base, part=ds.parts[i], out=part_out_path(out, ds.parts[i], cfg.partition_by))
-                for i in todo]
+        jobs = [PartJob(ds.parts[i], part_out_path(out, ds.parts[i], cfg.partition_by), tuple(setup.columns), kind,
+                        setup.city, setup.role, day, lang, str(cfg.map_file) if cfg.map_file else None,
+                        str(cfg.checklist) if cfg.checklist else None, cfg.pack, cfg.national, cfg.show_personal,
+                        cfg.top, tuple(cfg.partition_by) if cfg.partition_by else None) for i in todo]
         from distributed import as_completed
 
-        futures = client.map(audit_part, cfgs, key=[f"gridlaw-part-{i}-{manifest.token}" for i in todo],
+        futures = client.map(audit_part, jobs, key=[f"gridlaw-part-{i}-{manifest.token}" for i in todo],
                              pure=False)
         index = {f.key: i for f, i in zip(futures, todo)}
         try:
@@ -143,29 +213,45 @@ def run_dask(cfg: AuditConfig, opts: DaskOptions, err: TextIO | None = None) -> 
         _close(client, cluster)
     elapsed = time.perf_counter() - t0
     manifest._clean_temporaries()      # a killed worker's unfinished file; every task is over now
-    return _finish(cfg, opts, ds, manifest, packs, kind, warnings, started, elapsed, day, lang, before, len(todo))
+    return _finish(cfg, opts, ds, manifest, packs, kind, setup.warnings, started, elapsed, day, lang, before, len(todo))
 
 
-def _driver_packs(cfg: AuditConfig, lang: str) -> tuple[dict, str | None, list[str]]:
-    """The packs as the workers load them (to render the report), and the options checked before any
-    task starts: a bad --kind or --city is said once, not by every worker."""
-    from ..layers import audit_pack
+@dataclasses.dataclass
+class Setup:
+    packs: dict
+    kind: str | None
+    city: str | None
+    role: str | None
+    columns: list[str]
+    warnings: list[str]
+
+
+def _setup(cfg: AuditConfig, ds: Dataset, day: dt.date, lang: str) -> Setup:
+    """What a one-process run settles before its first chunk, settled once on the driver for every
+    worker: the options' codes, the packs (to render the report), the kind from the header, the
+    header's check and the results' columns. A bad option or header is said once, before any task."""
+    from .arrowio import open_part
+    from .context import Options, audit_context, load_packs
+    from .headerplan import plan_columns
     from .mapping import KINDS, load_header_map
-    from .run import _option_value, _packs
+    from .run import _check_header, _infer_kind, _option_value, result_columns
 
     hm = load_header_map(str(cfg.map_file) if cfg.map_file else None)
     kind = _option_value(hm, "kind", cfg.kind, list(KINDS), "--kind")
     city = cfg.city if cfg.city in (None, "all") else _option_value(hm, "city", cfg.city, None, "--city")
-    _option_value(hm, "role", cfg.role, None, "--role")
-    if cfg.pack:
-        from ..layers import load_target
-
-        own = load_target(cfg.pack).latest
-        city = city if city not in (None, "all") else (own.meta.extends or own.id)
-        packs, warnings = {city: own}, []
-    else:
-        packs, warnings = _packs(city, lang)
-    return {c: audit_pack(p, cfg.national) for c, p in packs.items()}, kind, warnings
+    role = _option_value(hm, "role", cfg.role, None, "--role")
+    packs, warnings, city = load_packs(city, lang, cfg.pack, cfg.national)
+    source = open_part(ds.parts[0], lang)
+    source.path = Path(cfg.file)
+    if kind is None:
+        kind, note = _infer_kind(hm, source.header, lang)
+        if note:
+            warnings.append(note)
+    ctx = audit_context(packs, Options(kind, city, role, day, lang, None),
+                        str(cfg.map_file) if cfg.map_file else None, False)
+    plan = plan_columns(ctx, source.header)
+    _check_header(source, plan, kind, city, lang)
+    return Setup(packs, kind, city, role, result_columns(source, plan, kind), warnings)
 
 
 def _fingerprint(cfg: AuditConfig, day: dt.date, ds: Dataset, stamp: dict) -> dict:
@@ -375,19 +461,17 @@ def _finish(cfg: AuditConfig, opts: DaskOptions, ds: Dataset, manifest: Manifest
     manifest.complete(t, sha)
     source = Source(Path(cfg.file), "parquet", list(ds.columns), ds.rows, _describe(ds, lang),
                     _sha=SimpleNamespace(hexdigest=lambda: sha))
-    ignored = dict.fromkeys(h for s in snaps for h in s["ignored"])
-    dups = dict.fromkeys(h for s in snaps for h in s["duplicates"])
-    pipe = SimpleNamespace(opts=SimpleNamespace(kind=kind), ignored=ignored, duplicates=dups)
-    run = AuditRun(dataclasses.replace(cfg, date=day), source, packs, coll, pipe, started,   # type: ignore[arg-type]
+    ignored = list(dict.fromkeys(h for s in snaps for h in s["ignored"]))
+    dups = list(dict.fromkeys(h for s in snaps for h in s["duplicates"]))
+    from .context import Options
+
+    ctx = SimpleNamespace(opts=Options(kind, cfg.city, cfg.role, day, lang, None))    # what the report reads
+    run = AuditRun(dataclasses.replace(cfg, date=day), source, packs, coll, ctx, started,   # type: ignore[arg-type]
                    warnings=list(warnings))
     run.elapsed = elapsed
     run.out_rows = out_rows
     run.skipped, run.skipped_rows = non_records(snaps)
-    for s in snaps:
-        for w in s["warnings"]:
-            if w not in run.warnings:
-                run.warnings.append(w)
-    run.warnings += [w for w in _column_warnings(pipe, lang) if w not in run.warnings]   # type: ignore[arg-type]
+    run.warnings += [w for w in _column_warnings(ignored, dups, lang) if w not in run.warnings]
     run.warnings.append(
         (f"Dask：{len(ds.parts)} 个分区（本次审 {now} 个" + (f"，续跑跳过已完成的 {before} 个" if before else "") + "）；"
          + ("集群 " + opts.scheduler if opts.scheduler else f"本机集群 {opts.workers} 个工作进程")) if zh else

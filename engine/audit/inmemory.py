@@ -20,7 +20,8 @@ import numpy as np
 import pyarrow as pa
 
 from .arrowio import BATCH_ROWS, LIST_COLUMNS, table_chunk
-from .readers import Chunk, Source
+from .chunks import Chunk
+from .sourcefile import Source
 
 RESULT_COLUMNS = ("row", "id", "name", "county", "township", "grid", "city", "kind", "decision", "decision_label",
                   "violated_articles", "violated_rules", "review_rules", "missing_facts", "documents", "inferred",

@@ -1,7 +1,7 @@
 """A part's audit as plain data, and parts put back together: the aggregates a distributed run
 builds its summary and report from, without collecting any result row.
 
-A worker audits its part with the one-process audit (audit/run.py) and hands back ``snapshot(run)``:
+A worker takes its part through the pipeline (pipeline.audit_batch) and hands back ``snapshot(…)``:
 counts (read, evaluated, unreadable, blank, non-records; by decision, rule, article, document, missing
 fact, county/township/grid), the rows most in breach and the first unreadable rows with their reasons.
 JSON-safe, so the driver also keeps it on disk for ``--resume``.
@@ -23,17 +23,18 @@ from .results import Collector, Pattern, TopRecord
 VERSION = 1
 
 
-def snapshot(run: Any) -> dict:
-    """Everything the report needs from a part's finished run (an audit/run.AuditRun), as JSON-safe data:
-    sizes grow with the rules, articles, documents and groups, not with the rows."""
-    c = run.collector
+def snapshot(c: Collector, skipped: Counter, skipped_rows: list, ignored: list[str], duplicates: list[str],
+             out_rows: int, out_files: list[dict], input_sha256: dict[str, str]) -> dict:
+    """Everything the report needs from a part's finalized Collector (and what the part's loop kept
+    beside it), as JSON-safe data: sizes grow with the rules, articles, documents and groups, not with
+    the rows."""
     top_pats = list({id(t.pattern): t.pattern for t in c.top}.values())
     index = {id(p): i for i, p in enumerate(top_pats)}
     return {
         "v": VERSION,
         "rows_in": c.rows_in, "evaluated": c.evaluated, "rejected": c.rejected, "blank": c.blank,
-        "non_records": int(sum(run.skipped.values())),
-        "skipped": dict(run.skipped), "skipped_rows": [list(r) for r in run.skipped_rows],
+        "non_records": int(sum(skipped.values())),
+        "skipped": dict(skipped), "skipped_rows": [list(r) for r in skipped_rows],
         "by_kind": dict(c.by_kind),
         "by_city": [[city, counts.tolist()] for city, counts in c.by_city.items()],
         "rules": [[city, rule, counts.tolist()] for (city, rule), counts in c.rules.items()],
@@ -51,10 +52,8 @@ def snapshot(run: Any) -> dict:
         "rejected_by": dict(c.rejected_by), "rejected_by_city": dict(c.rejected_by_city),
         "groups": {g: [[city, value, counts.tolist()] for (city, value), counts in table.items()]
                    for g, table in c.groups.items()},
-        "ignored": list(run.pipeline.ignored), "duplicates": list(run.pipeline.duplicates),
-        "warnings": list(run.warnings),
-        "out_rows": run.out_rows, "out_files": list(run.out_files),
-        "input_sha256": run.source._sha.files(),
+        "ignored": list(ignored), "duplicates": list(duplicates),
+        "out_rows": out_rows, "out_files": list(out_files), "input_sha256": dict(input_sha256),
     }
 
 
