@@ -183,3 +183,22 @@ def test_resume_refuses_other_options_and_a_missing_manifest(tmp_path):
         run_dask(dataclasses.replace(cfg(root, tmp_path / "res"), role="part_time"), DaskOptions(resume=True))
     with pytest.raises(Exception, match="需要 --out 指向一个结果文件夹"):
         run_dask(cfg(root, tmp_path / "x.parquet"), DaskOptions())
+
+
+def test_a_dask_dataframe_is_audited_partition_by_partition():
+    import dask.dataframe as dd
+    from distributed import Client, LocalCluster
+
+    import gridlaw
+    from gridlaw.audit.distributed import audit_dataframe
+
+    table = hire_rows(900, 51, extras=False)
+    want = gridlaw.audit_table(table, kind="hire", city="yancheng", date=DAY)
+    ddf = dd.from_pandas(table.to_pandas(), npartitions=4)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                      silence_logs=logging.ERROR) as cluster, Client(cluster):
+        got = audit_dataframe(ddf, kind="hire", city="yancheng", date=DAY).compute()
+    assert ddf.npartitions == 4 and len(got) == 900 and sorted(got["row"]) == list(range(900))
+    got = got.sort_values("row")
+    assert got["decision"].tolist() == want.column("decision").to_pylist()
+    assert [list(v) for v in got["violated_rules"].tolist()] == want.column("violated_rules").to_pylist()

@@ -495,3 +495,34 @@ def _describe(ds: Dataset, lang: str) -> str:
     if lang == "zh":
         return f"Parquet · {files} 个文件 · {len(ds.parts)} 个分区" + (f" · 按 {keys}" if keys else "")
     return f"Parquet · {files} files · {len(ds.parts)} parts" + (f" · by {keys}" if keys else "")
+
+
+# --------------------------------------------------------------------------- a Dask DataFrame in memory
+
+
+def audit_dataframe(ddf: Any, **options: Any) -> Any:
+    """A Dask DataFrame of records → a Dask DataFrame of results, partition by partition (lazy).
+
+    Each partition goes through ``gridlaw.audit_table`` (the in-memory audit, options as there); a
+    result's ``row`` is the record's 0-based position in the whole DataFrame, so results from any
+    partitioning compare row for row. Call ``.compute()``, or write with ``.to_parquet()``."""
+    import dask
+    import numpy as np
+    import pandas as pd
+
+    from .inmemory import audit_table
+
+    if options.get("date") is None:                # one date for every partition, whatever the workers' clocks
+        options["date"] = dt.date.today()
+    lengths = ddf.map_partitions(len).compute()
+    starts = np.concatenate([[0], np.cumsum(np.asarray(lengths, dtype=np.int64))[:-1]]).tolist()
+
+    def one(pdf: Any, first_row: int) -> Any:
+        # Arrow-backed columns: rule ids stay lists (object columns would be cast to text by dask)
+        return audit_table(pdf, first_row=int(first_row), **options).to_pandas(types_mapper=pd.ArrowDtype)
+
+    meta = one(ddf._meta, 0)
+    parts = [dask.delayed(one)(p, s) for p, s in zip(ddf.to_delayed(), starts)]
+    import dask.dataframe as dd
+
+    return dd.from_delayed(parts, meta=meta if isinstance(meta, pd.DataFrame) else None, verify_meta=False)
