@@ -144,6 +144,22 @@ def test_in_memory_equals_the_file_audit(tmp_path):
     assert rows_of(mem) == rows_of(from_file)
 
 
+def test_results_name_the_deciding_rules():
+    out = gridlaw.audit_table(hire_rows(400, 12, extras=False), kind="hire", city="yancheng", date=DAY).to_pylist()
+    seen = set()
+    for r in out:
+        seen.add(r["decision"])
+        if r["decision"] == "non_compliant":
+            assert r["deciding_rules"] == r["violated_rules"] != []
+        elif r["decision"] == "needs_review":
+            assert r["deciding_rules"] == r["review_rules"] != []
+        elif r["decision"] in ("compliant", "insufficient_facts"):
+            assert r["deciding_rules"] and not set(r["deciding_rules"]) & set(r["violated_rules"])
+        else:
+            assert r["deciding_rules"] == []
+    assert seen >= {"non_compliant", "insufficient_facts", "unreadable"}
+
+
 def test_in_memory_all_cities_gives_a_row_per_pack():
     table = hire_rows(50, 9, extras=False)
     out = gridlaw.audit_table(table, kind="hire", city="all", date=DAY)

@@ -299,7 +299,7 @@ def dataset_sha256(lines: list[str]) -> str:
 
 # --------------------------------------------------------------------------- results as Parquet
 
-LIST_COLUMNS = ("violated_rules", "review_rules")     # rule ids as lists (the CSV joins them with ；)
+LIST_COLUMNS = ("violated_rules", "review_rules", "deciding_rules")   # rule ids as lists (the CSV joins them with ；)
 
 
 def result_table(table: pa.Table, columns: list[str], show_personal: bool) -> pa.Table:
@@ -413,7 +413,8 @@ class ParquetResultWriter:
         from .results import OUT_COLUMNS
 
         self.path = path
-        self.columns = [c for c in OUT_COLUMNS if c in columns]
+        # Parquet results also carry the deciding rule ids (Decision.deciding_rules) of each row
+        self.columns = [c for c in OUT_COLUMNS if c in columns or c == "deciding_rules"]
         self.show_personal = show_personal
         self.stamp = stamp
         self.dataset = dataset

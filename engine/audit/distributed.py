@@ -77,7 +77,7 @@ def audit_part(job: PartJob) -> dict:
     from .partials import snapshot
     from .results import Collector
 
-    ctx, patterns = _worker_context(job)
+    ctx, patterns, stamp = _worker_context(job)
     part = job.part
     coll = Collector(ctx.packs, job.lang, job.top, 0, all_cities=job.city == "all", show_personal=job.show_personal)
     coll._patterns = patterns          # patterns rendered for earlier parts of this run (a cache)
@@ -106,8 +106,10 @@ def audit_part(job: PartJob) -> dict:
         writer.abort()
         raise
     coll.finalize()
-    return {"key": part.key, "snapshot": snapshot(coll, skipped, skipped_rows, list(ignored), list(duplicates),
-                                                  writer.rows, writer.files, sha.files())}
+    snap = snapshot(coll, skipped, skipped_rows, list(ignored), list(duplicates), writer.rows, writer.files,
+                    sha.files())
+    snap["stamp"] = stamp          # what answered on this worker: the driver checks it is what answers there
+    return {"key": part.key, "snapshot": snap}
 
 
 _CONTEXT: dict[tuple, tuple] = {}
@@ -126,10 +128,19 @@ def _worker_context(job: PartJob) -> tuple[Any, dict]:
             from ..checklist import load_checklist
 
             checklist = load_checklist(Path(job.checklist))
+        from ..stamp import stamp_of
+
         _CONTEXT.clear()
-        hit = _CONTEXT[key] = (worker_context(job.kind, job.city, job.date, job.lang, job.role, job.map_file,
-                                              job.pack, job.national, checklist=checklist), {})
+        ctx = worker_context(job.kind, job.city, job.date, job.lang, job.role, job.map_file, job.pack, job.national,
+                             checklist=checklist)
+        hit = _CONTEXT[key] = (ctx, {}, _same_stamp(stamp_of(ctx.packs.values(), job.checklist)))
     return hit
+
+
+def _same_stamp(stamp: dict) -> dict:
+    """The parts of a stamp two machines must share to give the same answers."""
+    return {"engine": stamp.get("engine"), "engine_code": stamp.get("engine_code"), "packs": stamp.get("packs"),
+            "checklist": stamp.get("checklist")}
 
 
 # --------------------------------------------------------------------------- the driver
@@ -162,7 +173,6 @@ def run_dask(cfg: AuditConfig, opts: DaskOptions, err: TextIO | None = None) -> 
     from .run import run_stamp
 
     stamp = run_stamp(packs, None, cfg)
-    stamp["checklist"] = stamp.get("checklist")
     fingerprint = _fingerprint(cfg, day, ds, stamp)
     manifest = Manifest.open(out, fingerprint, opts.resume, lang)
     if cfg.report:
@@ -366,6 +376,14 @@ class Manifest:
         from .partials import accounting
 
         a = accounting(snap)
+        want = _same_stamp(self.data["fingerprint"]["stamp"])
+        if snap.get("stamp") != want:
+            got = snap.get("stamp") or {}
+            raise InputError([Problem(part.path, (
+                f"工作进程的引擎或规则包与本机不同（引擎 {got.get('engine_code')} ≠ {want['engine_code']}；"
+                "规则包哈希不同）：请在所有工作进程安装同一版本的 gridlaw" if lang == "zh" else
+                f"a worker's engine or packs differ from the driver's (engine {got.get('engine_code')} ≠ "
+                f"{want['engine_code']}, or pack hashes): install the same gridlaw wheel on every worker"))])
         if part.rows != a["rows_in"] + a["blank"] + a["non_records"] or a["rows_in"] != a["evaluated"] + a["rejected"]:
             raise InputError([Problem(part.path, (
                 f"分区 {part.key} 计数不一致：{part.rows:,} 行 ≠ 读入 {a['rows_in']:,} + 空行 {a['blank']:,} + 非记录行 "

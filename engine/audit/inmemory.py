@@ -21,11 +21,8 @@ import pyarrow as pa
 
 from .arrowio import BATCH_ROWS, LIST_COLUMNS, table_chunk
 from .chunks import Chunk
+from .results import OUT_COLUMNS as RESULT_COLUMNS
 from .sourcefile import Source
-
-RESULT_COLUMNS = ("row", "id", "name", "county", "township", "grid", "city", "kind", "decision", "decision_label",
-                  "violated_articles", "violated_rules", "review_rules", "missing_facts", "documents", "inferred",
-                  "reason")
 
 
 def as_arrow(data: Any) -> pa.Table:
@@ -75,7 +72,7 @@ class TableSink:
     fmt = "arrow"
 
     def __init__(self, columns: list[str], show_personal: bool):
-        self.columns = [c for c in RESULT_COLUMNS if c in columns]
+        self.columns = [c for c in RESULT_COLUMNS if c in columns or c == "deciding_rules"]
         self.show_personal = show_personal
         self.tables: list[pa.Table] = []
         self.rows = 0

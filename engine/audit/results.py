@@ -32,9 +32,10 @@ STATUSES = DECISIONS + ("unreadable",)   # a row whose data could not be used: n
 REJ = len(DECISIONS)
 NA, SAT, REV, UNK, VIO = range(len(OUTCOME_CODES))
 OUT_COLUMNS = ("row", "id", "name", "county", "township", "grid", "city", "kind", "decision", "decision_label",
-               "violated_articles", "violated_rules", "review_rules", "missing_facts", "documents", "inferred", "reason")
+               "violated_articles", "violated_rules", "review_rules", "deciding_rules", "missing_facts", "documents",
+               "inferred", "reason")
 _PATTERN_COLS = ("decision", "decision_label", "violated_articles", "violated_rules", "review_rules",
-                 "missing_facts", "documents")
+                 "deciding_rules", "missing_facts", "documents")
 _SEP = {"zh": "；", "en": "; "}
 # CSV/XLSX header cells in Chinese (the default language); JSONL keeps the codes.
 COLUMN_TITLES = {"row": "行号", "id": "编号", "name": "姓名（已遮蔽）", "county": "区县", "township": "镇街",
@@ -258,6 +259,8 @@ class Collector:
             "violated_articles": sep.join(arts) or None,
             "violated_rules": sep.join(r.id for r in violated) or None,
             "review_rules": sep.join(r.id for r in review) or None,
+            # the rules that decided, as Decision.deciding_rules (Parquet and in-memory results carry them)
+            "deciding_rules": sep.join(R.deciding_rules(rep)) or None,
             "missing_facts": sep.join(self._missing_text(vocab, f) for f in missing) or None,
             "documents": ("、" if self.lang == "zh" else ", ").join(docs) or None,
         }
