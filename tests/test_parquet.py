@@ -198,3 +198,13 @@ def test_blank_header_column_names_are_data_not_a_crash(tmp_path):
     write_dataset(tmp_path / "d", {"a.parquet": pa.table({HEADER[2]: ["1990-01-01", None], "x": [None, None]})})
     run = audit(tmp_path / "d", tmp_path / "o.parquet")
     assert run.collector.rows_in == 1 and run.collector.blank == 1
+
+
+def test_hive_folders_written_by_pyarrow_are_decoded(tmp_path):
+    t = hire_rows(20, 13, extras=False).append_column("province", pa.array(["江苏"] * 10 + ["a b/c"] * 10))
+    pq.write_to_dataset(t, tmp_path / "ds", partition_cols=["province"])     # province=%E6%B1%9F%E8%8B%8F/…
+    ds = open_dataset(tmp_path / "ds")
+    assert sorted(dict(p.keys)["province"] for p in ds.parts) == ["a b/c", "江苏"]
+    audit(tmp_path / "ds", tmp_path / "res", partition_by=["province"])
+    back = pq.read_table(tmp_path / "res", columns=["row", "province"])
+    assert sorted(set(back.column("province").to_pylist())) == ["a b/c", "江苏"] and back.num_rows == 20

@@ -42,7 +42,7 @@ class Part:
     row_groups: tuple[int, ...] | None  # None: the whole file
     offset: int                        # rows of the dataset before this part
     rows: int
-    keys: tuple[tuple[str, str], ...] = ()   # hive keys from the folder names, in order
+    keys: tuple[tuple[str, str | None], ...] = ()   # hive keys from the folder names (decoded), in order
     key_names: tuple[str, ...] = ()          # every hive key of the dataset (a part's results carry them all)
 
     @property
@@ -111,7 +111,7 @@ def open_dataset(path: str | Path, lang: str = "zh", part_rows: int = PART_ROWS)
     offset = 0
     for f in files:
         rel = f.relative_to(root).as_posix() if root.is_dir() else ""
-        keys = tuple(tuple(seg.split("=", 1)) for seg in rel.split("/")[:-1] if "=" in seg)
+        keys = tuple(_hive_key(seg) for seg in rel.split("/")[:-1] if "=" in seg)
         for k, _ in keys:
             if k not in key_names:
                 key_names.append(k)
@@ -141,6 +141,17 @@ def open_dataset(path: str | Path, lang: str = "zh", part_rows: int = PART_ROWS)
 
     parts = [dataclasses.replace(p, key_names=tuple(key_names)) for p in parts]
     return Dataset(root, parts, columns or [], key_names)
+
+
+HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"
+
+
+def _hive_key(segment: str) -> tuple[str, str | None]:
+    """province=%E6%B1%9F%E8%8B%8F → (province, 江苏): folder names are URI-encoded by pyarrow and Spark."""
+    from urllib.parse import unquote
+
+    k, v = segment.split("=", 1)
+    return unquote(k), (None if v == HIVE_NULL else unquote(v))
 
 
 def _flat_names(schema: pa.Schema) -> list[str]:
@@ -348,12 +359,12 @@ def part_out_path(out_dir: Path, part: Part, partition_by: list[str] | None) -> 
     """Where a part's results go in a results folder: under hive folders by ``partition_by`` when asked,
     else flat. Folders of the input that the output does not keep go into the name (a~b~file.parquet),
     so two parts never share a results file."""
-    have = dict(part.keys)
+    segs = [s for s in os.path.dirname(part.rel).split("/") if s] if part.rel else []
+    raw = {_hive_key(s)[0]: s for s in segs if "=" in s}      # the input's own folder names, encoded as they were
     sub = Path()
     for k in partition_by or []:
-        sub = sub / f"{k}={have.get(k, '__HIVE_DEFAULT_PARTITION__')}"
-    segs = [s for s in os.path.dirname(part.rel).split("/") if s] if part.rel else []
-    kept = [s for s in segs if not ("=" in s and s.split("=", 1)[0] in (partition_by or []))]
+        sub = sub / raw.get(k, f"{k}={HIVE_NULL}")
+    kept = [s for s in segs if not ("=" in s and _hive_key(s)[0] in (partition_by or []))]
     return out_dir / sub / ("".join(s + "~" for s in kept) + part_file_name(part))
 
 
