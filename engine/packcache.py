@@ -19,7 +19,7 @@ import json
 import os
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 
 def _dir() -> Path:
@@ -44,24 +44,18 @@ def _path(city: str, pack_hash: str) -> Path:
     return _dir() / f"{city}-{pack_hash[:24]}-{_engine_key()}.json"
 
 
-def load(city: str, pack_hash: str, root: Traversable) -> Any:
-    from .loader import _assemble, _compile_rule
-    from .packspec import PackMeta, Rule
-    from .source import parse_source
-
+def load(city: str, pack_hash: str, root: Traversable, rebuild: Callable[[dict, Traversable], Any]) -> Any:
+    """The pack from its cache entry, or None. ``rebuild(body, root)`` is the loader's: it turns the
+    validated body back into a compiled pack (the cache holds data, never the compiler)."""
     try:
         entry = json.loads(_path(city, pack_hash).read_text("utf-8"))
         data = entry["body"]
         if (entry.get("seal") != _seal(data) or data.get("hash") != pack_hash
                 or data.get("engine") != _engine_key()):
             return None
-        meta = PackMeta.model_validate(data["meta"])
-        source = parse_source((root / "source.md").read_text("utf-8"))
-        rules = [_compile_rule(Rule.model_validate(r["rule"]), r["file"], r["line"], meta.title, source)
-                 for r in data["rules"]]
+        return rebuild(data, root)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    return _assemble(meta, source, rules, pack_hash, root)
 
 
 def store(pack: Any) -> None:
