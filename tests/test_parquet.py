@@ -208,3 +208,40 @@ def test_hive_folders_written_by_pyarrow_are_decoded(tmp_path):
     audit(tmp_path / "ds", tmp_path / "res", partition_by=["province"])
     back = pq.read_table(tmp_path / "res", columns=["row", "province"])
     assert sorted(set(back.column("province").to_pylist())) == ["a b/c", "江苏"] and back.num_rows == 20
+
+
+def test_each_row_answers_as_gridlaw_check_does():
+    """Decision, deciding rules and the verdict on each question, row by row, against the scalar check."""
+    import random
+
+    r = random.Random(99)
+    facts = ["citizen", "political_integrity", "education_ok", "health_ok", "criminal_record", "under_investigation",
+             "administrative_detention", "judicial_detention", "dismissed_from_public_office", "dishonest_person",
+             "pre_job_training"]
+    acts, rows = [], []
+    for i in range(150):
+        act = {"kind": "hire", "city": "yancheng", "date": r.choice(["2024-05-06", "2019-03-01"]),
+               "role": r.choice(["full_time", "part_time", "grid_leader"]), "candidate": {}}
+        row = {"date": act["date"], "role": act["role"], "recruited_by": None}
+        if r.random() < 0.8:
+            act["recruited_by"] = row["recruited_by"] = r.choice(["township_unified", "other"])
+        if r.random() < 0.9:
+            act["candidate"]["birth_date"] = row["candidate.birth_date"] = \
+                f"{r.randint(1960, 2008)}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}"
+        for f in facts:
+            v = r.choice([True, False, False, None]) if f not in ("citizen", "health_ok") else r.choice([True, None])
+            row[f"candidate.{f}"] = None if v is None else ("是" if v else "否")
+            if v is not None:
+                act["candidate"][f] = v
+        acts.append(act)
+        rows.append(row)
+    names = sorted({k for row in rows for k in row})
+    table = pa.table({k: pa.array([row.get(k) for row in rows], pa.string()) for k in names})
+    out = gridlaw.audit_table(table, kind="hire", city="yancheng").to_pylist()
+    assert [o["row"] for o in out] == list(range(150))
+    for act, o in zip(acts, out):
+        d = gridlaw.check(act)
+        assert o["decision"] == d.decision, act
+        assert o["deciding_rules"] == list(d.deciding_rules), act
+        want = {q["question"]: q["verdict"] for q in d.to_dict()["questions"]}
+        assert json.loads(o["questions"]) == want, act

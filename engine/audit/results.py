@@ -32,8 +32,8 @@ STATUSES = DECISIONS + ("unreadable",)   # a row whose data could not be used: n
 REJ = len(DECISIONS)
 NA, SAT, REV, UNK, VIO = range(len(OUTCOME_CODES))
 OUT_COLUMNS = ("row", "id", "name", "county", "township", "grid", "city", "kind", "decision", "decision_label",
-               "violated_articles", "violated_rules", "review_rules", "deciding_rules", "missing_facts", "documents",
-               "inferred", "reason")
+               "violated_articles", "violated_rules", "review_rules", "deciding_rules", "questions", "missing_facts",
+               "documents", "inferred", "reason")
 _PATTERN_COLS = ("decision", "decision_label", "violated_articles", "violated_rules", "review_rules",
                  "deciding_rules", "missing_facts", "documents")
 _SEP = {"zh": "；", "en": "; "}
@@ -216,6 +216,8 @@ class Collector:
                 out["reason"] = out["note"] = pa.array(notes, pa.string())   # note: JSONL's key for it
         if "_tail" in self.need:
             out["_tail"] = pa.array([p.tail for p in pats], pa.string()).take(idx)
+        if "questions" in self.need:
+            out["questions"] = _question_verdicts(R)
         if "inferred" in self.need and R.inference_codes is not None:
             # Per row, not per pattern: the report must say the nature was inferred, and from which words.
             texts = pa.array([nature_text(i, self.lang) for i in R.inference_list], pa.string())
@@ -488,6 +490,21 @@ def _signatures_wide(R: BatchResult) -> tuple[np.ndarray, np.ndarray, list[Any]]
                      np.array(flags, dtype=np.int8).reshape(len(flags), R.n)]).T.copy()
     u, first, inv = np.unique(mat, axis=0, return_index=True, return_inverse=True)
     return inv.reshape(-1), first, [bytes(r) for r in u.astype(np.int8)]
+
+
+def _question_verdicts(R: BatchResult) -> Any:
+    """Per row, its verdict on each question the act raises, as JSON: {"hiring": "non_compliant", …}
+    (Decision.questions' verdicts; per row, since which layers are in force depends on the row's date)."""
+    from ..verdicts import verdict_of
+
+    qv = R.question_verdicts() if hasattr(R, "question_verdicts") else {}
+    if not qv:
+        return pa.nulls(R.n, pa.string())
+    names = list(qv)
+    mat = np.vstack([qv[q] for q in names])
+    uniq, inv = np.unique(mat, axis=1, return_inverse=True)
+    texts = [json.dumps({q: verdict_of(int(c)) for q, c in zip(names, col)}, ensure_ascii=False) for col in uniq.T]
+    return pa.array(texts, pa.string()).take(pa.array(inv.reshape(-1).astype(np.int32)))
 
 
 def _arr(value: Any, m: int) -> Any:
