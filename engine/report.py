@@ -12,9 +12,10 @@ from typing import Any
 
 from .labels import label, text_of
 from .mask import mask_act, mask_text
+from .verdicts import CODE
 
 FORMATS = ("text", "json", "md", "html")
-_ORDER = {"violated": 0, "unknown": 1, "review": 2, "satisfied": 3, "not_applicable": 4}
+_ORDER = {outcome: -code for outcome, code in CODE.items()}   # the decision's precedence: what decides first
 
 # What a satisfied finding says: the provision is met. Its message describes the
 # breach (or what needs review), so printing it under 符合 would contradict the badge.
@@ -135,7 +136,8 @@ def render_many(decisions: list[Any], fmt: str = "text", lang: str = "zh", show_
 _FRAMES_EN = {"worker": "done by the grid worker", "assists": "the worker assists an official", "referred": "only reported or handed on",
               "other_actor": "done by another body", "negated": "negated", "status": "a status or past event",
               "publicity": "what is publicised", "applicant": "a citizen's application",
-              "topic": "a topic or paper, not an act", "on_worker": "done to the grid worker", "mention": "a title or quotation", "look_alike": "a look-alike word"}
+              "topic": "a topic or paper, not an act", "on_worker": "done to the grid worker", "mention": "a title or quotation", "look_alike": "a look-alike word",
+              "by_citizen": "done by the person persuaded or helped"}
 
 
 def shown_inference(inf: dict) -> bool:
@@ -172,6 +174,12 @@ def nature_text(inf: Any, lang: str = "zh") -> str:
         line = (f"网格员协助行政机关工作人员实施权力行为：“{clause}”一句中的“{term}”（{ground}）由行政机关工作人员实施，"
                 f"网格员协助；按服务事项读，协助的方式和范围需审查。" if zh else
                 f"The worker assists an official's power act: “{term}” in “{clause}” ({ground}); read as service, for review.")
+    elif outcome == "forbids_only":
+        line = (f"任务性质由文本推定为一般服务事项：文本只禁止网格员实施“{'、'.join(inf['words'])}”，未将许可、处罚、强制等行为交由网格员。"
+                if zh else f"Task read as no power act: the text only forbids the worker to do “{', '.join(inf['words'])}”.")
+    elif outcome == "unclassified" and inf.get("reason"):
+        line = (inf["reason"] if zh else f"Task nature not read from the text: “{', '.join(inf['words'])}” by the worker "
+                "may be a penalty or coercion; state the nature.")
     elif outcome == "service":
         line = (f"任务性质由文本推定为一般服务事项：服务用语“{'、'.join(inf['words'])}”，未见由网格员实施的许可、处罚、强制或其他行政行为。"
                 if zh else f"Task read as an ordinary service ({', '.join(inf['words'])}); no power act by the grid worker in the text.")
@@ -251,6 +259,12 @@ def render_text(d: dict, lang: str = "zh") -> str:
     laws = [f"{x['title']}（{x['version']}）" for x in s.get("layers", []) if x["layer"] == "national" and x["version"]]
     if laws:
         lines.append(("适用的国家法律版本：" if zh else "national law versions: ") + "、".join(laws))
+    # a layer answers only on the dates it is in force (issue 16 §2): say which were not, and from when
+    idle = [(f"《{x['title']}》（{x['effective']}起施行）" if zh else f"{x['title']} (in force from {x['effective']})")
+            for x in d.get("layers", []) if not x["in_force"]]
+    if idle:
+        lines.append(("行为日期尚未施行、未予适用：" if zh else "not yet in force on the act's date, not applied: ")
+                     + ("、" if zh else "; ").join(idle))
     lines.append(f"gridlaw {s['engine']} · {'规则包' if zh else 'pack'} {s['pack']}@{s['pack_hash'][:12]} · "
                  f"{'输入' if zh else 'input'} {s['input_hash'][:12]}")
     return "\n".join(lines)
