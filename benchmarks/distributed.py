@@ -13,10 +13,11 @@ Datasets (generated once, seeded, reused; benchmarks/data/, gitignored), hive-pa
          text distinct, so the task reader reads each)
 
 For each dataset:
-  one    ``gridlaw audit DS --out OUT/`` in a child process: wall, CPU (user+sys) and peak RSS from wait4
+  one    ``gridlaw audit DS --out OUT/`` in a child process: wall and CPU (user+sys) from wait4; peak RSS
+         (VmHWM) written by the child as it exits (wait4's maxrss carries the parent's peak over exec)
   dask   ``run_dask`` on a LocalCluster(n_workers=2, threads_per_worker=1) started here (the same code as
          ``--engine dask``; the cluster is started first and not timed): wall; CPU and peak RSS of each
-         worker (getrusage in the worker, which is a fresh process); the driver's CPU
+         worker (getrusage and VmHWM in the worker); the driver's CPU
   check  both results read back: the same row ids, each once, with the same decision and rule ids
 
 The machine is shared: the load average is printed before and after each run, and CPU time is the
@@ -118,9 +119,23 @@ def dataset(kind: str, rows: int, file_rows: int) -> Path:
 # --------------------------------------------------------------------------- runs
 
 
+# The child writes its own peak RSS (VmHWM) when it exits: wait4's ru_maxrss is not the audit's own,
+# since Linux carries a parent's peak across fork and exec.
+WRAP = ("import atexit, sys; f = sys.argv[1]; atexit.register(lambda: open(f, 'w').write(vm_hwm())); "
+        "sys.argv = ['gridlaw'] + sys.argv[2:]; from gridlaw.launch import main; main()")
+
+
+def vm_hwm() -> str:
+    with open("/proc/self/status") as f:
+        return next(line.split()[1] for line in f if line.startswith("VmHWM"))     # kB
+
+
 def run_one(ds: Path, kind: str, out: Path) -> dict:
     shutil.rmtree(out, ignore_errors=True)
-    cmd = [sys.executable, "-m", "gridlaw.cli", "audit", str(ds), "--kind", kind, "--city", "yancheng",
+    hwm = out.with_name(out.name + ".hwm")
+    hwm.unlink(missing_ok=True)
+    code = f"def vm_hwm():\n    with open('/proc/self/status') as f:\n        return next(l.split()[1] for l in f if l.startswith('VmHWM'))\n{WRAP}"
+    cmd = [sys.executable, "-c", code, str(hwm), "audit", str(ds), "--kind", kind, "--city", "yancheng",
            "--date", "2024-05-06", "--out", str(out) + "/", "--no-list", "--no-progress"]
     l0 = load()
     t = time.perf_counter()
@@ -128,13 +143,13 @@ def run_one(ds: Path, kind: str, out: Path) -> dict:
     _, status, ru = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t
     err = proc.stderr.read().decode() if proc.stderr else ""
-    return {"wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "peak_rss_mb": ru.ru_maxrss / 1024,
+    return {"wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "peak_rss_mb": int(hwm.read_text()) / 1024,
             "rc": os.waitstatus_to_exitcode(status), "load": [l0, load()], "summary": err.strip().splitlines()[:4]}
 
 
 def _usage() -> dict:
     r = resource.getrusage(resource.RUSAGE_SELF)
-    return {"cpu": r.ru_utime + r.ru_stime, "peak_rss_mb": r.ru_maxrss / 1024}
+    return {"cpu": r.ru_utime + r.ru_stime, "peak_rss_mb": int(vm_hwm()) / 1024}
 
 
 def run_dask(ds: Path, kind: str, out: Path, workers: int) -> dict:
