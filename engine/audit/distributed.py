@@ -223,7 +223,7 @@ def run_dask(cfg: AuditConfig, opts: DaskOptions, err: TextIO | None = None) -> 
         _close(client, cluster)
     elapsed = time.perf_counter() - t0
     manifest._clean_temporaries()      # a killed worker's unfinished file; every task is over now
-    return _finish(cfg, opts, ds, manifest, packs, kind, setup.warnings, started, elapsed, day, lang, before, len(todo))
+    return _finish(cfg, opts, ds, manifest, packs, setup, started, elapsed, day, lang, before, len(todo))
 
 
 @dataclasses.dataclass
@@ -234,6 +234,7 @@ class Setup:
     role: str | None
     columns: list[str]
     warnings: list[str]
+    opts: Any = None                 # context.Options as a one-process run settles them (the review date's basis)
 
 
 def _setup(cfg: AuditConfig, ds: Dataset, day: dt.date, lang: str) -> Setup:
@@ -257,11 +258,16 @@ def _setup(cfg: AuditConfig, ds: Dataset, day: dt.date, lang: str) -> Setup:
         kind, note = _infer_kind(hm, source.header, lang)
         if note:
             warnings.append(note)
-    ctx = audit_context(packs, Options(kind, city, role, day, lang, None),
-                        str(cfg.map_file) if cfg.map_file else None, False)
+    from .run import _review_date
+
+    day2, basis, assumed = _review_date(dataclasses.replace(cfg, date=day), hm, source, kind, lang)
+    has_column = any(h and any(hm.fact_of(k, h) == "date" for k in ((kind,) if kind else KINDS))
+                     for h in source.header)
+    opts = Options(kind, city, role, day2, lang, None, basis, assumed, has_column)
+    ctx = audit_context(packs, opts, str(cfg.map_file) if cfg.map_file else None, False)
     plan = plan_columns(ctx, source.header)
     _check_header(source, plan, kind, city, lang)
-    return Setup(packs, kind, city, role, result_columns(source, plan, kind), warnings)
+    return Setup(packs, kind, city, role, result_columns(source, plan, kind), warnings, opts)
 
 
 def _fingerprint(cfg: AuditConfig, day: dt.date, ds: Dataset, stamp: dict) -> dict:
@@ -448,9 +454,8 @@ def _unlink(p: Path) -> None:
 # --------------------------------------------------------------------------- the end of a run
 
 
-def _finish(cfg: AuditConfig, opts: DaskOptions, ds: Dataset, manifest: Manifest, packs: dict, kind: str | None,
-            warnings: list[str], started: dt.datetime, elapsed: float, day: dt.date, lang: str,
-            before: int, now: int) -> AuditRun:
+def _finish(cfg: AuditConfig, opts: DaskOptions, ds: Dataset, manifest: Manifest, packs: dict, setup: Setup,
+            started: dt.datetime, elapsed: float, day: dt.date, lang: str, before: int, now: int) -> AuditRun:
     from types import SimpleNamespace
 
     from .partials import merge, non_records, totals
@@ -481,11 +486,9 @@ def _finish(cfg: AuditConfig, opts: DaskOptions, ds: Dataset, manifest: Manifest
                     _sha=SimpleNamespace(hexdigest=lambda: sha))
     ignored = list(dict.fromkeys(h for s in snaps for h in s["ignored"]))
     dups = list(dict.fromkeys(h for s in snaps for h in s["duplicates"]))
-    from .context import Options
-
-    ctx = SimpleNamespace(opts=Options(kind, cfg.city, cfg.role, day, lang, None))    # what the report reads
+    ctx = SimpleNamespace(opts=setup.opts)    # what the summary and report read of the context
     run = AuditRun(dataclasses.replace(cfg, date=day), source, packs, coll, ctx, started,   # type: ignore[arg-type]
-                   warnings=list(warnings))
+                   warnings=list(setup.warnings))
     run.elapsed = elapsed
     run.out_rows = out_rows
     run.skipped, run.skipped_rows = non_records(snaps)

@@ -33,6 +33,7 @@ def snapshot(c: Collector, skipped: Counter, skipped_rows: list, ignored: list[s
     return {
         "v": VERSION,
         "rows_in": c.rows_in, "evaluated": c.evaluated, "rejected": c.rejected, "blank": c.blank,
+        "blank_dates": getattr(c, "blank_dates", 0),
         "non_records": int(sum(skipped.values())),
         "skipped": dict(skipped), "skipped_rows": [list(r) for r in skipped_rows],
         "by_kind": dict(c.by_kind),
@@ -71,6 +72,8 @@ def merge(snaps: list[dict], packs: dict[str, Pack], lang: str, top_n: int, all_
         coll.evaluated += s["evaluated"]
         coll.rejected += s["rejected"]
         coll.blank += s["blank"]
+        if hasattr(coll, "blank_dates"):
+            coll.blank_dates += s.get("blank_dates", 0)
         coll.by_kind.update(s["by_kind"])
         for city, counts in s["by_city"]:
             _add(coll.by_city, city, counts)
