@@ -244,4 +244,4 @@ def test_each_row_answers_as_gridlaw_check_does():
         assert o["decision"] == d.decision, act
         assert o["deciding_rules"] == list(d.deciding_rules), act
         want = {q["question"]: q["verdict"] for q in d.to_dict()["questions"]}
-        assert json.loads(o["questions"]) == want, act
+        assert json.loads(o["question_verdicts"]) == want, act

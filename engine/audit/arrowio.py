@@ -425,7 +425,7 @@ class ParquetResultWriter:
 
         self.path = path
         # Parquet results also carry the deciding rule ids (Decision.deciding_rules) of each row
-        self.columns = [c for c in OUT_COLUMNS if c in columns or c in ("deciding_rules", "questions")]
+        self.columns = [c for c in OUT_COLUMNS if c in columns or c in ("deciding_rules", "question_verdicts")]
         self.show_personal = show_personal
         self.stamp = stamp
         self.dataset = dataset

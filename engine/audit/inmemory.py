@@ -72,7 +72,7 @@ class TableSink:
     fmt = "arrow"
 
     def __init__(self, columns: list[str], show_personal: bool):
-        self.columns = [c for c in RESULT_COLUMNS if c in columns or c in ("deciding_rules", "questions")]
+        self.columns = [c for c in RESULT_COLUMNS if c in columns or c in ("deciding_rules", "question_verdicts")]
         self.show_personal = show_personal
         self.tables: list[pa.Table] = []
         self.rows = 0
