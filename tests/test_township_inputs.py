@@ -306,9 +306,11 @@ def test_law_browser_opens_in_simplified_script_with_chinese_numerals(client):
 
 
 def test_law_browser_searches_national_laws_without_empty_panels(client):
-    page = client.get("/laws", params={"q": "罚款"}).text
-    assert "共 0 条" not in page and "含“罚款”的条文 0 条" not in page
-    assert "中华人民共和国行政处罚法" in page
+    page = client.get("/laws", params={"q": "委托"}).text
+    assert "共 0 条" not in page and "的条文 0 条" not in page
+    assert 'id="penaltylaw.2-art20"' in page                    # the national law's article is found
+    none = client.get("/laws", params={"q": "罚款"}).text       # the stored excerpts hold no 罚款: said once
+    assert "没有条文含有“罚款”" in none and "的条文 0 条" not in none
     law = client.get("/laws", params={"city": "penaltylaw.2"}).text
     assert "第二十条" in law and "行政机关不得委托其他组织或者个人实施行政处罚" in law
 
@@ -378,3 +380,16 @@ def test_compare_names_the_act_the_date_and_every_instrument():
     assert "《中华人民共和国行政处罚法》第二十条第一款；《盐城市城乡网格化服务管理实施细则》第十九条第二款第（二）项" in text
     assert "gridlaw " in text and "规则包" in text and 'class="badge" style="background:#c0392b"' in page
     assert "white-space:nowrap" in page
+
+
+def test_results_give_the_verdict_on_each_question(tmp_path):
+    import csv
+
+    sheet = tmp_path / "派单.csv"
+    sheet.write_text("序号,任务内容,交办部门,派单时间\n1,对焚烧秸秆当事人当场罚款,环保局,2024-05-06\n", "utf-8")
+    out = tmp_path / "r.csv"
+    cli("audit", sheet, "--kind", "assignment", "--city", "yancheng", "--out", out)
+    with open(out, encoding="utf-8-sig") as f:
+        row = next(csv.DictReader(f))
+    assert row["任务内容"] == "对焚烧秸秆当事人当场罚款" and row["交办部门"] == "环保局" and row["日期"] == "2024-05-06"
+    assert "禁止交办事项：不合规" in row["各问题结论"]

@@ -89,9 +89,9 @@ def neutralise(col: Any) -> Any:
 
 
 _CODE_COLUMNS = ("decision", "violated_rules", "review_rules")
-_WRAP = frozenset({"task", "violated_articles", "missing_facts", "documents", "inferred", "reason"})
+_WRAP = frozenset({"task", "questions", "violated_articles", "missing_facts", "documents", "inferred", "reason"})
 _WIDTHS = {"row": 7, "id": 9, "name": 10, "county": 10, "township": 12, "grid": 14, "task": 36, "department": 14,
-           "date": 12, "city": 7, "kind": 10, "decision_label": 12, "violated_articles": 44, "missing_facts": 44,
+           "date": 12, "city": 7, "kind": 10, "decision_label": 12, "questions": 30, "violated_articles": 44, "missing_facts": 44,
            "documents": 30, "inferred": 44, "reason": 44}
 _ALIGN: dict[str, Any] = {}
 

@@ -32,14 +32,15 @@ STATUSES = DECISIONS + ("unreadable",)   # a row whose data could not be used: n
 REJ = len(DECISIONS)
 NA, SAT, REV, UNK, VIO = range(len(OUTCOME_CODES))
 OUT_COLUMNS = ("row", "id", "name", "county", "township", "grid", "task", "department", "date", "city", "kind",
-               "decision", "decision_label",
+               "decision", "decision_label", "questions",
                "violated_articles", "violated_rules", "review_rules", "missing_facts", "documents", "inferred", "reason")
-_PATTERN_COLS = ("decision", "decision_label", "violated_articles", "violated_rules", "review_rules",
+_PATTERN_COLS = ("decision", "decision_label", "questions", "violated_articles", "violated_rules", "review_rules",
                  "missing_facts", "documents")
 _SEP = {"zh": "；", "en": "; "}
 # CSV/XLSX header cells in Chinese (the default language); JSONL keeps the codes.
 COLUMN_TITLES = {"row": "行号", "id": "编号", "name": "姓名（已遮蔽）", "county": "区县", "township": "镇街",
                  "grid": "网格", "task": "任务内容", "department": "交办部门", "date": "日期", "city": "城市", "kind": "记录类型", "decision": "结论代码", "decision_label": "结论",
+                 "questions": "各问题结论",
                  "violated_articles": "违反条款", "violated_rules": "违反规则", "review_rules": "需审查规则",
                  "missing_facts": "待查明事实（所需材料）", "documents": "需补充材料", "inferred": "推定说明",
                  "reason": "说明"}
@@ -246,6 +247,21 @@ class Collector:
         meta = vocab.get(fact, {})
         return (meta.get("label") or fact) + (f"（{meta['evidence']}）" if meta.get("evidence") else "")
 
+    def _questions_text(self, R: BatchResult, rep: int) -> str | None:
+        """资格条件：不合规；程序：合规 — the verdict on each question the record raises (core's C1 answers)."""
+        if "questions" not in self.need:
+            return None
+        from ..labels import question_label
+
+        try:
+            answers = R.questions(rep)
+        except Exception:        # a verdict by question is a reading aid; never fail the audit over it
+            return None
+        sep = "；" if self.lang == "zh" else "; "
+        colon = "：" if self.lang == "zh" else ": "
+        return sep.join(f"{question_label(a.question, self.lang)}{colon}{label(a.verdict, self.lang)}"
+                        for a in answers) or None
+
     def _rule(self, city: str, rule: CompiledRule) -> np.ndarray:
         key = (city, rule.id)
         hit = self.rules.get(key)
@@ -311,6 +327,7 @@ class Collector:
         texts = {
             "decision": decision,
             "decision_label": label(decision, self.lang),
+            "questions": self._questions_text(R, rep),
             "violated_articles": sep.join(arts) or None,
             "violated_rules": sep.join(r.id for r in violated) or None,
             "review_rules": sep.join(r.id for r in review) or None,

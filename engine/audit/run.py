@@ -76,7 +76,7 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
     # the record as the sheet gives it (name, township, task, department, date): each result row stands alone
     columns = ["row", "id", *[c for c in RAW_FIELDS[1:] if c in plan.raw or (
         source.format == "jsonl" and c in ("name", "county", "township", "grid"))],
-               "city", "kind", "decision", "decision_label", "violated_articles", "violated_rules", "review_rules",
+               "city", "kind", "decision", "decision_label", "questions", "violated_articles", "violated_rules", "review_rules",
                "missing_facts", "documents", *(["inferred"] if kind in (None, "assignment", "admission") else []), "reason"]
     titles = ({**COLUMN_TITLES, "name": "姓名"} if cfg.show_personal else COLUMN_TITLES) if lang == "zh" else None
     if cfg.report:
