@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import re
 from pathlib import Path
 
@@ -70,30 +69,21 @@ class Checklist(BaseModel):
 def load_checklist(path: str | Path) -> Checklist:
     """A checklist from YAML/JSON (UTF-8 or GBK), or a table (CSV in UTF-8/GBK, XLSX, XLS) with a
     事项 column and optional 区县 / 公布日期 columns, as counties publish them."""
-    from .yamlsrc import MAX_BYTES, YAMLSyntaxError, dotted, json_depth_ok, line_of, load_yaml
+    from .yamlsrc import MAX_BYTES, YAMLSyntaxError, dotted, line_of, load_json, load_yaml
 
     name = str(path)
-    try:
-        with open(path, "rb") as f:
-            raw = f.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise InputError([Problem(name, f"无法读取事项清单：{exc.strerror}")]) from None
-    if len(raw) > MAX_BYTES:
-        raise InputError([Problem(name, f"文件超过 {MAX_BYTES >> 20} MB，不是事项清单", code="too_large",
-                                  en=f"larger than {MAX_BYTES >> 20} MB; not a checklist")])
+    from .safefile import read_bounded
+
+    raw = read_bounded(path, MAX_BYTES, name, "事项清单", "a checklist")
     suffix = Path(name).suffix.lower()
     if suffix in (".csv", ".xlsx", ".xlsm", ".xls", ".ods") or raw[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
         return _from_table(name, raw, suffix)
     text = _decode(name, raw)
     lines: dict = {}
     try:
-        if name.endswith(".json") and not json_depth_ok(text):
-            raise InputError([Problem(name, "嵌套层数过深，不是事项清单", code="too_deep", en="nested too deeply to be a checklist")])
         try:
-            parsed = (json.loads(text), {}) if name.endswith(".json") else load_yaml(text, name)
+            parsed = (load_json(text, name), {}) if name.endswith(".json") else load_yaml(text, name)
         except ValueError as exc:
-            if isinstance(exc, json.JSONDecodeError):
-                raise
             raise InputError([Problem(name, "事项清单中有无效的值（如不存在的日期）；日期请写作 2022-03-01",
                                       code="bad_date", en=f"invalid value: {exc}")]) from None
         data, lines = parsed
@@ -104,9 +94,6 @@ def load_checklist(path: str | Path) -> Checklist:
             raise InputError([p]) from None
         raise InputError([Problem(p.file, "YAML 格式错误：请检查这一行及上一行的缩进、冒号后的空格、括号和引号是否成对",
                                   p.line, p.path, "malformed_yaml", p.message)]) from None
-    except json.JSONDecodeError as exc:
-        raise InputError([Problem(name, f"JSON 格式错误（第 {exc.lineno} 行第 {exc.colno} 列）", exc.lineno,
-                                  code="malformed_json", en=f"malformed JSON: {exc.msg}")]) from None
     except ValidationError as exc:
         raise InputError(_problems(name, exc, lambda loc: line_of(lines, loc))) from None
 

@@ -154,12 +154,10 @@ def _problem(p: Problem) -> dict:
 
 async def _checklist(upload: Any) -> tuple[Any, list[Problem]]:
     """A checklist file from the form, parsed in memory (never written to disk)."""
-    import json
-
     from pydantic import ValidationError
 
     from ..checklist import Checklist
-    from ..yamlsrc import YAMLSyntaxError, dotted, line_of, load_yaml
+    from ..yamlsrc import YAMLSyntaxError, dotted, line_of, load_json, load_yaml
 
     name = PurePath(upload.filename or "checklist").name
     raw = await upload.read(1024 * 1024 + 1)
@@ -170,12 +168,10 @@ async def _checklist(upload: Any) -> tuple[Any, list[Problem]]:
     except UnicodeDecodeError as exc:
         return None, [Problem(name, f"不是 UTF-8 文本（第 {exc.start} 字节）", None, "checklist_file")]
     try:
-        data, lines = (json.loads(text), {}) if name.endswith(".json") else load_yaml(text, name)
+        data, lines = (load_json(text, name), {}) if name.endswith(".json") else load_yaml(text, name)
         return Checklist.model_validate(data), []
     except YAMLSyntaxError as exc:
         return None, [Problem(name, exc.problem.message, exc.problem.line, "checklist_file")]
-    except json.JSONDecodeError as exc:
-        return None, [Problem(name, f"JSON 格式错误：{exc.msg}", exc.lineno, "checklist_file")]
     except ValidationError as exc:
         return None, [Problem(name, e["msg"], line_of(lines, tuple(e["loc"])), "checklist_file." + dotted(tuple(e["loc"])))
                       for e in exc.errors(include_input=False)]

@@ -1,0 +1,322 @@
+"""Hostile files, round two (issue 19). Each test builds its input the way the issue's
+description makes it (a FIFO, a symlink to /dev/zero, a key written twice, JSON nested
+100,000 deep, 第一千条 …) and asserts the located Chinese refusal or the right answer.
+Numbers in test names are the issue's item numbers."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+ROOT = Path(__file__).resolve().parents[1]
+EX = ROOT / "examples"
+GRIDLAW = [sys.executable, "-m", "gridlaw.cli"]
+
+
+def cli(*args: str, timeout: float = 60, stdin: bytes | None = None, cwd: Path | None = None,
+        env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*GRIDLAW, *args], capture_output=True, timeout=timeout, input=stdin, cwd=cwd,
+                          env={**os.environ, **(env or {})})
+
+
+def no_traceback(r: subprocess.CompletedProcess) -> None:
+    err = r.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in err and "Exception ignored" not in err, err
+
+
+def hire_act(**over) -> dict:
+    act = yaml.safe_load((EX / "hire.yaml").read_text("utf-8"))
+    act["date"] = str(act["date"])
+    act["candidate"]["birth_date"] = str(act["candidate"]["birth_date"])
+    act.update(over)
+    return act
+
+
+# ------------------------------------------------------------------ 4, 5: FIFOs, devices, /dev/zero
+
+@pytest.fixture
+def specials(tmp_path):
+    fifo = tmp_path / "act.yaml"
+    os.mkfifo(fifo)
+    zero = tmp_path / "zero.yaml"
+    zero.symlink_to("/dev/zero")
+    return fifo, zero
+
+
+@pytest.mark.parametrize("which", ["fifo", "zero"])
+def test_4_5_act_checklist_map_and_new_pack_from_a_fifo_or_dev_zero_are_refused_at_once(specials, tmp_path, which):
+    bad = specials[0] if which == "fifo" else specials[1]
+    kind = "命名管道（FIFO）" if which == "fifo" else "字符设备"
+    runs = [("check", str(bad)),
+            ("check", str(EX / "hire.yaml"), "--checklist", str(bad)),
+            ("new-pack", "--from", str(bad), "--out", str(tmp_path / "newpack"))]
+    for args in runs:
+        r = cli(*args, timeout=30)          # a blocking open or an endless read would time out here
+        no_traceback(r)
+        assert r.returncode == 4, (args, r.stderr.decode())
+        assert f"{bad}: 这是{kind}，不是普通文件" in r.stderr.decode(), args
+    assert not (tmp_path / "newpack").exists()
+
+
+def test_4_5_a_rules_file_that_is_a_fifo_or_dev_zero_is_named_not_read(tmp_path):
+    import shutil
+
+    pack = tmp_path / "examplecounty"
+    shutil.copytree(EX / "examplecounty", pack)
+    rules = pack / "rules" / "hire.yaml"
+    rules.unlink()
+    os.mkfifo(rules)
+    r = cli("validate", str(pack), timeout=30)
+    no_traceback(r)
+    assert r.returncode == 1 and "hire.yaml: 这是命名管道（FIFO），不是普通文件" in r.stdout.decode()
+    rules.unlink()
+    rules.symlink_to("/dev/zero")
+    r = cli("check", str(EX / "hire.yaml"), "--pack", str(pack), timeout=30)
+    no_traceback(r)
+    assert r.returncode in (4, 5) and "hire.yaml: 这是字符设备，不是普通文件" in r.stderr.decode()
+
+
+def test_4_a_header_map_that_is_a_fifo_is_refused(specials):
+    from gridlaw.audit.mapping import load_header_map
+    from gridlaw.errors import InputError
+
+    with pytest.raises(InputError) as exc:
+        load_header_map(str(specials[0]))
+    assert "这是命名管道（FIFO）" in exc.value.problems[0].message
+
+
+def test_5_a_large_file_is_refused_by_its_size_before_reading(tmp_path):
+    from gridlaw.errors import InputError
+    from gridlaw.safefile import read_bounded
+
+    big = tmp_path / "big.yaml"
+    with open(big, "wb") as f:
+        f.truncate(17 << 20)          # sparse: 17 MB that cost nothing to make
+    with pytest.raises(InputError) as exc:
+        read_bounded(big, 16 << 20, str(big))
+    assert exc.value.problems[0].code == "too_large" and "16 MB 的上限" in exc.value.problems[0].message
+
+
+# ------------------------------------------------------------------ 6: many acts in one file
+
+def test_6_each_act_of_a_long_list_gets_its_own_line(tmp_path):
+    """The line table is grouped once (it was rescanned per act); each act's problem keeps its line."""
+    acts = [hire_act() for _ in range(400)]
+    for i in (7, 211, 399):
+        acts[i]["candidate"]["age"] = "abc"
+    text = yaml.safe_dump(acts, allow_unicode=True, sort_keys=False)
+    path = tmp_path / "acts.yaml"
+    path.write_text(text, "utf-8")
+    from gridlaw.api import read_act_file
+    from gridlaw.errors import InputError
+
+    with pytest.raises(InputError) as exc:
+        read_act_file(str(path))
+    lines = text.splitlines()
+    got = {p.path: p.line for p in exc.value.problems}
+    assert set(got) == {"[7].candidate.age", "[211].candidate.age", "[399].candidate.age"}
+    for where, line in got.items():
+        assert lines[line - 1].strip() == "age: abc", where
+
+
+def test_6_more_acts_than_the_limit_are_refused_with_the_limit_named(tmp_path):
+    from gridlaw.api import MAX_ACTS
+
+    act = {"kind": "hire", "city": "yancheng", "date": "2024-05-01", "role": "full_time"}
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps([act] * (MAX_ACTS + 1)), "utf-8")
+    r = cli("check", str(path), timeout=60)
+    no_traceback(r)
+    assert r.returncode == 4
+    assert f"超过每个文件 {MAX_ACTS:,} 项的上限" in r.stderr.decode() and "gridlaw audit" in r.stderr.decode()
+
+
+def test_6_a_long_json_list_is_answered_one_act_a_line(tmp_path):
+    acts = [{"kind": "hire", "city": "yancheng", "date": "2024-05-01", "role": "full_time",
+             "candidate": {"age": 20 + i % 30}} for i in range(150)]
+    path = tmp_path / "acts.json"
+    path.write_text(json.dumps(acts), "utf-8")
+    r = cli("check", str(path), "-f", "json", timeout=120)
+    no_traceback(r)
+    out = json.loads(r.stdout)
+    assert len(out) == 150 and all(d["kind"] == "hire" for d in out)
+    assert len(r.stdout.decode().splitlines()) == 152
+
+
+# ------------------------------------------------------------------ 15: duplicate keys
+
+def test_15_a_key_written_twice_in_an_act_is_a_located_input_error(tmp_path):
+    text = (EX / "hire.yaml").read_text("utf-8").replace("  dishonest_person: false\n",
+                                                         "  dishonest_person: true\n  dishonest_person: false\n")
+    path = tmp_path / "hire.yaml"
+    path.write_text(text, "utf-8")
+    line = text.splitlines().index("  dishonest_person: false") + 1
+    r = cli("check", str(path))
+    no_traceback(r)
+    assert r.returncode == 4
+    assert f"{path}:{line}: 键“dishonest_person”重复出现（第 {line - 1} 行已写过）" in r.stderr.decode()
+    jpath = tmp_path / "hire.json"
+    jpath.write_text('{"kind": "hire", "city": "yancheng", "date": "2024-05-01",\n'
+                     ' "candidate": {"dishonest_person": true,\n "dishonest_person": false}}', "utf-8")
+    r = cli("check", str(jpath), "-f", "json")
+    assert r.returncode == 4
+    problem = json.loads(r.stdout)["problems"][0]
+    assert problem["code"] == "duplicate_key" and problem["line"] == 3
+
+
+def test_15_duplicate_keys_in_a_checklist_a_header_map_and_a_pack_rule(tmp_path):
+    from gridlaw.audit.mapping import load_header_map
+    from gridlaw.checklist import load_checklist
+    from gridlaw.errors import InputError
+
+    cl = tmp_path / "cl.json"
+    cl.write_text('{"county": "亭湖区", "county": "盐都区", "matters": ["环境卫生巡查"]}', "utf-8")
+    with pytest.raises(InputError) as exc:
+        load_checklist(cl)
+    assert exc.value.problems[0].code == "duplicate_key"
+    hm = tmp_path / "map.yaml"
+    hm.write_text("headers:\n  姓名: candidate.name\n  姓名: candidate.phone\n", "utf-8")
+    with pytest.raises(InputError) as exc:
+        load_header_map(str(hm))
+    assert exc.value.problems[0].code == "duplicate_key" and exc.value.problems[0].line == 3
+    import shutil
+
+    pack = tmp_path / "examplecounty"
+    shutil.copytree(EX / "examplecounty", pack)
+    rules = pack / "rules" / "hire.yaml"
+    text = rules.read_text("utf-8")
+    first = next(ln for ln in text.splitlines() if ln.strip().startswith("question:"))
+    rules.write_text(text.replace(first, first + "\n" + first, 1), "utf-8")
+    r = cli("validate", str(pack))
+    assert r.returncode == 1 and "键“question”重复出现" in r.stdout.decode()
+
+
+def test_15_duplicate_keys_in_an_api_body_are_a_400(client):
+    body = '{"act": {"kind": "hire", "city": "yancheng", "date": "2024-05-01", "role": "full_time", "role": "part_time"}}'
+    r = client.post("/api/v1/check", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 400 and "键“role”重复出现" in r.json()["errors"][0]["message"]
+
+
+_key = st.text(alphabet=st.sampled_from("abcxyz_"), min_size=1, max_size=6)
+_scalar = st.one_of(st.booleans(), st.integers(-10, 10), st.text(alphabet="abc 网格", max_size=5))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(_key, _scalar, min_size=1, max_size=8), st.data(), st.booleans())
+def test_15_property_any_repeated_key_is_refused_in_yaml_and_json(mapping, data, as_json):
+    """Whatever the mapping, writing one of its keys a second time (any value, any position after
+    the first) is refused with duplicate_key; without the repeat the mapping reads back as written."""
+    from gridlaw.yamlsrc import YAMLSyntaxError, load_json, load_yaml
+
+    items = list(mapping.items())
+    key = data.draw(st.sampled_from([k for k, _ in items]))
+    where = data.draw(st.integers([k for k, _ in items].index(key) + 1, len(items)))
+    twice = [*items[:where], (key, data.draw(_scalar)), *items[where:]]
+
+    def dump(pairs):
+        if as_json:
+            return "{\n" + ",\n".join(f"{json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in pairs) + "\n}"
+        return "".join(yaml.safe_dump({k: v}, allow_unicode=True) for k, v in pairs)
+
+    load = (lambda t: load_json(t, "x.json")) if as_json else (lambda t: load_yaml(t, "x.yaml")[0])
+    assert load(dump(items)) == mapping
+    with pytest.raises(YAMLSyntaxError) as exc:
+        load(dump(twice))
+    assert exc.value.problem.code == "duplicate_key" and key in exc.value.problem.message
+    assert exc.value.problem.line == where + (2 if as_json else 1)
+
+
+# ------------------------------------------------------------------ 7: nesting 100,000 deep
+
+@pytest.fixture
+def client():
+    from fastapi.testclient import TestClient
+
+    from gridlaw.web.app import create_app
+
+    with TestClient(create_app(), raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.mark.parametrize("path", ["/api/v1/check", "/api/v1/compare"])
+def test_7_json_nested_100000_deep_is_a_400_not_a_500(client, path):
+    deep = '{"act": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    r = client.post(path, content=deep, headers={"content-type": "application/json"})
+    assert r.status_code == 400 and "嵌套超过 64 层" in r.json()["errors"][0]["message"]
+    deep = '{"act": ' + '{"a": ' * 100_000 + "1" + "}" * 100_000 + "}"
+    r = client.post(path, content=deep, headers={"content-type": "application/json"})
+    assert r.status_code == 400
+
+
+# ------------------------------------------------------------------ 24, 25: words, new-pack
+
+def test_24_unknown_city_is_bad_input_in_chinese():
+    r = cli("check", str(EX / "hire.yaml"), "--city", "nowhere")
+    no_traceback(r)
+    assert r.returncode == 4 and "未知城市 'nowhere'" in r.stderr.decode() and "盐城（yancheng）" in r.stderr.decode()
+
+
+def test_24_an_output_that_cannot_be_written_says_why_in_chinese(tmp_path):
+    r = cli("check", str(EX / "hire.yaml"), "-o", str(tmp_path / "no" / "such" / "dir.txt"))
+    no_traceback(r)
+    assert r.returncode == 4 and "无法写入：所在文件夹不存在" in r.stderr.decode()
+    assert not any(tmp_path.rglob("*.part"))
+
+
+def test_24_a_bad_header_map_is_refused_in_chinese(tmp_path):
+    from gridlaw.audit.mapping import load_header_map
+    from gridlaw.errors import InputError
+
+    hm = tmp_path / "map.yaml"
+    hm.write_text("headers:\n  姓名: candidate.nmae\nextra: 1\n", "utf-8")
+    with pytest.raises(InputError) as exc:
+        load_header_map(str(hm))
+    assert "表头映射文件只能有 headers" in exc.value.problems[0].message
+    hm.write_text("headers:\n  姓名: candidate.nmae\n", "utf-8")
+    with pytest.raises(InputError) as exc:
+        load_header_map(str(hm))
+    assert "未知的事实名 'candidate.nmae'" in exc.value.problems[0].message
+
+
+def _raw_with(n: int) -> str:
+    from gridlaw.textnorm import int_to_cn
+
+    return "某市网格化管理办法\n" + "".join(f"第{int_to_cn(i)}条 网格员应当履行第{i}项职责。\n" for i in range(1, n + 1))
+
+
+def test_25_new_pack_keeps_article_one_thousand_and_later(tmp_path):
+    raw = tmp_path / "raw.txt"
+    raw.write_text(_raw_with(1003), "utf-8")
+    out = tmp_path / "bigcity"
+    r = cli("new-pack", "--from", str(raw), "--out", str(out), timeout=120)
+    no_traceback(r)
+    assert r.returncode == 0 and "共 1003 条" in r.stdout.decode()
+    from gridlaw.source import parse_source
+
+    src = parse_source((out / "source.md").read_text("utf-8"))
+    assert sorted(src.articles)[-4:] == [1000, 1001, 1002, 1003]
+    assert src.articles[999].paragraphs[0].lead == "网格员应当履行第999项职责。"
+    assert src.articles[1000].paragraphs[0].lead == "网格员应当履行第1000项职责。"
+    assert "### 第一千零一条" in (out / "source.md").read_text("utf-8")
+    v = cli("validate", str(out), timeout=120)
+    assert "1003 of 1003 articles" in v.stdout.decode()
+
+
+def test_25_new_pack_onto_an_existing_file_is_refused_without_a_traceback(tmp_path):
+    raw = tmp_path / "raw.txt"
+    raw.write_text(_raw_with(3), "utf-8")
+    existing = tmp_path / "abc"
+    existing.write_text("mine", "utf-8")
+    r = cli("new-pack", "--from", str(raw), "--out", str(existing))
+    no_traceback(r)
+    assert r.returncode == 4 and "已存在同名文件" in r.stderr.decode()
+    assert existing.read_text("utf-8") == "mine"
+    bad = cli("new-pack", "--from", str(raw), "--out", str(tmp_path / "Bad-Name"))
+    assert bad.returncode == 4 and "只能用小写字母" in bad.stderr.decode()
