@@ -66,6 +66,7 @@ class Pack:
     hash: str
     root: Traversable
     by_kind: dict[str, list[CompiledRule]] = field(default_factory=dict)
+    review: list[str] | None = None   # files changed since review (policies/reviewed.json); None: no reviewed state
 
     @property
     def id(self) -> str:
@@ -194,19 +195,45 @@ def _digest(files: dict[str, bytes]) -> str:
 
 
 def compile_pack(root: Traversable, city: str, use_cache: bool = True, where: str | None = None) -> Pack:
-    """Validate and compile a pack. A pack whose exact bytes were validated before
-    (same content hash, same engine) is rebuilt from the cache: no YAML parsing
-    and no quote matching, which is what makes ``gridlaw check`` start fast."""
+    """Validate and compile a pack. The pack is always built from the bytes read here, whose hash
+    is the stamp's pack hash; when the cache says these exact bytes passed full validation under
+    this engine, the validation (quote matching, coverage, vocabulary) is skipped — the parsing is
+    not, so the cache can make an answer faster but never different (engine/packcache.py)."""
     files = _pack_files(root)
     pack_hash = _digest(files)
-    if use_cache:
-        cached = _cache.load(city, pack_hash, root)
-        if cached is not None:
-            return cached
-    pack = _compile_uncached(root, city, files, pack_hash, where or city)
-    if use_cache:
-        _cache.store(pack)
+    pack = None
+    if use_cache and _cache.validated(city, pack_hash):
+        pack = _rebuild(root, city, files, pack_hash, where or city)
+    if pack is None:
+        pack = _compile_uncached(root, city, files, pack_hash, where or city)
+        if use_cache:
+            _cache.store(city, pack_hash)
+    from .packreview import note
+
+    pack.review = note(city, pack_hash, files, pack.meta.title, root)
     return pack
+
+
+def _rebuild(root: Traversable, city: str, files: dict[str, bytes], pack_hash: str, where: str) -> Pack | None:
+    """The pack from bytes known to be valid: parsed and compiled, not re-checked; None on any surprise."""
+    problems: list[Problem] = []
+    try:
+        parsed = _validate(files["pack.yaml"].decode("utf-8"), f"{where}/pack.yaml", PackMeta, problems)
+        source = parse_source(files["source.md"].decode("utf-8"))
+        if parsed is None:
+            return None
+        meta = parsed[0]
+        rules: list[CompiledRule] = []
+        for rel in (r for r in files if r.startswith("rules/")):
+            name = f"{where}/{rel}"
+            got = _validate_rules(files[rel].decode("utf-8"), name, problems)
+            if got is None:
+                return None
+            valid, lines = got
+            rules += [_compile_rule(rule, name, line_of(lines, ("rules", i)), meta.title, source) for i, rule in valid]
+    except (KeyError, UnicodeDecodeError, ValueError):
+        return None
+    return None if problems else _assemble(meta, source, rules, pack_hash, root)
 
 
 def _compile_uncached(root: Traversable, city: str, files: dict[str, bytes], pack_hash: str, where: str) -> Pack:

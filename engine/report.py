@@ -59,6 +59,9 @@ def view(decision: Any, lang: str = "zh", show_personal: bool = False, original_
         f["quote_shown"] = f["quote"] if original_quotes else reading_text(f["quote"])
     data["findings"].sort(key=lambda f: _ORDER.get(f["outcome"], 9))  # what decided first
     data["lang"] = lang
+    from .packreview import warning
+
+    data["pack_warning"] = warning(data["stamp"]["review"], lang)   # a pack changed since review says so
     return data
 
 
@@ -210,6 +213,8 @@ def render_text(d: dict, lang: str = "zh") -> str:
     colon = "：" if zh else ": "
     lines = [f"{label(d['decision'], lang)} ({d['decision']})  "
              f"{d['regulation']['title'] if zh else label(d['city'], lang)} · {label(d['kind'], lang)} · {d['date']}"]
+    if d.get("pack_warning"):
+        lines.append(d["pack_warning"])
     if d["decision"] == "not_in_force":
         lines.append(("本规定自 {} 起施行，该行为发生在施行之前。" if zh else "In force from {}; the act predates it.")
                      .format(d["regulation"]["effective"]))

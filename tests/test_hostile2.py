@@ -320,3 +320,86 @@ def test_25_new_pack_onto_an_existing_file_is_refused_without_a_traceback(tmp_pa
     assert existing.read_text("utf-8") == "mine"
     bad = cli("new-pack", "--from", str(raw), "--out", str(tmp_path / "Bad-Name"))
     assert bad.returncode == 4 and "只能用小写字母" in bad.stderr.decode()
+
+
+# ------------------------------------------------------------------ 23: forged cache, edited pack
+
+CRIMINAL = "kind: hire\ncity: yancheng\ndate: 2024-05-01\nrole: full_time\nrecruited_by: township_unified\n" \
+           "candidate: {criminal_record: true}\n"
+
+
+@pytest.fixture
+def own_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRIDLAW_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("GRIDLAW_CONFIG_DIR", str(tmp_path / "config"))
+    return {"GRIDLAW_CACHE_DIR": str(tmp_path / "cache"), "GRIDLAW_CONFIG_DIR": str(tmp_path / "config")}
+
+
+def _check_json(act: Path, *args: str, env: dict) -> dict:
+    r = cli("check", str(act), "-f", "json", *args, env=env)
+    no_traceback(r)
+    return json.loads(r.stdout)
+
+
+def test_23_a_forged_cache_cannot_change_the_answer_even_with_the_key(tmp_path, own_cache):
+    """The attacker of the issue edits a cached rule and recomputes the seal. Now the cache holds
+    no rules at all; even an entry sealed with the real per-install key cannot add one."""
+    act = tmp_path / "crim.yaml"
+    act.write_text(CRIMINAL, "utf-8")
+    want = _check_json(act, env=own_cache)
+    assert want["decision"] == "non_compliant" and "yancheng.art16.no-criminal-record" in want["deciding_rules"]
+    from gridlaw import packcache
+
+    [entry] = (tmp_path / "cache").rglob("yancheng-*.json")
+    data = json.loads(entry.read_text("utf-8"))
+    data["body"]["rules"] = [{"id": "yancheng.art16.no-criminal-record", "require": {"fact": "candidate.criminal_record",
+                                                                                    "eq": True}}]
+    data["seal"] = packcache._seal(data["body"], packcache._secret())     # the key itself is known
+    entry.write_text(json.dumps(data), "utf-8")
+    got = _check_json(act, env=own_cache)
+    assert (got["decision"], got["deciding_rules"]) == (want["decision"], want["deciding_rules"])
+    assert got["stamp"]["pack_hash"] == want["stamp"]["pack_hash"]
+    assert "rules" not in json.loads(entry.read_text("utf-8"))["body"]     # validated again, entry rewritten
+
+
+def test_23_an_edited_pack_says_so_in_every_answer(tmp_path, own_cache):
+    """A copy of the shipped Yancheng pack with one condition flipped (the edit is itself valid):
+    every answer under it — text, JSON, Markdown, HTML, compare and API — says the pack differs
+    from its reviewed state, and the stamp carries the edited pack's hash, not the genuine one."""
+    import shutil
+
+    pack = tmp_path / "yancheng"
+    shutil.copytree(ROOT / "policies" / "yancheng", pack)
+    act = tmp_path / "crim.yaml"
+    act.write_text(CRIMINAL, "utf-8")
+    genuine = _check_json(act, "--pack", str(pack), env=own_cache)
+    assert genuine["pack_warning"] is None
+    assert {"pack": "yancheng", "state": "reviewed"}.items() <= genuine["stamp"]["review"][-1].items()
+    rules = pack / "rules" / "hire.yaml"
+    text = rules.read_text("utf-8")
+    assert "        - {fact: candidate.criminal_record, eq: true}" in text
+    rules.write_text(text.replace("        - {fact: candidate.criminal_record, eq: true}",
+                                  "        - {fact: candidate.criminal_record, eq: false}", 1), "utf-8")
+    edited = _check_json(act, "--pack", str(pack), env=own_cache)
+    assert edited["decision"] != "non_compliant"                  # the edit changed the answer …
+    assert edited["stamp"]["pack_hash"] != genuine["stamp"]["pack_hash"]   # … under another hash
+    assert edited["stamp"]["review"][-1]["state"] == "changed"
+    assert edited["stamp"]["review"][-1]["changes"] == ["rules/hire.yaml: changed since review"]
+    warn = "与审核时的状态不同，本结论不是依据审核过的规则作出的"
+    assert warn in edited["pack_warning"]
+    for fmt in ("text", "md", "html"):
+        r = cli("check", str(act), "--pack", str(pack), "-f", fmt, env=own_cache)
+        assert warn in r.stdout.decode(), fmt
+    en = cli("check", str(act), "--pack", str(pack), "--lang", "en", env=own_cache)
+    assert "differ from their reviewed state" in en.stdout.decode()
+
+
+def test_23_the_manifest_covers_the_national_laws_too():
+    from gridlaw.layers import national
+    from gridlaw.packreview import load_manifest
+
+    manifest = load_manifest()
+    for law in national():
+        for p in law.packs:
+            assert p.review == [], (law.id, p.review)
+    assert {"national/penaltylaw/1996", "national/penaltylaw/2021", "yancheng"} <= set(manifest)
