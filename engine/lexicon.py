@@ -105,13 +105,20 @@ class Inference:
     source: str = "text"
     assists: bool = False
     extra: dict = field(default_factory=dict, compare=False)
+    # every power class the worker frame holds, strongest first (``value`` is the first), and per class
+    # its words, grounds and first clause: several natures in one task each keep their own ground (C2)
+    natures: tuple[str, ...] = ()
+    by_nature: tuple[tuple[str, tuple[str, ...], tuple[str, ...], str], ...] = ()
+
+    def nature_findings(self) -> list[dict]:
+        return [{"nature": c, "words": list(w), "grounds": list(g), "clause": cl} for c, w, g, cl in self.by_nature]
 
     def brief(self) -> dict:
         """What a one-line explanation needs (report.nature_text), without building every match's dict:
         of the matches, only the discounted ones (the line names only those)."""
         return {"fact": self.fact, "value": self.value, "outcome": self.outcome, "source": self.source,
                 "clause": self.clause, "term": self.term, "ground": self.ground, "words": self.words,
-                "grounds": self.grounds, **self.extra,
+                "grounds": self.grounds, **self.extra, "natures": self.nature_findings(),
                 "matches": [{"words": m[1], "frame": m[5], "clause": m[4], "counted": False}
                             for m in self.matches if m[5] != "worker"]}
 
@@ -120,7 +127,7 @@ class Inference:
                 "clause": self.clause, "term": self.term, "frame": self.frame, "ground": self.ground,
                 "words": list(self.words), "grounds": list(self.grounds),
                 "matches": [m.to_dict() for m in self.matches], "service_verbs": list(self.service_verbs),
-                **self.extra}
+                "natures": self.nature_findings(), **self.extra}
 
 
 class Reader:
@@ -694,13 +701,18 @@ def _decide(fact: str, matches: list[Match], find_verbs) -> Inference:
         first = counted[0]
         if len(counted) == 1:  # the common case, without the general bookkeeping below
             return Inference(fact, first.cls, "power_act", first.clause, first.term, "worker", first.ground,
-                             (first.words,), (first.ground,), tuple(matches))
-        cls = max((m.cls for m in counted), key=RANK.__getitem__)
-        deciding = [m for m in counted if m.cls == cls]
-        first = deciding[0]
+                             (first.words,), (first.ground,), tuple(matches), natures=(first.cls,),
+                             by_nature=((first.cls, (first.words,), (first.ground,), first.clause),))
+        natures = tuple(sorted({m.cls for m in counted}, key=RANK.__getitem__, reverse=True))
+        by_nature = []
+        for cls in natures:
+            these = [m for m in counted if m.cls == cls]
+            by_nature.append((cls, tuple(dict.fromkeys(m.words for m in these)),
+                              tuple(dict.fromkeys(m.ground for m in these)), these[0].clause))
+        cls, words, grounds, _ = by_nature[0]
+        first = next(m for m in counted if m.cls == cls)
         return Inference(fact, cls, "power_act", first.clause, first.term, "worker", first.ground,
-                         tuple(dict.fromkeys(m.words for m in deciding)),
-                         tuple(dict.fromkeys(m.ground for m in deciding)), tuple(matches))
+                         words, grounds, tuple(matches), natures=natures, by_nature=tuple(by_nature))
     verbs = find_verbs()
     verb_names = tuple(dict.fromkeys(v for v, _ in verbs))
     assisted = [m for m in matches if m[5] == "assists"]

@@ -170,6 +170,12 @@ def nature_text(inf: Any, lang: str = "zh") -> str:
         words = "、".join(inf["words"])
         line = (f"任务性质由文本推定为{label(value, lang)}：“{clause}”一句中的“{words}”由网格员实施（{'、'.join(inf['grounds'])}）。"
                 if zh else f"Task nature read as {value}: in “{clause}” the grid worker is to do “{words}” ({', '.join(inf['grounds'])}).")
+        more = inf.get("natures", ())[1:]  # every other counted power act, each with its own ground (issue 17)
+        if more:
+            line += ("另由网格员实施：" + "；".join(f"{label(n['nature'], lang)}“{'、'.join(n['words'])}”（{'、'.join(n['grounds'])}）"
+                                              for n in more) + "。" if zh else
+                     " Also by the worker: " + "; ".join(f"{n['nature']} “{', '.join(n['words'])}” ({', '.join(n['grounds'])})"
+                                                       for n in more) + ".")
     elif outcome == "assists":
         line = (f"网格员协助行政机关工作人员实施权力行为：“{clause}”一句中的“{term}”（{ground}）由行政机关工作人员实施，"
                 f"网格员协助；按服务事项读，协助的方式和范围需审查。" if zh else

@@ -327,3 +327,47 @@ def test_a_stray_record_separator_in_a_text_ends_a_line_and_never_crashes():
     assert (one.value, one.clause) == ("penalty", "对摊贩罚款")
     many = infer_many(["入户走访\x1e对摊贩罚款", "入户走访独居老人"] * 20)
     assert [i.value for i in many[:2]] == ["penalty", "service"]
+
+
+# --------------------------------------------------------------------------- issue 17: natures (contract C2), grounds
+
+def test_every_power_class_the_worker_holds_keeps_its_own_ground():
+    inf = infer_nature("网格员拆除违章搭建的棚子并没收施工工具")
+    assert inf.value == "coercion" and inf.natures == ("coercion", "penalty")
+    assert [(c, w, g) for c, w, g, _ in inf.by_nature] == [
+        ("coercion", ("拆除",), ("《中华人民共和国行政强制法》第十二条",)),
+        ("penalty", ("没收",), ("《中华人民共和国行政处罚法》第九条第二项",))]
+    assert [n["nature"] for n in inf.to_dict()["natures"]] == ["coercion", "penalty"]
+    [batch] = infer_many(["网格员拆除违章搭建的棚子并没收施工工具"] * 40)[:1]
+    assert batch.natures == inf.natures and batch.by_nature == inf.by_nature
+
+
+def test_one_nature_and_no_nature():
+    assert infer_nature("网格员对乱扔垃圾的居民罚款二十元").natures == ("penalty",)
+    assert infer_nature("网格员入户走访独居老人").natures == ()
+    assert infer_nature("严禁网格员罚款、扣押").natures == ()
+
+
+@pytest.mark.parametrize("text", ["网格员负责收缴本村城乡居民养老保险", "网格员上门催缴医保", "網格員徵收社會保險費"])
+def test_a_premium_collection_is_a_levy_not_coercion(text):
+    inf = infer_nature(text)
+    assert inf.natures == ("other_administrative",), inf.to_dict()
+    assert inf.grounds == ("行政征收、征缴（行政事业性收费、税费、社会保险费）",)
+
+
+@pytest.mark.parametrize("text", ["网格员对占道摊贩罚款五十元并当场收缴", "对乱倒垃圾的罚款后网格员当场收取"])
+def test_a_fine_collected_on_the_spot_is_a_penalty_first(text):
+    inf = infer_nature(text)
+    assert inf.natures[0] == "penalty", inf.to_dict()
+    assert "coercion" not in inf.natures and inf.grounds == ("《中华人民共和国行政处罚法》第九条第二项",)
+
+
+def test_utility_bills_collected_for_residents_are_one_tier():
+    # 代收水费 and 代收有线电视费 are both bills of a supplier, not levies: the same answer for both
+    assert infer_nature("网格员代收水费").value == infer_nature("网格员代收有线电视费").value == "service"
+
+
+def test_the_text_report_shows_every_counted_term():
+    d = gridlaw.check({**YC, "task": {"text": "网格员拆除违建并没收工具"}})
+    text = render(d)
+    assert "“拆除”" in text and "“没收”" in text and "《中华人民共和国行政处罚法》第九条第二项" in text
