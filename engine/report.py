@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from .labels import label, text_of
-from .mask import mask_act, mask_text
+from .mask import mask_act, mask_text, mask_tree, names_in
 
 FORMATS = ("text", "json", "md", "html")
 _ORDER = {"violated": 0, "unknown": 1, "review": 2, "satisfied": 3, "not_applicable": 4}
@@ -62,6 +62,10 @@ def view(decision: Any, lang: str = "zh", show_personal: bool = False, original_
     from .packreview import warning
 
     data["pack_warning"] = warning(data["stamp"]["review"], lang)   # a pack changed since review says so
+    if not show_personal:
+        # the one masking pass: every string of the answer (record id, inferred clauses, messages, act
+        # echo …), by pattern and by the act's own names, whichever format is rendered from it
+        data = mask_tree(data, names_in(act))
     return data
 
 
@@ -137,7 +141,13 @@ def render_many(decisions: list[Any], fmt: str = "text", lang: str = "zh", show_
         items = [(v, provisions(v["findings"])) for v in views]
         return _env().get_template("decision.html.j2").render(items=items, lang=lang)
     tpl = _env().get_template(f"decision.{fmt}.j2")
+    # Markdown passes inline HTML through: text from the act (a record id, a task) is escaped first
+    views = [mask_tree(v, fn=_md_escape) for v in views]
     return "\n\n".join(tpl.render(d=v, lang=lang, groups=provisions(v["findings"])) for v in views)
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") if any(c in text for c in "<>&") else text
 
 
 _FRAMES_EN = {"worker": "done by the grid worker", "assists": "the worker assists an official", "referred": "only reported or handed on",

@@ -403,3 +403,143 @@ def test_23_the_manifest_covers_the_national_laws_too():
         for p in law.packs:
             assert p.review == [], (law.id, p.review)
     assert {"national/penaltylaw/1996", "national/penaltylaw/2021", "yancheng"} <= set(manifest)
+
+
+# ------------------------------------------------------------------ 20, 21: one masking pass
+
+PII_ID, PII_PHONE, PII_NAME = "320902199001011234", "13812345678", "王小明"
+PII = f"{PII_NAME} 身份证{PII_ID} 电话{PII_PHONE}"
+EVIL_ID = f"<script>alert(1)</script>{PII_ID}"
+
+
+def _pii_act(kind: str) -> dict:
+    """The example act of a kind with the ID number, phone and name in every text field the schema
+    takes (free text included), the record id carrying a <script>, and the name field set."""
+    import copy
+
+    from gridlaw.api import parse_act
+    from gridlaw.errors import InputError
+
+    act = yaml.safe_load((EX / f"{kind}.yaml").read_text("utf-8"))
+
+    def fits(a: dict) -> bool:
+        try:
+            parse_act(copy.deepcopy(a))
+            return True
+        except InputError:
+            return False
+
+    def walk(node):
+        for k in list(node):
+            v = node[k]
+            if isinstance(v, dict):
+                walk(v)
+            elif isinstance(v, str) and k not in ("kind", "city", "role", "recruited_by"):
+                node[k] = PII if k != "name" else PII_NAME
+                if not fits(act):
+                    node[k] = v
+    walk(act)
+    for key, value in (("id", EVIL_ID),):
+        act[key] = value
+        if not fits(act):
+            del act[key]
+    return act
+
+
+def _leaks(text: str, names: bool) -> list[str]:
+    found = [s for s in (PII_ID, PII_PHONE) if s in text]
+    return found + ([PII_NAME] if names and PII_NAME in text else [])
+
+
+@pytest.mark.parametrize("kind", ["hire", "exit", "assignment", "admission", "grid", "notice"])
+def test_20_every_check_output_is_masked(kind, client):
+    from gridlaw.api import check
+    from gridlaw.ci_formats import junit, sarif
+    from gridlaw.report import render_many
+
+    act = _pii_act(kind)
+    has_name = kind in ("hire", "exit")
+    d = check(act)
+    assert PII_ID in json.dumps(d.to_dict(), ensure_ascii=False) or kind in ("notice",)   # the input did carry it
+    for fmt in ("json", "text", "md", "html"):
+        out = render_many([d], fmt)
+        assert not _leaks(out, has_name), (fmt, _leaks(out, has_name))
+        if fmt == "md":
+            assert "<script>" not in out
+    for out in (junit([(d, "act.yaml")]), sarif([(d, "act.yaml")])):
+        assert not _leaks(out, has_name)
+    r = client.post("/api/v1/check", json={"act": json.loads(json.dumps(act, default=str))})
+    assert r.status_code == 200 and not _leaks(r.text, has_name), _leaks(r.text, has_name)
+    r = client.post("/api/v1/compare", json={"act": json.loads(json.dumps(act, default=str))})
+    assert r.status_code == 200 and not _leaks(r.text, has_name)
+    shown = render_many([d], "json", show_personal=True)      # asked for: shown
+    if kind == "hire":
+        assert PII_ID in shown and PII_NAME in shown
+
+
+def test_20_the_cli_masks_the_record_and_the_inferred_clauses(tmp_path):
+    act = _pii_act("assignment")
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps(act, ensure_ascii=False, default=str), "utf-8")
+    for fmt in ("json", "text", "md", "html", "junit", "sarif"):
+        r = cli("check", str(path), "-f", fmt)
+        no_traceback(r)
+        assert not _leaks(r.stdout.decode(), False), fmt
+        if fmt == "md":
+            assert "<script>" not in r.stdout.decode()
+    out = json.loads(cli("check", str(path), "-f", "json").stdout)
+    assert out["record"].startswith("&lt;") is False and "3209" in out["record"]   # masked, not dropped
+
+
+def test_21_a_web_audit_error_quoting_the_first_row_is_masked(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from gridlaw.web.app import create_app
+    from gridlaw.web.settings import Settings
+
+    sheet = f"{PII_NAME},{PII_ID},{PII_PHONE}\n李四,320902199001015678,13912345678\n".encode("utf-8")
+    settings = Settings(workdir=tmp_path / "web")
+    settings.workdir.mkdir()
+    with TestClient(create_app(settings)) as c:
+        c.get("/audit")
+        r = c.post("/audit", data={"csrf_token": c.cookies.get("gridlaw_csrf"), "city": "yancheng", "kind": "hire"},
+                   files={"file": ("nohead.csv", sheet, "text/csv")}, follow_redirects=True)
+        import time
+
+        for _ in range(100):
+            if "无法审计" in r.text or "审计结果" in r.text:
+                break
+            time.sleep(0.2)
+            r = c.get(str(r.url))
+        assert "无法审计" in r.text or "表头" in r.text, r.text[:500]
+        assert not _leaks(r.text, True), _leaks(r.text, True)
+
+
+# ------------------------------------------------------------------ 22: CSRF signed by the server
+
+def test_22_a_csrf_token_the_client_invented_is_refused_and_the_servers_is_accepted(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from gridlaw.web.app import create_app
+    from gridlaw.web.settings import Settings
+
+    settings = Settings(workdir=tmp_path / "web")
+    settings.workdir.mkdir()
+    fields = {"city": "yancheng", "date": "2024-05-01", "task.text": "巡查环境卫生"}
+    with TestClient(create_app(settings)) as c:
+        invented = "A" * 43
+        c.cookies.set("gridlaw_csrf", invented)
+        r = c.post("/assignment", data={"csrf_token": invented, **fields})
+        assert r.status_code == 403
+        forged = invented + "." + "0" * 64                       # the right shape, a made-up signature
+        c.cookies.set("gridlaw_csrf", forged)
+        assert c.post("/assignment", data={"csrf_token": forged, **fields}).status_code == 403
+        c.cookies.clear()
+        c.get("/")                                               # the server's own signed cookie
+        token = c.cookies.get("gridlaw_csrf")
+        assert token and "." in token
+        r = c.post("/assignment", data={"csrf_token": token, **fields})
+        assert r.status_code == 200
+    with TestClient(create_app(settings)) as other:             # another server's key: its token is refused
+        other.cookies.set("gridlaw_csrf", token)
+        assert other.post("/assignment", data={"csrf_token": token, **fields}).status_code == 403

@@ -318,7 +318,9 @@ def _check_header(source: Source, pipe: Pipeline, kind: str | None, city: str | 
     kinds = [kind] if kind else list(KINDS)
     facts = {f for k in kinds for f in pipe.resolution(k, header).facts.values()} - {"kind", "city"}
     if not facts:
-        shown = "、".join(h for h in header[:8] if h)
+        from ..mask import mask_cell
+
+        shown = "、".join(mask_cell(h) for h in header[:8] if h)   # a "header" no field knows may be a data row
         raise InputError([Problem(name, (f"表头（{shown}）中没有一列是已知字段；见 gridlaw/audit/headers.yaml，或用 --map 指定"
                                          if zh else f"no column of the header ({shown}) is a known fact; see "
                                          "gridlaw/audit/headers.yaml or pass --map"), source.header_line)])
