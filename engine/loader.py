@@ -218,7 +218,8 @@ def _rebuild(root: Traversable, city: str, files: dict[str, bytes], pack_hash: s
     """The pack from bytes known to be valid: parsed and compiled, not re-checked; None on any surprise."""
     problems: list[Problem] = []
     try:
-        parsed = _validate(files["pack.yaml"].decode("utf-8"), f"{where}/pack.yaml", PackMeta, problems)
+        # the event guard (tags, depth, alias bombs) ran on these bytes when they were validated
+        parsed = _validate(files["pack.yaml"].decode("utf-8"), f"{where}/pack.yaml", PackMeta, problems, False)
         source = parse_source(files["source.md"].decode("utf-8"))
         if parsed is None:
             return None
@@ -226,7 +227,7 @@ def _rebuild(root: Traversable, city: str, files: dict[str, bytes], pack_hash: s
         rules: list[CompiledRule] = []
         for rel in (r for r in files if r.startswith("rules/")):
             name = f"{where}/{rel}"
-            got = _validate_rules(files[rel].decode("utf-8"), name, problems)
+            got = _validate_rules(files[rel].decode("utf-8"), name, problems, False)
             if got is None:
                 return None
             valid, lines = got
@@ -331,9 +332,9 @@ def _gaps(found: list[int], n: int) -> str:
     return "; ".join(parts) or "order differs"
 
 
-def _load(text: str, name: str, problems: list[Problem]) -> tuple[Any, dict] | None:
+def _load(text: str, name: str, problems: list[Problem], guarded: bool = True) -> tuple[Any, dict] | None:
     try:
-        return load_yaml(text, name)
+        return load_yaml(text, name, guarded)
     except YAMLSyntaxError as exc:
         problems.append(exc.problem)
         return None
@@ -348,8 +349,9 @@ def _schema_problems(exc: ValidationError, name: str, lines: dict, prefix: tuple
     return out
 
 
-def _validate(text: str, name: str, model: type[BaseModel], problems: list[Problem]) -> tuple[Any, dict] | None:
-    loaded = _load(text, name, problems)
+def _validate(text: str, name: str, model: type[BaseModel], problems: list[Problem], guarded: bool = True
+              ) -> tuple[Any, dict] | None:
+    loaded = _load(text, name, problems, guarded)
     if loaded is None:
         return None
     data, lines = loaded
@@ -360,9 +362,10 @@ def _validate(text: str, name: str, model: type[BaseModel], problems: list[Probl
         return None
 
 
-def _validate_rules(text: str, name: str, problems: list[Problem]) -> tuple[list[tuple[int, Rule]], dict] | None:
+def _validate_rules(text: str, name: str, problems: list[Problem], guarded: bool = True
+                    ) -> tuple[list[tuple[int, Rule]], dict] | None:
     """Validate each rule on its own, so one bad rule does not hide the others' problems."""
-    loaded = _load(text, name, problems)
+    loaded = _load(text, name, problems, guarded)
     if loaded is None:
         return None
     data, lines = loaded

@@ -124,13 +124,14 @@ def _check_size(text: str, file: str) -> None:
                                      en=f"larger than {MAX_BYTES >> 20} MB; not read"))
 
 
-def _parse(loader_cls: type, text: str, file: str, keep_lines: bool) -> tuple[Any, Lines]:
+def _parse(loader_cls: type, text: str, file: str, keep_lines: bool, guarded: bool = True) -> tuple[Any, Lines]:
     _check_size(text, file)
     guard = loader_cls(text)
     loader = loader_cls(text)
     loader._file = file
     try:
-        _guard(guard, file)
+        if guarded:
+            _guard(guard, file)
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
@@ -150,9 +151,10 @@ def _parse(loader_cls: type, text: str, file: str, keep_lines: bool) -> tuple[An
     return data, lines
 
 
-def load_yaml(text: str, file: str) -> tuple[Any, Lines]:
-    """Parse one YAML document; raise a one-problem list on a syntax error or a refused construct."""
-    return _parse(_Loader, text, file, True)
+def load_yaml(text: str, file: str, guarded: bool = True) -> tuple[Any, Lines]:
+    """Parse one YAML document; raise a one-problem list on a syntax error or a refused construct.
+    ``guarded=False`` skips the event pass, only for bytes that already passed it (a validated pack)."""
+    return _parse(_Loader, text, file, True, guarded)
 
 
 def load_plain(text: str, file: str) -> Any:

@@ -543,3 +543,27 @@ def test_22_a_csrf_token_the_client_invented_is_refused_and_the_servers_is_accep
     with TestClient(create_app(settings)) as other:             # another server's key: its token is refused
         other.cookies.set("gridlaw_csrf", token)
         assert other.post("/assignment", data={"csrf_token": token, **fields}).status_code == 403
+
+
+# ------------------------------------------------------------------ 16: one file for results and report
+
+def test_16_the_same_file_for_results_and_report_is_refused(tmp_path):
+    sheet = tmp_path / "in.csv"
+    sheet.write_text("姓名,拟任岗位,报名日期\n张伟,专职网格员,2024年5月6日\n", "utf-8")
+    out = tmp_path / "X.csv"
+    for report in (out, Path(str(out) + ".manifest.json")):
+        r = cli("audit", str(sheet), "--city", "yancheng", "--kind", "hire", "-o", str(out), "--report", str(report))
+        no_traceback(r)
+        assert r.returncode == 4 and "与结果文件（--out）相同" in r.stderr.decode()
+        assert not out.exists()
+
+
+def test_23_the_audit_stamp_carries_each_packs_review_state(tmp_path):
+    sheet = tmp_path / "in.csv"
+    sheet.write_text("姓名,拟任岗位,报名日期\n张伟,专职网格员,2024年5月6日\n", "utf-8")
+    out = tmp_path / "r.jsonl"
+    r = cli("audit", str(sheet), "--city", "yancheng", "--kind", "hire", "-o", str(out))
+    no_traceback(r)
+    manifest = json.loads(Path(str(out) + ".manifest.json").read_text("utf-8"))
+    states = {x["pack"]: x["state"] for x in manifest["stamp"]["review"]}
+    assert states["yancheng"] == "reviewed"

@@ -191,6 +191,14 @@ def _refuse_overwriting_input(cfg: AuditConfig) -> None:
     import os
 
     inputs = [p for p in (cfg.file, cfg.map_file, cfg.checklist) if p is not None]
+    if cfg.out is not None and cfg.report is not None and (
+            Path(cfg.report).resolve() in (Path(cfg.out).resolve(), Path(str(cfg.out) + ".manifest.json").resolve())):
+        # the report would replace the results (or their manifest) just written
+        raise InputError([Problem("--report", f"{cfg.report} 与结果文件（--out）相同；请为报告另选文件名", code="same_output",
+                                  en=f"{cfg.report} is also the results file (--out); give the report another name")
+                          if cfg.lang != "en" else
+                          Problem("--report", f"{cfg.report} is also the results file (--out); give the report another name",
+                                  code="same_output")])
     for flag, out in (("--out", cfg.out), ("--report", cfg.report)):
         if out is None:
             continue
