@@ -163,6 +163,10 @@ def _table_rows(name: str, raw: bytes, suffix: str) -> list[list]:
         import io
 
         return [[c.strip() for c in r] for r in csv.reader(io.StringIO(_decode(name, raw)))]
+    if raw[:4] == b"PK\x03\x04":
+        from .zipguard import check_zip
+
+        check_zip(raw, name)             # a zip bomb is refused before anything is inflated
     try:
         from python_calamine import CalamineWorkbook
 
@@ -170,4 +174,5 @@ def _table_rows(name: str, raw: bytes, suffix: str) -> list[list]:
         ws = wb.get_sheet_by_index(0)
         return [[c.strip() if isinstance(c, str) else c for c in r] for r in ws.to_python(skip_empty_area=False)]
     except Exception as exc:
-        raise InputError([Problem(name, f"无法读取事项清单表格：{exc}")]) from None
+        raise InputError([Problem(name, f"无法读取事项清单表格（{type(exc).__name__}）；请确认是 CSV、XLSX 或 XLS 文件",
+                                  code="unreadable_table", en=f"cannot read the checklist table: {exc}")]) from None

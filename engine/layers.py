@@ -148,7 +148,7 @@ def extends_problems(meta: Any, meta_lines: dict, where: str) -> list[Problem]:
     """``extends`` names a shipped city pack, of a lower rank than this pack's layer."""
     at = (f"{where}/pack.yaml", line_of(meta_lines, ("extends",)), "extends")
     if meta.extends not in CITIES:
-        return [Problem(at[0], f"extends 应是随程序提供的城市规定包（{'、'.join(CITIES)}），{meta.extends!r} 不是", at[1],
+        return [Problem(at[0], f"{meta.extends!r} 不是随程序提供的城市规定包（可选：{'、'.join(CITIES)}）", at[1],
                         at[2], "bad_extends", f"{meta.extends!r} is not a shipped city pack ({', '.join(CITIES)})")]
     base = load_pack(meta.extends)
     if RANK[meta.layer] <= RANK[base.meta.layer]:

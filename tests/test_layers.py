@@ -270,7 +270,7 @@ def test_extends_must_name_a_shipped_city(tmp_path):
     meta = (p / "pack.yaml").read_text("utf-8").replace("extends: yancheng", "extends: yanchen")
     (p / "pack.yaml").write_text(meta, "utf-8")
     r = cli("validate", str(p))
-    assert r.returncode == 1 and "pack.yaml:13: extends: 'yanchen' is not a shipped city pack" in r.stdout
+    assert r.returncode == 1 and "pack.yaml:13: extends: 'yanchen' 不是随程序提供的城市规定包" in r.stdout
 
 
 def test_audit_with_a_county_pack(tmp_path):
