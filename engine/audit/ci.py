@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..labels import label
-from .run import AuditRun
+from .config import AuditRun
 
 _OUTCOME = {"non_compliant": "violated", "unreadable": "unreadable", "insufficient_facts": "unknown",
             "needs_review": "review", "not_in_force": "review", "compliant": "satisfied", "not_addressed": "satisfied"}

@@ -22,9 +22,6 @@ import hashlib
 import io
 import json
 import os
-import queue
-import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -32,11 +29,11 @@ import numpy as np
 
 from ..errors import InputError, Problem
 from ..yamlsrc import MAX_DEPTH, json_depth_ok
+from .chunks import Chunk
 from .records import MAX_CELL, Tally, Tokenizer
+from .sourcefile import CHUNK_ROWS, HEADER_SCAN, Source, cell_str, detect_encoding, header_of, pick_header
 
 BLOCK = 8 << 20            # bytes per CSV block (≈ 50,000 rows of a typical sheet)
-CHUNK_ROWS = 50_000        # rows per XLSX / JSONL chunk
-HEADER_SCAN = 10           # rows searched for the header
 _DELIMS = (",", "\t", ";", "|")
 
 _T = {
@@ -45,42 +42,6 @@ _T = {
     "en": {"fields": "has {got} fields, the header has {want}", "decode": "cannot be decoded as {enc}",
            "json": "not valid JSON: {msg}", "deep": "nested deeper than {n} levels: not a record", "object": "each line must be a JSON object (an act), got {t}"},
 }
-
-
-@dataclass
-class Chunk:
-    header: list[str]
-    lines: np.ndarray                        # int64: the row as Excel shows it (CSV), file line (JSONL), sheet row (XLSX)
-    columns: list[Any]                       # per header column: a pyarrow string array or a list, one value per row
-    bad: list[tuple] = field(default_factory=list)   # rows that could not be parsed: (row, reason[, first cell])
-    blank: int = 0                           # blank lines / rows skipped
-    progress: int = 0                        # bytes (CSV, JSONL) or rows (XLSX) consumed so far
-
-    @property
-    def n(self) -> int:
-        return len(self.lines)
-
-
-@dataclass
-class Source:
-    path: Path
-    format: str                              # csv | xlsx | jsonl
-    header: list[str]
-    total: int                               # for progress: bytes or rows
-    describe: str
-    header_line: int = 1
-    strict_keys: bool = False                # JSONL: keys are fact paths; unknown keys reject the row
-    tally: Tally | None = None               # CSV: lines counted on the bytes and by the tokenizer
-    _iter: Callable[[], Iterator[Chunk]] | None = None
-    _sha: Any = None
-
-    def chunks(self) -> Iterator[Chunk]:
-        assert self._iter is not None
-        return _prefetch(self._iter())
-
-    @property
-    def sha256(self) -> str:
-        return self._sha.hexdigest()
 
 
 def open_source(path: str | Path, sheet: str | None = None, score: Callable[[list[str]], int] | None = None,
@@ -112,23 +73,6 @@ def open_source(path: str | Path, sheet: str | None = None, score: Callable[[lis
 
 
 # --------------------------------------------------------------------------- encodings
-
-
-def detect_encoding(sample: bytes, complete: bool = False) -> str | None:
-    """utf-8-sig, utf-16, utf-8 or gb18030 — or None for bytes that are none of them (binary)."""
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    if b"\x00" in sample:
-        return None
-    for enc in ("utf-8", "gb18030"):
-        try:
-            codecs.getincrementaldecoder(enc)().decode(sample, final=complete)
-            return enc
-        except UnicodeDecodeError:
-            continue
-    return None
 
 
 _ENC_NAME = {"utf-8-sig": "UTF-8 (BOM)", "utf-8": "UTF-8", "gb18030": "GBK/GB18030", "utf-16": "UTF-16"}
@@ -262,28 +206,7 @@ def _find_header(text: str, delim: str, score: Callable[[list[str]], int]) -> tu
         pass
     if not candidates:
         return None, 0, 0
-    return candidates[_pick_header([c for c, _, _ in candidates], score)]
-
-
-def _header_of(head: list[tuple[int, Any]], score: Any) -> tuple[list[str], int]:
-    """The header among the first non-blank rows ((sheet row, cells) pairs): its cells, trailing blanks
-    dropped, and its row number as the sheet shows it."""
-    cands = [[_cell_str(c) for c in row] for _, row in head]
-    best = _pick_header(cands, score)
-    header = cands[best]
-    while header and not header[-1]:
-        header.pop()
-    return header, head[best][0]
-
-
-def _pick_header(rows: list[list[str]], score: Callable[[list[str]], int]) -> int:
-    """The row naming the most known columns; failing that, the first row as wide as most rows."""
-    best = max(range(len(rows)), key=lambda i: (score(rows[i]), -i))
-    if score(rows[best]) > 0:
-        return best
-    width = [sum(1 for c in r if c) for r in rows]
-    common = max(set(width), key=lambda w: (width.count(w), w))
-    return width.index(common)
+    return candidates[pick_header([c for c, _, _ in candidates], score)]
 
 
 def _csv_blocks(f: Any, sha: Any, header: list[str], delim: str, enc: str, tok: Tokenizer, block: int, start: int,
@@ -454,14 +377,14 @@ def _open_xlsx(p: Path, sheet: str | None, score: Callable[[list[str]], int], la
     rows = ws.iter_rows(values_only=True)
     head: list[tuple[int, tuple]] = []
     for i, row in enumerate(rows):
-        if row and any(_cell_str(c) for c in row):
+        if row and any(cell_str(c) for c in row):
             head.append((first + i, row))
         if len(head) >= HEADER_SCAN:
             break
     if not head:
         wb.close()
         raise InputError([Problem(name, "the sheet is empty" if lang == "en" else f"工作表“{ws.title}”是空的")])
-    header, header_row = _header_of(head, score)
+    header, header_row = header_of(head, score)
     total = max((ws.max_row or 0) - header_row, 0)
     sha = hashlib.sha256()
     wb.close()
@@ -483,7 +406,7 @@ def _open_xlsx(p: Path, sheet: str | None, score: Callable[[list[str]], int], la
             for i, row in enumerate(ws2.iter_rows(min_row=header_row + 1, values_only=True)):
                 number = header_row + 1 + i
                 done += 1
-                if not row or not any(c is not None and _cell_str(c) for c in row):
+                if not row or not any(c is not None and cell_str(c) for c in row):
                     blank += 1
                     continue
                 row = tuple(row[:ncol]) + (None,) * (ncol - len(row)) if len(row) != ncol else row
@@ -500,12 +423,6 @@ def _open_xlsx(p: Path, sheet: str | None, score: Callable[[list[str]], int], la
 
     src._iter = gen
     return src
-
-
-def _cell_str(c: Any) -> str:
-    if c is None:
-        return ""
-    return str(c).strip()
 
 
 # --------------------------------------------------------------------------- JSONL
@@ -629,44 +546,6 @@ def _records_chunk(records: list[dict], lines: list[int], bad: list, blank: int,
     names = list(header)
     cols = [[r.get(k) for r in records] for k in names]
     return Chunk(names, np.array(lines, dtype=np.int64), cols, bad, blank, done)
-
-
-# --------------------------------------------------------------------------- prefetch
-
-
-def _prefetch(it: Iterator[Chunk], depth: int = 2) -> Iterator[Chunk]:
-    """Read and parse the next chunk on a second thread while this one is evaluated."""
-    q: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-    DONE = object()
-
-    def run() -> None:
-        try:
-            for chunk in it:
-                while not stop.is_set():
-                    try:
-                        q.put(chunk, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            q.put(DONE)
-        except BaseException as exc:  # re-raised in the consumer
-            q.put(exc)
-
-    th = threading.Thread(target=run, name="gridlaw-audit-reader", daemon=True)
-    th.start()
-    try:
-        while True:
-            item = q.get()
-            if item is DONE:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
 
 
 def file_size(path: str | os.PathLike) -> int:

@@ -15,7 +15,7 @@ from ..mask import mask_name, mask_text
 from .results import STATUSES, article_label
 
 if TYPE_CHECKING:
-    from .run import AuditRun
+    from .config import AuditRun
 
 COLORS = {"non_compliant": "#c0392b", "insufficient_facts": "#d68910", "needs_review": "#7d3c98",
           "compliant": "#1e8449", "not_addressed": "#7f8c8d", "not_in_force": "#566573", "unreadable": "#34495e"}
@@ -175,7 +175,7 @@ _CST = __import__("datetime").timezone(__import__("datetime").timedelta(hours=8)
 def _applicants(run: "AuditRun", lab: Any, m_name: Any, m_text: Any) -> list[dict]:
     """The HR view as a table: every record that needs something, with what (when the listing was kept)."""
     c = run.collector
-    if run.pipeline.opts.kind not in ("hire", "exit") or c.listing_overflow:
+    if run.context.opts.kind not in ("hire", "exit") or c.listing_overflow:
         return []
     return [{"row": row, "who": m_name(name) or m_text(rid) or "", "decision": lab(decision), "status": decision,
              "needs": m_text(detail)}
@@ -183,9 +183,9 @@ def _applicants(run: "AuditRun", lab: Any, m_name: Any, m_text: Any) -> list[dic
 
 
 def _skipped(run: "AuditRun") -> str:
-    from .run import _skipped_text
+    from .texts import skipped_text
 
-    return _skipped_text(run)
+    return skipped_text(run)
 
 
 def bar_chart(items: list[tuple[str, int]], colors: list[str], width: int = 720) -> Markup:

@@ -26,7 +26,7 @@ from ..mask import mask_column, mask_text
 from ..report import nature_text
 from ..loader import CITIES, CompiledRule, Pack, cite_text_en
 from ..textnorm import int_to_cn
-from .convert import GROUPS, Group, Prepared
+from .chunks import GROUPS, Evaluated, Group
 
 STATUSES = DECISIONS + ("unreadable",)   # a row whose data could not be used: not a refusal
 REJ = len(DECISIONS)
@@ -146,7 +146,7 @@ class Collector:
 
     # ------------------------------------------------------------------ one chunk
 
-    def add(self, prep: Prepared) -> pa.Table:
+    def add(self, prep: Evaluated) -> pa.Table:
         """Fold a chunk into the aggregates; return its result rows (sorted by row, then pack)."""
         chunk = prep.chunk
         n_bad = len(chunk.bad)
@@ -183,7 +183,7 @@ class Collector:
 
     # ------------------------------------------------------------------ evaluated rows
 
-    def _group(self, prep: Prepared, g: Group) -> dict[str, Any]:
+    def _group(self, prep: Evaluated, g: Group) -> dict[str, Any]:
         R = g.result
         m = len(g.rows)
         inv, reps, keys = _signatures(R)
@@ -335,7 +335,7 @@ class Collector:
 
     # ------------------------------------------------------------------ rejected rows
 
-    def _rejected(self, prep: Prepared) -> list[dict[str, Any]]:
+    def _rejected(self, prep: Evaluated) -> list[dict[str, Any]]:
         chunk = prep.chunk
         rows = np.concatenate([chunk.lines[prep.rejected], np.array([b[0] for b in chunk.bad], dtype=np.int64)])
         reasons = list(prep.reasons) + [b[1] for b in chunk.bad]

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
+
+from .chunks import Chunk, RecordBatch
 
 KINDS = ("title", "note", "total")
 LABELS = {"zh": {"title": "标题行", "note": "注释行", "total": "合计行", "above": "表头以上的标题行"},
@@ -40,13 +43,16 @@ def classify(cells: list[str]) -> str | None:
     return None
 
 
-def drop_non_records(chunk: Any, counts: Counter, seen: list[tuple[int, str, str]], keep: int = 20) -> Any:
-    """The chunk without its title/note/total rows; ``counts`` and ``seen`` (line, kind, text) record them."""
+def split_rows(chunk: Chunk, keep: int = 20) -> RecordBatch:
+    """Stage 2, split: the chunk's records, and its title / note / total rows counted apart
+    (with the first ``keep`` of them as (row, kind, text))."""
+    counts: Counter = Counter()
+    seen: list[tuple[int, str, str]] = []
     if chunk.n == 0 or not chunk.columns:
-        return chunk
+        return RecordBatch(chunk, counts, seen)
     suspects = _suspects(chunk.columns[:2])
     if not suspects:
-        return chunk
+        return RecordBatch(chunk, counts, seen)
     drop = []
     for i in suspects:
         cells = [_s(c[i].as_py() if hasattr(c, "to_pylist") else c[i]) for c in chunk.columns]
@@ -57,12 +63,11 @@ def drop_non_records(chunk: Any, counts: Counter, seen: list[tuple[int, str, str
             if len(seen) < keep:
                 seen.append((int(chunk.lines[i]), kind, next(c for c in cells if c)[:40]))
     if not drop:
-        return chunk
+        return RecordBatch(chunk, counts, seen)
     mask = np.ones(chunk.n, dtype=bool)
     mask[drop] = False
-    chunk.lines = chunk.lines[mask]
-    chunk.columns = [_filter(c, mask) for c in chunk.columns]
-    return chunk
+    records = replace(chunk, lines=chunk.lines[mask], columns=[_filter(c, mask) for c in chunk.columns])
+    return RecordBatch(records, counts, seen)
 
 
 _LEADS = "注备说填附合总小共审制单"       # first characters of note / total / footer rows

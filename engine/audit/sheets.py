@@ -13,7 +13,8 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from ..errors import InputError, Problem
-from .readers import CHUNK_ROWS, HEADER_SCAN, Chunk, Source, _cell_str, _header_of
+from .chunks import Chunk
+from .sourcefile import CHUNK_ROWS, HEADER_SCAN, Source, cell_str, detect_encoding, header_of
 
 
 def open_calamine(p: Path, sheet: str | None, score: Callable[[list[str]], int], lang: str) -> Source:
@@ -39,10 +40,10 @@ def open_calamine(p: Path, sheet: str | None, score: Callable[[list[str]], int],
     ws = wb.get_sheet_by_name(title)
     rows = ws.to_python(skip_empty_area=False)
     first = ws.start[0] + 1 if ws.start else 1
-    head = [(first + i, r) for i, r in enumerate(rows) if any(_cell_str(c) for c in r)][:HEADER_SCAN]
+    head = [(first + i, r) for i, r in enumerate(rows) if any(cell_str(c) for c in r)][:HEADER_SCAN]
     if not head:
         raise InputError([Problem(name, "the sheet is empty" if lang == "en" else f"工作表“{title}”是空的")])
-    header, header_row = _header_of(head, score)
+    header, header_row = header_of(head, score)
     sha = hashlib.sha256(p.read_bytes())
     data = rows[header_row - first + 1:]
     src = Source(p, kind.lower(), header, len(data),
@@ -55,7 +56,7 @@ def open_calamine(p: Path, sheet: str | None, score: Callable[[list[str]], int],
         lines: list[int] = []
         blank = 0
         for i, row in enumerate(data):
-            if not any(_cell_str(c) for c in row):
+            if not any(cell_str(c) for c in row):
                 blank += 1
                 continue
             cells = tuple(None if c == "" else c for c in row[:ncol]) + (None,) * max(ncol - len(row), 0)
@@ -88,7 +89,6 @@ def title_above(source: Source) -> str:
             import csv
             import io
 
-            from .readers import detect_encoding
 
             raw = p.read_bytes()[:1 << 16]
             enc = detect_encoding(raw) or "utf-8"
@@ -96,7 +96,7 @@ def title_above(source: Source) -> str:
             rows = list(csv.reader(io.StringIO(text)))[:source.header_line - 1]
     except Exception:  # a caption is a hint; never fail the audit over it
         return ""
-    return " ".join(_cell_str(c) for r in rows for c in r if _cell_str(c))
+    return " ".join(cell_str(c) for r in rows for c in r if cell_str(c))
 
 
 def _sheet_title(source: Source) -> str:

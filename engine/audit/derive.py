@@ -1,0 +1,85 @@
+"""Stage 5, derive: the facts a row does not state but the audit can settle.
+
+- the options and defaults: ``--role``, the record date (``--date``, else today), the
+  act models' defaults (``still_serving`` = true);
+- a birth date written to the month, or only as an ID number (``birth.py``);
+- a stated age that disagrees with the birth date rejects the row, as ``acts.Hire`` does.
+
+Facts derived from facts for the rules (ages on a date, consecutive failed years,
+the reading of task texts) are the semantic core's, derived once in
+:func:`gridlaw.batch.evaluate_columns`; they are not repeated here. Entry point: :func:`derive`.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from ..batch import _age, _as_dates
+from .chunks import FactBatch, KindFacts, Rejections
+from .context import PERSON, AuditContext
+
+
+def derive(batch: FactBatch, ctx: AuditContext) -> FactBatch:
+    notes: dict[int, str] = dict(batch.notes)
+    kinds = [_derive_kind(ctx, kf, batch.chunk.n, batch.rejections, notes) for kf in batch.kinds]
+    return replace(batch, kinds=kinds, notes=notes)
+
+
+def _derive_kind(ctx: AuditContext, kf: KindFacts, n: int, reject: Rejections, notes: dict[int, str]) -> KindFacts:
+    kind = kf.kind
+    specs = ctx.specs[kind]
+    data, known = dict(kf.data), dict(kf.known)
+    base = kf.base(n)
+    m = len(base)
+    if ctx.opts.role and "role" in specs:
+        _fill(data, known, "role", m, ctx.opts.role, object)
+    _fill(data, known, "date", m, ctx.date64, "datetime64[D]")
+    for fact, spec in specs.items():
+        if spec.default is not None and not isinstance(spec.default, (list, dict)) and fact != "kind":
+            _fill(data, known, fact, m, spec.default, bool if spec.type == "bool" else object)
+    who = PERSON.get(kind)
+    if who is not None and kf.cells:
+        from .birth import age_tests, settle_birth_dates
+
+        if ctx.age_tests is None:
+            ctx.age_tests = {w: age_tests(ctx.packs, w + "age") for w in PERSON.values()}
+        birth = who + "birth_date"
+        if birth in known:                         # settled in place below
+            data[birth], known[birth] = data[birth].copy(), known[birth].copy()
+        settle_birth_dates(who, kf.cells, data, known, base, reject, notes, ctx.opts.lang, ctx.age_tests[who])
+    _check_age(ctx, kind, data, known, base, reject)
+    return replace(kf, data=data, known=known)
+
+
+def _check_age(ctx: AuditContext, kind: str, data: dict, known: dict, base: np.ndarray, reject: Rejections) -> None:
+    """As acts.Hire/Exit do: a stated age that disagrees with the birth date rejects the row."""
+    who = PERSON.get(kind)
+    age, birth = f"{who}age", f"{who}birth_date"
+    if who is None or age not in data or birth not in data:
+        return
+    b, bk = _as_dates(data[birth], known[birth])
+    d, dk = _as_dates(data["date"], known["date"])
+    idx = np.flatnonzero(bk & dk & known[age])
+    if not len(idx):
+        return
+    derived = _age(d[idx], b[idx])
+    for j in np.flatnonzero(derived != data[age][idx].astype(np.int64)).tolist():
+        reject(base[idx[j:j + 1]], ctx.t["age_mismatch"].format(age=int(derived[j])))
+
+
+def _fill(data: dict, known: dict, fact: str, m: int, value: Any, dtype: Any) -> None:
+    """Unknown cells of ``fact`` (or the whole column when absent) take ``value``; new arrays, never in place."""
+    if fact not in data:
+        arr = np.full(m, value, dtype=dtype) if dtype is not object else np.full(m, None, dtype=object)
+        if dtype is object:
+            arr[:] = value
+        data[fact], known[fact] = arr, np.ones(m, dtype=bool)
+        return
+    k = known[fact]
+    if k.all():
+        return
+    arr = data[fact].copy()
+    arr[~k] = value
+    data[fact], known[fact] = arr, np.ones(m, dtype=bool)

@@ -1,0 +1,135 @@
+"""The audit's terminal texts: the progress bar, the summary, the HR listing (one line per record)."""
+from __future__ import annotations
+
+import time
+from typing import TextIO
+
+from ..labels import label
+from .config import AuditRun
+from .results import STATUSES
+
+
+class Progress:
+    """A one-line progress bar on stderr when it is a terminal; nothing when piped."""
+
+    def __init__(self, total: int, stream: TextIO, enabled: bool, unit: str):
+        self.total = max(total, 1)
+        self.stream = stream
+        self.enabled = enabled
+        self.unit = unit
+        self.t0 = time.perf_counter()
+        self.last = 0.0
+        self.shown = False
+
+    def update(self, done: int, rows: int) -> None:
+        if not self.enabled:
+            return
+        now = time.perf_counter()
+        if now - self.last < 0.1:
+            return
+        self.last = now
+        frac = min(done / self.total, 1.0)
+        width = 30
+        fill = int(frac * width)
+        self.stream.write(f"\r  [{'█' * fill}{'░' * (width - fill)}] {frac * 100:5.1f}%  {rows:,} {self.unit}  "
+                          f"{now - self.t0:5.1f}s")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.enabled and self.shown:
+            self.stream.write("\r" + " " * 72 + "\r")
+            self.stream.flush()
+
+
+def summary_text(run: AuditRun) -> str:
+    c = run.collector
+    lang = run.config.lang
+    zh = lang != "en"
+    lines = []
+    src = run.source
+    lines.append(f"gridlaw audit · {src.path.name} · {src.describe} · {run.elapsed:.1f} s")
+    for city, pack in run.used_packs.items():
+        lines.append(f"  {'规则' if zh else 'pack'} {label(city, lang)}《{pack.meta.title}》 {pack.hash[:12]}")
+    per = len(run.packs) if c.all_cities else 1
+    lines.append((f"  读入 {c.rows_in:,} 行 = 已审查 {c.evaluated:,} + 未能审查 {c.rejected:,}" if zh else
+                  f"  rows in {c.rows_in:,} = evaluated {c.evaluated:,} + not checked {c.rejected:,}")
+                 + (f"（另有空行 {c.blank:,}）" if zh and c.blank else f" (blank skipped: {c.blank:,})" if c.blank else "")
+                 + (f"；每行按 {per} 个城市各审一次" if zh and per > 1 else f"; each row under {per} packs" if per > 1 else ""))
+    skipped = skipped_text(run)
+    if skipped:
+        lines.append("  " + skipped)
+    if src.tally is not None and src.tally.balanced():
+        lines.append(f"  核对：文件共 {src.tally.lines_in_bytes:,} 个物理行（按字节计数），逐行归入表头、记录或空行，无遗漏、无合并"
+                     if zh else f"  check: the file's {src.tally.lines_in_bytes:,} physical lines (counted on the bytes) "
+                     "all belong to the header, a record or a blank row: none lost, none merged")
+    for city, counts in c.by_city.items():
+        parts = [f"{label(s, lang) if s != 'unreadable' else ('未能审查' if zh else 'not checked')} {int(n):,}"
+                 for s, n in zip(STATUSES, counts) if n]
+        where = label(city, lang) if city else ("（城市不明）" if zh else "(no city)")
+        prefix = f"  {where}: " if len(c.by_city) > 1 else "  "
+        lines.append(prefix + " · ".join(parts))
+    if c.articles:
+        top = sorted(c.articles.items(), key=lambda kv: -kv[1])[:5]
+        lines.append(("  违反最多的条款：" if zh else "  most violated: ") + ("；" if zh else "; ").join(
+            f"{(city + ' ') if len(run.used_packs) > 1 else ''}{art} {n:,}{' 行' if zh else ''}" for (city, art), n in top))
+    if c.documents:
+        top = c.documents.most_common(5)
+        lines.append(("  最常缺的材料：" if zh else "  documents most often missing: ")
+                     + ("、" if zh else ", ").join(f"{d} {n:,}" for d, n in top))
+    if c.rejections:
+        lines.append(("  未能审查（数据无法读取，前 5 行）：" if zh else "  not checked (data unreadable, first 5):"))
+        for row, why in c.rejections[:5]:
+            lines.append(f"    {'第 ' + str(row) + ' 行' if zh else 'row ' + str(row)}：{why}" if zh else
+                         f"    row {row}: {why}")
+    for w in run.warnings:
+        lines.append("  ! " + w)
+    outs = []
+    if run.config.out:
+        outs.append(f"{'结果' if zh else 'results'} {run.config.out} ({run.out_rows:,})")
+    if run.config.report:
+        outs.append(f"{'报告' if zh else 'report'} {run.config.report}")
+    if outs:
+        lines.append("  " + "   ".join(outs))
+    code = run.exit_code
+    meaning = {0: "全部合规或本市未涉及" if zh else "all compliant or not addressed",
+               1: "有不合规记录" if zh else "some rows are non-compliant",
+               3: "有待补正、需审查或未能审查的记录" if zh else "some rows are undecided or not checked"}[code]
+    lines.append(f"  {'退出码' if zh else 'exit code'} {code}：{meaning}" if zh else f"  exit code {code}: {meaning}")
+    return "\n".join(lines)
+
+
+def skipped_text(run: AuditRun) -> str:
+    """Rows that are not records (title, 注, 合计), counted apart from 读入."""
+    from .rowkinds import LABELS
+
+    zh = run.config.lang != "en"
+    t = LABELS["zh" if zh else "en"]
+    counts = dict(run.skipped)
+    above = run.source.header_line - 1 if run.source.format != "jsonl" else 0
+    parts = ([f"{t['above']} {above}"] if above > 0 else []) + [f"{t[k]} {n}" for k, n in counts.items() if n]
+    if not parts:
+        return ""
+    rows = "、".join(f"第{line}行" for line, _, _ in run.skipped_rows[:5]) if zh else \
+        ", ".join(str(line) for line, _, _ in run.skipped_rows[:5])
+    return ((f"另有非记录行（未审查、不计入读入）：{'、'.join(parts)}" + (f"（{rows}）" if rows else "")) if zh else
+            f"not records (not audited, not counted): {', '.join(parts)}" + (f" (rows {rows})" if rows else ""))
+
+
+def listing_text(run: AuditRun) -> str:
+    """The HR view: one line per record — who, the decision, and what to ask for."""
+    from ..mask import mask_name
+
+    c = run.collector
+    zh = run.config.lang != "en"
+    if c.listing_overflow:
+        return ""
+    out = []
+    for row, _, name, rid, decision, detail in c.listing:
+        who = (name if run.config.show_personal else mask_name(name)) if name else (rid or "")
+        where = f"第{row}行" if zh else f"row {row}"
+        who = who or where
+        shown = (("未能审查" if decision == "unreadable" else label(decision, "zh")) if zh else decision)
+        text = f"{who}\t{shown}" + (f"\t{detail}" if detail else "")
+        out.append(text + (f"\t（{where}）" if zh and who != where else f"\t({where})" if who != where else ""))
+    return "\n".join(out)
