@@ -567,3 +567,220 @@ def test_23_the_audit_stamp_carries_each_packs_review_state(tmp_path):
     manifest = json.loads(Path(str(out) + ".manifest.json").read_text("utf-8"))
     states = {x["pack"]: x["state"] for x in manifest["stamp"]["review"]}
     assert states["yancheng"] == "reviewed"
+
+
+# ------------------------------------------------------------------ audit inputs (after the pipeline)
+
+AUDIT_HEAD = "序号,姓名,拟任岗位,报名日期\n"
+
+
+def _audit(path: Path, *extra: str, timeout: float = 60) -> tuple[subprocess.CompletedProcess, list[dict]]:
+    out = path.with_suffix(".out.jsonl")
+    r = cli("audit", str(path), "--city", "yancheng", "--kind", "hire", "-o", str(out), *extra, timeout=timeout)
+    no_traceback(r)
+    rows = [json.loads(x) for x in out.read_text("utf-8").splitlines()] if out.exists() else []
+    return r, rows
+
+
+def test_4_an_audit_input_that_is_a_fifo_is_refused_at_once(tmp_path):
+    fifo = tmp_path / "in.csv"
+    os.mkfifo(fifo)
+    r, _ = _audit(fifo, timeout=30)
+    assert r.returncode == 4 and "这是命名管道（FIFO），不是普通文件" in r.stderr.decode()
+
+
+def test_8_11_15_one_bad_jsonl_record_costs_only_its_row(tmp_path):
+    good = '{"kind": "hire", "city": "yancheng", "date": "2024-05-01", "role": "full_time", "candidate": {"age": 30}}'
+    lines = [good,
+             good.replace('"age": 30', '"age": 1e+30'),
+             good.replace('"age": 30', '"age": 123456789012345678901'),
+             good.replace('"age": 30', '"age": 30, "name": "\\ud800x"'),
+             good.replace('"role": "full_time"', '"role": "full_time", "role": "part_time"'),
+             good]
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    r, rows = _audit(path)
+    assert r.returncode == 3
+    by_row = {x["row"]: x for x in rows}
+    assert sorted(by_row) == [1, 2, 3, 4, 5, 6]
+    assert [by_row[i]["decision"] for i in (2, 3, 4, 5)] == ["unreadable"] * 4
+    assert by_row[1]["decision"] != "unreadable" and by_row[6]["decision"] != "unreadable"
+    assert "孤立的代理码位 U+D800" in by_row[4]["reason"] and "键“role”重复出现" in by_row[5]["reason"]
+
+
+def test_8_a_twenty_digit_number_in_a_csv_cell_costs_only_its_row(tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_text("序号,姓名,年龄,拟任岗位,报名日期\nR1,张伟,30,专职网格员,2024年5月6日\n"
+                    "R2,李四,12345678901234567890,专职网格员,2024年5月6日\nR3,王五,1e+30,专职网格员,2024年5月6日\n", "utf-8")
+    r, rows = _audit(path)
+    assert [x["decision"] == "unreadable" for x in rows] == [False, True, True]
+
+
+def test_10_one_gbk_line_in_a_small_utf8_csv_costs_only_its_row(tmp_path):
+    lines = [f"R{i},张伟{i},专职网格员,2024年5月6日\n".encode() for i in range(1, 6)]
+    lines.insert(2, "R9,王五,专职网格员,2024年5月6日\n".encode("gbk"))
+    path = tmp_path / "in.csv"
+    path.write_bytes(AUDIT_HEAD.encode() + b"".join(lines))
+    r, rows = _audit(path)
+    assert len(rows) == 6
+    assert [x["row"] for x in rows if x["decision"] == "unreadable"] == [4]
+
+
+def test_12_a_cr_only_csv_is_read_line_by_line(tmp_path):
+    path = tmp_path / "mac.csv"
+    path.write_bytes((AUDIT_HEAD + "R1,张伟,专职网格员,2024年5月6日\nR2,李四,专职网格员,2024年5月6日\n")
+                     .replace("\n", "\r").encode("utf-8"))
+    r, rows = _audit(path)
+    assert [x["id"] for x in rows] == ["R1", "R2"] and all(x["decision"] != "unreadable" for x in rows)
+
+
+def test_13_a_bom_in_mid_file_is_not_part_of_the_id(tmp_path):
+    part = (AUDIT_HEAD + "R1,张伟,专职网格员,2024年5月6日\n").encode("utf-8-sig")
+    path = tmp_path / "joined.csv"
+    path.write_bytes(part + "R2,李四,专职网格员,2024年5月6日\n".encode("utf-8-sig"))
+    r, rows = _audit(path)
+    assert [x["id"] for x in rows] == ["R1", "R2"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.data())
+def test_10_11_property_mixed_encodings_and_surrogates_per_row_cost_only_those_rows(tmp_path_factory, data):
+    """A UTF-8 sheet where any row may be written in GBK, carry a lone surrogate (as the bytes
+    Python's surrogateescape would write) or start with a BOM: every row is accounted for, rows
+    that are UTF-8 (BOM or not) are read, and no row is lost or merged — as long as most rows are UTF-8."""
+    n = data.draw(st.integers(20, 60))
+    names = data.draw(st.lists(st.text(alphabet="张王李赵伟芳娜敏静", min_size=2, max_size=3), min_size=n, max_size=n))
+    encs = data.draw(st.lists(st.sampled_from(["utf-8", "bom"]), min_size=n, max_size=n))
+    for i in data.draw(st.sets(st.integers(0, n - 1), max_size=max(1, n // 20))):
+        encs[i] = data.draw(st.sampled_from(["gbk", "surrogate"]))
+    rows = list(zip(encs, names))
+    tmp = tmp_path_factory.mktemp("mixed")
+    body = []
+    for i, (enc, name) in enumerate(rows, 1):
+        line = f"R{i},{name},专职网格员,2024年5月6日\n"
+        if enc == "gbk":
+            body.append(line.encode("gbk"))
+        elif enc == "surrogate":
+            body.append(line.replace(name, name + "\udc80").encode("utf-8", "surrogateescape"))
+        elif enc == "bom":
+            body.append(b"\xef\xbb\xbf" + line.encode())
+        else:
+            body.append(line.encode())
+    path = tmp / "in.csv"
+    path.write_bytes(AUDIT_HEAD.encode() + b"".join(body))
+    r, out = _audit(path)
+    assert [x["row"] for x in out] == list(range(2, len(rows) + 2))
+    for (enc, _), x in zip(rows, out):
+        assert (x["decision"] == "unreadable") == (enc in ("gbk", "surrogate")), (enc, x)
+        if enc in ("utf-8", "bom"):
+            assert x["id"] == f"R{x['row'] - 1}"
+
+
+# ------------------------------------------------------------------ 1: wide headers
+
+def test_1_a_header_wider_than_the_limit_is_refused_naming_it(tmp_path):
+    from gridlaw.audit.sourcefile import MAX_COLUMNS
+
+    path = tmp_path / "wide.csv"
+    n = 100_000
+    path.write_text(",".join(["姓名", "拟任岗位", *(f"未知列{i}" for i in range(n))]) + "\n"
+                    + ",".join(["张伟", "专职网格员", *("x" * n)]) + "\n", "utf-8")
+    r, _ = _audit(path, timeout=30)
+    assert r.returncode == 4 and f"超过 {MAX_COLUMNS:,} 列的上限" in r.stderr.decode()
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(1, 990), st.integers(0, 10_000))
+def test_1_property_wide_headers_within_the_limit_are_mapped_and_hinted_boundedly(width, seed):
+    """Any number of unknown columns up to the limit: the known ones are still mapped, and at most
+    MAX_HINTS unknown ones are fuzzy-matched for a hint (each hint costs a scan of the header table)."""
+    import difflib
+
+    from gridlaw.audit.mapping import MAX_HINTS, load_header_map
+
+    hm = load_header_map()
+    header = ["姓名", *(f"字段{seed}_{i}" for i in range(width)), "拟任岗位"]
+    calls = []
+    real = difflib.get_close_matches
+
+    def counting(*a, **k):
+        calls.append(1)
+        return real(*a, **k)
+
+    difflib.get_close_matches = counting
+    try:
+        res = hm.resolve("hire", header)
+    finally:
+        difflib.get_close_matches = real
+    assert set(res.facts.values()) >= {"candidate.name", "role"}
+    assert len(res.ignored) == width and len(calls) <= MAX_HINTS
+
+
+# ------------------------------------------------------------------ 2: zip bombs
+
+def _workbook(rows: int, cell: str, cell_repeat: int = 1) -> bytes:
+    """An .xlsx whose sheet XML is ``rows`` identical rows (or one cell ``cell`` × ``cell_repeat``):
+    built with zipfile so that it stays small on disk however large it inflates."""
+    import io
+    import zipfile
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["姓名", "拟任岗位", "报名日期"])
+    base = io.BytesIO()
+    wb.save(base)
+    src = zipfile.ZipFile(io.BytesIO(base.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                z.writestr(info, src.read(info.filename))
+                continue
+            with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
+                f.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                        b'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>'
+                        + "姓名".encode() + b"</t></is></c></row>")
+                if cell_repeat > 1:
+                    f.write(b'<row r="2"><c r="A2" t="inlineStr"><is><t>')
+                    chunk = cell.encode() * 65536
+                    for _ in range(cell_repeat // 65536):
+                        f.write(chunk)
+                    f.write(b"</t></is></c></row>")
+                row = (f'<row><c t="inlineStr"><is><t>{cell}</t></is></c></row>').encode()
+                block = row * 1000
+                for _ in range(rows // 1000):
+                    f.write(block)
+                f.write(b"</sheetData></worksheet>")
+    return out.getvalue()
+
+
+@settings(max_examples=6, deadline=None)
+@given(st.sampled_from(["rows", "cell"]), st.integers(17, 40))
+def test_2_property_zip_bombs_built_here_are_refused_before_inflating(tmp_path_factory, shape, mb):
+    """Small on disk, large inflated (17–40 MB of identical XML, hundreds of times the compressed
+    size): refused from the zip directory, as an audit input and as a --checklist, in a few seconds
+    and without inflating (the check reads no member)."""
+    tmp = tmp_path_factory.mktemp("bomb")
+    data = _workbook(mb * 20_000, "张伟") if shape == "rows" else _workbook(0, "x", mb << 20)
+    assert len(data) < mb << 20 >> 6                      # more than 64 times smaller on disk
+    path = tmp / "bomb.xlsx"
+    path.write_bytes(data)
+    r, _ = _audit(path, timeout=30)
+    assert r.returncode == 4 and "压缩炸弹" in r.stderr.decode() and "100:1 的上限" in r.stderr.decode()
+    r = cli("check", str(EX / "assignment.yaml"), "--checklist", str(path), timeout=30)
+    no_traceback(r)
+    assert r.returncode == 4 and "压缩炸弹" in r.stderr.decode()
+
+
+def test_2_an_ordinary_workbook_passes_the_bounds(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["序号", "姓名", "拟任岗位", "报名日期"])
+    for i in range(2000):
+        wb.active.append([f"R{i}", "张伟", "专职网格员", "2024年5月6日"])
+    path = tmp_path / "ok.xlsx"
+    wb.save(path)
+    r, rows = _audit(path, timeout=60)
+    assert len(rows) == 2000 and r.returncode == 3

@@ -30,6 +30,8 @@ _USER, _KIND, _SHARED, _ALL, _LABEL, _NAME = range(6)
 APPRAISALS = "worker.appraisals"
 _YEAR_HEADER = re.compile(r"^(?:(\d{4})年?度?(?:年度)?考核(?:结果|等次|情况|结论)?|(?:考核|appraisal)(\d{4})(?:年|年度)?)$")
 
+MAX_HINTS = 20     # unknown headers given a "did you mean" each
+
 
 def norm(text: Any) -> str:
     return normalize(str(text)).lower()
@@ -107,7 +109,10 @@ class HeaderMap:
                     continue
                 if key in self.ignore.get(kind, ()):
                     continue
-                near = difflib.get_close_matches(key, list(table), n=1, cutoff=0.75)
+                # a hint for the first few unknown headers only: fuzzy matching every one of a very wide
+                # header is what made 100,000 columns take minutes
+                near = difflib.get_close_matches(key, list(table), n=1, cutoff=0.75) if len(ignored) < MAX_HINTS \
+                    else None
                 ignored.append(f"{h}" + (f"（是否指 {self._original(kind, near[0])}？）" if near else ""))
                 continue
             fact = hit[1]

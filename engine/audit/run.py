@@ -20,6 +20,7 @@ from .chunks import RAW_FIELDS, ColumnPlan
 from .config import EXIT_OF, AuditConfig, AuditRun  # noqa: F401  (the API web jobs and tests use)
 from .context import Options, audit_context, load_packs
 from .headerplan import plan_columns
+from .sourcefile import MAX_COLUMNS
 from .mapping import KINDS, HeaderMap, load_header_map, norm
 from .outputs import ResultWriter, ThreadedWriter, discard, format_of, replace_atomically
 from .results import COLUMN_TITLES, Collector
@@ -49,6 +50,8 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
         checklist = load_checklist(cfg.checklist)
 
     def score(row: list[str]) -> int:
+        if len(row) > MAX_COLUMNS:      # refused below by its width; not worth looking up cell by cell
+            return 0
         return max(sum(1 for h in row if h and hm.fact_of(k, h)) for k in KINDS)
 
     source = readers.open_source(cfg.file, cfg.sheet, score, lang)         # read
@@ -62,6 +65,12 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
             warnings.append(note)
     opts = Options(kind, city, role, cfg.date or dt.date.today(), lang, checklist)
     ctx = audit_context(packs, opts, str(cfg.map_file) if cfg.map_file else None, source.strict_keys)
+    if len(source.header) > MAX_COLUMNS:     # every header is looked up (and an unknown one matched for a hint)
+        raise InputError([Problem(str(source.path), f"表头至少有 {len(source.header):,} 列，超过 {MAX_COLUMNS:,} 列的上限，不予审查；"
+                                  "请删去无关的列" if lang != "en" else
+                                  f"the header has at least {len(source.header):,} columns, over the limit of {MAX_COLUMNS:,}; "
+                                  "remove the columns not needed", source.header_line, code="too_many_columns",
+                                  en=f"the header has at least {len(source.header):,} columns, over the limit of {MAX_COLUMNS:,}")])
     plan = plan_columns(ctx, source.header)
     if source.format != "jsonl":
         _check_header(source, plan, kind, city, lang)

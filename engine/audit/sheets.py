@@ -22,6 +22,10 @@ def open_calamine(p: Path, sheet: str | None, score: Callable[[list[str]], int],
 
     name = str(p)
     kind = "ODS" if p.suffix.lower() == ".ods" else "XLS"
+    if kind == "ODS":                 # an OpenDocument file is a zip too: bounded before inflating
+        from ..zipguard import check_zip
+
+        check_zip(p, name, lang)
     try:
         wb = CalamineWorkbook.from_path(name)
     except Exception as exc:  # calamine raises its own error types for damaged files
