@@ -123,7 +123,7 @@ def _from_table(name: str, raw: bytes, suffix: str) -> Checklist:
         return next((j for j, h in enumerate(header) if h in names), None)
     m, c, p = col(_MATTER), col(_COUNTY), col(_PUBLISHED)
     body = [r for r in rows[head + 1:] if m is not None and m < len(r) and r[m]]
-    from .audit.rowkinds import classify
+    from .sheetrows import classify
 
     body = [r for r in body if classify(r) is None]        # 注：… and 合计 rows are not matters
     first = lambda j: next((r[j] for r in body if j is not None and j < len(r) and r[j]), None)  # noqa: E731

@@ -250,3 +250,39 @@ def test_audit_batch_keeps_source_row_ids_and_is_the_same_in_any_split(ctx):
 def test_audit_batch_refuses_ragged_columns(ctx):
     with pytest.raises(ValueError):
         pipeline.audit_batch(ctx, HEADER, _columns(sheet_rows(5))[:-1], np.arange(6))
+
+
+# --------------------------------------------------------------------------- every driver, the same stages
+
+
+def test_the_command_and_the_web_jobs_drive_the_same_stages(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from gridlaw.cli import app
+    from gridlaw.web.jobs import Jobs
+    from gridlaw.web.settings import Settings
+
+    seen: list[str] = []
+    real = pipeline.audit_chunk
+
+    def counted(ctx, chunk, collector):
+        seen.append(type(chunk).__name__)
+        return real(ctx, chunk, collector)
+
+    monkeypatch.setattr(pipeline, "audit_chunk", counted)
+    src = write_sheet(tmp_path / "sheet.csv", sheet_rows(12))
+
+    r = CliRunner().invoke(app, ["audit", str(src), "--kind", "hire", "--city", "yancheng",
+                                 "--out", str(tmp_path / "cli.jsonl")])
+    assert r.exit_code == 1, r.output                 # non-compliant rows decide the code
+    assert seen == ["Chunk"]
+    cli_rows = [json.loads(x) for x in (tmp_path / "cli.jsonl").read_text("utf-8").splitlines()]
+
+    jobs = Jobs(Settings(workdir=tmp_path / "web"))
+    job = jobs.create("sheet.csv", ".csv", {"format": "jsonl", "kind": "hire", "city": "yancheng", "lang": "zh"})
+    job.options["input"].write_bytes(src.read_bytes())
+    jobs._run(job)                                    # the worker thread's body, here on this one
+    assert job.status == "done", job.errors
+    assert seen == ["Chunk", "Chunk"]
+    web_rows = [json.loads(x) for x in job.results_path.read_text("utf-8").splitlines()]
+    assert [(x["row"], x["decision"]) for x in web_rows] == [(x["row"], x["decision"]) for x in cli_rows]
