@@ -784,3 +784,101 @@ def test_2_an_ordinary_workbook_passes_the_bounds(tmp_path):
     wb.save(path)
     r, rows = _audit(path, timeout=60)
     assert len(rows) == 2000 and r.returncode == 3
+
+
+# ------------------------------------------------------------------ 17, 18: runs sharing outputs, killed runs
+
+def _sheet(path: Path, prefix: str, n: int) -> Path:
+    rows = "".join(f"{prefix}{i},张伟,专职网格员,2024年5月6日\n" for i in range(n))
+    path.write_text(AUDIT_HEAD + rows, "utf-8")
+    return path
+
+
+def _popen(src: Path, out: Path, report: Path) -> subprocess.Popen:
+    return subprocess.Popen([*GRIDLAW, "audit", str(src), "--city", "yancheng", "--kind", "hire", "-o", str(out),
+                             "--report", str(report)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+@settings(max_examples=4, deadline=None)
+@given(st.integers(2, 3), st.lists(st.floats(0, 0.5), min_size=3, max_size=3))
+def test_17_property_concurrent_audits_to_one_output_never_mix(tmp_path_factory, runs, delays):
+    """Several audits of different inputs started together with the same --out and --report: each
+    either finishes or is refused at once naming the busy file; the results, their manifest and the
+    report left at the end all come from one and the same run."""
+    import hashlib
+    import time
+
+    tmp = tmp_path_factory.mktemp("concurrent")
+    out, report = tmp / "results.csv", tmp / "report.html"
+    sources = [_sheet(tmp / f"in{chr(65 + k)}.csv", chr(65 + k), 3000) for k in range(runs)]
+    procs = []
+    for src, delay in zip(sources, delays):
+        procs.append((src, _popen(src, out, report)))
+        time.sleep(delay)
+    finished = []
+    for src, p in procs:
+        _, err = p.communicate(timeout=120)
+        text = err.decode()
+        assert "Traceback" not in text
+        if p.returncode == 4:
+            assert "另一个审计正在写入这个文件" in text
+        else:
+            finished.append(src)
+    assert finished                                   # the first one to take the lock finishes
+    import csv as _csv
+
+    with open(out, encoding="utf-8-sig") as f:
+        ids = {r[1] for r in list(_csv.reader(f))[1:]}
+    prefixes = {i[0] for i in ids}
+    assert len(prefixes) == 1 and len(ids) == 3000
+    winner = next(s for s in finished if s.name == f"in{prefixes.pop()}.csv")
+    manifest = json.loads((tmp / "results.csv.manifest.json").read_text("utf-8"))
+    assert manifest["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
+    assert winner.name in report.read_text("utf-8")
+    assert not list(tmp.glob(".*.part"))
+
+
+@settings(max_examples=3, deadline=None)
+@given(st.floats(0.3, 3.0))
+def test_18_property_a_run_killed_at_any_point_leaves_no_part_file_after_a_rerun(tmp_path_factory, when):
+    import signal
+    import time
+
+    tmp = tmp_path_factory.mktemp("killed")
+    src = _sheet(tmp / "in.csv", "K", 60_000)
+    out, report = tmp / "r.jsonl", tmp / "r.html"
+    p = _popen(src, out, report)
+    time.sleep(when)
+    p.send_signal(signal.SIGKILL)
+    p.wait(timeout=30)
+    r = cli("audit", str(src), "--city", "yancheng", "--kind", "hire", "-o", str(out), "--report", str(report),
+            timeout=180)
+    no_traceback(r)
+    assert r.returncode == 3
+    assert not [f for f in tmp.iterdir() if f.name.endswith(".part")]
+    assert len(out.read_text("utf-8").splitlines()) == 60_000
+
+
+def test_18_a_stale_part_file_of_a_dead_process_is_removed_and_a_live_ones_kept(tmp_path):
+    from gridlaw.outfile import remove_stale_parts
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    out = tmp_path / "r.csv"
+    stale = tmp_path / f".r.csv.{dead.pid}.part"
+    live = tmp_path / f".r.csv.{os.getpid()}.part"
+    other = tmp_path / f".other.csv.{dead.pid}.part"
+    for f in (stale, live, other):
+        f.write_bytes(b"x" * 1000)
+    assert remove_stale_parts(out) == [stale]
+    assert live.exists() and other.exists() and not stale.exists()
+
+
+def test_24_audit_output_messages_are_chinese(tmp_path):
+    src = _sheet(tmp_path / "in.csv", "R", 3)
+    r = cli("audit", str(src), "--city", "yancheng", "--kind", "hire", "-o", str(tmp_path / "x.txt"))
+    assert r.returncode == 4 and "--out 的文件名应以 .jsonl、.csv 或 .xlsx 结尾" in r.stderr.decode()
+    r = cli("audit", str(src), "--city", "yancheng", "--kind", "hire", "-o", str(tmp_path / "r.csv"),
+            "--report", "/proc/version/x.html")
+    no_traceback(r)
+    assert r.returncode == 4 and "无法写入" in r.stderr.decode() and "cannot" not in r.stderr.decode()

@@ -72,7 +72,10 @@ def open_source(path: str | Path, sheet: str | None = None, score: Callable[[lis
         with open(p, "rb") as f:
             head = f.read(8)
     except OSError as exc:
-        raise InputError([Problem(name, f"cannot read: {exc.strerror}")]) from None
+        from ..safefile import unreadable
+
+        u = unreadable(name, exc)
+        raise InputError([Problem(name, u.en if lang == "en" else u.message, code=u.code, en=u.en)]) from None
     ext = p.suffix.lower()
     if head.startswith(b"\xd0\xcf\x11\xe0") or ext == ".ods":   # old Excel (.xls) / OpenDocument
         from .sheets import open_calamine
@@ -389,10 +392,13 @@ def _open_xlsx(p: Path, sheet: str | None, score: Callable[[list[str]], int], la
     try:
         wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
     except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        raise InputError([Problem(name, f"cannot read as XLSX: {exc}" if lang == "en" else f"无法作为 XLSX 读取：{exc}")]) from None
+        raise InputError([Problem(name, f"cannot read as XLSX: {exc}" if lang == "en" else
+                                  "无法作为 XLSX 读取：文件已损坏，或不是 Excel 工作簿；请在 Excel 中另存为 XLSX 或 CSV",
+                                  en=f"cannot read as XLSX: {exc}")]) from None
     except Exception as exc:  # zipfile.BadZipFile and friends
-        raise InputError([Problem(name, f"cannot read as XLSX: {type(exc).__name__}: {exc}" if lang == "en"
-                                  else f"无法作为 XLSX 读取：{type(exc).__name__}：{exc}")]) from None
+        raise InputError([Problem(name, f"cannot read as XLSX: {type(exc).__name__}: {exc}" if lang == "en" else
+                                  "无法作为 XLSX 读取：文件已损坏，或不是 Excel 工作簿；请在 Excel 中另存为 XLSX 或 CSV",
+                                  en=f"cannot read as XLSX: {type(exc).__name__}: {exc}")]) from None
     names = wb.sheetnames
     if sheet is None:
         ws = wb.worksheets[0]

@@ -32,7 +32,15 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
     """Run an audit; raises GridlawError (InputError / PackError) when the input cannot be audited at all.
 
     Set-up (options, packs, the source and its header), then every chunk down
-    :func:`gridlaw.audit.pipeline.audit_chunk` and into the results file, then the report."""
+    :func:`gridlaw.audit.pipeline.audit_chunk` and into the results file, then the report.
+    The outputs are locked for the whole run: results and report always come from one run."""
+    from ..outfile import exclusive
+
+    with exclusive([cfg.out, cfg.report], cfg.lang):
+        return _run_audit(cfg, err)
+
+
+def _run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
     err = err or sys.stderr
     lang = cfg.lang if cfg.lang in ("zh", "en") else "zh"
     hm = load_header_map(str(cfg.map_file) if cfg.map_file else None)
@@ -132,7 +140,9 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
             cfg.report.parent.mkdir(parents=True, exist_ok=True)
             replace_atomically(cfg.report, html.encode("utf-8"))
         except OSError as exc:
-            raise InputError([Problem(str(cfg.report), f"cannot write: {exc.strerror}")]) from None
+            from ..outfile import cannot_write
+
+            raise InputError([cannot_write(cfg.report, exc)]) from None
     return run
 
 
