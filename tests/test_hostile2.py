@@ -882,3 +882,33 @@ def test_24_audit_output_messages_are_chinese(tmp_path):
             "--report", "/proc/version/x.html")
     no_traceback(r)
     assert r.returncode == 4 and "无法写入" in r.stderr.decode() and "cannot" not in r.stderr.decode()
+
+
+def test_19_ctrl_c_during_an_xlsx_audit_exits_promptly_and_cleanly(tmp_path):
+    import signal
+    import time
+
+    import openpyxl
+
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet()
+    ws.append(["序号", "姓名", "拟任岗位", "报名日期"])
+    for i in range(80_000):
+        ws.append([f"R{i}", "张伟", "专职网格员", "2024年5月6日"])
+    src = tmp_path / "big.xlsx"
+    wb.save(src)
+    tmpdir = tmp_path / "tmpdir"
+    tmpdir.mkdir()
+    out = tmp_path / "r.xlsx"
+    p = subprocess.Popen([*GRIDLAW, "audit", str(src), "--city", "yancheng", "--kind", "hire", "-o", str(out)],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "TMPDIR": str(tmpdir)})
+    time.sleep(4)
+    p.send_signal(signal.SIGINT)
+    start = time.monotonic()
+    _, err = p.communicate(timeout=60)
+    assert time.monotonic() - start < 10
+    text = err.decode()
+    assert p.returncode == 130 and "已中断" in text
+    assert "Traceback" not in text and "Exception ignored" not in text
+    assert not out.exists() and not [f for f in tmp_path.iterdir() if f.name.endswith(".part")]
+    assert not list(tmpdir.iterdir())          # openpyxl's temporary sheets were removed too
