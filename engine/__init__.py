@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from .version import __version__
+
 __all__ = ["__version__", "check", "load_pack", "parse_act", "GridlawError", "PackError", "InputError",
            "Decision", "DecisionValue", "Outcome", "Kind"]
 

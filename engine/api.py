@@ -177,7 +177,8 @@ def check(act: Any, checklist: Checklist | str | Path | dict | None = None, city
         checklist = Checklist.model_validate(checklist)
     if city and city != model.city:  # compare: the same act under another city's law
         model = model.model_copy(update={"city": city})
-    from .layers import evaluate_stack, load_target
+    from .evaluate import evaluate_stack
+    from .layers import load_target
 
     law = load_target(pack or model.city)
     home = law.latest.meta.extends or (law.id if law.latest.meta.layer == "city" else None)

@@ -12,22 +12,14 @@ arrays per node, ``T`` (known true) and ``F`` (known false); unknown is
 * ``not``: swap T and F      (so not unknown = unknown)
 * a comparison: T = known ∧ cmp, F = known ∧ ¬cmp; ``known`` is never unknown.
 
-Outcome codes are ordered so that the decision is a function of the row's
-maximum code: violated(4) > unknown(3) > review(2) > satisfied(1) >
-not_applicable(0) mirrors non_compliant > insufficient_facts > needs_review >
-compliant > not_addressed.
-
-Before the rules run, :func:`evaluate_columns` applies what ``facts_of`` and
-``evaluate.prepare`` do per act: ``candidate.age`` / ``worker.age`` from the
-birth date at the act's date, ``worker.consecutive_failed_years`` from the
-appraisals, the task (or matter) nature read from its text when not stated
-(gridlaw.lexicon; one reading per distinct text; unclassified leaves it unknown),
-``task.assists_power_act`` from the same reading, the optional checklist lookups
-(a match is true, no match stays unknown), and ``not_in_force`` for rows dated before the pack takes
-effect. Nothing from pack data is ``eval``-ed: every node is a closure.
+Everything above the condition compiler is the compiled program's (engine/program.py), shared with
+the scalar executor: which rule versions are in force on each row's date, which findings count
+(displacement), which pairs conflict, and the folds of engine/verdicts.py (outcome codes ordered so
+that every verdict is a maximum). Derived facts (ages, the appraisal run, the reading of task texts,
+checklist lookups) come from engine/derive.py, the same functions the scalar path applies per act.
 
 Rows whose ``date`` is unknown (the scalar path never sees them: ``date`` is
-required by every act model) are evaluated as in force, without derived ages.
+required by every act model) are evaluated under the latest version of every layer, without derived ages.
 """
 from __future__ import annotations
 
@@ -35,28 +27,26 @@ import datetime as dt
 import functools
 import operator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import numpy as np
 
-from .acts import _consecutive_failed
-from .checklist import Checklist
-from .evaluate import DECISIONS
-from .lexicon import Inference, infer_many
+from .derive import ages as _age, as_dates as _as_dates, derive_columns  # noqa: F401  (_age, _as_dates: audit/convert)
+from .evaluate import Answer, answer, conflicts_of
+from .layers import Conflict
 from .loader import CompiledRule, Pack
 from .packspec import All, Any_, Condition, Not
+from .program import Program, compile_stack
+from .verdicts import (CODE as _CODE, DECIDED_BY, DECISION_INDEX, DECISIONS, NA, OUTCOME_CODES, REV, SAT,  # noqa: F401
+                       UNK, VIO, overall_codes_array, question_codes_array, verdict_of)
+
+if TYPE_CHECKING:
+    from .lexicon import Inference
 
 __all__ = ["Columns", "BatchResult", "OUTCOME_CODES", "columns_from_facts", "evaluate_columns", "compile_kind"]
 
-OUTCOME_CODES = ("not_applicable", "satisfied", "review", "unknown", "violated")
-NA, SAT, REV, UNK, VIO = range(5)
-_CODE = {name: code for code, name in enumerate(OUTCOME_CODES)}
-# max outcome code of a row -> index into DECISIONS
-_DECISION_OF_MAX = np.array([DECISIONS.index(d) for d in
-                             ("not_addressed", "compliant", "needs_review", "insufficient_facts", "non_compliant")],
-                            dtype=np.int8)
-_NOT_IN_FORCE = np.int8(DECISIONS.index("not_in_force"))
-_WANTED = {"non_compliant": VIO, "insufficient_facts": UNK, "needs_review": REV, "compliant": SAT}
+_DECISION_OF_CODE = np.array(DECISION_INDEX, dtype=np.int8)   # [code + 1] -> index into DECISIONS
+_WANTED = {d: _CODE[o] for d, o in DECIDED_BY.items()}
 
 
 # --------------------------------------------------------------------------- columns
@@ -334,43 +324,30 @@ class _RuleFn:
     exempt: Node | None   # does not apply where known true; unknown → applicability unknown
 
 
-@functools.lru_cache(maxsize=None)
-def _compiled(pack_key: int, kind: str, pack_ref: Any) -> list[_RuleFn]:
-    pack: Pack = pack_ref.pack
-    out: list[_RuleFn] = []
-    for rule in pack.by_kind.get(kind, ()):
-        spec = rule.spec
-        if spec.require is not None:
-            ok = compile_cond(spec.require)
-        else:
-            bad = compile_cond(spec.forbid)  # type: ignore[arg-type]
-            ok = (lambda b: (lambda ctx: b(ctx)[::-1]))(bad)
-        on_sat, on_breach, on_unknown = (_CODE[o] for o in rule.outcomes)
-        out.append(_RuleFn(rule, tuple(sorted(rule.roles)) if rule.roles is not None else None,
-                           compile_cond(spec.when) if spec.when is not None else None, ok, on_sat, on_breach,
-                           on_unknown, compile_cond(spec.trigger) if spec.trigger is not None else None,
-                           compile_cond(spec.exempt) if spec.exempt is not None else None))
-    return out
+def _compile_rule(rule: CompiledRule) -> _RuleFn:
+    spec = rule.spec
+    if spec.require is not None:
+        ok = compile_cond(spec.require)
+    else:
+        bad = compile_cond(spec.forbid)  # type: ignore[arg-type]
+        ok = (lambda b: (lambda ctx: b(ctx)[::-1]))(bad)
+    on_sat, on_breach, on_unknown = (_CODE[o] for o in rule.outcomes)
+    return _RuleFn(rule, tuple(sorted(rule.roles)) if rule.roles is not None else None,
+                   compile_cond(spec.when) if spec.when is not None else None, ok, on_sat, on_breach,
+                   on_unknown, compile_cond(spec.trigger) if spec.trigger is not None else None,
+                   compile_cond(spec.exempt) if spec.exempt is not None else None)
 
 
-class _PackRef:
-    """Hashable handle on a Pack for the compile cache (Pack itself is an unhashable dataclass)."""
-
-    __slots__ = ("pack",)
-
-    def __init__(self, pack: Pack):
-        self.pack = pack
-
-    def __hash__(self) -> int:
-        return id(self.pack)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _PackRef) and other.pack is self.pack
-
-
-def compile_kind(pack: Pack, kind: str) -> list[_RuleFn]:
-    """The rules of ``pack`` for ``kind``, compiled once (cached per pack object and kind)."""
-    return _compiled(id(pack), kind, _PackRef(pack))
+def compile_kind(program: Program | Pack, kind: str) -> list[_RuleFn]:
+    """The rules of the program's ``kind``, compiled once into column functions (kept on the program)."""
+    if not isinstance(program, Program):
+        program = compile_stack(program, with_national=False)
+    cache = program.__dict__.setdefault("_columnar", {})
+    fns = cache.get(kind)
+    if fns is None:
+        kp = program.kinds.get(kind)
+        fns = cache[kind] = [_compile_rule(e.rule) for e in kp.entries] if kp else []
+    return fns
 
 
 # --------------------------------------------------------------------------- results
@@ -388,6 +365,11 @@ class BatchResult:
     inference_codes: np.ndarray | None = field(default=None, repr=False)     # int32 (n,), -1 = none
     inference_list: list[Inference] = field(default_factory=list, repr=False)
     in_force: np.ndarray | None = field(default=None, repr=False)           # bool (n,); False = not_in_force
+    program: Program | None = field(default=None, repr=False)
+    kind: str | None = None
+    slots_on: np.ndarray | None = field(default=None, repr=False)     # bool (instruments, n): in force on the row's date
+    conflict_masks: list[tuple[Conflict, np.ndarray]] = field(default_factory=list, repr=False)
+    dates: np.ndarray | None = field(default=None, repr=False)        # datetime64[D] (n,), NaT = unknown
 
     @property
     def n(self) -> int:
@@ -425,6 +407,54 @@ class BatchResult:
             return []
         return [self.inference_list[self.inference_codes[i]]]
 
+    def conflicts(self, i: int) -> list[Conflict]:
+        """The conflicts of norms on row i (``Decision.conflicts``)."""
+        return [c for c, mask in self.conflict_masks if mask[i]]
+
+    def _day(self, i: int) -> dt.date | None:
+        if self.dates is None or np.isnat(self.dates[i]):
+            return None
+        return self.dates[i].astype(dt.date)
+
+    def questions(self, i: int) -> list[Answer]:
+        """The verdict on each question row i raises, layer by layer (``Decision.questions``)."""
+        if self.program is None or self.kind is None:
+            return []
+        day = self._day(i)
+        slots = tuple(bool(x) for x in self.slots_on[:, i]) if self.slots_on is not None else ()
+        codes = {j: int(c) for j, c in enumerate(self.outcomes[:, i].tolist())}
+        return answer(self.program, self.kind, day or self.program.top.latest.meta.effective, slots, codes,
+                      self.conflicts(i))[1]
+
+    def layers(self, i: int) -> list[dict]:
+        """Every layer of the stack on row i's date, in force or not (``Decision.layers``)."""
+        if self.program is None:
+            return []
+        day = self._day(i)
+        return self.program.layers_on(day or self.program.top.latest.meta.effective)
+
+    def question_verdicts(self) -> dict[str, np.ndarray]:
+        """question -> int8 (n,) code per row (-1 not_in_force; else an outcome code: verdicts.verdict_of)."""
+        kp = self.program.kinds.get(self.kind) if self.program is not None and self.kind else None
+        if kp is None:
+            return {}
+        out: dict[str, np.ndarray] = {}
+        for q in kp.questions:
+            in_force_max = np.zeros(self.n, dtype=np.int8)
+            out_of_force = np.zeros(self.n, dtype=bool)
+            for s in kp.slots_of[q]:
+                rows = [j for j in kp.index_of[q] if kp.entries[j].part.slot == s]
+                m = self.outcomes[rows].max(axis=0) if rows else np.zeros(self.n, dtype=np.int8)
+                on = self.slots_on[s]
+                np.maximum(in_force_max, np.where(on, m, NA).astype(np.int8), out=in_force_max)
+                out_of_force |= ~on
+            code = question_codes_array(in_force_max, out_of_force)
+            for c, mask in self.conflict_masks:   # a displacing text that lets through what the higher forbade
+                if c.kind == "displaces" and any(kp.entries[j].rule.id == c.lower for j in kp.index_of[q]):
+                    code[mask & (code >= NA) & (code <= SAT)] = REV
+            out[q] = code
+        return out
+
     def decision_counts(self) -> dict[str, int]:
         counts = np.bincount(self.decisions, minlength=len(DECISIONS))
         return {d: int(c) for d, c in zip(DECISIONS, counts) if c}
@@ -438,168 +468,14 @@ class BatchResult:
         return out
 
 
-# --------------------------------------------------------------------------- derived facts
-
-
-def _as_dates(arr: np.ndarray, known: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    if arr.dtype.kind == "M":
-        return arr.astype("datetime64[D]", copy=False), known & ~np.isnat(arr)
-    out = np.full(len(arr), np.datetime64("NaT"), dtype="datetime64[D]")
-    idx = np.flatnonzero(known)
-    if len(idx):
-        vals = arr[idx]
-        try:  # datetime.date / datetime objects: via the ordinal, ~40x faster than numpy's object cast
-            days = np.fromiter((v.toordinal() for v in vals.tolist()), dtype=np.int64, count=len(idx)) - _EPOCH_ORDINAL
-            out[idx] = days.astype("datetime64[D]")
-        except AttributeError:  # ISO strings, numpy datetimes
-            out[idx] = vals.astype("datetime64[D]")
-    return out, known & ~np.isnat(out)
-
-
-_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
-
-
-def _ymd(d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    months = d.astype("datetime64[M]")
-    y = months.astype("datetime64[Y]").astype(np.int64)
-    m = months.astype(np.int64) - y * 12
-    day = (d - months).astype(np.int64)
-    return y, m, day
-
-
-def _age(date: np.ndarray, birth: np.ndarray) -> np.ndarray:
-    """Completed years at ``date`` (``acts.age_on``), via a day -> (year, month*32+day) table over the range seen."""
-    d = date.astype(np.int64)
-    b = birth.astype(np.int64)
-    lo = min(int(d.min()), int(b.min()))
-    hi = max(int(d.max()), int(b.max()))
-    if hi - lo > 200_000:  # absurd ranges (typos like year 9999): compute directly
-        yd, md, dd = _ymd(date)
-        yb, mb, db = _ymd(birth)
-        return yd - yb - ((md < mb) | ((md == mb) & (dd < db))).astype(np.int64)
-    days = np.arange(lo, hi + 1).astype("datetime64[D]")
-    y, m, dd = _ymd(days)
-    md = m * 32 + dd
-    d -= lo
-    b -= lo
-    return y[d] - y[b] - (md[d] < md[b]).astype(np.int64)
-
-
-def _fill(data: dict, known: dict, n: int, name: str, rows: np.ndarray, values: np.ndarray, dtype: Any) -> None:
-    """Set ``name`` to ``values`` on the bool mask ``rows`` (only where it was unknown), copy-on-write."""
-    old = data.get(name)
-    if old is None:
-        new = np.zeros(n, dtype=dtype) if dtype is not object else np.full(n, None, dtype=object)
-        k = np.zeros(n, dtype=bool)
-    else:
-        new = old.copy() if old.dtype == dtype or dtype is object else old.astype(np.result_type(old.dtype, dtype))
-        k = known[name].copy()
-    new[rows] = values
-    k |= rows
-    data[name], known[name] = new, k
-
-
-def _derive(cols: Columns, data: dict, known: dict, checklist: Checklist | None) -> tuple[np.ndarray | None, list[Inference]]:
-    n = cols.n
-    date = data.get("date")
-    date_k = None
-    if date is not None:
-        date, date_k = _as_dates(date, known["date"])
-        data["date"], known["date"] = date, date_k
-    for who in ("candidate", "worker"):
-        age, birth = f"{who}.age", f"{who}.birth_date"
-        if birth in data and date is not None:
-            b, bk = _as_dates(data[birth], known[birth])
-            rows = bk & date_k & ~known.get(age, np.zeros(n, dtype=bool))
-            if rows.any():
-                _fill(data, known, n, age, rows, _age(date[rows], b[rows]), np.int64)
-    cfy, apps = "worker.consecutive_failed_years", "worker.appraisals"
-    if apps in data:
-        rows = known[apps] & ~known.get(cfy, np.zeros(n, dtype=bool))
-        idx = np.flatnonzero(rows)
-        if len(idx):
-            runs = [_consecutive_failed([_appraisal(a) for a in v]) for v in data[apps][idx].tolist()]
-            got = np.fromiter((r is not None for r in runs), dtype=bool, count=len(idx))  # None: a gap leaves it unknown
-            rows = np.zeros(n, dtype=bool)
-            rows[idx[got]] = True
-            vals = np.fromiter((r for r in runs if r is not None), dtype=np.int64, count=int(got.sum()))
-            _fill(data, known, n, cfy, rows, vals, np.int64)
-
-    codes: np.ndarray | None = None
-    inferences: list[Inference] = []
-    handled = np.zeros(n, dtype=bool)
-    for prefix in ("task.", "matter."):
-        text = prefix + "text"
-        if text not in data:
-            continue
-        rows = known[text] & ~handled          # scalar: task.text wins over matter.text
-        handled |= rows
-        nature = prefix + "nature"
-        todo = rows & ~known.get(nature, np.zeros(n, dtype=bool))
-        idx = np.flatnonzero(todo)
-        if len(idx):
-            if codes is None:
-                codes = np.full(n, -1, dtype=np.int32)
-            texts = data[text][idx].tolist()
-            slot: dict[str, int] = {}
-            row_codes = np.empty(len(idx), dtype=np.int32)
-            base = len(inferences)
-            for j, t in enumerate(texts):  # one reading per distinct text
-                s = slot.get(t)
-                if s is None:
-                    s = slot[t] = base + len(slot)
-                row_codes[j] = s
-            inferences += infer_many(list(slot), nature)  # all distinct texts of the chunk, read together
-            codes[idx] = row_codes
-            # per distinct reading, then gathered: the value (None = unclassified) and whether the worker assists
-            values = np.array([i.value for i in inferences] + [None], dtype=object)[row_codes]
-            use = values != None  # noqa: E711 (element-wise)
-            if use.any():
-                mask = np.zeros(n, dtype=bool)
-                mask[idx[use]] = True
-                _fill(data, known, n, nature, mask, values[use], object)
-                if prefix == "task.":
-                    aid = "task.assists_power_act"
-                    assists = np.array([i.assists for i in inferences] + [False], dtype=bool)[row_codes]
-                    mask &= ~known.get(aid, np.zeros(n, dtype=bool))
-                    if mask.any():
-                        _fill(data, known, n, aid, mask, assists[use & mask[idx]], bool)
-        if checklist is not None and prefix == "task.":
-            on = "task.on_checklist"
-            todo = rows & ~known.get(on, np.zeros(n, dtype=bool))
-            idx = np.flatnonzero(todo)
-            # a checklist published after the act's date still shows the matter listed; checklist_published
-            # (below) is then false, so it is never used as a list in force (as evaluate.checklist_facts)
-            if len(idx):
-                # a match is true; no match is unknown, never "off the checklist"
-                cache: dict[str, bool] = {}
-                hit = np.fromiter((cache[t] if t in cache else cache.setdefault(t, checklist.match(t) is not None)
-                                   for t in data[text][idx].tolist()), dtype=bool, count=len(idx))
-                if hit.any():
-                    mask = np.zeros(n, dtype=bool)
-                    mask[idx[hit]] = True
-                    _fill(data, known, n, on, mask, np.ones(int(hit.sum()), dtype=bool), bool)
-            if checklist.published is not None and date is not None:
-                pub = "task.checklist_published"
-                todo = rows & date_k & ~known.get(pub, np.zeros(n, dtype=bool))
-                if todo.any():
-                    _fill(data, known, n, pub, todo, np.datetime64(checklist.published, "D") <= date[todo], bool)
-    return codes, inferences
-
-
-def _appraisal(a: Any) -> dict:
-    if isinstance(a, dict):
-        return a
-    if isinstance(a, (tuple, list)):
-        return {"year": a[0], "passed": a[1]}
-    return {"year": a.year, "passed": a.passed}
-
-
 # --------------------------------------------------------------------------- evaluate
 
 
-def evaluate_columns(pack: Pack, kind: str, cols: Columns, checklist: Checklist | None = None) -> BatchResult:
-    """Evaluate every row of ``cols`` (acts of ``kind``) under ``pack``: outcome per rule, decision per row."""
+def evaluate_columns(program: Program | Pack, kind: str, cols: Columns, checklist: Any = None) -> BatchResult:
+    """Evaluate every row of ``cols`` (acts of ``kind``) under a compiled program (or one pack alone):
+    outcome per rule per row, decision per row."""
+    if not isinstance(program, Program):
+        program = compile_stack(program, with_national=False)
     n = cols.n
     data: dict[str, np.ndarray] = {}
     known: dict[str, np.ndarray] = {}
@@ -608,13 +484,34 @@ def evaluate_columns(pack: Pack, kind: str, cols: Columns, checklist: Checklist 
             raise ValueError(f"column {name!r} has {len(arr)} rows, expected {n}")
         data[name] = arr
         known[name] = cols.known_mask(name)  # type: ignore[assignment]
-    codes, inferences = _derive(cols, data, known, checklist)
+    codes, inferences = derive_columns(n, data, known, checklist)
     ctx = _Ctx(cols, data, known)
 
-    compiled = compile_kind(pack, kind)
+    kp = program.kinds.get(kind)
+    entries = kp.entries if kp else []
+    # each version in force on the row's date (an unknown date: the latest version of every layer)
+    date, date_k = (data["date"], known["date"]) if "date" in data else (None, None)
+    part_on: dict[int, np.ndarray] = {}
+    for part in program.parts:
+        if date is None:
+            on = np.full(n, part.end is None)
+        else:
+            on = date_k & (date >= np.datetime64(part.start, "D"))
+            if part.end is not None:
+                on &= date < np.datetime64(part.end, "D")
+            on |= ~date_k & (part.end is None)
+        part_on[id(part)] = on
+    slots_on = np.zeros((len(program.instruments), n), dtype=bool)
+    for part in program.parts:
+        slots_on[part.slot] |= part_on[id(part)]
+
+    compiled = compile_kind(program, kind)
     outcomes = np.zeros((len(compiled), n), dtype=np.int8)
     role_memo: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
     for j, rf in enumerate(compiled):
+        live = part_on[id(entries[j].part)]
+        if not live.any():
+            continue  # the version is not in force on any row's date: not_applicable everywhere
         # applicability: T = applies, F = does not apply, neither = unknown
         if rf.roles is not None:
             at = role_memo.get(rf.roles)
@@ -644,21 +541,41 @@ def evaluate_columns(pack: Pack, kind: str, cols: Columns, checklist: Checklist 
         row[ok_t] = rf.on_sat
         if a_f is not None:
             row[a_f] = NA
+        if not live.all():
+            row[~live] = NA
 
-    if len(compiled):
-        decisions = _DECISION_OF_MAX[outcomes.max(axis=0)]
-    else:
-        decisions = np.full(n, DECISIONS.index("not_addressed"), dtype=np.int8)
-    in_force = np.ones(n, dtype=bool)
-    if "date" in data:
-        early = known["date"] & (data["date"] < np.datetime64(pack.meta.effective, "D"))
-        if early.any():
-            decisions[early] = _NOT_IN_FORCE
-            outcomes[:, early] = NA
-            if codes is not None:
-                codes[early] = -1
-        in_force = ~early
-    return BatchResult(list(pack.by_kind.get(kind, ())), outcomes, decisions, known, codes, inferences, in_force)
+    # conflicts from the raw outcomes, then displaced findings out of the count
+    conflict_masks: list[tuple[Conflict, np.ndarray]] = []
+    for link in kp.links if kp else ():
+        lo, hi = entries[link.lower], entries[link.higher]
+        lower = outcomes[link.lower]
+        mask = part_on[id(lo.part)] & part_on[id(hi.part)] & (outcomes[link.higher] == VIO) & (
+            (lower != VIO) if link.kind == "displaces" else (lower == SAT))
+        if mask.any():
+            conflict_masks.append((Conflict(link.kind, lo.rule.id, hi.rule.id, lo.part.layer, hi.part.layer), mask))
+    for j, e in enumerate(entries):
+        for d in e.displacers:
+            outcomes[j][part_on[id(entries[d].part)]] = NA
+
+    counted_max = outcomes.max(axis=0) if len(compiled) else np.zeros(n, dtype=np.int8)
+    ruled = {e.part.slot for e in entries}
+    out_of_force = np.zeros(n, dtype=bool)
+    for s in ruled:
+        out_of_force |= ~slots_on[s]
+    bumped = None
+    for c, mask in conflict_masks:
+        if c.kind == "displaces":
+            bumped = mask if bumped is None else bumped | mask
+    code = overall_codes_array(counted_max, out_of_force, bumped)
+    decisions = _DECISION_OF_CODE[code + 1]
+    if codes is not None:   # nothing is read for a row under no law in force (as the scalar path)
+        nothing = np.ones(n, dtype=bool)
+        for e in entries:
+            nothing &= ~part_on[id(e.part)]
+        codes[nothing] = -1
+    return BatchResult([e.rule for e in entries], outcomes, decisions, known, codes, inferences,
+                       decisions != DECISIONS.index("not_in_force"), program, kind, slots_on, conflict_masks,
+                       date)
 
 
 def rows_of(result: BatchResult, decision: str) -> np.ndarray:

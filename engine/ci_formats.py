@@ -11,7 +11,7 @@ import json
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-from . import __version__
+from .version import __version__
 from .labels import label
 
 _SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -451,7 +451,7 @@ def schema(kind: str = typer.Argument(..., help="assignment | hire | exit | noti
 
 def _version(value: bool) -> None:
     if value:
-        from . import __version__
+        from .version import __version__
 
         typer.echo(f"gridlaw {__version__}")
         raise typer.Exit(EXIT_OK)

@@ -7,7 +7,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .evaluate import DecisionValue, Outcome
+from .verdicts import DecisionValue, Outcome
 from .packspec import ActKind
 
 
@@ -74,6 +74,7 @@ class Finding(_Out):
     inferred: list[Inference]
     layer: str = Field(description="national | city | county: which layer of law the rule comes from")
     displaced_by: Optional[str] = Field(description="a lower rule that displaces this one, where its text says so")
+    question: Optional[str] = Field(description="the question the rule answers (hiring, procedure, forbidden_tasks …)")
     says: str = Field(description="the sentence shown for this outcome, in the report's language")
     why_review: str
     what_to_do: str
@@ -94,6 +95,42 @@ class Layer(_Out):
     effective: str
     hash: str
     in_force: bool
+
+
+class LayerInForce(_Out):
+    layer: str = Field(description="national | city | county")
+    pack: str = Field(description="the instrument's pack id")
+    title: str
+    version: Optional[str]
+    effective: str = Field(description="the effective date of the version shown (the first, when none is in force)")
+    in_force: bool = Field(description="whether a version of this instrument was in force on the act's date")
+
+
+class QuestionLayer(_Out):
+    layer: str
+    pack: str
+    in_force: bool
+    verdict: Literal["non_compliant", "insufficient_facts", "needs_review", "compliant", "not_addressed",
+                     "not_in_force"] = Field(description="what this layer says on the question (not_in_force: it "
+                                                         "was not in force on the act's date)")
+
+
+class Silence(_Out):
+    model_config = ConfigDict(extra="allow")   # a pack's silent_on entry may carry its citation
+    zh: str = Field(description="where the law leaves the question, e.g. 第十一条第二款交由县级办法规定")
+    en: str
+
+
+class QuestionAnswer(_Out):
+    question: str = Field(description="hiring | procedure | forbidden_tasks | checklist | disclosure | admission | exit | "
+                                      "conduct | grid | benefits | refusal | encouragement")
+    label: str = Field(description="the question in Chinese, e.g. 资格条件")
+    label_en: str
+    verdict: DecisionValue = Field(description="over the layers in force on the act's date; not_in_force when they "
+                                               "say nothing and a layer that would is not in force")
+    deciding_rules: list[str]
+    layers: list[QuestionLayer] = Field(description="each layer holding rules on the question, bottom first")
+    unregulated: Optional[Silence] = Field(description="when not addressed: where the law leaves the question")
 
 
 class Conflict(_Out):
@@ -134,6 +171,10 @@ class DecisionOutput(_Out):
     date: str
     record: Optional[str]
     regulation: Regulation
+    main_question: Optional[str] = Field(description="the question the act's kind is asked for: hire→hiring, "
+                                                     "assignment→forbidden_tasks, notice→disclosure …")
+    questions: list[QuestionAnswer] = Field(description="the verdict on each question the act raises, the main one first")
+    layers: list[LayerInForce] = Field(description="every instrument of the stack, bottom first, in force that day or not")
     deciding_rules: list[str]
     missing_facts: list[Missing]
     inferences: list[Inference]

@@ -1,10 +1,10 @@
-"""Evaluate an act against a city's pack: findings, then one decision.
+"""The scalar executor: one act at a time over a compiled program (engine/program.py).
 
-Outcomes per rule: ``violated`` (a prohibition or duty is breached),
-``review`` (a default norm is departed from, or the rule needs judgment),
-``unknown`` (hangs on missing facts), ``satisfied``, ``not_applicable``.
-The decision follows DESIGN.md's precedence:
-not_in_force > non_compliant > insufficient_facts > needs_review > compliant > not_addressed.
+Outcomes per rule: ``violated`` (a prohibition or duty is breached), ``review`` (a default norm is
+departed from, or the rule needs judgment), ``unknown`` (hangs on missing facts), ``satisfied``,
+``not_applicable``. Findings come from the rules in force on the act's date; they fold into a
+verdict for each question in each layer, for each question over the layers in force, and into one
+decision (engine/verdicts.py, the one decision algebra; the columnar executor folds the same codes).
 """
 from __future__ import annotations
 
@@ -14,23 +14,21 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from . import __version__
+from .version import __version__
 from .acts import City, fact_vocabulary, facts_of
+from .derive import checklist_facts, prepare  # noqa: F401  (re-exported: derived facts live in engine/derive.py)
+from .labels import question_label
+from .layers import Conflict
 from .packspec import ActKind as Kind
-from .checklist import Checklist
 from .loader import CompiledRule, Pack, cite_text_en
+from .program import Program, compile_stack
+from .verdicts import (CODE, DECIDED_BY, DECISIONS, MAIN_QUESTION, NA, NOT_IN_FORCE, OUTCOME_CODES,  # noqa: F401
+                       REV, SAT, VIO, DecisionValue, Outcome, overall_code, question_code, silence, verdict_of)
 
 if TYPE_CHECKING:   # the reader compiles its vocabulary on import: only tasks need it
     from .lexicon import Inference
 
-# The values as types, so editors complete them and mypy checks comparisons (py.typed ships).
-DecisionValue = Literal["not_in_force", "non_compliant", "insufficient_facts", "needs_review", "compliant",
-                        "not_addressed"]
-Outcome = Literal["violated", "review", "unknown", "satisfied", "not_applicable"]
-DECISIONS: tuple[DecisionValue, ...] = ("not_in_force", "non_compliant", "insufficient_facts", "needs_review",
-                                         "compliant", "not_addressed")
-_DECIDED_BY = {"non_compliant": "violated", "insufficient_facts": "unknown", "needs_review": "review",
-               "compliant": "satisfied"}
+_DECIDED_BY = DECIDED_BY
 
 
 @dataclass(slots=True)
@@ -51,6 +49,7 @@ class Finding:
     inferred: list[Inference] = field(default_factory=list)
     layer: str = "city"               # national | city | county (engine/layers.py)
     displaced_by: str | None = None   # a lower rule that displaces this one, where its text says so
+    pack: str | None = None           # the pack (instrument) the rule belongs to
 
     @property
     def rule_id(self) -> str:
@@ -68,8 +67,23 @@ class Finding:
             "judgment": s.judgment.model_dump(exclude_none=True) if hasattr(s.judgment, "model_dump") else s.judgment,
             "missing": [m.to_dict() for m in self.missing],
             "inferred": [i.to_dict() for i in self.inferred],
-            "layer": self.layer, "displaced_by": self.displaced_by,
+            "layer": self.layer, "displaced_by": self.displaced_by, "question": s.question,
         }
+
+
+@dataclass(slots=True)
+class Answer:
+    """The verdict on one question the act raises: over the layers in force, and layer by layer."""
+    question: str
+    verdict: DecisionValue
+    deciding_rules: list[str]
+    layers: list[dict]                 # {layer, pack, in_force, verdict}, bottom first
+    unregulated: dict | None = None    # where the law leaves it, when no layer in force addresses it
+
+    def to_dict(self) -> dict:
+        return {"question": self.question, "label": question_label(self.question, "zh"),
+                "label_en": question_label(self.question, "en"), "verdict": self.verdict,
+                "deciding_rules": self.deciding_rules, "layers": self.layers, "unregulated": self.unregulated}
 
 
 @dataclass(slots=True)
@@ -82,10 +96,22 @@ class Decision:
     findings: list[Finding]
     inferences: list[Inference]
     facts: dict[str, Any]
-    input_hash: str
+    hashed: Any                      # what the input hash covers (the act, with the checklist if one was given)
     record: str | None = None
-    layers: list[dict] = field(default_factory=list)     # the packs evaluated, bottom first (engine/layers.py)
+    layers: list[dict] = field(default_factory=list)     # the packs of the stack, bottom first, in force or not
     conflicts: list[dict] = field(default_factory=list)  # lower norms contradicting higher ones
+    questions: list[Answer] = field(default_factory=list)  # the verdict on each question the act raises
+
+    @property
+    def input_hash(self) -> str:
+        """SHA-256 of the input, computed when the stamp is asked for (not on the hot path of ``check``)."""
+        if not isinstance(self.hashed, str):
+            self.hashed = input_hash(self.hashed)
+        return self.hashed
+
+    @property
+    def main_question(self) -> str | None:
+        return MAIN_QUESTION.get(self.kind)
 
     @property
     def deciding(self) -> list[Finding]:
@@ -113,6 +139,9 @@ class Decision:
             "decision": self.decision,
             "city": self.city, "kind": self.kind, "date": self.date.isoformat(), "record": self.record,
             "regulation": {"title": meta.title, "effective": meta.effective.isoformat(), "instrument": meta.instrument},
+            "main_question": self.main_question,
+            "questions": [a.to_dict() for a in self.questions],
+            "layers": [{k: v for k, v in x.items() if k != "hash"} for x in self.layers],
             "deciding_rules": self.deciding_rules,
             "missing_facts": [m.to_dict() for m in self.missing],
             "inferences": [i.to_dict() for i in self.inferences],
@@ -140,55 +169,6 @@ def _code_hash() -> str:
 
 def input_hash(data: dict) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
-
-
-def prepare(facts: dict[str, Any], checklist: Checklist | None = None) -> list[Inference]:
-    """Fill task facts the act leaves open, from the task text and the checklist; say so, and how."""
-    inferences: list[Inference] = []
-    prefix = "task." if "task.text" in facts else "matter." if "matter.text" in facts else None
-    if prefix is None:
-        return inferences
-    text = facts[prefix + "text"]
-    if prefix + "nature" not in facts:
-        from .lexicon import assists_inference, infer_nature
-
-        inf = infer_nature(text, prefix + "nature")
-        inferences.append(inf)
-        if inf.value is not None:  # unclassified leaves the nature unknown: the decision asks for it
-            facts[prefix + "nature"] = inf.value
-            if prefix == "task." and "task.assists_power_act" not in facts:
-                facts["task.assists_power_act"] = inf.assists
-                inferences.append(assists_inference(inf))
-    if checklist is not None and prefix == "task.":
-        inferences += checklist_facts(facts, checklist, text)
-    return inferences
-
-
-def checklist_facts(facts: dict[str, Any], checklist: Checklist, text: str) -> list[Inference]:
-    """task.on_checklist from the checklist file: true on a match, otherwise left unknown (never "off");
-    a checklist published after the act's date is not used as if it had been in force."""
-    from .lexicon import Inference
-
-    out: list[Inference] = []
-    where = checklist.source_name()
-    published = checklist.published_by(facts["date"])
-    if "task.on_checklist" not in facts:
-        # A checklist published after the act's date still shows the matter was listed, but never as a list in
-        # force: task.checklist_published is set false below, so the rules on publication decide.
-        entry = checklist.match(text)
-        if entry is not None:
-            facts["task.on_checklist"] = True
-        later = "；但该清单晚于行为日期公布，当时尚未生效" if published is False else ""
-        out.append(Inference("task.on_checklist", True if entry else None, "checklist", text, entry, "checklist",
-                             where, (entry,) if entry else (), (where,), source="checklist",
-                             extra={"reason": f"与{where}所列事项“{entry}”相符{later}" if entry else
-                                    f"任务内容未逐字见于{where}；是否属清单事项无法由文本判定，请核对"}))
-    if "task.checklist_published" not in facts and published is not None:
-        facts["task.checklist_published"] = published
-        out.append(Inference("task.checklist_published", published, "checklist", None, None, "checklist", where,
-                             (where,), (where,), source="checklist",
-                             extra={"reason": f"{where}{'早于或同于' if published else '晚于'}行为日期（{facts['date']}）公布"}))
-    return out
 
 
 def outcome_of(rule: CompiledRule, facts: dict[str, Any]) -> Outcome:
@@ -219,38 +199,103 @@ def outcome_of(rule: CompiledRule, facts: dict[str, Any]) -> Outcome:
     return on_breach
 
 
-def decide(outcomes: list[str] | set[str]) -> DecisionValue:
-    if "violated" in outcomes:
-        return "non_compliant"
-    if "unknown" in outcomes:
-        return "insufficient_facts"
-    if "review" in outcomes:
-        return "needs_review"
-    if "satisfied" in outcomes:
-        return "compliant"
-    return "not_addressed"
 
 
-def evaluate(pack: Pack, act: dict[str, Any] | Any, checklist: Checklist | None = None) -> Decision:
-    """Evaluate one validated act (a model or its dict) under ``pack``."""
+def run(program: Program, act: dict[str, Any] | Any, checklist: Any = None) -> Decision:
+    """Evaluate one validated act (a model or its dict) under a compiled program."""
     data = act.model_dump(mode="python", exclude_none=True) if hasattr(act, "model_dump") else act
     facts = facts_of(data)
     kind, day = facts["kind"], facts["date"]
     # the checklist decides assignments too, so it is part of what was answered (issue 10)
-    digest = input_hash(data if checklist is None else {"act": data, "checklist": checklist.model_dump(mode="json")})
-    record = facts.get("id")
-    if day < pack.meta.effective:
-        return Decision("not_in_force", pack.id, kind, day, pack, [], [], facts, digest, record)
-    inferences = prepare(facts, checklist)
+    hashed = data if checklist is None else {"act": data, "checklist": checklist.model_dump(mode="json")}
+    active, slots_on = program.on(kind, day)
+    kp = program.kinds.get(kind)
+    inferences = prepare(facts, checklist) if active else []   # nothing is read for a law not in force
     vocab = fact_vocabulary()[kind]
     findings: list[Finding] = []
-    for rule in pack.by_kind.get(kind, ()):
+    codes: dict[int, int] = {}                 # entry -> outcome code, for the findings that count
+    raw: dict[int, int] = {}                   # entry -> outcome code, every finding (conflicts read these)
+    live = set(active)
+    for i in active:
+        e = kp.entries[i]  # type: ignore[union-attr]
+        rule = e.rule
         outcome = outcome_of(rule, facts)
-        finding = Finding(rule, outcome)
+        finding = Finding(rule, outcome, layer=e.part.layer, pack=e.part.pack.id)
         if outcome == "unknown":
             finding.missing = [MissingFact(n, vocab.get(n, {}).get("label", n), vocab.get(n, {}).get("evidence"))
                                for n in rule.asks if n not in facts]
-        finding.inferred = [i for i in inferences if i.fact in rule.facts]
+        if inferences:
+            finding.inferred = [x for x in inferences if x.fact in rule.facts]
+        code = raw[i] = CODE[outcome]
+        by = next((d for d in e.displacers if d in live), None) if e.displacers else None
+        if by is not None:  # the displaced finding stays in the report, out of the count
+            finding.displaced_by = kp.entries[by].rule.id  # type: ignore[union-attr]
+        else:
+            codes[i] = code
         findings.append(finding)
-    return Decision(decide({f.outcome for f in findings}), pack.id, kind, day, pack, findings, inferences,
-                    facts, digest, record)
+    conflicts = conflicts_of(program, kind, live, raw) if kp is not None and kp.links else []
+    overall, answers = answer(program, kind, day, slots_on, codes, conflicts)
+    top = program.answering(day)
+    return Decision(verdict_of(overall), top.id, kind, day, top, findings, inferences, facts, hashed, facts.get("id"),
+                    program.layers_on(day), [c.to_dict() for c in conflicts], answers)
+
+
+def conflicts_of(program: Program, kind: str, live: set[int] | Any, outcome: dict[int, int] | Any) -> list[Conflict]:
+    """The program's conflicting pairs that hold on this act: both in force, and their outcomes say so
+    (a refining rule met while the rule it refines is violated; a displacing rule not violated while the
+    displaced one is; a lower permission used while a higher ban it shares facts with is violated)."""
+    kp = program.kinds.get(kind)
+    out: list[Conflict] = []
+    for link in kp.links if kp else ():
+        if link.lower in live and link.higher in live and outcome[link.higher] == VIO and (
+                outcome[link.lower] != VIO if link.kind == "displaces" else outcome[link.lower] == SAT):
+            lo, hi = kp.entries[link.lower], kp.entries[link.higher]  # type: ignore[union-attr]
+            out.append(Conflict(link.kind, lo.rule.id, hi.rule.id, lo.part.layer, hi.part.layer))
+    return out
+
+
+def answer(program: Program, kind: str, day: dt.date, slots_on: tuple[bool, ...], codes: dict[int, int],
+           conflicts: list[Conflict]) -> tuple[int, list[Answer]]:
+    """The decision code and the answer to each question, from the outcome codes of the findings that
+    count (entry -> code). One place for both executors: the columnar one calls it row by row."""
+    kp = program.kinds.get(kind)
+    if kp is None:
+        return NA, [_silent(program, day, MAIN_QUESTION.get(kind) or "other", [])]
+    bumped = {kp.entries[i].question for c in conflicts if c.kind == "displaces"
+              for i in range(len(kp.entries)) if kp.entries[i].rule.id == c.lower} if conflicts else set()
+    answers: list[Answer] = []
+    qcodes: list[int] = []
+    for q in kp.questions:
+        slot_codes: dict[int, int] = {}
+        for i, s in kp.slot_pairs[q]:
+            c = codes.get(i)
+            if c is not None and c > slot_codes.get(s, NA):
+                slot_codes[s] = c
+        slots = kp.slots_of[q]
+        code = question_code([slot_codes.get(s, NA) for s in slots if slots_on[s]],
+                             not all(slots_on[s] for s in slots))
+        if q in bumped and code in (NA, SAT):
+            code = REV
+        qcodes.append(code)
+        verdict = verdict_of(code)
+        wanted = CODE.get(DECIDED_BY.get(verdict, ""), -2)
+        deciding = [kp.entries[i].rule.id for i, _ in kp.slot_pairs[q] if codes.get(i) == wanted]
+        layers = [{"layer": program.instruments[s].layer, "pack": program.instruments[s].versions.id,
+                   "in_force": slots_on[s],
+                   "verdict": verdict_of(slot_codes.get(s, NA)) if slots_on[s] else "not_in_force"} for s in slots]
+        answers.append(Answer(q, verdict, deciding, layers) if code != NA else _silent(program, day, q, layers))
+    return overall_code(qcodes, bool(bumped)), answers
+
+
+def _silent(program: Program, day: dt.date, question: str, layers: list[dict]) -> Answer:
+    return Answer(question, "not_addressed", [], layers, silence(program.silent_on(day), question))
+
+
+def evaluate(pack: Pack, act: dict[str, Any] | Any, checklist: Any = None) -> Decision:
+    """Evaluate one validated act (a model or its dict) under ``pack`` alone (no other layer)."""
+    return run(compile_stack(pack, with_national=False), act, checklist)
+
+
+def evaluate_stack(top: Any, act: Any, checklist: Any = None, with_national: bool = True) -> Decision:
+    """One act under a stack of packs (engine/layers.Versions): national → city → county, by date."""
+    return run(compile_stack(top, with_national), act, checklist)

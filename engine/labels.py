@@ -55,3 +55,25 @@ def text_of(value: object, lang: str = "zh") -> str:
     if not isinstance(value, dict):
         value = value.model_dump(exclude_none=True) if hasattr(value, "model_dump") else {"zh": str(value)}
     return str(value.get(lang) or value.get("zh") or "")
+
+
+# The questions rules answer (packspec.Question), as the verdict lines name them.
+QUESTIONS: dict[str, dict[str, str]] = {
+    "hiring": {"zh": "资格条件", "en": "eligibility"},
+    "procedure": {"zh": "选任程序", "en": "procedure"},
+    "forbidden_tasks": {"zh": "禁止交办事项", "en": "forbidden tasks"},
+    "checklist": {"zh": "网格事项清单", "en": "grid checklist"},
+    "disclosure": {"zh": "公示内容", "en": "disclosure"},
+    "admission": {"zh": "事项准入", "en": "admission of matters"},
+    "exit": {"zh": "退出情形", "en": "grounds for exit"},
+    "conduct": {"zh": "履职规范", "en": "conduct"},
+    "grid": {"zh": "网格划分", "en": "grid division"},
+    "benefits": {"zh": "待遇保障", "en": "pay and benefits"},
+    "refusal": {"zh": "拒绝权", "en": "right to refuse"},
+    "encouragement": {"zh": "鼓励措施", "en": "encouragement"},
+    "other": {"zh": "其他", "en": "other"},
+}
+
+
+def question_label(question: str, lang: str = "zh") -> str:
+    return QUESTIONS.get(question, {}).get(lang) or QUESTIONS.get(question, {}).get("zh") or question

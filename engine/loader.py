@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 from .acts import fact_vocabulary
 from .conditions import Fn, compile_condition, facts_in
 from .errors import PackError, Problem
+from .packlinks import extends_problems, rule_link_problems
 from .packspec import CONDITION_TAGS, Case, CaseFile, PackMeta, Rule
 from .source import Source, parse_source
 from .structures import known_guards, outcomes_of, problems_of
@@ -295,23 +296,24 @@ def _compile_uncached(root: Traversable, city: str, files: dict[str, bytes], pac
             line = line_of(lines, loc)
             before = len(problems)
             _check_rule(rule, city, name, lines, loc, vocab, source, seen, problems)
-            if rule.refines or rule.displaces:  # links to the base pack (engine/layers.py), located like the rest
-                from .layers import rule_link_problems
-
-                problems.extend(rule_link_problems(rule, meta, source, name, lines, loc))
+            if rule.refines or rule.displaces:  # links to the base pack (engine/packlinks.py), located like the rest
+                problems.extend(rule_link_problems(rule, meta, source, name, lines, loc, _base(meta)))
             seen.setdefault(rule.id, f"{name}:{line}")
             if len(problems) == before:
                 rules.append(_compile_rule(rule, name, line, meta.title if meta else city, source))
 
     if meta:
         _check_coverage(meta, meta_lines, rules, problems, where)
-    if meta and meta.extends:
-        from .layers import extends_problems  # a pack built on another: the base must exist and rank below
-
-        problems.extend(extends_problems(meta, meta_lines, where))
+    if meta and meta.extends:  # a pack built on another: the base must exist and rank below
+        problems.extend(extends_problems(meta, meta_lines, where, _base(meta), CITIES))
     if problems or meta is None or source is None:
         raise PackError(problems)
     return _assemble(meta, source, rules, pack_hash, root)
+
+
+def _base(meta: PackMeta | None) -> Pack | None:
+    """The shipped city pack a pack ``extends``, or None."""
+    return load_pack(meta.extends) if meta is not None and meta.extends in CITIES else None
 
 
 def _assemble(meta: PackMeta, source: Source, rules: list[CompiledRule], pack_hash: str, root: Traversable) -> Pack:

@@ -38,7 +38,8 @@ def run_pack_tests(target: str) -> PackTestReport:
 
     A city's cases test its own text: they run without the national layer unless the case file
     (``national: true``) or the case says otherwise; a county pack's always run over its base city."""
-    from .layers import evaluate_stack, load_target
+    from .evaluate import evaluate_stack
+    from .layers import load_target
 
     law = load_target(target)
     report = PackTestReport(target)

@@ -12,7 +12,7 @@ import hashlib
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import __version__
+from .version import __version__
 
 @functools.lru_cache(maxsize=1)
 def engine_code_hash() -> str:

@@ -57,7 +57,13 @@ def test_issue_examples_yancheng():
                                                            "《盐城市城乡网格化服务管理实施细则》第十九条第二款第（二）项"]
     assert {f.layer for f in d.deciding} == {"national", "city"}
     assert all(f.inferred[0].words == ("罚款",) for f in d.deciding)
-    assert gridlaw.check({**act, "date": "2021-06-01"}).decision == "not_in_force"
+    # before Yancheng's rules take effect the national ban in force that day still answers (issue 16 §2) …
+    early = gridlaw.check({**act, "date": "2021-06-01"})
+    assert (early.decision, early.deciding_rules) == ("non_compliant", ["penaltylaw.art18.no-entrusting-individuals"])
+    # … and an act no law in force that day addresses is not_in_force
+    assert gridlaw.check({"kind": "hire", "city": "yancheng", "date": "2021-06-01", "role": "full_time",
+                          "candidate": {"criminal_record": True}}).decision \
+        == "not_in_force"
 
 
 def test_decision_json_carries_stamp_and_citation_numbers():

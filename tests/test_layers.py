@@ -89,10 +89,13 @@ def test_no_national_switch_gives_the_city_alone():
     assert [x["layer"] for x in d.layers] == ["city"]
 
 
-def test_city_not_in_force_keeps_precedence_but_shows_the_national_finding():
+def test_city_not_in_force_leaves_the_national_law_in_force_answering():
+    # issue 16 §2 (was: not_in_force): a layer answers on the dates it is in force; Zigong's rules are not
+    # yet in force in 2023, 《行政处罚法》第二十条 is, and decides
     d = check({**PENALTY_TASK, "city": "zigong", "date": "2023-06-01"})
-    assert d.decision == "not_in_force" and d.deciding_rules == []
-    assert {f.rule_id: f.outcome for f in d.findings}["penaltylaw.art20.no-entrusting-individuals"] == "violated"
+    assert d.decision == "non_compliant" and d.deciding_rules == ["penaltylaw.art20.no-entrusting-individuals"]
+    assert {x["pack"]: x["in_force"] for x in d.layers}["zigong"] is False
+    assert not any(f.layer == "city" for f in d.findings)
 
 
 # ------------------------------------------------------------------ versions by date
@@ -149,7 +152,11 @@ def test_a_pack_folder_with_two_versions(tmp_path):
     assert earlier.to_dict()["stamp"]["version"] == "2024年印发"
     assert later.to_dict()["stamp"]["version"] == "2025年修订"
     before = check({**hire, "date": "2023-12-31"}, pack=str(root))
-    assert before.decision == "not_in_force" and before.to_dict()["regulation"]["effective"] == "2024-01-01"
+    # issue 16 §2: before the county measure, the city's rules in force answer; the county layer says it was not in force
+    assert before.decision == "compliant" and before.to_dict()["regulation"]["effective"] == "2024-01-01"
+    assert {x["pack"]: x["in_force"] for x in before.to_dict()["layers"]} == {
+        "coercionlaw": True, "licensinglaw": True, "penaltylaw": True, "yancheng": True, root.name: False}
+    assert not any(f.layer == "county" for f in before.findings)
     r = cli("validate", str(root))
     assert r.returncode == 0 and "version 2024年印发" in r.stdout and "version 2025年修订" in r.stdout
 
@@ -396,11 +403,13 @@ def test_a_met_national_ban_clears_nothing():
 
 
 def test_the_audit_pack_keeps_the_national_floor_and_date_windows():
-    from gridlaw.layers import audit_pack
     from gridlaw.loader import load_pack
+    from gridlaw.program import audit_pack
 
-    pack = audit_pack(load_pack("quzhou"))
-    national_rules = [r for r in pack.rules if r.id.split(".")[0] in ("penaltylaw", "coercionlaw", "licensinglaw")]
+    prog = audit_pack(load_pack("quzhou"))
+    national_rules = [r for r in prog.rules if r.id.split(".")[0] in ("penaltylaw", "coercionlaw", "licensinglaw")]
     assert national_rules and all(r.outcomes[0] == "not_applicable" for r in national_rules)
-    assert all("date" in r.facts for r in national_rules)   # each version confined to its own dates
-    assert {r.id for r in national_rules} >= {"penaltylaw.art18.no-entrusting-individuals", "penaltylaw.art20.no-entrusting-individuals"}
+    # each version confined to its own dates (the program's parts, not a `date` condition in the rule)
+    windows = {e.rule.id: (e.part.start, e.part.end) for e in prog.kinds["assignment"].entries}
+    assert windows["penaltylaw.art18.no-entrusting-individuals"][1] == windows["penaltylaw.art20.no-entrusting-individuals"][0]
+    assert windows["penaltylaw.art20.no-entrusting-individuals"][1] is None

@@ -80,7 +80,8 @@ def load_packs(city: str | None, lang: str = "zh", pack: str | None = None, nati
     ``pack``: a user's pack folder (or law name) in place of the shipped city pack; a county
     pack's rows are read as of its base city. ``national``: under the national layer too, as
     ``gridlaw check`` does."""
-    from ..layers import audit_pack, load_target
+    from ..layers import load_target
+    from ..program import audit_pack   # the program `gridlaw check` runs, national layer and all
     from ..loader import available_packs, load_pack
 
     warnings: list[str] = []

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
-from .. import __version__
+from ..version import __version__
 from ..labels import label, text_of
 from ..mask import mask_name, mask_text
 from .results import STATUSES, article_label
