@@ -912,3 +912,15 @@ def test_19_ctrl_c_during_an_xlsx_audit_exits_promptly_and_cleanly(tmp_path):
     assert "Traceback" not in text and "Exception ignored" not in text
     assert not out.exists() and not [f for f in tmp_path.iterdir() if f.name.endswith(".part")]
     assert not list(tmpdir.iterdir())          # openpyxl's temporary sheets were removed too
+
+
+def test_14_a_gbk_line_of_the_wrong_width_past_the_first_megabyte_prints_no_ignored_exception(tmp_path):
+    """pyarrow hands the bad row's text to our handler as str; a GBK line made that fail inside
+    pyarrow and Python printed "Exception ignored … Traceback". The row is still accounted for."""
+    body = AUDIT_HEAD + "".join(f"R{i},张伟,专职网格员,2024年5月6日\n" for i in range(60_000))
+    path = tmp_path / "in.csv"
+    path.write_bytes(body.encode() + "R9,王五,专职网格员,2024年5月6日,x\n".encode("gbk")
+                     + "R10,李四,专职网格员,2024年5月6日\n".encode())
+    r, rows = _audit(path, timeout=120)
+    assert "Exception ignored" not in r.stderr.decode()
+    assert len(rows) == 60_002 and [x["row"] for x in rows if x["decision"] == "unreadable"] == [60_002]

@@ -323,12 +323,21 @@ def _parse_fast(utf8: bytes, ncol: int, delim: str, n_lines: int) -> list[Any] |
                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
         return table, invalid
 
+    import sys
+
+    hook = sys.unraisablehook
+    # pyarrow hands an invalid row's text to the handler as str; on a line that is not UTF-8 that
+    # conversion fails inside pyarrow and Python prints "Exception ignored … Traceback" on stderr.
+    # The block then fails here and the tokenizer names the row, so the message is only noise.
+    sys.unraisablehook = lambda u: None if isinstance(u.exc_value, UnicodeDecodeError) else hook(u)
     try:
         table, invalid = read(True)
         if invalid and any(n is None for n, _, _ in invalid):
             table, invalid = read(False)
     except (pa.ArrowInvalid, pa.ArrowException):
         return None
+    finally:
+        sys.unraisablehook = hook
     if invalid or table.num_rows != n_lines:
         return None
     return [table.column(i).combine_chunks() for i in range(ncol)]
