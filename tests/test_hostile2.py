@@ -642,7 +642,7 @@ def test_13_a_bom_in_mid_file_is_not_part_of_the_id(tmp_path):
     assert [x["id"] for x in rows] == ["R1", "R2"]
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(st.data())
 def test_10_11_property_mixed_encodings_and_surrogates_per_row_cost_only_those_rows(tmp_path_factory, data):
     """A UTF-8 sheet where any row may be written in GBK, carry a lone surrogate (as the bytes
@@ -755,7 +755,7 @@ def _workbook(rows: int, cell: str, cell_repeat: int = 1) -> bytes:
     return out.getvalue()
 
 
-@settings(max_examples=6, deadline=None)
+@settings(max_examples=4, deadline=None)
 @given(st.sampled_from(["rows", "cell"]), st.integers(17, 40))
 def test_2_property_zip_bombs_built_here_are_refused_before_inflating(tmp_path_factory, shape, mb):
     """Small on disk, large inflated (17–40 MB of identical XML, hundreds of times the compressed
@@ -799,7 +799,7 @@ def _popen(src: Path, out: Path, report: Path) -> subprocess.Popen:
                              "--report", str(report)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
-@settings(max_examples=4, deadline=None)
+@settings(max_examples=3, deadline=None)
 @given(st.integers(2, 3), st.lists(st.floats(0, 0.5), min_size=3, max_size=3))
 def test_17_property_concurrent_audits_to_one_output_never_mix(tmp_path_factory, runs, delays):
     """Several audits of different inputs started together with the same --out and --report: each
@@ -838,14 +838,14 @@ def test_17_property_concurrent_audits_to_one_output_never_mix(tmp_path_factory,
     assert not list(tmp.glob(".*.part"))
 
 
-@settings(max_examples=3, deadline=None)
+@settings(max_examples=2, deadline=None)
 @given(st.floats(0.3, 3.0))
 def test_18_property_a_run_killed_at_any_point_leaves_no_part_file_after_a_rerun(tmp_path_factory, when):
     import signal
     import time
 
     tmp = tmp_path_factory.mktemp("killed")
-    src = _sheet(tmp / "in.csv", "K", 60_000)
+    src = _sheet(tmp / "in.csv", "K", 30_000)
     out, report = tmp / "r.jsonl", tmp / "r.html"
     p = _popen(src, out, report)
     time.sleep(when)
@@ -856,7 +856,7 @@ def test_18_property_a_run_killed_at_any_point_leaves_no_part_file_after_a_rerun
     no_traceback(r)
     assert r.returncode == 3
     assert not [f for f in tmp.iterdir() if f.name.endswith(".part")]
-    assert len(out.read_text("utf-8").splitlines()) == 60_000
+    assert len(out.read_text("utf-8").splitlines()) == 30_000
 
 
 def test_18_a_stale_part_file_of_a_dead_process_is_removed_and_a_live_ones_kept(tmp_path):
