@@ -14,16 +14,14 @@ the vectorised audit path sees the same columns.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from types import UnionType
 from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .derive import age_on, consecutive_failed as _consecutive_failed, persons  # noqa: F401  (re-exported)
+from .facts import City, Role, _flatten, fact_vocabulary, facts_of  # noqa: F401  (re-exported)
 
-City = Literal["binzhou", "yancheng", "quzhou", "zigong", "jiaxing"]
-Role = Literal["grid_leader", "full_time", "part_time", "grid_instructor", "micro_grid_leader"]
 TaskNature = Literal["licensing", "penalty", "coercion", "other_administrative", "service"]
 Post = Literal[
     "party_org_member",       # 城乡社区党组织组成人员
@@ -339,30 +337,12 @@ def _type_name(ann: Any) -> str:
     return {bool: "bool", int: "int", dt.date: "date"}.get(t, "str")
 
 
-@functools.lru_cache(maxsize=1)
-def fact_vocabulary() -> dict[str, dict[str, dict[str, Any]]]:
-    """Per act kind: fact path -> {type, label, evidence?, personal?}."""
+def walk_vocabulary() -> dict[str, dict[str, dict[str, Any]]]:
+    """Per act kind: fact path -> {type, label, evidence?, personal?, values?}, walked from the models.
+    Compiled into gridlaw.acts_compiled at build time; read it through gridlaw.facts.fact_vocabulary."""
     vocab: dict[str, dict[str, dict[str, Any]]] = {}
     for kind, model in ACT_MODELS.items():
         facts: dict[str, dict[str, Any]] = {}
         _walk(model, "", facts)
         vocab[kind] = facts
     return vocab
-
-
-def facts_of(act: BaseModel | dict[str, Any]) -> dict[str, Any]:
-    """Flatten an act into {dotted fact: value}, leaving unknown facts out."""
-    data = act.model_dump(exclude_none=True) if isinstance(act, BaseModel) else act
-    flat: dict[str, Any] = {}
-    _flatten(data, "", flat)
-    return persons(flat)   # derived facts: engine/derive.py
-
-
-def _flatten(data: dict[str, Any], prefix: str, out: dict[str, Any]) -> None:
-    for key, value in data.items():
-        if value is None:
-            continue
-        if isinstance(value, dict):
-            _flatten(value, f"{prefix}{key}.", out)
-        else:
-            out[f"{prefix}{key}"] = value

@@ -1,30 +1,56 @@
-"""The library surface: parse an act, check it under its city's pack."""
+"""The library surface: parse an act, check it under its city's pack.
+
+An act is validated by the act models (gridlaw.acts, pydantic) or, when it is written plainly, by their
+compiled form (gridlaw.acts_compiled), which gives the same dict without building the models; anything
+the compiled form does not accept goes to the models, so every error message comes from them.
+"""
 from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
-
-from .acts import ACT_MODELS, fact_vocabulary
-from .checklist import Checklist, load_checklist
+from .acts_compiled import accept
 from .errors import InputError, Problem
-from .evaluate import Decision
+from .inputs import accept_written_forms
 from .yamlsrc import MAX_BYTES, YAMLSyntaxError, dotted, line_of, load_yaml
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from .checklist import Checklist
+    from .evaluate import Decision
+
+
+def act_data(data: Any, file: str = "<act>", lines: dict | None = None) -> dict[str, Any]:
+    """The act as its model dumps it (``model_dump(exclude_none=True)``: codes, dates as dates, no nulls);
+    InputError as from :func:`parse_act`. A plain dict never builds the pydantic models."""
+    if hasattr(data, "model_dump"):
+        return data.model_dump(exclude_none=True)
+    if isinstance(data, dict):
+        plain = accept(accept_written_forms(data))
+        if plain is not None:
+            return plain
+    return parse_act(data, file, lines).model_dump(exclude_none=True)
+
 
 def parse_act(data: Any, file: str = "<act>", lines: dict | None = None) -> BaseModel:
     """Validate a dict (or pass a model through); InputError lists every problem with its place.
 
     City, role and kind may be written out (盐城, 专职网格员, 人员聘用) and the date as
     2024/5/1 or 2024年5月1日, as in an audited sheet."""
+    from pydantic import BaseModel, ValidationError
+
+    from .acts import ACT_MODELS
+    from .facts import fact_vocabulary
+
     if isinstance(data, BaseModel):
         return data
     if not isinstance(data, dict):
         raise InputError([Problem(file, f"一项行为应是包含 kind、city、date 的映射，实际是 {type(data).__name__}", 1,
                                   code="not_a_mapping",
                                   en=f"an act is a mapping with kind, city and date; got {type(data).__name__}")])
-    from .inputs import accept_written_forms, explain
+    from .inputs import explain
 
     data = accept_written_forms(data)
     kind = data.get("kind")
@@ -56,33 +82,64 @@ def parse_act(data: Any, file: str = "<act>", lines: dict | None = None) -> Base
     return model
 
 
-_REQUIRED = frozenset({"date", "year", "passed"})   # the act's date; an appraisal's year and result
+REQUIRED_FIELDS = frozenset({"date", "year", "passed"})   # the act's date; an appraisal's year and result
 
 
 def _missing_required(model: BaseModel, loc: tuple) -> list[tuple]:
     """Fields whose type does not admit None but were left out (the act models default every
     field to None so that a partial act parses; the evaluation cannot go on without these)."""
-    import types
-    import typing
+    from pydantic import BaseModel
 
     out: list[tuple] = []
-    for name, info in type(model).model_fields.items():
-        value = getattr(model, name)
-        ann = info.annotation
-        optional = ann is None or type(None) in typing.get_args(ann) or (
-            isinstance(ann, types.UnionType) and type(None) in ann.__args__)
-        if value is None and not optional and name in _REQUIRED:
+    required, nested = _required_of(type(model))
+    for name in required:
+        if getattr(model, name) is None:
             out.append(loc + (name,))
+    for name in nested:
+        value = getattr(model, name)
+        if isinstance(value, list):
+            out += [m for i, v in enumerate(value) if isinstance(v, BaseModel) for m in _missing_required(v, loc + (name, i))]
         elif isinstance(value, BaseModel):
             out += _missing_required(value, loc + (name,))
-        elif isinstance(value, list):
-            out += [m for i, v in enumerate(value) if isinstance(v, BaseModel) for m in _missing_required(v, loc + (name, i))]
     return out
 
 
-def read_act_file(path: str, text: str | bytes | None = None) -> list[tuple[BaseModel, str]]:
-    """Acts from a JSON/YAML file ('-' for stdin text or bytes): one act or a list of acts.
-    At most MAX_BYTES are read, so /dev/zero or an endless pipe ends in an error, not a hang."""
+_REQUIRED_OF: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _holds_model(ann: Any) -> bool:
+    import typing
+
+    from pydantic import BaseModel
+
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        return True
+    return any(_holds_model(a) for a in typing.get_args(ann))
+
+
+def _required_of(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(required fields that default to None, fields that may hold models) of a model class, worked out once."""
+    if cls not in _REQUIRED_OF:
+        import types
+        import typing
+
+        required, nested = [], []
+        for name, info in cls.model_fields.items():
+            ann = info.annotation
+            optional = ann is None or type(None) in typing.get_args(ann) or (
+                isinstance(ann, types.UnionType) and type(None) in ann.__args__)
+            if not optional and name in REQUIRED_FIELDS:
+                required.append(name)
+            if _holds_model(ann):
+                nested.append(name)
+        _REQUIRED_OF[cls] = (tuple(required), tuple(nested))
+    return _REQUIRED_OF[cls]
+
+
+def read_act_file(path: str, text: str | bytes | None = None) -> list[tuple[dict[str, Any], str]]:
+    """Acts from a JSON/YAML file ('-' for stdin text or bytes): one act or a list of acts, each validated
+    and given as :func:`act_data` gives it. At most MAX_BYTES are read, so /dev/zero or an endless pipe
+    ends in an error, not a hang."""
     name = "<stdin>" if path == "-" else path
     if text is None or isinstance(text, bytes):
         if isinstance(text, bytes):
@@ -129,14 +186,14 @@ def read_act_file(path: str, text: str | bytes | None = None) -> list[tuple[Base
         for i, item in enumerate(data):
             sub = by_item.get(i, {})
             try:
-                acts.append((parse_act(item, name, sub), f"{name}[{i}]"))
+                acts.append((act_data(item, name, sub), f"{name}[{i}]"))
             except InputError as exc:
                 problems += [Problem(p.file, p.message, p.line, f"[{i}]" + ("." + p.path if p.path else ""), p.code, p.en)
                              for p in exc.problems]
         if problems:
             raise InputError(problems)
         return acts
-    return [(parse_act(data, name, lines), name)]
+    return [(act_data(data, name, lines), name)]
 
 
 MAX_ACTS = 5_000   # acts in one check file; a batch goes to `gridlaw audit`, which streams
@@ -170,19 +227,23 @@ def check(act: Any, checklist: Checklist | str | Path | dict | None = None, city
           pack: str | None = None, national: bool = True) -> Decision:
     """Check one act (dict or model) under its city's pack, or under ``city`` if given, or under the pack
     ``pack`` (a city, a national law or a folder path); with the national layer unless ``national=False``."""
-    model = parse_act(act)
+    data = act_data(act)
     if isinstance(checklist, (str, Path)):
+        from .checklist import load_checklist
+
         checklist = load_checklist(checklist)
     elif isinstance(checklist, dict):
+        from .checklist import Checklist
+
         checklist = Checklist.model_validate(checklist)
-    if city and city != model.city:  # compare: the same act under another city's law
-        model = model.model_copy(update={"city": city})
+    if city and city != data["city"]:  # compare: the same act under another city's law
+        data = {**data, "city": city}
     from .evaluate import evaluate_stack
     from .layers import load_target
 
-    law = load_target(pack or model.city)
+    law = load_target(pack or data["city"])
     home = law.latest.meta.extends or (law.id if law.latest.meta.layer == "city" else None)
-    if pack and home and home != model.city:  # a county pack answers for acts of its own city only
-        raise InputError([Problem("<act>", f"the act is for {model.city}, the pack {law.id} is {home}'s law; "
+    if pack and home and home != data["city"]:  # a county pack answers for acts of its own city only
+        raise InputError([Problem("<act>", f"the act is for {data['city']}, the pack {law.id} is {home}'s law; "
                                            f"set city: {home} or choose another pack", None, "city")])
-    return evaluate_stack(law, model, checklist, national)
+    return evaluate_stack(law, data, checklist, national)

@@ -35,6 +35,8 @@ from .derive import ages as _age, as_dates as _as_dates, derive_columns  # noqa:
 from .evaluate import Answer, answer, conflicts_of
 from .layers import Conflict
 from .loader import CompiledRule, Pack
+from .conditions import KnownTrue
+from .structures import applicability, requirement
 from .packspec import All, Any_, Condition, Not
 from .program import Program, compile_stack
 from .verdicts import (CODE as _CODE, DECIDED_BY, DECISION_INDEX, DECISIONS, NA, OUTCOME_CODES, REV, SAT,  # noqa: F401
@@ -161,8 +163,15 @@ def _freeze(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
-def compile_cond(cond: Condition) -> Node:
+def compile_cond(cond: Condition | KnownTrue) -> Node:
     """A condition as a function ctx -> (T, F) bool arrays."""
+    if isinstance(cond, KnownTrue):
+        known_true = compile_cond(cond.cond)
+
+        def is_true(ctx: _Ctx) -> tuple[np.ndarray, np.ndarray]:
+            t, _ = known_true(ctx)
+            return t, ~t
+        return is_true
     if isinstance(cond, All):
         parts = [compile_cond(c) for c in cond.all]
 
@@ -314,28 +323,18 @@ def _truth_object(ctx: _Ctx, fact: str, arr: np.ndarray, known: np.ndarray, op: 
 @dataclass
 class _RuleFn:
     rule: CompiledRule
-    roles: tuple[str, ...] | None
-    when: Node | None
-    ok: Node              # returns (okT, okF)
+    applies: Node | None  # structures.applicability: T applies, F does not, neither unknown (None: always)
+    ok: Node              # structures.requirement: returns (okT, okF)
     on_sat: int           # outcome codes (engine/structures.py): ok true,
     on_breach: int        # applicable and ok false,
     on_unknown: int       # ok or applicability unknown
-    trigger: Node | None  # applies only where known true
-    exempt: Node | None   # does not apply where known true; unknown → applicability unknown
 
 
 def _compile_rule(rule: CompiledRule) -> _RuleFn:
-    spec = rule.spec
-    if spec.require is not None:
-        ok = compile_cond(spec.require)
-    else:
-        bad = compile_cond(spec.forbid)  # type: ignore[arg-type]
-        ok = (lambda b: (lambda ctx: b(ctx)[::-1]))(bad)
+    applies = applicability(rule.spec)
     on_sat, on_breach, on_unknown = (_CODE[o] for o in rule.outcomes)
-    return _RuleFn(rule, tuple(sorted(rule.roles)) if rule.roles is not None else None,
-                   compile_cond(spec.when) if spec.when is not None else None, ok, on_sat, on_breach,
-                   on_unknown, compile_cond(spec.trigger) if spec.trigger is not None else None,
-                   compile_cond(spec.exempt) if spec.exempt is not None else None)
+    return _RuleFn(rule, compile_cond(applies) if applies is not None else None, compile_cond(requirement(rule.spec)),
+                   on_sat, on_breach, on_unknown)
 
 
 def compile_kind(program: Program | Pack, kind: str) -> list[_RuleFn]:
@@ -507,31 +506,11 @@ def evaluate_columns(program: Program | Pack, kind: str, cols: Columns, checklis
 
     compiled = compile_kind(program, kind)
     outcomes = np.zeros((len(compiled), n), dtype=np.int8)
-    role_memo: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
     for j, rf in enumerate(compiled):
         live = part_on[id(entries[j].part)]
         if not live.any():
             continue  # the version is not in force on any row's date: not_applicable everywhere
-        # applicability: T = applies, F = does not apply, neither = unknown
-        if rf.roles is not None:
-            at = role_memo.get(rf.roles)
-            if at is None:
-                at = role_memo[rf.roles] = _compare(ctx, "role", "in", list(rf.roles))
-            a_t, a_f = at
-        else:
-            a_t, a_f = None, None
-        if rf.trigger is not None:
-            t_t, _ = rf.trigger(ctx)
-            a_f = ~t_t if a_f is None else a_f | ~t_t
-            a_t = t_t if a_t is None else a_t & t_t
-        if rf.exempt is not None:
-            e_t, e_f = rf.exempt(ctx)
-            a_f = e_t if a_f is None else a_f | e_t
-            a_t = e_f if a_t is None else a_t & e_f
-        if rf.when is not None:
-            w_t, w_f = rf.when(ctx)
-            a_t = w_t if a_t is None else a_t & w_t
-            a_f = w_f if a_f is None else a_f | w_f
+        a_t, a_f = rf.applies(ctx) if rf.applies is not None else (None, None)
         if a_f is not None and a_f.all():
             continue  # not_applicable everywhere; the condition need not be computed
         ok_t, ok_f = rf.ok(ctx)

@@ -18,8 +18,8 @@ from typing import Optional
 
 import typer
 
-from .exitcodes import EXIT_BAD_INPUT, EXIT_BAD_PACK, EXIT_NON_COMPLIANT, EXIT_OK, EXIT_UNDECIDED
-_EXIT_BY_DECISION = {"compliant": EXIT_OK, "non_compliant": EXIT_NON_COMPLIANT}
+from .cli_base import CHECK_HELP, acts_and_checklist as _acts_and_checklist, emit as _emit, worst_exit
+from .exitcodes import EXIT_BAD_INPUT, EXIT_NON_COMPLIANT, EXIT_OK
 
 app = typer.Typer(
     help=__doc__,
@@ -33,129 +33,18 @@ app = typer.Typer(
 
 def _fail(exc: Exception, lang: str = "zh", fmt: str = "text") -> "typer.Exit":
     """Print every problem of a GridlawError (best first) — as JSON with -f json — and pick the exit code."""
-    from .errors import PackError
+    from .cli_base import fail
 
-    problems = getattr(exc, "problems", [exc])
-    if fmt == "json":
-        import json
-
-        items = [p.to_dict(lang) if hasattr(p, "to_dict") else {"code": "error", "message": str(p)} for p in problems]
-        typer.echo(json.dumps({"error": "bad_pack" if isinstance(exc, PackError) else "bad_input", "problems": items},
-                              ensure_ascii=False, indent=2))
-    else:
-        prefix = "错误" if lang == "zh" else "error"
-        for problem in problems:
-            typer.echo(f"{prefix}: {problem.text(lang) if hasattr(problem, 'text') else problem}", err=True)
-    return typer.Exit(EXIT_BAD_PACK if isinstance(exc, PackError) else EXIT_BAD_INPUT)
+    return typer.Exit(fail(exc, lang, fmt))
 
 
-def _acts_and_checklist(file: str, checklist: Optional[Path]) -> tuple[list, object]:
-    """The acts of a file (or stdin) and the optional checklist; GridlawError on bad input."""
-    from .api import read_act_file
-    from .checklist import load_checklist
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True,
+                               "help_option_names": []}, add_help_option=False, help=CHECK_HELP)
+def check(ctx: typer.Context) -> None:
+    # One parser: gridlaw.cli_base's argparse (gridlaw.launch runs it without typer; `check --help` lists the options).
+    from .cli_base import check_main
 
-    from .yamlsrc import MAX_BYTES
-
-    acts = read_act_file(file, sys.stdin.buffer.read(MAX_BYTES + 1) if file == "-" else None)
-    return [act for act, _ in acts], (load_checklist(checklist) if checklist else None)
-
-
-def _city_code(city: Optional[str]) -> Optional[str]:
-    """--city as a code: 盐城 / Yancheng / yancheng all mean yancheng."""
-    if city is None:
-        return None
-    from .labels import LABELS
-
-    for lang in ("zh", "en"):
-        for code, name in LABELS[lang].items():
-            if city in (name, name + "市") or city.lower() == name.lower():
-                return code
-    return city
-
-
-def _known_city(city: Optional[str], lang: str, fmt: str) -> Optional[str]:
-    """--city as a code, or a bad-input refusal (exit 4) naming the cities: an unknown city is the
-    user's typo, not a broken pack."""
-    code = _city_code(city)
-    if code is None:
-        return None
-    from .loader import CITIES
-
-    if code not in CITIES:
-        from .errors import InputError, Problem
-        from .labels import LABELS
-
-        names = "、".join(f"{LABELS['zh'].get(c, c)}（{c}）" for c in CITIES)
-        raise _fail(InputError([Problem("--city", f"未知城市 {city!r}；可选：{names}", code="unknown_city",
-                                        en=f"unknown city {city!r}; one of {', '.join(CITIES)}")]), lang, fmt)
-    return code
-
-
-def _emit(text: str, output: Optional[Path], lang: str = "zh") -> None:
-    if output:
-        from .errors import InputError
-        from .outfile import write_text_atomic
-
-        try:
-            write_text_atomic(output, text + "\n", lang)
-        except InputError as exc:
-            raise _fail(exc, lang) from None
-    else:
-        typer.echo(text)
-
-
-@app.command()
-def check(
-    file: str = typer.Argument(..., help="act file (JSON or YAML; one act or a list), or - for stdin"),
-    fmt: str = typer.Option("text", "--format", "-f", help="text | json | md | html | junit | sarif"),
-    lang: str = typer.Option("zh", "--lang", help="zh | en"),
-    checklist: Optional[Path] = typer.Option(None, "--checklist", help="local checklist: YAML/JSON (UTF-8 or GBK), or a CSV/XLSX/XLS table with a 事项 column"),
-    city: Optional[str] = typer.Option(None, "--city", help="check under this city's pack instead of the act's"),
-    pack: Optional[str] = typer.Option(None, "--pack", help="check under this pack: a folder holding pack.yaml "
-                                                           "(or versions of one), e.g. a county pack"),
-    national: bool = typer.Option(True, "--national/--no-national", help="evaluate over the national layer (default)"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="write the report here"),
-    show_personal_data: bool = typer.Option(False, "--show-personal-data", help="do not mask names, ID numbers, phones"),
-    original_quotes: bool = typer.Option(False, "--original-quotes",
-                                         help="quote the regulation exactly as published (default: simplified script, "
-                                              "full-width punctuation; JSON always keeps the verbatim quote)"),
-) -> None:
-    """Check one act (or a list of acts) and report article by article."""
-    from .errors import GridlawError
-
-    if fmt not in ("text", "json", "md", "html", "junit", "sarif") or lang not in ("zh", "en"):
-        typer.echo("错误: --format 可选 text|json|md|html|junit|sarif，--lang 可选 zh|en" if lang != "en" else
-                   "error: --format is text|json|md|html|junit|sarif and --lang is zh|en", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT)
-    city = _known_city(city, lang, fmt)
-    try:
-        from .api import check as run_check
-
-        acts, cl = _acts_and_checklist(file, checklist)
-        decisions = [run_check(act, cl, city, pack, national) for act in acts]
-    except GridlawError as exc:
-        raise _fail(exc, lang, fmt) from None
-    except Exception as exc:  # never a traceback for a user; GRIDLAW_DEBUG=1 shows it
-        import os
-
-        if os.environ.get("GRIDLAW_DEBUG"):
-            raise
-        from .errors import InputError, Problem
-
-        raise _fail(InputError([Problem(file, f"无法处理：{type(exc).__name__}: {exc}（设置 GRIDLAW_DEBUG=1 可查看详情）",
-                                        code="unexpected", en=f"cannot process: {type(exc).__name__}: {exc} "
-                                        "(set GRIDLAW_DEBUG=1 for details)")]), lang, fmt) from None
-    if fmt in ("junit", "sarif"):
-        from .ci_formats import junit, sarif
-
-        text = (junit if fmt == "junit" else sarif)([(d, file) for d in decisions], lang)
-    else:
-        from .report import render_many
-
-        text = render_many(decisions, fmt, lang, show_personal_data, original_quotes)
-    _emit(text, output, lang)
-    codes = [_EXIT_BY_DECISION.get(d.decision, EXIT_UNDECIDED) for d in decisions]
-    raise typer.Exit(EXIT_NON_COMPLIANT if EXIT_NON_COMPLIANT in codes else max(codes))
+    raise typer.Exit(check_main(list(ctx.args)))
 
 
 @app.command()
@@ -177,10 +66,11 @@ def compare(
         text = "\n\n".join(render_comparison(r, fmt, lang) for r in results)
     except GridlawError as exc:
         raise _fail(exc, lang, fmt) from None
-    _emit(text, output, lang)
+    bad = _emit(text, output, lang)
+    if bad:
+        raise typer.Exit(bad)
     # the worst decision decides, as for check on a list: any non_compliant → 1, else any undecided → 3
-    codes = [_EXIT_BY_DECISION.get(d.decision, EXIT_UNDECIDED) for r in results for _, d in r]
-    raise typer.Exit(EXIT_NON_COMPLIANT if EXIT_NON_COMPLIANT in codes else max(codes, default=EXIT_OK))
+    raise typer.Exit(worst_exit([d for r in results for _, d in r]))
 
 
 @app.command()

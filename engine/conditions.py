@@ -8,6 +8,7 @@ becomes a closure.
 from __future__ import annotations
 
 import operator
+from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from .packspec import All, Any_, Compare, Condition, Not
@@ -18,7 +19,17 @@ Fn = Callable[[dict[str, Any]], Tri]
 _ORDER = {"eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge}
 
 
-def compile_condition(cond: Condition) -> Fn:
+@dataclass(frozen=True, slots=True)
+class KnownTrue:
+    """True where ``cond`` is known true, false elsewhere (never unknown): a rule's ``trigger``. Built by
+    the engine (structures.applicability), never written in a pack."""
+    cond: Any
+
+
+def compile_condition(cond: Condition | KnownTrue) -> Fn:
+    if isinstance(cond, KnownTrue):
+        inner_ = compile_condition(cond.cond)
+        return lambda facts: inner_(facts) is True
     if isinstance(cond, All):
         parts = [compile_condition(c) for c in cond.all]
         return lambda facts: _all(parts, facts)
@@ -83,7 +94,9 @@ def compares_in(cond: Condition | None) -> Iterator[Compare]:
     """Every comparison of a condition, in order of appearance."""
     if cond is None:
         return
-    if isinstance(cond, All):
+    if isinstance(cond, KnownTrue):
+        yield from compares_in(cond.cond)
+    elif isinstance(cond, All):
         for c in cond.all:
             yield from compares_in(c)
     elif isinstance(cond, Any_):

@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from .version import __version__
-from .acts import City, fact_vocabulary, facts_of
+from .facts import City, fact_vocabulary, facts_of
 from .derive import checklist_facts, prepare  # noqa: F401  (re-exported: derived facts live in engine/derive.py)
 from .labels import question_label
 from .layers import Conflict
 from .packspec import ActKind as Kind
 from .loader import CompiledRule, Pack, cite_text_en
 from .program import Program, compile_stack
-from .verdicts import (CODE, DECIDED_BY, DECISIONS, MAIN_QUESTION, NA, NOT_IN_FORCE, OUTCOME_CODES,  # noqa: F401
+from .verdicts import (CODE, DECIDED_BY, DECISIONS, MAIN_QUESTION, NA, NOT_IN_FORCE, OUTCOME_CODES, decide,  # noqa: F401
                        REV, SAT, VIO, DecisionValue, Outcome, overall_code, question_code, silence, verdict_of)
 
 if TYPE_CHECKING:   # the reader compiles its vocabulary on import: only tasks need it
@@ -172,22 +172,10 @@ def input_hash(data: dict) -> str:
 
 
 def outcome_of(rule: CompiledRule, facts: dict[str, Any]) -> Outcome:
-    """One rule's outcome. Applicability: roles, then `trigger` (only known true applies), `exempt`
-    (known true does not apply; unknown makes applicability unknown), `when` (three-valued). Then
-    the rule's structure maps held / breached / unknown to outcomes (engine/structures.py)."""
-    if rule.roles is not None:
-        role = facts.get("role")
-        applies = None if role is None else role in rule.roles
-    else:
-        applies = True
-    if applies is not False and rule.trigger is not None and rule.trigger(facts) is not True:
-        return "not_applicable"
-    if applies is not False and rule.exempt is not None:
-        e = rule.exempt(facts)
-        applies = False if e is True else None if e is None else applies
-    if applies is not False and rule.when is not None:
-        w = rule.when(facts)
-        applies = False if w is False else (None if w is None or applies is None else True)
+    """One rule's outcome: its applicability (structures.applicability: roles, trigger known true, not
+    exempt, when; three-valued), then the rule's structure maps held / breached / unknown to outcomes
+    (engine/structures.py). The columnar executor applies the same rule to arrays (batch.evaluate_columns)."""
+    applies = rule.applies(facts) if rule.applies is not None else True
     if applies is False:
         return "not_applicable"
     on_satisfied, on_breach, on_unknown = rule.outcomes

@@ -12,6 +12,8 @@ import difflib
 import re
 from typing import Any
 
+from .acts_compiled import CITIES, KINDS, ROLES    # the models' codes, compiled without building the models
+
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CODED = ("kind", "city", "role")
 
@@ -19,17 +21,12 @@ _CODED = ("kind", "city", "role")
 def accept_written_forms(data: dict) -> dict:
     """A copy of ``data`` with written-out codes and dates turned into what the models take;
     values that are already codes pass untouched (and cost nothing)."""
-    from .acts import ACT_MODELS
-    from .labels import LABELS
-
-    cities = set(LABELS["en"]) & {"binzhou", "yancheng", "quzhou", "zigong", "jiaxing"}
     if not all(isinstance(data.get(k), (str, type(None))) for k in _CODED):
         return data                     # not written forms: the model's validation names the field
-    plain = (data.get("kind") in ACT_MODELS and data.get("city") in cities
-             and data.get("role") in (None, "grid_leader", "full_time", "part_time", "grid_instructor",
-                                      "micro_grid_leader")
-             and (not isinstance(data.get("date"), str) or _ISO.match(data["date"])))
-    if plain:
+    date = data.get("date")
+    role = data.get("role")
+    if (data.get("kind") in KINDS and data.get("city") in CITIES and (role is None or role in ROLES)
+            and (not isinstance(date, str) or _ISO.match(date))):
         return data
     from .audit.mapping import load_header_map, norm
 

@@ -19,13 +19,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .acts import fact_vocabulary
+from .facts import fact_vocabulary
 from .conditions import Fn, compile_condition, facts_in
 from .errors import PackError, Problem
 from .packlinks import extends_problems, rule_link_problems
 from .packspec import CONDITION_TAGS, Case, CaseFile, PackMeta, Rule
 from .source import Source, parse_source
-from .structures import known_guards, outcomes_of, problems_of
+from .structures import applicability, known_guards, outcomes_of, problems_of, requirement
 from .textnorm import int_to_cn, to_simplified
 from .yamlsrc import YAMLSyntaxError, dotted, line_of, load_yaml
 from . import packcache as _cache
@@ -53,6 +53,7 @@ class CompiledRule:
     outcomes: tuple[str, str, str] = ("satisfied", "violated", "unknown")  # on satisfied / breach / unknown
     asks: tuple[str, ...] = ()   # the facts an unknown finding can be missing: not the trigger's (a rule
                                  # in force had its trigger known true; its unstated alternatives are not needed)
+    applies: Fn | None = None    # structures.applicability compiled: roles, trigger, exempt and when in one
 
     @property
     def id(self) -> str:
@@ -460,11 +461,8 @@ def _compares_with_path(cond: Any, path: tuple):
 
 
 def _compile_rule(rule: Rule, file: str, line: int | None, title: str, source: Source | None) -> CompiledRule:
-    if rule.require is not None:
-        ok = compile_condition(rule.require)
-    else:
-        bad = compile_condition(rule.forbid)  # type: ignore[arg-type]
-        ok = lambda facts, bad=bad: None if (v := bad(facts)) is None else not v  # noqa: E731
+    ok = compile_condition(requirement(rule))
+    applies = applicability(rule)
     asks = list(dict.fromkeys([*(["role"] if rule.roles else []), *facts_in(rule.exempt), *facts_in(rule.when),
                                *facts_in(rule.require), *facts_in(rule.forbid)]))
     names = list(dict.fromkeys([*asks, *facts_in(rule.trigger)]))
@@ -476,7 +474,8 @@ def _compile_rule(rule: Rule, file: str, line: int | None, title: str, source: S
                         frozenset(rule.roles) if rule.roles else None, file, line,
                         cite_text(title, c.article, paragraph, c.item),
                         compile_condition(rule.trigger) if rule.trigger else None,
-                        compile_condition(rule.exempt) if rule.exempt else None, outcomes_of(rule), tuple(asks))
+                        compile_condition(rule.exempt) if rule.exempt else None, outcomes_of(rule), tuple(asks),
+                        compile_condition(applies) if applies is not None else None)
 
 
 def _check_coverage(meta: PackMeta, lines: dict, rules: list[CompiledRule], problems: list[Problem], city: str) -> None:

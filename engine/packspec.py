@@ -11,7 +11,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
-from .acts import Role
+from .facts import Role
 
 # What the words are: 不得 prohibition, 应当 duty, 可以 permission, 一般/原则上 default_norm,
 # 鼓励/支持 encouragement, 有权 right, no modal word (是指/包括/由…组成) scope.

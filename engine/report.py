@@ -12,9 +12,10 @@ from typing import Any
 
 from .labels import label, text_of
 from .mask import mask_act, mask_text, mask_tree, names_in
+from .verdicts import CODE
 
 FORMATS = ("text", "json", "md", "html")
-_ORDER = {"violated": 0, "unknown": 1, "review": 2, "satisfied": 3, "not_applicable": 4}
+_ORDER = {outcome: -code for outcome, code in CODE.items()}   # the decision's precedence: what decides first
 
 # What a satisfied finding says: the provision is met. Its message describes the
 # breach (or what needs review), so printing it under 符合 would contradict the badge.

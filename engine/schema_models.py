@@ -1,7 +1,8 @@
 """The JSON Schemas gridlaw publishes, generated from the pydantic models.
 
 The committed copies live in ``engine/schemas/<name>.schema.json``;
-``python -m gridlaw.schema_models`` rewrites them and a test fails when they drift.
+``python -m gridlaw.schema_models`` rewrites them, and ``engine/acts_compiled.py`` (the act models
+compiled for a fast start, gridlaw.acts_codegen); a test fails when either drifts.
 """
 from __future__ import annotations
 
@@ -34,10 +35,16 @@ def dump(name: str) -> str:
     return json.dumps(schema_of(name), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
+COMPILED_ACTS = Path(__file__).parent / "acts_compiled.py"
+
+
 def write_all() -> None:
+    from .acts_codegen import generate
+
     SCHEMA_DIR.mkdir(exist_ok=True)
     for name in SCHEMA_MODELS:
         (SCHEMA_DIR / f"{name}.schema.json").write_text(dump(name), encoding="utf-8")
+    COMPILED_ACTS.write_text(generate(), encoding="utf-8")
 
 
 if __name__ == "__main__":

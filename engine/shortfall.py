@@ -68,6 +68,6 @@ def _first_words() -> dict[str, dict[str, str]]:
 def _fact_label(fact: str, kind: Any, lang: str) -> str:
     if lang != "zh":
         return fact
-    from .acts import fact_vocabulary
+    from .facts import fact_vocabulary
 
     return fact_vocabulary().get(str(kind), {}).get(fact, {}).get("label", fact)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .conditions import known_true_guards
-from .packspec import Rule
+from .conditions import KnownTrue, known_true_guards
+from .packspec import All, Compare, Condition, Not, Rule
 
 NA, SAT, REV, UNK, VIO = "not_applicable", "satisfied", "review", "unknown", "violated"
 
@@ -118,3 +118,29 @@ def problems_of(rule: Rule) -> list[tuple[str, tuple[str, ...]]]:
 def known_guards(rule: Rule) -> list[str]:
     """Facts that `when` requires to be stated (``{fact: x, known: true}``): applicability that belongs in `trigger`."""
     return list(known_true_guards(rule.when))
+
+
+def applicability(rule: Rule) -> Condition | KnownTrue | None:
+    """When a rule applies, as one three-valued condition both executors compile: the act's role is one
+    of the rule's roles, its ``trigger`` is known true (an event unknown does not bring the rule into force),
+    no ``exempt`` body acts (unknown makes applicability unknown), and ``when`` holds. None: always applies.
+
+    A rule's outcome is then, in both executors: not_applicable where this is false; ``on_satisfied`` where
+    the requirement is true; ``on_unknown`` where the requirement or this is unknown; ``on_breach`` else."""
+    parts: list = []
+    if rule.roles:
+        parts.append(Compare.model_construct(fact="role", in_=sorted(rule.roles)))
+    if rule.trigger is not None:
+        parts.append(KnownTrue(rule.trigger))
+    if rule.exempt is not None:
+        parts.append(Not.model_construct(not_=rule.exempt))
+    if rule.when is not None:
+        parts.append(rule.when)
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else All.model_construct(all=parts)
+
+
+def requirement(rule: Rule) -> Condition:
+    """What the rule requires: ``require``, or the absence of what it ``forbid``s."""
+    return rule.require if rule.require is not None else Not.model_construct(not_=rule.forbid)

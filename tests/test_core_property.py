@@ -6,7 +6,7 @@ findings, the deciding rules and the missing facts.
 The acts come from test_batch's generator (random unknowns, ages around the 18th birthday, task texts
 with and without a stated nature), with any of the five cities and a date from 2019 to 2026, so that
 cities before their regulation, both versions of the penalty law and the checklist switch are all
-crossed. The batch is built from the raw fields, so the columnar path derives ages, the appraisal
+crossed, with or without a checklist file. The batch is built from the raw fields, so the columnar path derives ages, the appraisal
 run and the reading of task texts itself."""
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import gridlaw
 from gridlaw.acts import ACT_MODELS
 from gridlaw.batch import OUTCOME_CODES, columns_from_facts, evaluate_columns
+from gridlaw.checklist import Checklist
 from gridlaw.layers import load_target
 from gridlaw.loader import CITIES
 from gridlaw.program import compile_stack
@@ -29,6 +30,8 @@ FIRST, LAST = dt.date(2019, 1, 1), dt.date(2026, 12, 31)
 # the days on which some law in the stack starts: the penalty law's revision and each city's regulation
 EDGES = [dt.date(2021, 7, 15), dt.date(2020, 1, 1), dt.date(2021, 10, 1), dt.date(2021, 12, 8), dt.date(2024, 2, 1),
          dt.date(2024, 4, 1)]
+# a county checklist published mid-2024 (acts before it see a list not yet in force), holding two of the texts
+CHECKLIST = Checklist(county="某县", published=dt.date(2024, 6, 1), matters=["采集實有人口信息", "排查安全隐患", "走访独居老人"])
 DAYS = st.one_of(st.dates(FIRST, LAST),
                  st.builds(lambda d, k: d + dt.timedelta(days=k), st.sampled_from(EDGES), st.integers(-2, 1)))
 
@@ -53,13 +56,13 @@ def _others(kind: str) -> list[dict]:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(kind=st.sampled_from(KINDS), city=st.sampled_from(CITIES), seed=st.integers(0, 10**9), day=DAYS,
-       where=st.integers(0, OTHERS))
-def test_an_act_alone_and_in_a_batch_of_ten_thousand_gets_the_same_answer(kind, city, seed, day, where):
+       where=st.integers(0, OTHERS), checklist=st.sampled_from([None, CHECKLIST]))
+def test_an_act_alone_and_in_a_batch_of_ten_thousand_gets_the_same_answer(kind, city, seed, day, where, checklist):
     act = _act(kind, city, seed, day)
-    alone = gridlaw.check(act)
+    alone = gridlaw.check(act, checklist)
     rows = list(_others(kind))
     rows.insert(where, raw_facts(act))
-    res = evaluate_columns(compile_stack(load_target(city)), kind, columns_from_facts(rows))
+    res = evaluate_columns(compile_stack(load_target(city)), kind, columns_from_facts(rows), checklist)
     i = where
     assert res.decision(i) == alone.decision
     assert [a.to_dict() for a in res.questions(i)] == alone.to_dict()["questions"]

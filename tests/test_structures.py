@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from gridlaw.batch import OUTCOME_CODES, columns_from_facts, evaluate_columns
-from gridlaw.conditions import compares_in, compile_condition
+from gridlaw.conditions import compares_in
 from gridlaw.errors import PackError
 from gridlaw.evaluate import outcome_of
 from gridlaw.loader import _compile_rule, available_packs, compile_pack, load_pack, pack_root
@@ -366,11 +366,11 @@ def test_consistency_check_passes_real_rules_and_fails_when_one_behaves_differen
     assert all(signature(r)["breached"] == {"violated"} for r in structured)
 
     # one rule made to answer "not applicable" when its facts are unknown (a hand-added known-guard)
-    guarded = copy.copy(structured[0])
-    fact = next(iter(_probe_space(guarded)))
-    guard = compile_condition(Rule.model_validate({**guarded.spec.model_dump(by_alias=True, exclude_none=True),
-                                                   "when": {"fact": fact, "known": True}}).when)
-    guarded.when = guard
+    # (compiled from the rule's text: applicability is compiled as one condition, structures.applicability)
+    first = structured[0]
+    fact = next(iter(_probe_space(first)))
+    guarded = _compile_rule(Rule.model_validate({**first.spec.model_dump(by_alias=True, exclude_none=True),
+                                                 "when": {"fact": fact, "known": True}}), first.file, first.line, "T", None)
     found = inconsistencies([*structured[1:], guarded])
     assert found and all(f.startswith(guarded.id) for f in found)
     assert any("nothing known → ['not_applicable']" in f for f in found)
