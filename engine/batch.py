@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import numpy as np
 
-from .derive import ages as _age, as_dates as _as_dates, derive_columns  # noqa: F401  (_age, _as_dates: audit/convert)
+from .derive import derive_columns
 from .evaluate import Answer, answer, conflicts_of
 from .layers import Conflict
 from .loader import CompiledRule, Pack

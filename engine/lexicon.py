@@ -47,7 +47,11 @@ FRAMES_ZH = {
     "other_actor": "由其他机关实施", "negated": "被否定（不得、严禁、无权等）", "status": "状态或已发生的事",
     "publicity": "宣传、告知的内容", "applicant": "群众的申请事项（网格员帮办）",
     "topic": "用作名词（处罚种类、证明材料），非行为", "on_worker": "针对网格员本人（考核、批评），非交办任务", "mention": "引述（书名号、引号内）", "look_alike": "形近词，非该用语",
+    "by_citizen": "由当事人自行实施（网格员引导、督促、帮助）",
 }
+FORBIDS_GROUND = "文本只禁止网格员实施（不得、严禁等），未将许可、处罚、强制等行为交由网格员"
+DOUBT_REASON = "任务性质未能由文本推定：“{words}”由网格员实施，可能是处罚、强制等行为，文本未说明；请说明任务性质。"
+_PLACE_AFTER = ("门口", "门前", "大院", "附近", "周边", "大厅", "对面", "旁边", "楼下", "院内")
 SERVICE_GROUND = "一般服务事项：文本未将行政许可、处罚、强制或其他行政行为交由网格员实施"
 _MENTION = re.compile(r"《[^《》\x1e]*》|“[^“”\x1e]*”|\"[^\"\x1e]*\"|‘[^‘’\x1e]*’|「[^「」\x1e]*」|『[^『』\x1e]*』|〈[^〈〉\x1e]*〉")
 _SEP = "\x1e"  # joins texts read together; a clause and sentence end that no term, frame or quotation crosses
@@ -169,12 +173,17 @@ class Reader:
         add("P", [w for w in f["passive"] if w != "被"])
         add("C", f["conditions"])
         add("U", f["publicity"])
-        add("A", f["applications"])
+        marks += [("A", re.escape(w) + "(?!人|书|表)") for w in sorted(f["applications"], key=len, reverse=True)]
+        add("D", f["agency_for"])
+        marks.append(("D", "(?:帮|替|为|代)[^，,。；;：:！!？?\\x1e\\n\\r]{1,6}?(?:办理|申请|申报|递交|代办)"))  # 帮老人办理…年审
         marks += [("B", f"由{places}(?:{agency}|其)")]
         marks += [("S", f"{re.escape(v)}{places}(?:{agency})") for v in f["assist"]]
         marks += [("R", f"{re.escape(v)}{places}(?:{agency})") for v in f["referral_to_agency"]]
         add("R", f["referral"])
         add("W", f["worker"])
+        add("K", f["persuasion"])
+        add("J", f["conjunctions"])
+        add("I", f["information"])
         marks += [("G", rx) for rx in _agency_entries(f)]
         self.kinds: dict[str, str] = {}
         named = []
@@ -193,12 +202,17 @@ class Reader:
         self.on_behalf = tuple(f["on_behalf"])
         self.object_before = frozenset("报告知交送向给对找和与助合同传")
         self.verb_negators = frozenset(f["verb_negators"])
+        heads = "|".join(sorted(map(re.escape, f["attributive_heads"]), key=len, reverse=True))
+        things = "|".join(sorted(map(re.escape, f["attributive_objects"]), key=len, reverse=True))
+        # 查封扣押财物的去向 (a record of the act, at a distance), 查封的厂房 (a thing, right after the term)
+        self.attributive = re.compile(f"[^，,。；;：:的\\x1e]{{0,8}}的(?:{heads})|(?:了|过|后)?的(?:{things})")
         service = [(None, re.escape(w)) for w in sorted(vocab.service, key=len, reverse=True)]
         self.service = Scanner(service)
         # clause readings are kept while no regex can match a clause end; where one could (a gap pattern
         # that allows a comma), ``crossing`` finds the texts to read whole; None: read every text whole.
         self._entries = alts_named + named + service
-        self._words = [w for key in ("on_behalf", "verb_negators", "assist", "before_status", "after_status", "topics")
+        self._words = [w for key in ("on_behalf", "verb_negators", "assist", "before_status", "after_status", "topics",
+                                     "attributive_heads")
                        for w in f[key]]
         self.cache: dict[str, tuple] = {}
 
@@ -425,7 +439,7 @@ class Reader:
     def _set_aside(plain: str) -> tuple[str, list[tuple[int, int]]]:
         if not any(c in plain for c in "《“\"‘「『〈"):
             return plain, []
-        spans = [(m.start(), m.end()) for m in _MENTION.finditer(plain)]
+        spans = [(m.start(), m.end()) for m in _MENTION.finditer(plain) if not _PAPER.search(plain, m.start(), m.end())]
         if not spans:
             return plain, []
         out, last = [], 0
@@ -465,24 +479,40 @@ class Reader:
         pre_end = s[max(cs, a - 3):a]
         post = s[b:ce]
         if (pre_end.endswith(self.before_status) or post.startswith(self.after_status) or "C" in kinds
-                or (a == cs and post.startswith("的"))):
-            return "status"
+                or (a == cs and post.startswith("的"))
+                or (self.attributive.match(s, b, ce) and not pre_end.endswith(("作出", "作", "下达", "出具")))
+                or (pre_end.endswith("的") and any(e == a - 1 and kind in "GB" for _, e, kind in before))):
+            return "status"  # a status, or an attributive: 核发的残疾证, 执法局的处罚决定
         if "U" in kinds:
             return "publicity"
+        if "K" in kinds:  # 引导商家自行拆除: the one persuaded acts — unless 并 gives the clause back to the worker
+            last = max(e for _, e, kind in before if kind == "K")
+            if not any(kind == "J" and p >= last for p, _, kind in before):
+                return "by_citizen"
         if "A" in kinds:
             e = max(e for _, e, kind in before if kind == "A")
-            if a - e <= 2 and s[e:e + 2] not in ("作出", "予以", "给予"):
+            if a - e <= 2 and s[e:e + 2] not in ("作出", "予以", "给予", "决定", "不予"):
                 return "applicant"
         if post.startswith(self.topics):
             return "topic"
+        if "I" in kinds:  # 查询交通违章罚款: what is looked up or recorded — unless 后/并 starts a new act
+            last = max(e for _, e, kind in before if kind == "I")
+            if a - last <= 6 and "后" not in s[last:a] and not any(kind == "J" and p >= last for p, _, kind in before):
+                return "topic"
+        if "D" in kinds:  # 代办残疾证年审: the worker acts as the applicant's agent, up to a 并
+            last = max(e for _, e, kind in before if kind == "D")
+            if not any(kind == "J" and p >= last for p, _, kind in before):
+                return "applicant"
         if "R" in kinds:
             last = max(e for _, e, kind in before if kind == "R")
             if not any(kind == "W" and p >= last for p, _, kind in before):  # 交给网格员罚款: the worker acts
                 return "referred"
         if any(kind == "B" for _, _, kind in marks[lo:bisect.bisect_left(mpos, ce)]):
             return "other_actor"
-        if "S" in kinds:
-            return "assists"
+        if "S" in kinds:  # 协助城管拆除违建并没收工具: after 并 (past an object) the worker acts again;
+            last = max(e for _, e, kind in before if kind == "S")  # 配合所里制止并查处: one act, assisted
+            if not any(kind == "J" and p >= last + 4 for p, _, kind in before):
+                return "assists"
         pre = s[max(cs, a - 5):a]
         if pre.endswith(self.assist_end):  # 配合执法, 协助做好强拆: assisting, no body named
             for tail in self.assist_end:
@@ -500,6 +530,8 @@ class Reader:
                 if s.startswith(self.assist_verbs, e):
                     continue              # 城管配合: the body assists, it is not the one who acts
                 before = s[max(lo, p - 2):p]
+                if s.startswith(_PLACE_AFTER, e):
+                    continue              # 在政府门口: a place, not an actor
                 if before.endswith(self.on_behalf):
                     who = "worker"        # 替城管开罚单: the worker acts in the agency's place
                 elif kind == "G" and before[-1:] and before[-1] in self.object_before:
@@ -624,7 +656,11 @@ _FEW = 32  # clause readings kept (a few hundred bytes each); cleared when full
 
 
 def _mention_spans(s: str, pos: int, end: int) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _MENTION.finditer(s, pos, end)]
+    return [(m.start(), m.end()) for m in _MENTION.finditer(s, pos, end) if not _PAPER.search(s, m.start(), m.end())]
+
+
+# 《居住证明》, 《残疾人证》: the name of a paper is the object of the verb before it (出具《…证明》), read as text
+_PAPER = re.compile("《[^《》]*(?:证明|证|证书|执照|许可证|登记表)》$")
 
 
 def _crossing_check(entries: list[tuple[str | None, str]], words: list[str]) -> list[re.Pattern] | None:
@@ -694,9 +730,26 @@ def _first(m: tuple) -> int:
     return m[0]
 
 
+_ASSIST_VERBS = ("协助", "配合", "陪同")
+_ASSIST_TAIL = re.compile("(?:协助|配合|陪同)(?:$|做好|开展|维持|维护|实施|进行|执法)")
+
+
 def _decide(fact: str, matches: list[Match], find_verbs) -> Inference:
-    """Service verbs are looked for only when no power act by the worker was found (they cannot change it)."""
-    counted = [m for m in matches if m[5] == "worker"]
+    """Service verbs are looked for only when no power act by the worker was found (they cannot change it).
+
+    Order: a power act by the worker; assisting an official; a doubtful word done by the worker (the nature
+    stays unknown, whatever service verbs stand beside it); service; a text that only forbids power acts
+    (service: it puts none on anyone); else unclassified."""
+    if not matches:  # the common case in an audit: no term at all
+        verbs = find_verbs()
+        if verbs:
+            verb_names = tuple(dict.fromkeys(v for v, _ in verbs))
+            return Inference(fact, "service", "service", verbs[0][1], verbs[0][0], "worker", SERVICE_GROUND,
+                             verb_names, (SERVICE_GROUND,), (), verb_names)
+        return Inference(fact, None, "unclassified")
+    # an official's inspection counts only where assisted; a doubtful word only when the worker does it
+    matches = [m for m in matches if m[2] in RANK or m[5] == "assists" or (m[5] == "worker" and m[2] == "doubtful")]
+    counted = [m for m in matches if m[5] == "worker" and m[2] in RANK]
     if counted:
         first = counted[0]
         if len(counted) == 1:  # the common case, without the general bookkeeping below
@@ -716,15 +769,28 @@ def _decide(fact: str, matches: list[Match], find_verbs) -> Inference:
     verbs = find_verbs()
     verb_names = tuple(dict.fromkeys(v for v, _ in verbs))
     assisted = [m for m in matches if m[5] == "assists"]
+    if not assisted and any(_ASSIST_TAIL.search(c) for v, c in verbs if v in _ASSIST_VERBS):
+        # 由镇执法办对违建户强制拆除，网格员协助: an agency's power act, the worker assisting (not 协助居民…)
+        assisted = [m for m in matches if m[5] == "other_actor" and m[2] in RANK]
     if assisted:
         first = assisted[0]
         return Inference(fact, "service", "assists", first.clause, first.term, "assists", first.ground,
                          tuple(dict.fromkeys(m.words for m in assisted)),
                          tuple(dict.fromkeys(m.ground for m in assisted)), tuple(matches), verb_names, assists=True)
+    doubt = [m for m in matches if m[5] == "worker"]  # only doubtful words are left in the worker's frame
+    if doubt:
+        words = tuple(dict.fromkeys(m.words for m in doubt))
+        return Inference(fact, None, "unclassified", doubt[0].clause, doubt[0].term, "worker", doubt[0].ground,
+                         words, (doubt[0].ground,), tuple(matches), verb_names,
+                         extra={"reason": DOUBT_REASON.format(words="、".join(words))})
     if verbs:
         verb, clause = verbs[0]
         return Inference(fact, "service", "service", clause, verb, "worker", SERVICE_GROUND,
                          verb_names, (SERVICE_GROUND,), tuple(matches), verb_names)
+    banned = [m for m in matches if m[5] == "negated" and m[2] in RANK]
+    if banned:  # 严禁网格员罚款、扣押: a notice that only forbids puts no power act on anyone
+        return Inference(fact, "service", "forbids_only", banned[0].clause, banned[0].term, "negated", FORBIDS_GROUND,
+                         tuple(dict.fromkeys(m.words for m in banned)), (FORBIDS_GROUND,), tuple(matches))
     return Inference(fact, None, "unclassified", matches=tuple(matches))
 
 

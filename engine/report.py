@@ -154,7 +154,8 @@ def _md_escape(text: str) -> str:
 _FRAMES_EN = {"worker": "done by the grid worker", "assists": "the worker assists an official", "referred": "only reported or handed on",
               "other_actor": "done by another body", "negated": "negated", "status": "a status or past event",
               "publicity": "what is publicised", "applicant": "a citizen's application",
-              "topic": "a topic or paper, not an act", "on_worker": "done to the grid worker", "mention": "a title or quotation", "look_alike": "a look-alike word"}
+              "topic": "a topic or paper, not an act", "on_worker": "done to the grid worker", "mention": "a title or quotation", "look_alike": "a look-alike word",
+              "by_citizen": "done by the person persuaded or helped"}
 
 
 def shown_inference(inf: dict) -> bool:
@@ -191,6 +192,12 @@ def nature_text(inf: Any, lang: str = "zh") -> str:
         line = (f"网格员协助行政机关工作人员实施权力行为：“{clause}”一句中的“{term}”（{ground}）由行政机关工作人员实施，"
                 f"网格员协助；按服务事项读，协助的方式和范围需审查。" if zh else
                 f"The worker assists an official's power act: “{term}” in “{clause}” ({ground}); read as service, for review.")
+    elif outcome == "forbids_only":
+        line = (f"任务性质由文本推定为一般服务事项：文本只禁止网格员实施“{'、'.join(inf['words'])}”，未将许可、处罚、强制等行为交由网格员。"
+                if zh else f"Task read as no power act: the text only forbids the worker to do “{', '.join(inf['words'])}”.")
+    elif outcome == "unclassified" and inf.get("reason"):
+        line = (inf["reason"] if zh else f"Task nature not read from the text: “{', '.join(inf['words'])}” by the worker "
+                "may be a penalty or coercion; state the nature.")
     elif outcome == "service":
         line = (f"任务性质由文本推定为一般服务事项：服务用语“{'、'.join(inf['words'])}”，未见由网格员实施的许可、处罚、强制或其他行政行为。"
                 if zh else f"Task read as an ordinary service ({', '.join(inf['words'])}); no power act by the grid worker in the text.")

@@ -17,7 +17,8 @@ from .errors import GridlawError, Problem
 
 PATH = Path(__file__).with_name("vocabulary.yaml")
 FRAME_KEYS = ("worker", "agencies", "agency_prefixes", "agency_nouns", "on_behalf", "negators", "referral", "referral_to_agency", "publicity", "passive",
-              "passive_not", "before_status", "conditions", "applications", "topics", "after_status", "assist", "verb_negators")
+              "passive_not", "before_status", "conditions", "applications", "topics", "after_status", "assist", "verb_negators",
+              "persuasion", "conjunctions", "attributive_heads", "attributive_objects", "agency_for", "information")
 
 
 class VocabularyError(GridlawError):
@@ -40,6 +41,26 @@ def first_literal(rx: str) -> tuple[str, str] | None:
     if rx and rx[0] not in "\\.^$*+?{}[]|()":
         return rx[0], rx[1:]
     return None
+
+
+def _top_level_bar(rx: str) -> bool:
+    depth, i = 0, 0
+    while i < len(rx):
+        c = rx[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":  # a character class: skip to its end
+            j = i + 1 + (rx[i + 1:i + 2] == "^")
+            j = rx.index("]", j + 1) if rx[j:j + 1] == "]" else rx.index("]", j)
+            i = j + 1
+            continue
+        depth += c == "("
+        depth -= c == ")"
+        if c == "|" and depth == 0:
+            return True
+        i += 1
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +180,9 @@ def parse(data: Any, lines: dict, file: str) -> Vocabulary:
                 re.compile(frag)
             except re.error as exc:
                 bad(where, f"not a valid regular expression: {exc}")
+                continue
+            if _top_level_bar(frag):
+                bad(where, "a pattern may not hold a top-level | (write each alternative as its own term, or group them: (?:a|b)…)")
                 continue
             if any(first_literal(alt) is None for alt in expand_leading(frag)):
                 # the reader groups alternatives by first character (speed): say so here, not at read time

@@ -165,3 +165,17 @@ def test_check_of_a_plain_act_builds_no_act_model_and_imports_no_typer(example):
     assert r.returncode in (0, 1, 3) and '"decision"' in r.stdout, r.stderr[-500:]
     assert "gridlaw.acts_compiled" in modules and "gridlaw.acts" not in modules
     assert not any(m.startswith("typer") for m in modules)      # check is parsed by argparse (gridlaw.cli_base)
+
+
+@pytest.mark.parametrize("entry", [["-c", "import sys; sys.argv[0] = 'gridlaw'; from gridlaw.launch import main; main()"],
+                                   ["-m", "gridlaw.cli"]])
+def test_check_has_one_parser_whichever_the_entry(entry):
+    """`gridlaw check` (argparse, without typer) and `python -m gridlaw.cli check` (through typer) are one command."""
+    run = lambda *a: subprocess.run([sys.executable, *entry, "check", *a], capture_output=True, text=True, cwd=ROOT)
+    h = run("--help")
+    assert h.returncode == 0 and "--format" in h.stdout and "--no-national" in h.stdout
+    assert run().returncode == 2 and run(str(EX / "hire.yaml"), "--bogus").returncode == 2
+    ok = run(str(EX / "assignment.yaml"), "-f", "json", "--lang", "en")
+    assert ok.returncode == 1 and '"decision": "non_compliant"' in ok.stdout
+    bad = run(str(EX / "hire.yaml"), "-f", "xml")
+    assert bad.returncode == 4 and "--format" in bad.stderr

@@ -1,17 +1,16 @@
-"""Reading task texts (issue 7): the labelled corpus, the issue's examples, explanations, checklist matching.
+"""Reading task texts (issues 7, 17): the labelled corpus, the issue's examples, explanations, checklist matching.
 
-The corpus (tests/corpus/*.yaml, ≥ 400 texts) was labelled before the reader was written; a quarter of
-it (crc32 of the text mod 4 == 0) is held out and was never tuned on. The thresholds below are the
-issue's and must hold on the whole corpus and on the held-out part alone.
+The corpus (tests/corpus/*.yaml, ≥ 1,000 texts) was labelled before it was run. Its held-out third
+(tests/corpus/heldout.yaml, issue 17) was drawn at random, stratified by class, from texts the reader had
+never read, and frozen before any tuning; the issue's thresholds are asserted on it. See tests/corpus/README.md.
 
-    python tests/test_task_reading.py      # prints the figures quoted in the README
+    python tests/test_task_reading.py      # prints the figures quoted in the README (held-out: totals only)
 """
 from __future__ import annotations
 
 import collections
 import datetime as dt
 import json
-import zlib
 from pathlib import Path
 
 import pytest
@@ -24,19 +23,26 @@ from gridlaw.report import render
 from gridlaw.vocabulary import VocabularyError, load, parse
 
 CORPUS = Path(__file__).parent / "corpus"
+HELD_OUT = "heldout.yaml"
 POWER = {"licensing", "penalty", "coercion"}
 FLAGGED = POWER | {"other_administrative"}          # what a pack can turn into non_compliant or review
 LAWFUL = {"service", "assists_power", "unclassified"}
 CLASSES = ("licensing", "penalty", "coercion", "other_administrative", "assists_power", "service", "unclassified")
+ACTORS = {"worker", "official", "agency", "none"}
 
 
 def corpus() -> list[dict]:
     items = []
     for f in sorted(CORPUS.glob("*.yaml")):
+        if f.name == "sources.yaml":
+            continue
         for i, it in enumerate(yaml.safe_load(f.read_text("utf-8"))):
-            it = dict(it, file=f.name, index=i, held_out=zlib.crc32(it["text"].encode()) % 4 == 0)
-            items.append(it)
+            items.append(dict(it, file=f.name, index=i, held_out=f.name == HELD_OUT))
     return items
+
+
+def sources() -> dict:
+    return yaml.safe_load((CORPUS / "sources.yaml").read_text("utf-8"))
 
 
 def predicted(text: str) -> str:
@@ -57,37 +63,66 @@ def figures(items: list[dict]) -> dict:
     lawful = [(a, p) for a, p in pairs if a in LAWFUL]
     out["lawful_flagged"] = sum(p in FLAGGED for _, p in lawful) / len(lawful)
     out["lawful_n"] = len(lawful)
+    # the worst error: a power act by the worker read as a service (the decision would clear it)
+    out["power_cleared"] = sum(p == "service" for _, p in power)
     out["misses"] = [(a, p) for a, p in pairs if a != p]
     return out
 
 
 ITEMS = corpus()
 ALL, HELD = figures(ITEMS), figures([it for it in ITEMS if it["held_out"]])
+INSAMPLE = figures([it for it in ITEMS if not it["held_out"]])
 
 
 def test_corpus_is_big_varied_and_labelled():
-    assert len(ITEMS) >= 400
+    assert len(ITEMS) >= 1000
     assert {it["label"] for it in ITEMS} == set(CLASSES)
-    assert all(it["why"] and it["text"] for it in ITEMS)
     assert len({it["text"] for it in ITEMS}) == len(ITEMS), "duplicate texts"
-    assert sum(it["held_out"] for it in ITEMS) >= 0.2 * len(ITEMS)
     traditional = [it for it in ITEMS if any(ch in it["text"] for ch in "網員執罰違戶證")]
-    assert len(traditional) >= 25
+    assert len(traditional) >= 60
+    src = sources()
+    for it in ITEMS:
+        assert it["text"] and it["label"] in CLASSES, it
+        if "actor" in it:  # issue 17's texts: actor and deciding clause labelled, source where drawn from one
+            assert it["actor"] in ACTORS and it["clause"] and it["clause"] in it["text"], it
+            assert "src" not in it or it["src"] in src, it
+        else:
+            assert it["why"], it
+    assert all(s["title"] and s["publisher"] for s in src.values())
+    assert sum("src" in it for it in ITEMS) >= 120
+
+
+def test_held_out_is_a_third_stratified_by_class():
+    # a third of the 1,013-text corpus when it was frozen (probe3.yaml, written later to probe the reader, is in-sample)
+    held = [it for it in ITEMS if it["held_out"]]
+    drawn = [it for it in ITEMS if it["file"] in ("sourced.yaml", "written.yaml", HELD_OUT)]
+    frozen = len([it for it in ITEMS if "actor" not in it]) + len(drawn)
+    assert len(held) == 338 and abs(len(held) - frozen / 3) <= 2
+    fresh = drawn
+    for c in CLASSES:
+        share = sum(it["label"] == c for it in held) / sum(it["label"] == c for it in fresh)
+        assert 0.55 <= share <= 0.75, c
 
 
 @pytest.mark.parametrize("part,figs", [("all", ALL), ("held-out", HELD)])
 def test_issue_thresholds(part, figs):
-    assert figs["power_recall"] >= 0.95, (part, figs["misses"])
-    assert figs["lawful_flagged"] <= 0.05, (part, figs["misses"])
-    assert figs["agreement"] >= 0.90, (part, figs["misses"])
+    # issue 17 asks, on the held-out third: power acts on the worker found ≥ 95%, agreement ≥ 92%, lawful
+    # texts flagged ≤ 3%, no power act cleared as a service. The first three are met and asserted as asked.
+    assert figs["power_recall"] >= 0.95, part
+    assert figs["agreement"] >= 0.92, part
+    assert figs["lawful_flagged"] <= 0.03, part
+    # NOT met (README, "Reading task texts"): 2 held-out power acts are read as service. This bound is the
+    # measured figure, so the reader cannot get worse unnoticed; it is not the issue's threshold (none).
+    assert figs["power_cleared"] <= 2, part
 
 
 @pytest.mark.parametrize("cls", CLASSES)
 def test_per_class_recall_and_precision(cls):
-    support, recall, precision = ALL["classes"][cls]
+    # on the in-sample part (the held-out third answers to the issue's thresholds above; its misses stay unread)
+    support, recall, precision = INSAMPLE["classes"][cls]
     assert support >= 10
     # 0.80: the weakest class is "unclassified", whose misses are service texts asking for their nature
-    assert recall >= 0.80 and precision >= 0.80, (cls, recall, precision, ALL["misses"])
+    assert recall >= 0.80 and precision >= 0.80, (cls, recall, precision, INSAMPLE["misses"])
 
 
 # --------------------------------------------------------------------------- the issue's examples
@@ -113,11 +148,14 @@ def test_a_referral_with_the_agency_fining_is_not_a_penalty_by_the_worker():
 
 
 def test_a_ban_on_fining_is_not_a_penalty_task():
+    # issue 17 (changed from issue 7's "insufficient_facts"): a notice that only forbids puts no power act
+    # on anyone, so the bans on power acts are met; it is not an unknown
     d = gridlaw.check({**YC, "task": {"text": "严禁网格员对群众罚款", "on_checklist": True}})
-    assert d.decision == "insufficient_facts"  # no task is stated: the nature is asked for, never presumed
-    assert "task.nature" in [m.fact for m in d.missing]
-    assert [(m.words, m.frame) for m in d.inferences[0].matches] == [("罚款", "negated")]
-    assert "task.nature" not in d.facts
+    assert d.decision == "compliant", d.to_dict()["inferences"]
+    inf = d.inferences[0]
+    assert (inf.value, inf.outcome, inf.words) == ("service", "forbids_only", ("罚款",))
+    assert [(m.words, m.frame) for m in inf.matches] == [("罚款", "negated")]
+    assert "只禁止" in render(d)
 
 
 @pytest.mark.parametrize("text,value,words,frame", [
@@ -283,7 +321,7 @@ def test_clause_readings_give_exactly_the_whole_text_reading():
     spanning = len(fresh._spanning(_SPACES.sub("", to_simplified(_SEP.join(texts))))[0])
     assert 5 < spanning < len(texts) // 10
     assert len(fresh.cache) > 1000
-    assert {i["outcome"] for i, _, _ in whole} == {"power_act", "service", "assists", "unclassified"}
+    assert {i["outcome"] for i, _, _ in whole} == {"power_act", "service", "assists", "unclassified", "forbids_only"}
 
 
 # --------------------------------------------------------------------------- vocabulary file
@@ -291,7 +329,7 @@ def test_clause_readings_give_exactly_the_whole_text_reading():
 
 def test_the_shipped_vocabulary_loads_and_every_ground_is_cited():
     v = load()
-    assert {t.cls for t in v.terms} == {"licensing", "penalty", "coercion", "other_administrative"}
+    assert {t.cls for t in v.terms} == {"licensing", "penalty", "coercion", "other_administrative", "doubtful", "assisted"}
     assert all(t.ground.text for t in v.terms)
 
 
@@ -309,16 +347,6 @@ def test_a_broken_vocabulary_says_where():
     assert any("terms[1].ground" in m for m in msgs)
     assert any("terms[2].pattern" in m and "regular expression" in m for m in msgs)
     assert any("frames.worker" in m for m in msgs)
-
-
-if __name__ == "__main__":
-    for name, f in (("whole corpus", ALL), ("held-out 25%", HELD)):
-        print(f"{name}: {f['n']} texts, agreement {f['agreement']:.1%}, power acts by the worker found "
-              f"{f['power_recall']:.1%} (right class {f['power_recall_exact']:.1%}), lawful flagged "
-              f"{f['lawful_flagged']:.1%} of {f['lawful_n']}")
-        for c, (s, r, p) in f["classes"].items():
-            print(f"  {c:22s} n={s:3d} recall={'-' if r is None else f'{r:.1%}'} precision={'-' if p is None else f'{p:.1%}'}")
-        print("  misses:", collections.Counter(f["misses"]).most_common())
 
 
 def test_a_stray_record_separator_in_a_text_ends_a_line_and_never_crashes():
@@ -371,3 +399,62 @@ def test_the_text_report_shows_every_counted_term():
     d = gridlaw.check({**YC, "task": {"text": "网格员拆除违建并没收工具"}})
     text = render(d)
     assert "“拆除”" in text and "“没收”" in text and "《中华人民共和国行政处罚法》第九条第二项" in text
+
+
+if __name__ == "__main__":
+    for name, f in (("held-out third", HELD), ("in-sample", INSAMPLE), ("whole corpus", ALL)):
+        print(f"{name}: {f['n']} texts, agreement {f['agreement']:.1%}, power acts by the worker found "
+              f"{f['power_recall']:.1%} (right class {f['power_recall_exact']:.1%}), cleared as service "
+              f"{f['power_cleared']}, lawful flagged {f['lawful_flagged']:.1%} of {f['lawful_n']}")
+        for c, (n, r, p) in f["classes"].items():
+            print(f"  {c:22s} n={n:3d} recall={'-' if r is None else f'{r:.1%}'} precision={'-' if p is None else f'{p:.1%}'}")
+        if f is INSAMPLE:  # the held-out misses are never printed: they are not to be read while tuning
+            print("  misses:", collections.Counter(f["misses"]).most_common())
+
+
+# --------------------------------------------------------------------------- issue 17: each class of the issue
+
+@pytest.mark.parametrize("text,value,outcome", [
+    ("网格员对违规摆摊的商户收取违约金二百元", "penalty", "power_act"),           # a fine under another name
+    ("装修户乱倒建筑垃圾的，网格员扣除其押金", "penalty", "power_act"),
+    ("村民翻建院墙，经网格员审核通过即可动工", "licensing", "power_act"),        # approval without 审批
+    ("搭建临时棚子须网格员同意后方可施工", "licensing", "power_act"),
+    ("渣土车由网格员签字放行", "licensing", "power_act"),
+    ("网格员为租户出具《居住证明》", "other_administrative", "power_act"),      # a certificate named in 《》
+    ("网格员在楼栋群里公开曝光乱扔垃圾的住户", "penalty", "power_act"),         # naming and shaming
+    ("网格员通报其姓名，警示乱烧秸秆的农户", "penalty", "power_act"),
+    ("对醉酒滋事人员，网格员将其约束至酒醒", "coercion", "power_act"),          # restraint
+    ("网格员把在广场闹事的人强制带离", "coercion", "power_act"),
+    ("网格员对卫生不合格的作坊责令停产整顿", "penalty", "power_act"),
+    ("网格员为夜市摊贩颁发临时经营许可证", "licensing", "power_act"),
+    ("网格员协同执法队员对违建实施强拆", "coercion", "power_act"),              # acting with officers
+    ("网格员发现违建的，报镇综合执法办依法处理", "service", "service"),         # referral to a body named for power
+    ("对邻里房屋权属争议，网格员不作认定，引导走法律途径", "service", "service"),
+    ("网格员为老人代为递交建房审批材料", "service", "service"),                 # the applicant's agent
+    ("网格员帮商户代办食品经营许可证延续", "service", "service"),
+    ("网格员为不识字的村民代填救助申请表", "service", "service"),
+    ("网格员陪同执法人员入户检查燃气使用", "service", "assists"),               # assisting an inspection
+    ("网格员把民政局核发的残疾证送到家中", "service", "service"),               # an attributive
+    ("网格员走访强制隔离戒毒解除人员", "service", "service"),                   # a status
+    ("网格员收集群众对行政审批服务的意见", "service", "service"),               # a topic
+    ("执法局作出处罚后，网格员把处罚结果在群内通报", "service", "service"),       # another body's result
+    ("严禁网格员罚款、扣押", "service", "forbids_only"),                      # a notice that only forbids
+    ("网格员动员村民参加医保", "service", "service"),                          # everyday service verbs
+    ("网格员为优秀志愿者发放荣誉证书", "service", "service"),
+    ("网格员与商户签订门前三包责任书", "service", "service"),
+    ("网格长督导网格员完成巡查", "service", "service"),
+    ("网格员巡查发现路灯坏了，拍照报至群内", "service", "service"),
+    ("网格员把违建户的事情摆平", None, "unclassified"),                         # a doubtful word: ask, never clear
+    ("网格员劝导无效后把摊子掀了", "coercion", "power_act"),
+])
+def test_each_class_of_issue_17(text, value, outcome):
+    inf = infer_nature(text)
+    assert (inf.value, inf.outcome) == (value, outcome), inf.to_dict()
+
+
+def test_bing_and_a_comma_give_the_same_answer():
+    # 并 carries the worker on into the next verb phrase, as a new clause does
+    a = infer_nature("网格员协助城管拆除违章建筑并没收施工工具")
+    b = infer_nature("网格员配合城管拆除违建，没收施工工具")
+    assert a.value == b.value == "penalty" and a.outcome == b.outcome == "power_act"
+    assert [(m.words, m.frame) for m in a.matches] == [("拆除", "assists"), ("没收", "worker")]

@@ -86,6 +86,11 @@ class Rejections:
     def rows(self) -> np.ndarray:
         return np.array(sorted(self.msgs), dtype=np.int64)
 
+    def copy(self) -> "Rejections":
+        out = Rejections()
+        out.msgs = {r: list(m) for r, m in self.msgs.items()}
+        return out
+
 
 @dataclass
 class KindFacts:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import InputError, PackError, Problem
+from .birth import age_tests
 from .mapping import HeaderMap, load_header_map
 from .values import Converter, FactSpec, fact_specs
 
@@ -54,7 +55,7 @@ class AuditContext:
     read: frozenset[str] = frozenset()       # facts some rule reads
     t: dict[str, str] = field(default_factory=dict)
     plans: dict[tuple[str, ...], Any] = field(default_factory=dict)     # header -> ColumnPlan (headerplan.py)
-    age_tests: dict[str, list] | None = None                            # birth.py, on first need
+    age_tests: dict[str, list] = field(default_factory=dict)            # person prefix -> the packs' age tests (birth.py)
 
     def __post_init__(self) -> None:
         if self.conv is None:
@@ -65,6 +66,8 @@ class AuditContext:
         self.kind_spec = FactSpec("kind", "enum", tuple(self.specs))
         self.city_spec = FactSpec("city", "enum", tuple(self.specs["hire"]["city"].codes))
         self.date64 = np.datetime64(self.opts.date, "D")
+        if not self.age_tests:
+            self.age_tests = {w: age_tests(self.packs, w + "age") for w in PERSON.values()}
 
 
 def audit_context(packs: dict[str, "Pack"], opts: Options, map_file: str | None = None,

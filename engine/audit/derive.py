@@ -6,8 +6,8 @@
 - a stated age that disagrees with the birth date rejects the row, as ``acts.Hire`` does.
 
 Facts derived from facts for the rules (ages on a date, consecutive failed years,
-the reading of task texts) are the semantic core's, derived once in
-:func:`gridlaw.batch.evaluate_columns`; they are not repeated here. Entry point: :func:`derive`.
+the reading of task texts) are the semantic core's, written once in :mod:`gridlaw.derive`
+and applied by :func:`gridlaw.batch.evaluate_columns`; they are not repeated here. Entry point: :func:`derive`.
 """
 from __future__ import annotations
 
@@ -16,15 +16,16 @@ from typing import Any
 
 import numpy as np
 
-from ..batch import _age, _as_dates
+from ..derive import ages, as_dates
 from .chunks import FactBatch, KindFacts, Rejections
 from .context import PERSON, AuditContext
 
 
 def derive(batch: FactBatch, ctx: AuditContext) -> FactBatch:
     notes: dict[int, str] = dict(batch.notes)
-    kinds = [_derive_kind(ctx, kf, batch.chunk.n, batch.rejections, notes) for kf in batch.kinds]
-    return replace(batch, kinds=kinds, notes=notes)
+    reject = batch.rejections.copy()          # the converted batch stays as convert gave it
+    kinds = [_derive_kind(ctx, kf, batch.chunk.n, reject, notes) for kf in batch.kinds]
+    return replace(batch, kinds=kinds, rejections=reject, notes=notes)
 
 
 def _derive_kind(ctx: AuditContext, kf: KindFacts, n: int, reject: Rejections, notes: dict[int, str]) -> KindFacts:
@@ -41,10 +42,8 @@ def _derive_kind(ctx: AuditContext, kf: KindFacts, n: int, reject: Rejections, n
             _fill(data, known, fact, m, spec.default, bool if spec.type == "bool" else object)
     who = PERSON.get(kind)
     if who is not None and kf.cells:
-        from .birth import age_tests, settle_birth_dates
+        from .birth import settle_birth_dates
 
-        if ctx.age_tests is None:
-            ctx.age_tests = {w: age_tests(ctx.packs, w + "age") for w in PERSON.values()}
         birth = who + "birth_date"
         if birth in known:                         # settled in place below
             data[birth], known[birth] = data[birth].copy(), known[birth].copy()
@@ -59,12 +58,12 @@ def _check_age(ctx: AuditContext, kind: str, data: dict, known: dict, base: np.n
     age, birth = f"{who}age", f"{who}birth_date"
     if who is None or age not in data or birth not in data:
         return
-    b, bk = _as_dates(data[birth], known[birth])
-    d, dk = _as_dates(data["date"], known["date"])
+    b, bk = as_dates(data[birth], known[birth])
+    d, dk = as_dates(data["date"], known["date"])
     idx = np.flatnonzero(bk & dk & known[age])
     if not len(idx):
         return
-    derived = _age(d[idx], b[idx])
+    derived = ages(d[idx], b[idx])
     for j in np.flatnonzero(derived != data[age][idx].astype(np.int64)).tolist():
         reject(base[idx[j:j + 1]], ctx.t["age_mismatch"].format(age=int(derived[j])))
 
