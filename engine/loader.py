@@ -14,7 +14,6 @@ import hashlib
 from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -29,6 +28,7 @@ from .structures import applicability, known_guards, outcomes_of, problems_of, r
 from .textnorm import int_to_cn, to_simplified
 from .yamlsrc import YAMLSyntaxError, dotted, line_of, load_yaml
 from . import packcache as _cache
+from .packfiles import pack_files as _pack_files
 
 CITIES = ("binzhou", "yancheng", "quzhou", "zigong", "jiaxing")
 # The issue-8 format, during the transition: a rule that names its structure is held to it, and a
@@ -162,31 +162,6 @@ def load_pack(city: str) -> Pack:
         hint = f" (did you mean {near[0]}?)" if near else ""
         raise PackError([Problem(city, f"unknown city{hint}; known: {', '.join(CITIES)}")])
     return compile_pack(pack_root(city), city)
-
-
-def _pack_files(root: Traversable) -> dict[str, bytes]:
-    """The files that make a pack, by relative path (tests excluded: they do not change decisions).
-    A pack on disk is read through safefile: regular files only, each at most MAX_BYTES, so a rules
-    file that is a FIFO or a symlink to /dev/zero is refused instead of read forever."""
-    entries = [rel for rel in ("pack.yaml", "source.md") if (root / rel).is_file()]
-    rule_dir = root / "rules"
-    entries += [f"rules/{e.name}" for e in sorted(rule_dir.iterdir(), key=lambda e: e.name)
-                if e.name.endswith(".yaml")] if rule_dir.is_dir() else []
-    if not isinstance(root, Path):        # inside a wheel or zip: the packaging tool wrote these files
-        return {rel: (root / rel).read_bytes() for rel in entries}
-    from .errors import InputError
-    from .safefile import read_bounded
-    from .yamlsrc import MAX_BYTES
-
-    files, problems = {}, []
-    for rel in entries:
-        try:
-            files[rel] = read_bounded(root / rel, MAX_BYTES, str(root / rel), "规定包文件", "a pack file")
-        except InputError as exc:
-            problems += exc.problems
-    if problems:
-        raise PackError(problems)
-    return files
 
 
 def _digest(files: dict[str, bytes]) -> str:

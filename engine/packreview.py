@@ -18,9 +18,9 @@ def manifest_file() -> Traversable:
 
 
 def file_hashes(root: Traversable) -> dict[str, str]:
-    from .loader import _pack_files
+    from .packfiles import pack_files
 
-    return {rel: hashlib.sha256(data).hexdigest() for rel, data in _pack_files(root).items()}
+    return {rel: hashlib.sha256(data).hexdigest() for rel, data in pack_files(root).items()}
 
 
 def load_manifest(source: Traversable | None = None) -> dict[str, dict[str, str]]:

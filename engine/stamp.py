@@ -53,9 +53,5 @@ def file_hash(path: str | Path | None) -> str | None:
 
 
 def stamp_of(packs: Iterable[Any], checklist: str | Path | None = None) -> dict:
-    from .packreview import review_of
-
-    packs = list(packs)
     return {"engine": __version__, "engine_code": engine_code_hash()[:16], "libraries": audit_library_versions(),
-            "packs": {p.id: p.hash for p in packs}, "checklist": file_hash(checklist),
-            "review": [review_of(p.hash) for p in packs]}
+            "packs": {p.id: p.hash for p in packs}, "checklist": file_hash(checklist)}

@@ -175,9 +175,11 @@ def _refuse_overwriting_input(cfg: AuditConfig) -> None:
 
 def run_stamp(packs: dict, checklist, cfg: AuditConfig) -> dict:
     """What answered: engine version and code hash, each pack's content hash, the checklist's hash."""
+    from ..packreview import review_of
     from ..stamp import stamp_of
 
-    return stamp_of(packs.values(), cfg.checklist)
+    # each pack's review state (policies/reviewed.json) travels with the results, as in check's answers
+    return {**stamp_of(packs.values(), cfg.checklist), "review": [review_of(p.hash) for p in packs.values()]}
 
 
 def _prove_accounting(source: Source, coll: Collector, lang: str, non_records: int = 0) -> None:
