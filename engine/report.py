@@ -279,6 +279,12 @@ def render_text(d: dict, lang: str = "zh") -> str:
     laws = [f"{x['title']}（{x['version']}）" for x in s.get("layers", []) if x["layer"] == "national" and x["version"]]
     if laws:
         lines.append(("适用的国家法律版本：" if zh else "national law versions: ") + "、".join(laws))
+    # a layer answers only on the dates it is in force (issue 16 §2): say which were not, and from when
+    idle = [(f"《{x['title']}》（{x['effective']}起施行）" if zh else f"{x['title']} (in force from {x['effective']})")
+            for x in d.get("layers", []) if not x["in_force"]]
+    if idle:
+        lines.append(("行为日期尚未施行、未予适用：" if zh else "not yet in force on the act's date, not applied: ")
+                     + ("、" if zh else "; ").join(idle))
     lines.append(f"gridlaw {s['engine']} · {'规则包' if zh else 'pack'} {s['pack']}@{s['pack_hash'][:12]} · "
                  f"{'输入' if zh else 'input'} {s['input_hash'][:12]}")
     return "\n".join(lines)

@@ -177,3 +177,15 @@ def test_a_date_between_two_versions_uses_the_old_version_in_both_executors():
     act = {"kind": "assignment", "city": "quzhou", "date": dt.date(2021, 7, 14), "task": {"text": "没收违法所得"}}
     d = gridlaw.check(act)
     assert d.deciding_rules == ["penaltylaw.art18.no-entrusting-individuals"]
+
+
+def test_the_text_report_names_the_layer_not_yet_in_force():
+    from gridlaw.report import render
+
+    d = gridlaw.check({"kind": "assignment", "city": "zigong", "date": "2023-06-01", "task": {"text": "对占道经营者处以罚款"}})
+    text = render(d, "text", "zh")
+    assert "《中华人民共和国行政处罚法》第二十条第一款" in text
+    assert "行为日期尚未施行、未予适用：《自贡市城乡社会治理网格化服务管理办法》（2024-02-01起施行）" in text
+    later = render(gridlaw.check({"kind": "assignment", "city": "zigong", "date": "2024-06-01",
+                                  "task": {"text": "对占道经营者处以罚款"}}), "text", "zh")
+    assert "尚未施行" not in later
