@@ -39,5 +39,21 @@ def __getattr__(name: str) -> Any:
 
 
 def check(act: Any, checklist: Any = None) -> "Decision":
+    """Check one act under the law in force on its date; return a :class:`Decision`.
+
+    ``act``: a dict as in an act file (``kind``, ``city``, ``date`` and the facts; values may be
+    written as townships write them: 盐城, 专职网格员, 2024年5月1日, 是/否, 统一招聘, 大专), or an act
+    model (``gridlaw.acts.Hire`` …). A fact left out is unknown, never false.
+
+    ``checklist``: the county's published grid checklist, to look the task up in: a file path
+    (YAML/JSON, CSV, XLSX, XLS, ODS with a 事项 column), a dict ``{county, published, matters}``,
+    or a ``gridlaw.checklist.Checklist``.
+
+    Raises :class:`InputError` (every problem with its field, ``.problems``) for bad input.
+    ``decision.decision`` is compliant / non_compliant / needs_review / insufficient_facts /
+    not_addressed / not_in_force; ``.findings``, ``.deciding_rules``, ``.missing`` (facts to
+    settle, each with its document) and ``.to_dict()`` give the rest; ``gridlaw.report.render(
+    decision, "text" | "json" | "html" | "md", lang)`` renders a report.
+    """
     from .api import check as _check
     return _check(act, checklist)

@@ -26,12 +26,23 @@ def act_data(data: Any, file: str = "<act>", lines: dict | None = None) -> dict[
     """The act as its model dumps it (``model_dump(exclude_none=True)``: codes, dates as dates, no nulls);
     InputError as from :func:`parse_act`. A plain dict never builds the pydantic models."""
     if hasattr(data, "model_dump"):
-        return data.model_dump(exclude_none=True)
+        return _checked(data.model_dump(exclude_none=True), file, lines)
     if isinstance(data, dict):
         plain = accept(accept_written_forms(data))
         if plain is not None:
-            return plain
-    return parse_act(data, file, lines).model_dump(exclude_none=True)
+            return _checked(plain, file, lines)
+    return _checked(parse_act(data, file, lines).model_dump(exclude_none=True), file, lines)
+
+
+def _checked(act: dict[str, Any], file: str, lines: dict | None) -> dict[str, Any]:
+    """ID numbers, phones and birth dates are checked on every path (the compiled validator and the
+    models take any string): a 10-digit ID or a birth date after the act is bad input, never a finding."""
+    from .idnumber import act_problems
+
+    problems = act_problems(act, file, lambda loc: line_of(lines or {}, loc))
+    if problems:
+        raise InputError(problems)
+    return act
 
 
 def parse_act(data: Any, file: str = "<act>", lines: dict | None = None) -> BaseModel:
@@ -233,9 +244,26 @@ def check(act: Any, checklist: Checklist | str | Path | dict | None = None, city
 
         checklist = load_checklist(checklist)
     elif isinstance(checklist, dict):
+        from pydantic import ValidationError
+
         from .checklist import Checklist
 
-        checklist = Checklist.model_validate(checklist)
+        try:
+            checklist = Checklist.model_validate(checklist)
+        except ValidationError as exc:
+            raise InputError([Problem("<checklist>", f"事项清单无效：{e['msg']}", None,
+                                      ".".join(map(str, e["loc"])), "bad_checklist", e["msg"])
+                              for e in exc.errors(include_input=False)]) from None
+    elif checklist is not None:
+        from .checklist import Checklist
+
+        if not isinstance(checklist, Checklist):
+            raise InputError([Problem("<checklist>", f"事项清单应为文件路径、{{county, published, matters}} 映射或 Checklist，"
+                                      f"实际是 {type(checklist).__name__}；一列事项请写作 {{\"matters\": [...]}}", None,
+                                      "checklist", "bad_checklist",
+                                      f"checklist must be a file path, a {{county, published, matters}} mapping or a "
+                                      f"Checklist, got {type(checklist).__name__}; a list of matters goes in "
+                                      "{'matters': [...]}")])
     if city and city != data["city"]:  # compare: the same act under another city's law
         data = {**data, "city": city}
     from .evaluate import evaluate_stack

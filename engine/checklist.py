@@ -69,12 +69,18 @@ class Checklist(BaseModel):
 def load_checklist(path: str | Path) -> Checklist:
     """A checklist from YAML/JSON (UTF-8 or GBK), or a table (CSV in UTF-8/GBK, XLSX, XLS) with a
     事项 column and optional 区县 / 公布日期 columns, as counties publish them."""
-    from .yamlsrc import MAX_BYTES, YAMLSyntaxError, dotted, line_of, load_json, load_yaml
+    from .safefile import read_bounded
+    from .yamlsrc import MAX_BYTES
 
     name = str(path)
-    from .safefile import read_bounded
-
     raw = read_bounded(path, MAX_BYTES, name, "事项清单", "a checklist")
+    return checklist_from_bytes(name, raw)
+
+
+def checklist_from_bytes(name: str, raw: bytes) -> Checklist:
+    """A checklist from a file's bytes (the web form's upload, or a file read by :func:`load_checklist`)."""
+    from .yamlsrc import YAMLSyntaxError, dotted, line_of, load_json, load_yaml
+
     suffix = Path(name).suffix.lower()
     if suffix in (".csv", ".xlsx", ".xlsm", ".xls", ".ods") or raw[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
         return _from_table(name, raw, suffix)
@@ -172,7 +178,22 @@ def _table_rows(name: str, raw: bytes, suffix: str) -> list[list]:
 
         wb = CalamineWorkbook.from_filelike(__import__("io").BytesIO(raw))
         ws = wb.get_sheet_by_index(0)
-        return [[c.strip() if isinstance(c, str) else c for c in r] for r in ws.to_python(skip_empty_area=False)]
+        return [[_text(c) for c in r] for r in ws.to_python(skip_empty_area=False)]
     except Exception as exc:
         raise InputError([Problem(name, f"无法读取事项清单表格（{type(exc).__name__}）；请确认是 CSV、XLSX 或 XLS 文件",
                                   code="unreadable_table", en=f"cannot read the checklist table: {exc}")]) from None
+
+
+def _text(cell: object) -> str:
+    """A spreadsheet cell as the text a clerk sees: 序号 1.0 → "1", a date cell → 2024-05-01."""
+    if cell is None:
+        return ""
+    if isinstance(cell, str):
+        return cell.strip()
+    if isinstance(cell, bool):
+        return "是" if cell else "否"
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, (dt.datetime, dt.date)):
+        return cell.isoformat()[:10]
+    return str(cell)

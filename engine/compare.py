@@ -93,14 +93,63 @@ def render_comparison(results: list[tuple[str, Any]], fmt: str = "text", lang: s
     rows = []
     for city, d in results:
         r = _row_dict(city, d)
-        # A city's own articles without its title; another layer's (national, county) with its title.
-        arts = "；".join((c["text"].split("》", 1)[-1] if c["layer"] == "city" else c["text"]) if lang == "zh"
-                        else (c["text_en"] if c["layer"] == "city" else f"{c['layer']}: {c['text_en']}")
+        # every citation names its instrument (issue 18: 《行政处罚法》第二十条第一款；第十九条… read as one law)
+        arts = "；".join(c["text"] if lang == "zh" else
+                        (c["text_en"] if c["layer"] == "city" else f"{c['layer']}: {c['text_en']}")
                         for c in r["citations"]) or "—"
         effects = "、".join(label(e, lang) for e in r["effects"]) or "—"
         rows.append([label(city, lang), label(d.decision, lang), arts, effects])
     title = "同一行为在五市规定下的结论" if lang == "zh" else "The same act under the five cities"
+    if fmt == "html":
+        return _html(header, rows, [d for _, d in results], title, lang)
     return _table(header, rows, fmt, title)
+
+
+_COLOURS = {"non_compliant": "#c0392b", "insufficient_facts": "#d68910", "needs_review": "#b7950b",
+            "compliant": "#1e8449", "not_addressed": "#7f8c8d", "not_in_force": "#7f8c8d"}
+
+
+def describe_act(d: Any, lang: str = "zh") -> str:
+    """One line saying what was compared: the kind of act, its task or role, the date."""
+    f = d.facts
+    what = f.get("task.text") or f.get("matter.text")
+    role = f.get("role")
+    roles = {"grid_leader": "网格长", "full_time": "专职网格员", "part_time": "兼职网格员", "grid_instructor": "网格指导员",
+             "micro_grid_leader": "微网格长"}
+    parts = [label(d.kind, lang)]
+    if what:
+        parts.append(f"“{what}”")
+    elif role:
+        parts.append(roles.get(role, role) if lang == "zh" else role)
+    parts.append(("日期 " if lang == "zh" else "date ") + d.date.isoformat())
+    return " · ".join(parts)
+
+
+def _html(header: list[str], rows: list[list[str]], decisions: list[Any], title: str, lang: str) -> str:
+    """The comparison as a page: what was compared and when, one coloured row per city, the stamp."""
+    from html import escape
+
+    from .version import __version__
+
+    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>" + f'<td class="city">{escape(r[0])}</td>'
+        + f'<td class="verdict"><span class="badge" style="background:{_COLOURS.get(d.decision, "#555")}">'
+          f"{escape(r[1])}</span></td>"
+        + "".join(f"<td>{escape(c)}</td>" for c in r[2:]) + "</tr>"
+        for r, d in zip(rows, decisions))
+    act = escape(describe_act(decisions[0], lang)) if decisions else ""
+    packs = "；".join(f"{escape(label(d.city, lang))}《{escape(d.pack.meta.title)}》{d.pack.hash[:12]}" for d in decisions)
+    stamp = (f"gridlaw {__version__} · " + ("规则包：" if lang == "zh" else "packs: ") + packs)
+    return ("<!doctype html><html lang=\"" + ("zh-CN" if lang == "zh" else "en") + "\"><head><meta charset=\"utf-8\"><title>"
+            + escape(title) + "</title><style>body{font-family:\"Noto Sans CJK SC\",\"Microsoft YaHei\",sans-serif;margin:2rem}"
+            "table{border-collapse:collapse;width:100%}"
+            "td,th{border:1px solid #ccc;padding:.35rem .6rem;text-align:left;vertical-align:top;word-break:normal}"
+            "th{background:#f4f6f7;white-space:nowrap}td.city,td.verdict{white-space:nowrap;width:1%}"
+            ".badge{color:#fff;border-radius:.3rem;padding:.05rem .45rem;white-space:nowrap}"
+            "p.act{font-size:1.05rem}p.stamp{color:#777;font-size:.8rem}</style></head>"
+            f"<body><h1>{escape(title)}</h1><p class=\"act\">{act}</p><table><tr>{head}</tr>{body}</table>"
+            f"<p class=\"stamp\">{stamp}</p></body></html>")
 
 
 def _row_dict(city: str, d: Any) -> dict:

@@ -37,6 +37,14 @@ class MonthDate(dt.date):
         return f"{self.year}年{self.month}月"
 
 
+class AmbiguousMonth(MonthDate):
+    """A number cell 1990.1: January, or October with its trailing zero lost. Never used as a date:
+    the birth-date step settles it from the row's ID number or refuses the row."""
+
+    def written(self) -> str:
+        return f"{self.year}.1"
+
+
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
@@ -51,10 +59,12 @@ def parse_date(raw: Any, msg: dict[str, str] = DATE_MSG["zh"], is_unknown: Calla
     if isinstance(raw, dt.date):
         return raw
     if isinstance(raw, float) and 1900 < raw < 2101 and not raw.is_integer():
-        # a number cell typed 1990.05; 1990.1 lost its trailing zero (January or October?)
+        # a number cell typed 1990.05 or 1996.2 (February: no month is 20); 1990.1 lost its
+        # trailing zero (January or October?): gridlaw.audit.birth settles it from the ID number
+        # on the row, or refuses it
         text = repr(raw)
-        if len(text.split(".")[1]) == 1:
-            raise BadValue(msg.get("month_number", msg["date"]).format(value=text, y=int(raw)))
+        if text.split(".")[1] == "1":
+            return AmbiguousMonth(int(raw), 1, 1)
         return _month(text, msg)
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         return _serial(raw, msg)

@@ -55,6 +55,10 @@ class Finding:
     def rule_id(self) -> str:
         return self.rule.id
 
+    def __repr__(self) -> str:   # the compiled rule's repr runs to pages; the id and outcome say what it is
+        return f"Finding({self.rule.id!r}, {self.outcome!r}" + (f", layer={self.layer!r}" if self.layer != "city" else "") \
+            + (f", missing={[m.fact for m in self.missing]!r}" if self.missing else "") + ")"
+
     def to_dict(self) -> dict:
         s = self.rule.spec
         return {
@@ -112,6 +116,11 @@ class Decision:
     @property
     def main_question(self) -> str | None:
         return MAIN_QUESTION.get(self.kind)
+
+    def __repr__(self) -> str:   # short: the pack, findings and facts are attributes (to_dict() has everything)
+        return (f"Decision({self.decision!r}, {self.kind} {self.city} {self.date}, deciding_rules={self.deciding_rules!r}"
+                + (f", missing={[m.fact for m in self.missing]!r}" if self.missing else "")
+                + f", findings={len(self.findings)})")
 
     @property
     def deciding(self) -> list[Finding]:

@@ -1,5 +1,5 @@
 """Exit codes shared by every command (documented in `gridlaw --help` and the README)."""
-EXIT_OK = 0             # compliant (or, in an audit, every row compliant / not addressed)
+EXIT_OK = 0             # compliant (in an audit: every row compliant)
 EXIT_NON_COMPLIANT = 1  # some act is non_compliant; also a failed validation or pack test
 EXIT_UNDECIDED = 3      # needs_review, insufficient_facts, not_addressed, not_in_force; rejected audit rows
 EXIT_BAD_INPUT = 4      # unreadable file, malformed YAML/JSON, unknown field, wrong type

@@ -26,7 +26,7 @@ def accept_written_forms(data: dict) -> dict:
     date = data.get("date")
     role = data.get("role")
     if (data.get("kind") in KINDS and data.get("city") in CITIES and (role is None or role in ROLES)
-            and (not isinstance(date, str) or _ISO.match(date))):
+            and (not isinstance(date, str) or _ISO.match(date)) and not _written_fields(data)):
         return data
     from .audit.mapping import load_header_map, norm
 
@@ -36,6 +36,9 @@ def accept_written_forms(data: dict) -> dict:
         value = out.get(key)
         if isinstance(value, str):
             out[key] = hm.values.get(key, {}).get(norm(value), value)
+    written = _written_fields(out)
+    if written:
+        _convert_fields(out, written, hm)
     if isinstance(out.get("date"), str) and not _ISO.match(out["date"]):
         from .dates import BadValue, MonthDate, parse_date
 
@@ -46,6 +49,67 @@ def accept_written_forms(data: dict) -> dict:
         if isinstance(day, dt.date) and not isinstance(day, MonthDate):
             out["date"] = day.isoformat()
     return out
+
+
+def _written_fields(data: dict) -> list[tuple[str, ...]]:
+    """Paths of the fields below the top level whose value is written out (是, 1995年2月14日,
+    统一招聘, 大专, 不确定) where the model takes a code, a bool or an ISO date."""
+    from .acts_compiled import VOCABULARY     # the vocabulary without building the models (start-up)
+
+    kind = data.get("kind")
+    if kind not in VOCABULARY:
+        return []
+    vocab = VOCABULARY[kind]
+    out: list[tuple[str, ...]] = []
+
+    def walk(node: dict, prefix: tuple[str, ...]) -> None:
+        for key, value in node.items():
+            path = prefix + (str(key),)
+            if isinstance(value, dict):
+                walk(value, path)
+                continue
+            spec = vocab.get(".".join(path))
+            if spec is None or path in (("kind",), ("city",), ("role",), ("date",)):
+                continue
+            t = spec["type"]
+            if isinstance(value, str) and (t in ("bool", "int") or (t == "date" and not _ISO.match(value))
+                                           or (t == "enum" and value not in spec.get("values", ()))):
+                out.append(path)
+            elif isinstance(value, list) and t == "list" and any(
+                    isinstance(v, str) and v not in spec.get("values", ()) for v in value):
+                out.append(path)
+            elif isinstance(value, str) and t == "list":
+                out.append(path)
+    walk(data, ())
+    return out
+
+
+def _convert_fields(out: dict, paths: list[tuple[str, ...]], hm: Any) -> None:
+    """Convert each written-out value in place (copying the nested mappings it sits in) with the
+    audit's own cell converter, so that an act file takes what a sheet cell takes. A value the
+    converter cannot read is left as written: the model's error then names the field."""
+    from .audit.values import BadValue, Converter, fact_specs
+    from .dates import MonthDate
+
+    kind = out["kind"]
+    specs = fact_specs()[kind]
+    conv = Converter(hm)
+    for path in paths:
+        node = out
+        for key in path[:-1]:
+            node[key] = dict(node[key])
+            node = node[key]
+        try:
+            value = conv.one(specs[".".join(path)], node[path[-1]])
+        except BadValue:
+            continue
+        if isinstance(value, dt.date):
+            if isinstance(value, MonthDate):
+                continue                 # a birth month: the model needs the day; its error says so
+            value = value.isoformat()
+        elif isinstance(value, tuple):
+            value = list(value)
+        node[path[-1]] = value
 
 
 _DATE_HINT = ("请写作 2024-05-01、2024/5/1 或 2024年5月1日", "write 2024-05-01, 2024/5/1 or 2024年5月1日")
@@ -90,5 +154,15 @@ def explain(err: dict, vocab: list[str]) -> tuple[str, str, str]:
         if m:
             return ("age_mismatch", f"年龄 {m[1]} 与出生日期 {m[2]} 不符（{m[4]} 时应为 {m[3]} 周岁）；请只填其一或更正",
                     msg)
+        m = re.match(r"(id_number|phone): (.*)", msg)
+        if m:
+            return ("bad_id_number" if m[1] == "id_number" else "bad_phone",
+                    ("身份证号无效：" if m[1] == "id_number" else "") + m[2], msg)
+        m = re.match(r"birth date (\S+) is after the act's date (\S+)", msg)
+        if m:
+            return ("future_birth_date", f"出生日期 {m[1]} 晚于行为日期 {m[2]}，应为笔误；请核对出生日期", msg)
+        m = re.match(r"ID number: birth date after the act's date (\S+)", msg)
+        if m:
+            return ("future_birth_date", f"身份证号中的出生日期晚于行为日期 {m[1]}；请核对身份证号", msg)
         return "bad_value", f"取值无效：{msg}", msg
     return "bad_input", f"取值无效（{t}）：{got!r}", err["msg"]

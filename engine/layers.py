@@ -32,7 +32,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from .errors import PackError, Problem
+from .errors import InputError, PackError, Problem
 from .loader import CITIES, Pack, compile_pack, load_pack
 from .packlinks import RANK
 
@@ -126,10 +126,15 @@ def load_target(target: str, use_cache: bool = True) -> Versions:
 
         near = difflib.get_close_matches(target, [*CITIES, *(v.id for v in national())], n=1)
         hint = f" (did you mean {near[0]}?)" if near else ""
-        raise PackError([Problem(target, f"no such pack or folder{hint}; a pack is a city "
-                                         f"({', '.join(CITIES)}), a national law, or a folder holding pack.yaml")])
+        # a mistyped name is the user's input, not a broken pack: InputError (exit 4), never PackError (5)
+        raise InputError([Problem(
+            target, "没有这个规则包或文件夹" + (f"（是否指 {near[0]}？）" if near else "") + "；规则包可以是城市（"
+            + "、".join(CITIES) + "）、国家法律的编号，或含有 pack.yaml 的文件夹", code="no_such_pack",
+            en=f"no such pack or folder{hint}; a pack is a city ({', '.join(CITIES)}), a national law, or a folder "
+               "holding pack.yaml")])
     if not path.is_dir():
-        raise PackError([Problem(target, "not a folder: give the folder that holds pack.yaml")])
+        raise InputError([Problem(target, "不是文件夹：请给出含有 pack.yaml 的文件夹", code="not_a_folder",
+                                  en="not a folder: give the folder that holds pack.yaml")])
     path = path.resolve()
     return load_versions(path, path.name, target.rstrip("/"), use_cache)
 

@@ -12,6 +12,7 @@ scripts/clean_sources.py, which writes the same format.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -119,16 +120,46 @@ def source_of(raw_text: str, origin: str, file: str = "<raw>") -> tuple[RawText,
     return raw, parse_source(text), text
 
 
+_IN_FORCE = re.compile(r"[^。；]*自\s*([0-9０-９〇零一二三四五六七八九]{4})\s*年\s*([0-9０-９一二三四五六七八九十]{1,3})\s*月"
+                       r"\s*([0-9０-９一二三四五六七八九十]{1,3})\s*日\s*起施行")
+_YEAR_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
+
+
+def in_force(raw: RawText) -> tuple[int, str, dt.date] | None:
+    """The article that says 本办法自2025年1月1日起施行 (or 二〇二五年一月一日): (article, quote, date)."""
+    from .textnorm import cn_to_int
+
+    def number(text: str) -> int:
+        text = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+        return int(text) if text.isdigit() else cn_to_int(text)
+    for a in reversed(raw.articles):                 # the commencement clause closes the text
+        for para in a.paragraphs:
+            for line in para:
+                m = _IN_FORCE.search(line)
+                if not m:
+                    continue
+                year = "".join(_YEAR_DIGITS.get(c, c) for c in m.group(1))
+                try:
+                    day = dt.date(number(year), number(m.group(2)), number(m.group(3)))
+                except ValueError:
+                    continue
+                return a.number, m.group(0).strip().lstrip("，,"), day
+    return None
+
+
 def skeleton(pack_id: str, raw: RawText, origin: str) -> str:
-    """A ``pack.yaml`` listing every article as not yet modelled; the user fills in the rest."""
+    """A ``pack.yaml`` listing every article as not yet modelled; the user fills in the rest. The date in
+    force is read from the text's 自…起施行 clause when it has one (a TODO otherwise, which validate refuses)."""
     numbers = [a.number for a in raw.articles]
     contiguous = numbers == list(range(1, len(numbers) + 1))
+    found = in_force(raw)
     lines = [
         f"id: {pack_id}",
         f"title: {raw.title or 'TODO: title'}",
         "instrument: normative_document   # local_regulation | government_rule | normative_document",
         "issuer: TODO",
-        "effective: 2000-01-01            # TODO: the date the text is in force",
+        *([f"effective: {found[2].isoformat()}", f"effective_cite: {{article: {found[0]}, quote: {found[1]}}}"] if found
+          else ["effective: 2000-01-01            # TODO: the date the text is in force"]),
         "layer: city                      # national | city | county",
         "# extends: yancheng              # a county pack builds on its city's pack",
         f"articles: {numbers[-1] if contiguous else numbers[-1]}",
@@ -136,5 +167,6 @@ def skeleton(pack_id: str, raw: RawText, origin: str) -> str:
     if not contiguous:
         lines.append(f"excerpt: [{', '.join(map(str, numbers))}]")
     lines += [f"source: {{file: {origin}}}", "not_modelled:"]
-    lines += [f"  - {{article: {n}, reason: \"not yet modelled\"}}" for n in numbers]
+    # the commencement article is accounted for by effective_cite
+    lines += [f"  - {{article: {n}, reason: \"not yet modelled\"}}" for n in numbers if not found or n != found[0]]
     return "\n".join(lines) + "\n"

@@ -58,6 +58,7 @@ def view(decision: Any, lang: str = "zh", show_personal: bool = False, original_
                                if lang == "zh" else
                                ("Add to the posting: " if posted else "Supply: ") + ", ".join(f["lacking"]) + ".")
         f["quote_shown"] = f["quote"] if original_quotes else reading_text(f["quote"])
+    _mark_set_aside(data, lang)
     data["findings"].sort(key=lambda f: _ORDER.get(f["outcome"], 9))  # what decided first
     data["lang"] = lang
     from .packreview import warning
@@ -70,14 +71,72 @@ def view(decision: Any, lang: str = "zh", show_personal: bool = False, original_
     return data
 
 
+_ASIDE = {"zh": {"conflict": "与上位规定冲突，不予适用", "displaced": "已由下位规定替代",
+                 "conflict_says": "本条比{higher}宽松，适用时以上位规定为准。",
+                 "displaced_says": "本条在此由{lower}替代，不计入结论。",
+                 "note": "{lower}（{lo}）{what}{higher}（{hi}），{after}。",
+                 "refines": "比", "displaces": "替代", "permission": "允许的行为为",
+                 "refines_tail": "宽松", "displaces_tail": "，两者结论不同", "permission_tail": "所禁止"},
+          "en": {"conflict": "conflicts with a higher norm: not applied", "displaced": "displaced by a lower norm",
+                 "conflict_says": "Looser than {higher}; the higher norm prevails.",
+                 "displaced_says": "Displaced here by {lower}; not counted in the decision.",
+                 "note": "", "refines": "", "displaces": "", "permission": "",
+                 "refines_tail": "", "displaces_tail": "", "permission_tail": ""}}
+
+
+_LOWER = ("县级规定", "a county norm")
+
+
+def public(v: dict) -> dict:
+    """A view without its display-only keys (``aside``, a conflict's ``shown``): the published JSON schema."""
+    for f in v["findings"]:
+        f.pop("aside", None)
+    for c in v.get("conflicts", []):
+        c.pop("shown", None)
+    return v
+
+
+def _mark_set_aside(data: dict, lang: str) -> None:
+    """A lower provision in conflict with a higher one, and a higher one a lower one displaces, are not
+    what decides: they get their own badge and sentence instead of a green 符合 (``aside``), and each
+    conflict a sentence naming both provisions by citation (``shown``), never by rule id."""
+    t = _ASIDE["en" if lang == "en" else "zh"]
+    cite = {f["rule"]: f["citation"]["text"] if lang != "en" else f["citation"]["text_en"] for f in data["findings"]}
+    lower = {c["lower"]: c for c in data.get("conflicts", []) if c["kind"] in ("refines", "permission")}
+    for f in data["findings"]:
+        f["aside"] = None
+        c = lower.get(f["rule"])
+        if c is not None and f["outcome"] in ("satisfied", "not_applicable"):
+            f["aside"] = t["conflict"]
+            f["says"] = t["conflict_says"].format(higher=cite.get(c["higher"], c["higher"]))
+        elif f.get("displaced_by") and f["outcome"] != "not_applicable":
+            f["aside"] = t["displaced"]
+            f["says"] = t["displaced_says"].format(lower=cite.get(f["displaced_by"], _LOWER[lang == "en"]))
+    for c in data.get("conflicts", []):
+        if lang == "en":
+            c["shown"] = (c["text"].get("en") or "").removeprefix("Conflict of norms: ")
+            continue
+        from .layers import layer_label
+
+        after = "需人工审查下位规定是否在上位规定授权范围内" if c["kind"] == "displaces" else "以上位规定为准"
+        c["shown"] = t["note"].format(lower=cite.get(c["lower"], "下位规定"), lo=layer_label(c["lower_layer"], lang),
+                                      what=t[c["kind"]], higher=cite.get(c["higher"], "上位规定"),
+                                      hi=layer_label(c["higher_layer"], lang), after=t[c["kind"] + "_tail"] and after)
+        c["shown"] = c["shown"].replace("（" + layer_label(c["higher_layer"], lang) + "），",
+                                        "（" + layer_label(c["higher_layer"], lang) + "）" + t[c["kind"] + "_tail"] + "，")
+
+
 def provisions(findings: list[dict]) -> list[dict]:
     """Findings grouped by citation, worst outcome first: a provision encoded by two rules
     (one breached, one met) reads as one provision with its outcome and each rule under it."""
     groups: dict[str, dict] = {}
     for f in findings:
         c = f["citation"]
-        g = groups.setdefault(c["text"], {"citation": c, "outcome": f["outcome"], "findings": [], "quotes": []})
+        g = groups.setdefault(c["text"], {"citation": c, "outcome": f["outcome"], "findings": [], "quotes": [],
+                                          "aside": f.get("aside")})
         g["findings"].append(f)
+        if not f.get("aside"):
+            g["aside"] = None          # the provision's badge is set aside only when all its rules are
         if f["quote_shown"] not in g["quotes"]:
             g["quotes"].append(f["quote_shown"])
         if _ORDER.get(f["outcome"], 9) < _ORDER.get(g["outcome"], 9):
@@ -137,6 +196,7 @@ def render_many(decisions: list[Any], fmt: str = "text", lang: str = "zh", show_
         return "\n\n".join(render_text(view(d, lang, show_personal, original_quotes), lang) for d in decisions)
     views = [view(d, lang, show_personal, original_quotes) for d in decisions]
     if fmt == "json":
+        views = [public(v) for v in views]
         return json.dumps(views[0] if len(views) == 1 else views, ensure_ascii=False, indent=2, default=str)
     if fmt == "html":
         items = [(v, provisions(v["findings"])) for v in views]
@@ -217,8 +277,8 @@ def _layer_tag(f: dict, lang: str) -> str:
     from .layers import layer_label
 
     tag = "" if f.get("layer", "city") == "city" else f"  〔{layer_label(f['layer'], lang)}〕"
-    if f.get("displaced_by"):
-        tag += f"  〔{'已由' + f['displaced_by'] + '替代，不计入结论' if lang == 'zh' else 'displaced by ' + f['displaced_by']}〕"
+    if f.get("displaced_by") and not f.get("aside"):      # aside: the badge and sentence say it already
+        tag += f"  〔{'已由下位规定替代，不计入结论' if lang == 'zh' else 'displaced by ' + f['displaced_by']}〕"
     return tag
 
 
@@ -274,7 +334,8 @@ def render_text(d: dict, lang: str = "zh") -> str:
         for m in d["missing_facts"]:
             lines.append(f"  - {m['label'] if zh else m['fact']} ({m['fact']})" + (f"{colon}{m['evidence']}" if m["evidence"] else ""))
     for c in d.get("conflicts", []):
-        lines.append(c["text"].get(lang) or c["text"]["zh"])
+        lines.append(("规范冲突：" + c["shown"] if zh else "Conflict of norms: " + c["shown"]) if c.get("shown")
+                     else c["text"].get(lang) or c["text"]["zh"])
     s = d["stamp"]
     laws = [f"{x['title']}（{x['version']}）" for x in s.get("layers", []) if x["layer"] == "national" and x["version"]]
     if laws:

@@ -125,7 +125,16 @@ def test_compiled_validator_accepts_only_what_the_models_accept(act):
         assert want is not None, f"the compiled validator accepted an act the models refuse: {act!r}"
         assert got == want
         assert [type(v) for v in got.values()] == [type(v) for v in want.values()]
-    assert act_data(act) == models_dump(act) if got is not None else True
+    if got is not None:
+        # issue 18: act_data also refuses what no model validator checks (a malformed ID number or phone, a
+        # birth date after the act) on both paths alike; the compiled path and the models still agree above
+        from gridlaw.idnumber import act_problems
+
+        if act_problems(got):
+            with pytest.raises(InputError):
+                act_data(act)
+        else:
+            assert act_data(act) == models_dump(act)
 
 
 def test_the_generated_acts_reach_both_paths():

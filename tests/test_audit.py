@@ -19,6 +19,7 @@ from gridlaw.acts import fact_vocabulary
 from gridlaw.audit.mapping import coverage_gaps, load_header_map
 from gridlaw.audit.run import AuditConfig, run_audit
 from gridlaw.audit.values import BadValue, Converter, fact_specs, parse_date
+from gridlaw.idnumber import check_digit
 from gridlaw.loader import available_packs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +33,8 @@ CLEAN = ["是", "是", "是", "是", "否", "否", "否", "否", "否", "否", "
 
 def applicant(i, name, birth, role="专职网格员", recruited="统一招聘", facts=None, day="2024年5月6日"):
     f = list(CLEAN if facts is None else facts)
-    return [f"A{i:03d}", name, f"3209021990{i:04d}45{i % 10}{i % 10}", f"138{i:08d}", birth, "亭湖区",
+    first17 = f"32090219900101{i:03d}"      # a real-looking number: a bad one makes the row unauditable
+    return [f"A{i:03d}", name, first17 + check_digit(first17), f"138{i:08d}", birth, "亭湖区",
             "文峰街道", role, recruited, *f, day]
 
 
@@ -127,11 +129,12 @@ def test_gbk_csv_with_chinese_headers_dates_and_yes_no(tmp_path):
     r = cli(src, "--city", "yancheng", "--out", out)  # no option beyond --city: encoding and kind are detected
     assert r.returncode == 1, r.stderr            # non-compliant rows present (they decide the code)
     assert "Traceback" not in r.stderr and "GBK" in r.stderr
-    assert "记录类型由表头推定为 hire" in r.stderr
+    assert "记录类型由表头推定为人员聘用" in r.stderr      # the kind in words, not its code (issue 18)
     got = [(x["row"], x["decision"]) for x in results(out)]
     assert got == [(i + 2, want) for i, (_, want) in enumerate(CASES)]
     rows = {x["row"]: x for x in results(out)}
-    assert rows[3]["violated"][0]["article"] == "第十六条第二款第（一）项"
+    # issue 18: every citation in a list names its instrument (a list may mix the city text and national law)
+    assert rows[3]["violated"][0]["article"] == "《盐城市城乡网格化服务管理实施细则》第十六条第二款第（一）项"
     assert rows[3]["violated"][0]["rule"] == "yancheng.art16.no-criminal-record"
     assert rows[4]["documents"] == ["无犯罪记录证明", "岗前培训结业证明"]
     # the HR view on stdout: who, the decision, and what to ask for
@@ -180,8 +183,13 @@ def test_xlsx_with_a_title_row_date_cells_and_role_option(tmp_path):
     head, body = got[0], got[1:]
     assert head[:3] == ("行号", "编号", "姓名（已遮蔽）") and len(body) == 10   # Chinese headers by default
     assert body[0][2] == "张*"
-    head = tuple({"行号": "row", "结论代码": "decision"}.get(h, h) for h in head)
-    dec = [dict(zip(head, b))["decision"] for b in body]
+    # the workbook is for people: decisions in words, no codes (issue 18); JSONL/CSV keep the codes
+    assert "结论代码" not in head and "违反规则" not in head
+    from gridlaw.labels import LABELS
+
+    head = tuple({"行号": "row", "结论": "decision"}.get(h, h) for h in head)
+    words = {v: k for k, v in LABELS["zh"].items()}
+    dec = [words[dict(zip(head, b))["decision"]] for b in body]
     want = [w for _, w in CASES[:10]]
     want[6] = "compliant"          # no date column: --date 2024-05-06 applies, after the rules took effect
     assert dec == want

@@ -157,7 +157,7 @@ def test_a_pack_folder_with_two_versions(tmp_path):
     assert {x["pack"]: x["in_force"] for x in before.to_dict()["layers"]} == {
         "coercionlaw": True, "licensinglaw": True, "penaltylaw": True, "yancheng": True, root.name: False}
     assert not any(f.layer == "county" for f in before.findings)
-    r = cli("validate", str(root))
+    r = cli("validate", str(root), "--lang", "en")
     assert r.returncode == 0 and "version 2024年印发" in r.stdout and "version 2025年修订" in r.stdout
 
 
@@ -216,7 +216,7 @@ def test_lower_norm_contradicting_a_higher_one_is_reported_and_the_higher_prevai
     r = cli("check", "-", "--pack", str(COUNTY), stdin=json.dumps(
         {**HIRE, "candidate": {**HIRE["candidate"], "pre_job_training": False}}, ensure_ascii=False))
     assert r.returncode == 1 and "规范冲突" in r.stdout and "以上位规定为准" in r.stdout
-    v = cli("validate", str(COUNTY))
+    v = cli("validate", str(COUNTY), "--lang", "en")
     assert v.returncode == 0 and "conflict: examplecounty.art4.train-later (permission) refines yancheng.art43" in v.stdout
 
 
@@ -232,7 +232,7 @@ def test_displaced_city_rule_is_shown_but_not_counted():
 def test_county_pack_cases_and_coverage():
     report = run_pack_tests(str(COUNTY))
     assert len(report.results) == 7 and all(r.ok for r in report.results) and report.uncovered == {}
-    r = cli("test", str(COUNTY))
+    r = cli("test", str(COUNTY), "--lang", "en")
     assert r.returncode == 0 and "7/7 cases passed" in r.stdout
 
 
@@ -247,7 +247,7 @@ def test_bad_pack_outside_the_repo_gets_located_errors(tmp_path):
         .replace("rule: yancheng.art43.pre-job-training", "rule: yancheng.art43.pre-job-trainin")
     (bad / "rules" / "hire.yaml").write_text(rules, "utf-8")
     at = {key: rules[:rules.index(key)].count("\n") + 1 for key in ("candidate.agee", "quote: 年龄应当在六十", "pre-job-trainin,")}
-    r = cli("validate", str(bad))
+    r = cli("validate", str(bad), "--lang", "en")
     assert r.returncode == 1
     out = r.stdout
     assert f"{bad}/rules/hire.yaml:{at['candidate.agee']}: rules[0].require.fact: unknown fact 'candidate.agee' for a hire act; " \
@@ -276,8 +276,8 @@ def test_extends_must_name_a_shipped_city(tmp_path):
     shutil.copytree(COUNTY, p)
     meta = (p / "pack.yaml").read_text("utf-8").replace("extends: yancheng", "extends: yanchen")
     (p / "pack.yaml").write_text(meta, "utf-8")
-    r = cli("validate", str(p))
-    assert r.returncode == 1 and "pack.yaml:13: extends: 'yanchen' 不是随程序提供的城市规定包" in r.stdout
+    r = cli("validate", str(p), "--lang", "en")
+    assert r.returncode == 1 and "pack.yaml:13: extends: 'yanchen' is not a shipped city pack" in r.stdout
 
 
 def test_audit_with_a_county_pack(tmp_path):
@@ -324,9 +324,11 @@ def test_new_pack_splits_articles_paragraphs_items_and_lists_every_article(tmp_p
     assert art2.paragraphs[0].items == ["（一）依法履职；", "（二）保守秘密。"]
     assert art2.chapter == "第一章 总则" and src.articles[3].chapter == "第二章 附则"
     meta = (out / "pack.yaml").read_text("utf-8")
-    assert all(f"{{article: {n}, reason: \"not yet modelled\"}}" in meta for n in (1, 2, 3))
-    v = cli("validate", str(out))
-    assert v.returncode == 0 and "3 of 3 articles accounted for (0 by rules, 3 not modelled)" in v.stdout
+    # issue 18: article 3 (本办法自2024年4月1日起施行) dates the pack through effective_cite
+    assert all(f"{{article: {n}, reason: \"not yet modelled\"}}" in meta for n in (1, 2))
+    assert "effective: 2024-04-01" in meta and "effective_cite: {article: 3," in meta
+    v = cli("validate", str(out), "--lang", "en")
+    assert v.returncode == 0 and "3 of 3 articles accounted for (1 by rules, 2 not modelled)" in v.stdout
     again = cli("new-pack", "--from", str(raw), "--out", str(out))
     assert again.returncode == 4 and "不是空的" in again.stderr
 

@@ -114,16 +114,20 @@ def test_header_wordings_map_to_the_facts():
 
 
 @pytest.mark.parametrize("cell, want", [("1990.05", (1990, 5)), ("1990年5月", (1990, 5)), ("1990-05", (1990, 5)),
-                                        ("1990/5", (1990, 5)), (1990.05, (1990, 5)), (2001.12, (2001, 12))])
+                                        ("1990/5", (1990, 5)), (1990.05, (1990, 5)), (2001.12, (2001, 12)),
+                                        (1996.2, (1996, 2)), (1994.5, (1994, 5)), (1997.8, (1997, 8))])
 def test_year_month_birth_dates(cell, want):
     d = parse_date(cell)
     assert isinstance(d, MonthDate) and (d.year, d.month) == want
     assert d.last_day().month == want[1] and (d.last_day() + dt.timedelta(days=1)).day == 1
 
 
-def test_a_number_cell_that_lost_its_trailing_zero_is_refused():
-    with pytest.raises(BadValue, match="1 月还是 10 月"):
-        parse_date(1990.1)
+def test_a_number_cell_that_lost_its_trailing_zero_is_held_for_the_id_number():
+    # issue 18: only .1 is ambiguous (1996.2 is February: no month 20); the audit's birth step
+    # settles 1990.1 from the row's ID number or refuses the row (tests/test_township_ids.py)
+    from gridlaw.dates import AmbiguousMonth
+
+    assert isinstance(parse_date(1990.1), AmbiguousMonth)
     assert parse_date("1990.1") == MonthDate(1990, 1, 1)    # typed as text, it is January
     with pytest.raises(BadValue):
         parse_date("1990.13")

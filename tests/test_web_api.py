@@ -108,16 +108,16 @@ def test_request_size_limit(client):
 def test_personal_data_masked_unless_asked_and_allowed(client, open_client):
     hire = example("hire")
     masked = client.post("/api/v1/check", json={"act": hire}).json()
-    assert masked["act"]["candidate"]["id_number"] == "3209**********1234"
+    assert masked["act"]["candidate"]["id_number"] == "3209**********1236"
     assert masked["act"]["candidate"]["name"] == "王**"
     # asked, but this server was not started to allow it
     r = client.post("/api/v1/check", json={"act": hire, "show_personal_data": True})
-    assert r.json()["act"]["candidate"]["id_number"] == "3209**********1234"
+    assert r.json()["act"]["candidate"]["id_number"] == "3209**********1236"
     assert r.headers["x-gridlaw-personal-data"] == "masked"
     # allowed by the server but not asked
     assert open_client.post("/api/v1/check", json={"act": hire}).json()["act"]["candidate"]["phone"] == "138****5678"
     shown = open_client.post("/api/v1/check", json={"act": hire, "show_personal_data": True})
-    assert shown.json()["act"]["candidate"]["id_number"] == "320902199001011234"
+    assert shown.json()["act"]["candidate"]["id_number"] == "320902199001011236"
 
 
 def test_compare_gives_five_cities(client):

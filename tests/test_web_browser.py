@@ -119,7 +119,9 @@ def test_assignment_straw_fine_and_compare(server, browser):
     assert "第十九条第二款第（二）项" in answer
     # quoted (the report may show the article's own script or its simplified reading)
     assert "依法应当由行政机关工作人员实施的行政许可、行政处罚" in to_simplified(answer)
-    assert "yancheng.art19.no-licensing-penalty-coercion" in browser.find_element(By.ID, "answer-summary").text
+    summary = browser.find_element(By.ID, "answer-summary")   # issue 18: provisions shown, rule ids behind a toggle
+    assert "第十九条第二款第（二）项" in summary.text and "yancheng.art19" not in summary.text
+    assert "yancheng.art19.no-licensing-penalty-coercion" in summary.get_attribute("innerHTML")
     shot(browser, "assignment-answer")
     old = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.ID, "compare-link").click()
@@ -179,7 +181,8 @@ def test_admission_without_funding(server, browser):
     choose(browser, "approved_by", "county_agency")
     submit(browser)
     assert decision_of(browser) == "non_compliant"
-    assert "yancheng.art12.six-unified" in browser.find_element(By.ID, "answer-summary").text
+    summary = browser.find_element(By.ID, "answer-summary")   # issue 18: the provision shown, its rule id behind a toggle
+    assert "第十二条" in summary.text and "yancheng.art12.six-unified" in summary.get_attribute("innerHTML")
     shot(browser, "admission-answer")
 
 
@@ -215,5 +218,7 @@ def test_laws_search_in_traditional_script(server, browser):
     submit(browser)
     art = browser.find_element(By.ID, "yancheng-art19")
     assert "依法应当由行政机关工作人员实施" in art.text  # shown in simplified script
-    assert "yancheng.art19.no-licensing-penalty-coercion" in art.text
+    # issue 18: the rule ids sit behind a 规则编号 toggle; the citation is what a reader sees
+    assert "第十九条" in art.text and "yancheng.art19.no-licensing-penalty-coercion" not in art.text
+    assert "yancheng.art19.no-licensing-penalty-coercion" in art.get_attribute("innerHTML")
     shot(browser, "laws")

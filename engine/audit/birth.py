@@ -1,13 +1,19 @@
-"""Birth dates as township sheets give them.
+"""Birth dates and ID numbers as township sheets give them.
 
 - 出生年月 to the month (1990.05, 1990年5月, 1990-05): the age on the record date is exact
   when the whole month gives one age, and good enough when the two possible ages meet
   every age condition of the packs alike (33 or 34 are both 18 or over); otherwise the
   birth date stays unknown for that row, and the row's note says between which ages it
   hangs and that the day decides.
-- No birth date but a 身份证号: the date is read from the number once python-stdnum's
-  ``stdnum.cn.ric`` accepts it (length, check digit, date, place code); a number it
-  rejects makes the row unauditable, with the reason.
+- A number cell 1996.1 (January, or October with its zero lost) is settled from the row's
+  身份证号 when the number was born in January or October of that year; else the row is
+  refused with advice. 1996.2 … 1996.9 are months as written.
+- 身份证号: checked by :mod:`gridlaw.idnumber` (length, digits, birth date, check character;
+  an unknown place code is a warning). A bad number makes the row unauditable, with the
+  reason (a number Excel cut to …000 included). A good one gives the birth date when none
+  is written, and citizenship when the 是否中国公民 column says nothing: a mainland resident
+  ID is issued to citizens only.
+- A birth date after the record's date is a typo: the row is refused, never judged.
 """
 from __future__ import annotations
 
@@ -17,22 +23,28 @@ from typing import Any, Callable
 import numpy as np
 
 from ..acts import age_on
-from ..dates import MonthDate, parse_date
+from ..dates import AmbiguousMonth, MonthDate, parse_date
 
 _T = {
     "zh": {"hangs": "出生年月“{written}”只写到月份：{day} 时为 {lo} 或 {hi} 周岁，取决于出生日；"
                     "与年龄有关的条件（如年满十八周岁）待查明，请补充出生日期（居民身份证）",
            "from_id": "出生日期取自身份证号：{birth}",
-           "bad_id": "身份证号“{value}”无效：{why}；出生日期无从核实，请核对身份证号或填写出生日期",
-           "InvalidLength": "应为 18 位", "InvalidFormat": "前 17 位应为数字",
-           "InvalidChecksum": "校验码不符", "InvalidComponent": "出生日期或地区码无效"},
+           "month_from_id": "出生年月数字单元格 {written} 分不清是 1 月还是 10 月，按身份证号定为 {birth}",
+           "month_number": "出生年月数字单元格 {written} 分不清是 1 月还是 10 月{why}；请把该格设为文本，写作 {y}.01 或 {y}.10",
+           "month_id_differs": "，身份证号中的出生日期 {birth} 也无从判断",
+           "bad_id": "身份证号“{value}”无效：{why}",
+           "citizen": "身份证号为大陆居民身份证号码：视为中华人民共和国公民",
+           "future": "出生日期 {birth} 晚于审查基准日 {day}，应为笔误；请核对出生日期或身份证号"},
     "en": {"hangs": "birth given to the month ({written}): aged {lo} or {hi} on {day} depending on the day; "
                     "age conditions (e.g. 18 or over) stay unknown: give the full birth date (ID card)",
            "from_id": "birth date read from the ID number: {birth}",
-           "bad_id": "ID number {value!r} is not valid: {why}; the birth date cannot be checked: correct the ID "
-                     "number or give the birth date",
-           "InvalidLength": "it must have 18 characters", "InvalidFormat": "the first 17 must be digits",
-           "InvalidChecksum": "the check digit is wrong", "InvalidComponent": "its birth date or place code is invalid"},
+           "month_from_id": "the birth month number {written} (January or October?) settled from the ID number: {birth}",
+           "month_number": "the birth month number {written} could be January or October{why}; make the cell text and "
+                           "write {y}.01 or {y}.10",
+           "month_id_differs": " and the ID number's birth date {birth} does not settle it",
+           "bad_id": "ID number {value!r} is not valid: {why}",
+           "citizen": "a mainland resident ID number: taken as a PRC citizen",
+           "future": "birth date {birth} is after the review date {day}: a typo; check the birth date or ID number"},
 }
 
 
@@ -69,9 +81,11 @@ def _day_decides(lo: int, hi: int, tests: list[tuple[str, Any]]) -> bool:
 def settle_birth_dates(who: str, columns: dict[str, Any], data: dict, known: dict, base: np.ndarray,
                        reject: Callable[[np.ndarray, str], None], notes: dict[int, str], lang: str,
                        tests: list[tuple[str, Any]] | None = None) -> None:
-    """Adjust ``data``/``known`` of ``{who}birth_date`` in place (see the module doc).
+    """Adjust ``data``/``known`` of ``{who}birth_date`` (and ``{who}citizen``) in place (see the module doc).
 
     ``columns``: the raw cells of the birth date and ID number columns (fact -> list), when present."""
+    from ..idnumber import BadIdNumber, parse_id_number
+
     t = _T.get(lang, _T["zh"])
     birth = who + "birth_date"
     m = len(base)
@@ -81,12 +95,17 @@ def settle_birth_dates(who: str, columns: dict[str, Any], data: dict, known: dic
     day_arr = data.get("date")
     raw_birth = columns.get(birth)
     hanging: set[int] = set()
+    ambiguous: dict[int, MonthDate] = {}
     if raw_birth is not None:
         for i in _month_candidates(raw_birth):
             cell = _cell(raw_birth, i)
             if not known[birth][i] or not _month_only(cell):
                 continue
             first = parse_date(cell)
+            if isinstance(first, AmbiguousMonth):
+                known[birth][i] = False          # January or October: the ID number may settle it below
+                ambiguous[i] = first
+                continue
             day = _day(day_arr, known, i)
             if day is None:
                 continue
@@ -96,26 +115,78 @@ def settle_birth_dates(who: str, columns: dict[str, Any], data: dict, known: dic
                 hanging.add(i)
                 notes[int(base[i])] = t["hangs"].format(written=first.written(), day=day.isoformat(), lo=lo, hi=hi)
     raw_id = columns.get(who + "id_number")
-    if raw_id is None:
-        return
-    from stdnum.cn import ric
-    from stdnum.exceptions import ValidationError
+    settled: set[int] = set()
+    if raw_id is not None:
+        citizen = who + "citizen"
+        for i in range(m):
+            cell = _cell(raw_id, i)
+            if cell is None or not str(cell).strip():
+                continue
+            day = _day(day_arr, known, i)
+            try:
+                got = parse_id_number(cell, day, lang)
+            except BadIdNumber as exc:
+                reject(base[i:i + 1], t["bad_id"].format(value=str(cell).strip(), why=exc))
+                continue
+            row = int(base[i])
+            if got.warning:
+                notes[row] = f"{notes[row]}；{got.warning}" if row in notes else got.warning
+            if got.shows_citizenship and citizen in known and not known[citizen][i]:
+                data[citizen][i] = True
+                known[citizen][i] = True
+            elif got.shows_citizenship and citizen not in known:
+                data[citizen] = np.zeros(m, dtype=bool)
+                known[citizen] = np.zeros(m, dtype=bool)
+                data[citizen][i] = known[citizen][i] = True
+            if known[birth][i]:
+                continue
+            if i in ambiguous:
+                amb = ambiguous[i]
+                if got.birth.year != amb.year or got.birth.month not in (1, 10):
+                    continue                     # refused below, with the ID's date in the reason
+                notes[row] = t["month_from_id"].format(written=amb.written(), birth=got.birth.isoformat())
+                settled.add(i)
+            elif raw_birth is not None and i not in hanging and str(_cell(raw_birth, i) or "").strip():
+                continue      # a birth date was written but is bad: its own reason says so; the ID is not a fallback
+            else:
+                notes.setdefault(row, t["from_id"].format(birth=got.birth.isoformat()))
+            data[birth][i] = np.datetime64(got.birth, "D")
+            known[birth][i] = True
+    for i, amb in ambiguous.items():
+        if i in settled:
+            continue
+        id_birth = _id_birth(raw_id, i)
+        why = t["month_id_differs"].format(birth=id_birth) if id_birth else ""
+        reject(base[i:i + 1], t["month_number"].format(written=amb.written(), why=why, y=amb.year))
+    _refuse_future(birth, data, known, base, reject, t)
 
-    for i in np.flatnonzero(~known[birth]).tolist():
-        if raw_birth is not None and i not in hanging and str(_cell(raw_birth, i) or "").strip():
-            continue      # a birth date was written but is bad: its own reason says so; the ID is not a fallback
-        cell = _cell(raw_id, i)
-        if cell is None or not str(cell).strip():
-            continue
-        number = str(cell).strip()
-        try:
-            got = ric.get_birth_date(ric.validate(number))
-        except ValidationError as exc:
-            reject(base[i:i + 1], t["bad_id"].format(value=number, why=t.get(type(exc).__name__, str(exc))))
-            continue
-        data[birth][i] = np.datetime64(got, "D")
-        known[birth][i] = True
-        notes.setdefault(int(base[i]), t["from_id"].format(birth=got.isoformat()))
+
+def _id_birth(raw_id: Any, i: int) -> str | None:
+    from ..idnumber import BadIdNumber, parse_id_number
+
+    cell = None if raw_id is None else _cell(raw_id, i)
+    if cell is None or not str(cell).strip():
+        return None
+    try:
+        return parse_id_number(cell, dt.date(2100, 12, 31)).birth.isoformat()
+    except BadIdNumber:
+        return None
+
+
+def _refuse_future(birth: str, data: dict, known: dict, base: np.ndarray, reject: Callable, t: dict) -> None:
+    """A birth date after the record's date is an input error, not a minor's application."""
+    day_arr = data.get("date")
+    if day_arr is None:
+        return
+    day_known = known.get("date", np.ones(len(base), dtype=bool))
+    later = known[birth] & day_known & (data[birth].astype("datetime64[D]") > day_arr.astype("datetime64[D]"))
+    for i in np.flatnonzero(later).tolist():
+        known[birth][i] = False
+        reject(base[i:i + 1], t["future"].format(birth=_iso(data[birth][i]), day=_iso(day_arr[i])))
+
+
+def _iso(v: Any) -> str:
+    return str(np.datetime64(v, "D"))
 
 
 _MONTH_RX = r"^\s*\d{4}\s*(?:[-/.]\s*\d{1,2}|年\s*\d{1,2}\s*月份?)\s*$"

@@ -25,7 +25,10 @@ if TYPE_CHECKING:
     from ..batch import BatchResult
     from .mapping import Resolution
 
-RAW_FIELDS = ("id", "name", "county", "township", "grid")   # carried to the outputs as written
+RAW_FIELDS = ("id", "name", "county", "township", "grid", "task", "department", "date")   # carried to the outputs as written
+# the facts a carried field is read from (the person's name per kind; the task or matter text; who assigned or applied)
+RAW_FACTS = {"name": ("name", "candidate.name", "worker.name"), "task": ("task.text", "matter.text"),
+             "department": ("required_by", "department")}
 GROUPS = ("county", "township", "grid")
 
 

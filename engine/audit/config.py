@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from ..loader import Pack
 
 from ..exitcodes import EXIT_NON_COMPLIANT, EXIT_OK, EXIT_UNDECIDED
-EXIT_OF = {"compliant": EXIT_OK, "not_addressed": EXIT_OK, "non_compliant": EXIT_NON_COMPLIANT,
+EXIT_OF = {"compliant": EXIT_OK, "not_addressed": EXIT_UNDECIDED, "non_compliant": EXIT_NON_COMPLIANT,
            "insufficient_facts": EXIT_UNDECIDED, "needs_review": EXIT_UNDECIDED, "not_in_force": EXIT_UNDECIDED,
            "unreadable": EXIT_UNDECIDED}
 

@@ -42,6 +42,9 @@ class Options:
     date: dt.date = field(default_factory=dt.date.today)
     lang: str = "zh"
     checklist: "Checklist | None" = None
+    date_basis: str = ""             # where the review date of a row without its own date comes from (said at the top)
+    date_assumed: bool = False       # no date in the sheet and no --date: today, said as an assumption
+    date_column: bool = False        # rows carry their own date: the assumption matters only for blank cells
 
 
 @dataclass

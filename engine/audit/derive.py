@@ -23,6 +23,11 @@ from .context import PERSON, AuditContext
 
 def derive(batch: FactBatch, ctx: AuditContext) -> FactBatch:
     notes: dict[int, str] = dict(batch.notes)
+    from .remarks import remark_notes
+
+    chunk = batch.chunk
+    for row, text in remark_notes(chunk.header, chunk.columns, chunk.n, ctx.opts.lang).items():
+        notes[row] = f"{notes[row]}；{text}" if row in notes else text
     reject = batch.rejections.copy()          # the converted batch stays as convert gave it
     kinds = [_derive_kind(ctx, kf, batch.chunk.n, reject, notes) for kf in batch.kinds]
     return replace(batch, kinds=kinds, rejections=reject, notes=notes)
@@ -36,6 +41,13 @@ def _derive_kind(ctx: AuditContext, kf: KindFacts, n: int, reject: Rejections, n
     m = len(base)
     if ctx.opts.role and "role" in specs:
         _fill(data, known, "role", m, ctx.opts.role, object)
+    if "date" in known and not known["date"].all() and ctx.opts.date_basis:
+        # the row's own date cell is blank: it is judged as of the run's date, and says so
+        blank = "日期栏空白：按 {d} 审查" if ctx.opts.lang != "en" else "date cell blank: judged as of {d}"
+        text = blank.format(d=ctx.opts.date.isoformat())
+        for i in np.flatnonzero(~known["date"]).tolist():
+            row = int(base[i])
+            notes[row] = f"{notes[row]}；{text}" if row in notes else text
     _fill(data, known, "date", m, ctx.date64, "datetime64[D]")
     for fact, spec in specs.items():
         if spec.default is not None and not isinstance(spec.default, (list, dict)) and fact != "kind":

@@ -6,7 +6,7 @@ later chunk with the same header reuses it. Entry point: :func:`map_columns`.
 """
 from __future__ import annotations
 
-from .chunks import RAW_FIELDS, ColumnPlan, MappedBatch, RecordBatch
+from .chunks import RAW_FACTS, RAW_FIELDS, ColumnPlan, MappedBatch, RecordBatch
 from .context import PERSON, AuditContext
 
 
@@ -39,7 +39,7 @@ def _raw_index(kinds: dict, kind: str | None) -> dict[str, int]:
     out: dict[str, int] = {}
     for name in RAW_FIELDS:
         for k in (kind,) if kind else tuple(kinds):
-            want = {name, PERSON.get(k, "") + name} if name == "name" else {name}
+            want = set(RAW_FACTS.get(name, (name,)))
             idx = next((i for i, f in kinds[k].facts.items() if f in want), None)
             if idx is not None:
                 out[name] = idx

@@ -47,6 +47,17 @@ _TAIL = re.compile(r"(?:情况|情形|记录|经历|问题|行为|史|与否)$")
 FACT_LIKE = re.compile(r"^(?:是否|有无|有没有|曾|受过)|拘留|处罚|犯罪|刑事|失信|开除|违法|违纪|涉嫌|培训|体检|政审|学历|年龄|出生")
 
 
+def _typo_of(header: str, known: str) -> bool:
+    """Whether ``known`` may be what ``header`` meant to say: a slip of one character, not another
+    word. 是否受过治安处罚 is not 是否受过刑事处罚 (another penalty), nor is 网格员 (a person) 网格."""
+    if known in header or header in known:
+        return False
+    a, b = stem(header), stem(known)
+    diff = sum(1 for op in difflib.SequenceMatcher(None, a, b).get_opcodes() if op[0] != "equal")
+    changed = max(len(a), len(b)) - sum(m.size for m in difflib.SequenceMatcher(None, a, b).get_matching_blocks())
+    return diff <= 1 and changed <= 1
+
+
 def stem(key: str) -> str:
     """The question's subject: 是否受过行政拘留 → 行政拘留 (on a normalised header)."""
     out = _TAIL.sub("", _ASK.sub("", key))
@@ -111,8 +122,8 @@ class HeaderMap:
                     continue
                 # a hint for the first few unknown headers only: fuzzy matching every one of a very wide
                 # header is what made 100,000 columns take minutes
-                near = difflib.get_close_matches(key, list(table), n=1, cutoff=0.75) if len(ignored) < MAX_HINTS \
-                    else None
+                near = [n for n in difflib.get_close_matches(key, list(table), n=3, cutoff=0.75) if _typo_of(key, n)] \
+                    if len(ignored) < MAX_HINTS else []
                 ignored.append(f"{h}" + (f"（是否指 {self._original(kind, near[0])}？）" if near else ""))
                 continue
             fact = hit[1]

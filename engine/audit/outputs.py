@@ -92,6 +92,14 @@ def neutralise(col: Any) -> Any:
     return col
 
 
+_CODE_COLUMNS = ("decision", "violated_rules", "review_rules")
+_WRAP = frozenset({"task", "questions", "violated_articles", "missing_facts", "documents", "inferred", "reason"})
+_WIDTHS = {"row": 7, "id": 9, "name": 10, "county": 10, "township": 12, "grid": 14, "task": 36, "department": 14,
+           "date": 12, "city": 7, "kind": 10, "decision_label": 12, "questions": 30, "violated_articles": 44, "missing_facts": 44,
+           "documents": 30, "inferred": 44, "reason": 44}
+_ALIGN: dict[str, Any] = {}
+
+
 class ResultWriter:
     """Writes to a temporary file beside the target, renamed into place by close() only when every
     row is written, then a manifest (rows, SHA-256, stamp). A killed run leaves no results file:
@@ -102,10 +110,15 @@ class ResultWriter:
         self.path = path
         self.fmt = format_of(path)
         self.columns = [c for c in OUT_COLUMNS if c in columns]
+        # a Chinese workbook is read by people: no decision codes or rule ids (JSONL and CSV keep them)
+        self.readable = format_of(path) == "xlsx" and titles is not None
+        if self.readable:
+            self.columns = [c for c in self.columns if c not in _CODE_COLUMNS]
         # CSV/XLSX header cells (Chinese by default: results.COLUMN_TITLES); JSONL keys stay codes
         self.titles = [(titles or {}).get(c, c) for c in self.columns] if self.fmt != "jsonl" else self.columns
         self.show_personal = show_personal
         self.stamp = stamp or {}
+        self.notes: list[tuple[str, str]] = []     # (label, text) shown first in the workbook's 复现信息 sheet
         self.rows = 0
         self.tmp = temp_path(path)
         try:
@@ -151,13 +164,51 @@ class ResultWriter:
 
     def _xlsx(self, table: pa.Table) -> None:
         cols = [table.column(c).to_pylist() for c in self.columns]
+        if self.readable:
+            from ..labels import label
+
+            for i, c in enumerate(self.columns):
+                if c in ("city", "kind"):
+                    cols[i] = [label(v) if v else v for v in cols[i]]
+        wrap = [c in _WRAP for c in self.columns]
         for row in zip(*cols):
             if self.ws is None or self.in_sheet >= XLSX_ROWS:
-                self.ws = self.wb.create_sheet("results" if self.ws is None else f"results{len(self.wb.worksheets) + 1}")
-                self.ws.append(self.titles)
-                self.in_sheet = 0
-            self.ws.append(list(row))
+                self._new_sheet()
+            if self.readable:
+                self.ws.append([self._wrapped(v) if w and v else v for v, w in zip(row, wrap)])
+            else:
+                self.ws.append(list(row))
             self.in_sheet += 1
+
+    def _new_sheet(self) -> None:
+        """A results sheet: Chinese name, column widths, frozen header row, a filter over the rows."""
+        from openpyxl.utils import get_column_letter
+
+        if self.ws is not None:
+            self._finish_sheet()
+        n = len(self.wb.worksheets)
+        base = "结果" if self.readable else "results"
+        self.ws = self.wb.create_sheet(base if n == 0 else f"{base}{n + 1}")
+        self.in_sheet = 0
+        if self.readable:
+            for i, c in enumerate(self.columns, 1):
+                self.ws.column_dimensions[get_column_letter(i)].width = _WIDTHS.get(c, 12)
+            self.ws.freeze_panes = "A2"
+        self.ws.append(self.titles)
+
+    def _finish_sheet(self) -> None:
+        if self.readable and self.ws is not None:
+            from openpyxl.utils import get_column_letter
+
+            self.ws.auto_filter.ref = f"A1:{get_column_letter(len(self.columns))}{self.in_sheet + 1}"
+
+    def _wrapped(self, value: Any) -> Any:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Alignment
+
+        cell = WriteOnlyCell(self.ws, value)
+        cell.alignment = _ALIGN.setdefault("wrap", Alignment(wrap_text=True, vertical="top"))
+        return cell
 
     def close(self) -> None:
         """Finish the file, rename it into place, then write its manifest."""
@@ -167,11 +218,18 @@ class ResultWriter:
 
         if self.fmt == "xlsx":
             if self.ws is None:
-                self.ws = self.wb.create_sheet("results")
-                self.ws.append(self.titles)
-            meta = self.wb.create_sheet("stamp")     # the stamp travels inside the workbook too
+                self._new_sheet()
+            self._finish_sheet()
+            meta = self.wb.create_sheet("复现信息" if self.readable else "stamp")   # the stamp travels inside the workbook too
+            if self.readable:
+                from openpyxl.utils import get_column_letter
+
+                meta.column_dimensions[get_column_letter(1)].width = 28
+                meta.column_dimensions[get_column_letter(2)].width = 80
+                for k, v in self.notes:
+                    meta.append([k, v])
             for k, v in _flat({"rows": self.rows, **self.stamp}).items():
-                meta.append([k, str(v)])
+                meta.append([_stamp_label(k) if self.readable else k, str(v)])
             self.wb.save(self.tmp)
         else:
             if self.fmt == "csv":
@@ -197,6 +255,20 @@ class ResultWriter:
         finally:
             if self.tmp.exists():
                 self.tmp.unlink()
+
+
+_STAMP_LABELS = {"rows": "结果行数", "engine": "引擎版本", "engine_code": "引擎代码哈希", "checklist": "事项清单哈希",
+                 "input_hash": "输入哈希", "version": "版本"}
+
+
+def _stamp_label(key: str) -> str:
+    """packs.yancheng → 规则包 盐城 哈希: the workbook is read by people (JSON keeps the keys)."""
+    from ..labels import label
+
+    head, _, rest = key.partition(".")
+    if head == "packs" and rest:
+        return f"规则包 {label(rest)} 哈希"
+    return _STAMP_LABELS.get(key, key)
 
 
 def _flat(d: dict, prefix: str = "") -> dict:
@@ -313,10 +385,10 @@ def _jq_few(col: Any) -> Any:
 
 def _jsonl(table: pa.Table, columns: list[str]) -> bytes:
     """Every row as one JSON line, assembled with Arrow kernels (no per-row Python)."""
-    own = [c for c in columns if c in ("id", "name", "county", "township", "grid")]
+    own = [c for c in columns if c in ("id", "name", "county", "township", "grid", "task", "department", "date")]
     parts: list[Any] = ['{"row": ', pc.cast(table.column("row"), pa.string())]
     for c in own:
-        parts += [f', "{c}": ', _jq(table.column(c)) if c in ("id", "name") else _jq_few(table.column(c))]
+        parts += [f', "{c}": ', _jq(table.column(c)) if c in ("id", "name", "task") else _jq_few(table.column(c))]
     if "inferred" in columns and "inferred" in table.column_names:
         parts += [', "inferred": ', _jq_few(table.column("inferred"))]
     if "note" in table.column_names:       # why a fact stayed unknown, or where it came from (audit/birth.py)

@@ -37,8 +37,10 @@ _TEXT = {
         "documents": "最常需要补正的材料", "document": "材料", "rows_needing": "涉及行数",
         "top": "违反条款最多的记录（前 {n} 条）", "row": "行号", "id": "记录编号", "name": "姓名", "count": "违反条数",
         "articles": "违反条款", "rejections": "未能审查的行（数据无法读取）", "by_column": "按原因", "reason": "原因",
-        "first_n": "前 {n} 行", "warnings": "提示", "masked": "个人信息已脱敏（姓名、身份证号、电话）；需要原文时使用 --show-personal-data。",
+        "first_n": "前 {n} 行", "warnings": "提示", "masked": "个人信息已脱敏（姓名、身份证号、电话）。",
         "unmasked": "本报告包含未脱敏的个人信息，请妥善保管。", "exit": "退出码",
+        "rule_id": "规则编号", "basis": "审查基准日：", "n_people": "人数", "task": "任务内容（交办部门 · 日期）",
+        "line": "表格第 {n} 行", "seq": "序号 {id}",
         "county": "区县", "township": "镇街", "grid": "网格", "kind": "类型", "none": "（空）",
         "foot": "本报告由 gridlaw 根据所列规则包自动生成；结论以条款原文为准，“需人工审查”“事实不足”的记录须经人工核实。",
     },
@@ -58,6 +60,8 @@ _TEXT = {
         "local": "China Standard Time",
         "by_group": "By {g}", "group_value": "{g}", "total": "Total", "chart_violations": "non-compliant records",
         "documents": "Documents most often missing", "document": "Document", "rows_needing": "Rows",
+        "rule_id": "rule id", "basis": "Review date: ", "n_people": "Records", "task": "Task (assigned by · date)",
+        "line": "sheet row {n}", "seq": "no. {id}",
         "top": "Records most in breach (top {n})", "row": "Row", "id": "Record id", "name": "Name",
         "count": "Violations", "articles": "Articles", "rejections": "Rows not checked (data unreadable)", "by_column": "By cause",
         "reason": "Reason", "first_n": "first {n} rows", "warnings": "Notes",
@@ -80,6 +84,8 @@ def render_report(run: "AuditRun") -> str:
 
 
 def context(run: "AuditRun") -> dict[str, Any]:
+    from .texts import date_basis, for_people
+
     cfg = run.config
     lang = cfg.lang if cfg.lang in _TEXT else "zh"
     T = _TEXT[lang]
@@ -140,16 +146,22 @@ def context(run: "AuditRun") -> dict[str, Any]:
                        "chart": bar_chart(chart_items, [COLORS["non_compliant"]] * len(chart_items))})
 
     top = [{"row": r.row, "id": m_text(r.id), "name": m_name(r.name), "city": label(r.pattern.city, lang),
+            "task": m_text(r.extra.get("task")), "when": " · ".join(m_text(v) for v in (r.extra.get("department"),
+                                                                                     r.extra.get("date")) if v),
             "groups": " · ".join(v for v in r.groups.values() if v), "count": r.score,
             "decision": lab(r.pattern.decision),
             "articles": r.pattern.texts["violated_articles"] or ""} for r in c.top]
 
-    stamp = [{"id": p.id, "title": p.meta.title, "hash": p.hash, "effective": p.meta.effective.isoformat()}
+    stamp = [{"id": p.id, "name": label(p.id, lang), "title": p.meta.title, "hash": p.hash, "effective": p.meta.effective.isoformat()}
              for p in run.used_packs.values()]
-    options = [(k, v) for k, v in (("--kind", cfg.kind), ("--city", cfg.city), ("--role", cfg.role),
-                                   ("--date", cfg.date.isoformat() if cfg.date else None), ("--sheet", cfg.sheet),
-                                   ("--map", str(cfg.map_file) if cfg.map_file else None),
-                                   ("--checklist", str(cfg.checklist) if cfg.checklist else None)) if v]
+    words = lang != "en"      # a Chinese report names the options in words, their values in words
+    options = [(k, v) for k, v in (
+        ("记录类型" if words else "--kind", label(cfg.kind, lang) if words and cfg.kind else cfg.kind),
+        ("城市" if words else "--city", label(cfg.city, lang) if words and cfg.city else cfg.city),
+        ("岗位" if words else "--role", _ROLE.get(cfg.role or "", cfg.role) if words else cfg.role),
+        ("审查基准日" if words else "--date", cfg.date.isoformat() if cfg.date else None), ("工作表" if words else "--sheet", cfg.sheet),
+        ("表头对照文件" if words else "--map", cfg.map_file.name if cfg.map_file else None),
+        ("事项清单" if words else "--checklist", cfg.checklist.name if cfg.checklist else None)) if v]
     return {
         "T": T, "lang": lang, "show_personal": show,
         "file": run.source.path.name, "format": run.source.describe, "sha256": run.source.sha256,
@@ -163,23 +175,34 @@ def context(run: "AuditRun") -> dict[str, Any]:
         "documents": c.documents.most_common(20), "top": top, "top_n": cfg.top,
         "rejected_by": c.rejected_by.most_common(20),
         "rejections": [(r, m_text(why)) for r, why in c.rejections],
-        "warnings": [m_text(w) for w in run.warnings], "exit_code": run.exit_code,
-        "applicants": _applicants(run, lab, m_name, m_text),
+        "warnings": [m_text(for_people(w)) for w in run.warnings], "exit_code": run.exit_code,
+        "applicants": _applicants(run, lab, m_name, m_text, T),
+        "top_names": any(r.name for r in c.top), "top_tasks": any(r.extra.get("task") for r in c.top),
+        "basis": for_people(date_basis(run)[0]) or run.context.opts.date.isoformat(),
+        "basis_assumed": date_basis(run)[1],
         "skipped": _skipped(run),
     }
 
 
+_ROLE = {"grid_leader": "网格长", "full_time": "专职网格员", "part_time": "兼职网格员", "grid_instructor": "网格指导员",
+         "micro_grid_leader": "微网格长"}
 _CST = __import__("datetime").timezone(__import__("datetime").timedelta(hours=8), "CST")
 
 
-def _applicants(run: "AuditRun", lab: Any, m_name: Any, m_text: Any) -> list[dict]:
-    """The HR view as a table: every record that needs something, with what (when the listing was kept)."""
+def _applicants(run: "AuditRun", lab: Any, m_name: Any, m_text: Any, T: dict) -> list[dict]:
+    """The HR view as a table: every record that needs something, with what (when the listing was kept).
+    Records asked for the same things share one line, each named by the sheet's own 序号 and masked name."""
     c = run.collector
     if run.context.opts.kind not in ("hire", "exit") or c.listing_overflow:
         return []
-    return [{"row": row, "who": m_name(name) or m_text(rid) or "", "decision": lab(decision), "status": decision,
-             "needs": m_text(detail)}
-            for row, _, name, rid, decision, detail in sorted(c.listing) if detail]
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for row, _, name, rid, decision, detail in sorted(c.listing):
+        if not detail:
+            continue
+        seq = T["seq"].format(id=m_text(rid)) if rid else T["line"].format(n=row)
+        grouped.setdefault((decision, detail), []).append(" ".join(x for x in (seq, m_name(name)) if x))
+    return [{"who": "、".join(who), "n": len(who), "decision": lab(decision), "status": decision, "needs": m_text(detail)}
+            for (decision, detail), who in grouped.items()]
 
 
 def _skipped(run: "AuditRun") -> str:

@@ -21,7 +21,7 @@ import pyarrow as pa
 from ..acts import fact_vocabulary
 from ..batch import OUTCOME_CODES, BatchResult
 from ..evaluate import DECISIONS
-from ..labels import label
+from ..labels import label, text_of
 from ..mask import mask_column, mask_text
 from ..report import nature_text
 from ..loader import CITIES, CompiledRule, Pack, cite_text_en
@@ -31,14 +31,16 @@ from .chunks import GROUPS, Evaluated, Group
 STATUSES = DECISIONS + ("unreadable",)   # a row whose data could not be used: not a refusal
 REJ = len(DECISIONS)
 NA, SAT, REV, UNK, VIO = range(len(OUTCOME_CODES))
-OUT_COLUMNS = ("row", "id", "name", "county", "township", "grid", "city", "kind", "decision", "decision_label",
+OUT_COLUMNS = ("row", "id", "name", "county", "township", "grid", "task", "department", "date", "city", "kind",
+               "decision", "decision_label", "questions",
                "violated_articles", "violated_rules", "review_rules", "missing_facts", "documents", "inferred", "reason")
-_PATTERN_COLS = ("decision", "decision_label", "violated_articles", "violated_rules", "review_rules",
+_PATTERN_COLS = ("decision", "decision_label", "questions", "violated_articles", "violated_rules", "review_rules",
                  "missing_facts", "documents")
 _SEP = {"zh": "；", "en": "; "}
 # CSV/XLSX header cells in Chinese (the default language); JSONL keeps the codes.
 COLUMN_TITLES = {"row": "行号", "id": "编号", "name": "姓名（已遮蔽）", "county": "区县", "township": "镇街",
-                 "grid": "网格", "city": "城市", "kind": "记录类型", "decision": "结论代码", "decision_label": "结论",
+                 "grid": "网格", "task": "任务内容", "department": "交办部门", "date": "日期", "city": "城市", "kind": "记录类型", "decision": "结论代码", "decision_label": "结论",
+                 "questions": "各问题结论",
                  "violated_articles": "违反条款", "violated_rules": "违反规则", "review_rules": "需审查规则",
                  "missing_facts": "待查明事实（所需材料）", "documents": "需补充材料", "inferred": "推定说明",
                  "reason": "说明"}
@@ -51,6 +53,15 @@ _DETAIL = {
 }
 
 
+# A missing fact whose usual document is not needed when the row states another fact: the row's 学历
+# column says the level (学历证书 would prove only that); whether it meets the post is set by the notice.
+STATED: dict[str, tuple[str, dict[str, str]]] = {
+    "education_ok": ("education_level", {"zh": "招聘公告所列学历要求（表中已填学历，据以核定）",
+                                         "en": "the notice's education requirement (the row states the level)"}),
+}
+
+REMARK = "@remark"     # a pseudo-fact in a pattern's variant key: the row's 备注 sends it to review
+
 _ARTICLES: dict[tuple[str, str], str] = {}
 
 
@@ -62,17 +73,14 @@ def article_label(rule: CompiledRule, lang: str = "zh") -> str:
 
 
 def _article_label(rule: CompiledRule, lang: str) -> str:
+    """The full citation, instrument named (issue 18: in a list mixing the city's regulation and national
+    law, 第十九条 after 《行政处罚法》第二十条 would read as the penalty law's article)."""
     c = rule.spec.cite
-    if rule.id.split(".", 1)[0] not in CITIES:  # another layer (national law, a county pack): name the instrument
+    if rule.id.split(".", 1)[0] not in CITIES:  # another layer (national law, a county pack)
         return rule.citation if lang == "zh" else f"{rule.id.split('.', 1)[0]} {cite_text_en(c.article, c.paragraph, c.item)}"
     if lang == "en":
         return cite_text_en(c.article, c.paragraph, c.item)
-    text = f"第{int_to_cn(c.article)}条"
-    if c.paragraph:
-        text += f"第{int_to_cn(c.paragraph)}款"
-    if c.item:
-        text += f"第（{int_to_cn(c.item)}）项"
-    return text
+    return rule.citation
 
 
 def _article_key(rule: CompiledRule) -> tuple[int, int, int]:
@@ -107,6 +115,7 @@ class TopRecord:
     name: str | None
     groups: dict[str, str | None]
     pattern: Pattern
+    extra: dict[str, str | None] = field(default_factory=dict)     # task, department, date: the record itself
 
 
 @dataclass
@@ -138,6 +147,7 @@ class Collector:
     _patterns: dict[Any, Pattern] = field(default_factory=dict)
     pattern_counts: dict[int, int] = field(default_factory=dict)             # id(pattern) -> rows
     rejected_by_city: Counter = field(default_factory=Counter)
+    blank_dates: int = 0                                                      # rows judged as of the run's date
     _vocab: dict = field(default_factory=fact_vocabulary)
     _order: dict[str, int] = field(default_factory=dict)
 
@@ -151,7 +161,7 @@ class Collector:
         chunk = prep.chunk
         n_bad = len(chunk.bad)
         if not self.show_personal:   # phones and ID numbers by pattern, in whatever column they sit
-            for k in ("id", "county", "township", "grid"):
+            for k in ("id", "county", "township", "grid", "task", "department"):
                 if k in prep.raw:
                     prep.raw[k] = mask_column(prep.raw[k])
                 if prep.bad_raw.get(k):
@@ -188,6 +198,15 @@ class Collector:
         m = len(g.rows)
         inv, reps, keys = _signatures(R)
         pats = [self._pattern(g.city, g.kind, R, int(rep), key) for rep, key in zip(reps, keys)]
+        remarked = None
+        if prep.notes:
+            blank = "日期栏空白" if self.lang != "en" else "date cell blank"
+            self.blank_dates += sum(1 for r in g.rows.tolist() if blank in (prep.notes.get(r) or ""))
+            from .remarks import MARK
+
+            mark = MARK["en" if self.lang == "en" else "zh"]
+            remarked = np.fromiter((mark in (prep.notes.get(r) or "") for r in g.rows.tolist()), dtype=bool, count=m)
+        inv, pats = self._stated(g, R, inv, pats, reps, keys, remarked)
         counts = np.bincount(inv, minlength=len(pats))
         dec = np.array([DECISIONS.index(p.decision) for p in pats], dtype=np.int64)
         pc_ = self.pattern_counts
@@ -228,6 +247,21 @@ class Collector:
         meta = vocab.get(fact, {})
         return (meta.get("label") or fact) + (f"（{meta['evidence']}）" if meta.get("evidence") else "")
 
+    def _questions_text(self, R: BatchResult, rep: int) -> str | None:
+        """资格条件：不合规；程序：合规 — the verdict on each question the record raises (core's C1 answers)."""
+        if "questions" not in self.need:
+            return None
+        from ..labels import question_label
+
+        try:
+            answers = R.questions(rep)
+        except Exception:        # a verdict by question is a reading aid; never fail the audit over it
+            return None
+        sep = "；" if self.lang == "zh" else "; "
+        colon = "：" if self.lang == "zh" else ": "
+        return sep.join(f"{question_label(a.question, self.lang)}{colon}{label(a.verdict, self.lang)}"
+                        for a in answers) or None
+
     def _rule(self, city: str, rule: CompiledRule) -> np.ndarray:
         key = (city, rule.id)
         hit = self.rules.get(key)
@@ -235,18 +269,56 @@ class Collector:
             hit = self.rules[key] = np.zeros(3, dtype=np.int64)
         return hit
 
-    def _pattern(self, city: str, kind: str, R: BatchResult, rep: int, key: Any) -> Pattern:
-        cache_key = (city, kind, key)
+    def _stated(self, g: Group, R: BatchResult, inv: np.ndarray, pats: list[Pattern], reps: Any, keys: list[Any],
+                remarked: np.ndarray | None = None) -> tuple[np.ndarray, list[Pattern]]:
+        """Rows that state what a missing fact's usual document would prove (学历 filled: no 学历证书)
+        get a pattern asking for what is still open instead (issue 18: ask only for what the row lacks).
+        Rows whose 备注 names a disqualifying fact (remarks.py) go to review: a compliant or not-addressed
+        decision becomes needs_review, the remark quoted in the row's note."""
+        overrides = []
+        if remarked is not None and remarked.any():
+            overrides.append((REMARK, remarked))
+        for leaf, (by, _) in STATED.items():
+            for who in ("candidate.", "worker."):
+                k = R.known.get(who + by)
+                if k is not None and k.any() and any(who + leaf in p.missing for p in pats):
+                    overrides.append((who + leaf, k))
+        if not overrides:
+            return inv, pats
+        bits = np.zeros(len(inv), dtype=np.int64)
+        for b, (fact, k) in enumerate(overrides):
+            relevant = np.array([fact == REMARK or fact in p.missing for p in pats], dtype=bool)[inv]
+            bits |= (k & relevant).astype(np.int64) << b
+        if not bits.any():
+            return inv, pats
+        width = 1 << len(overrides)
+        uniq, new_inv = np.unique(inv * width + bits, return_inverse=True)
+        out = []
+        for u in uniq.tolist():
+            base, b = divmod(u, width)
+            stated = frozenset(overrides[j][0] for j in range(len(overrides)) if b >> j & 1)
+            out.append(self._pattern(g.city, g.kind, R, int(reps[base]), keys[base], stated) if stated else pats[base])
+        return new_inv.astype(np.int64), out
+
+    def _pattern(self, city: str, kind: str, R: BatchResult, rep: int, key: Any,
+                 stated: frozenset[str] = frozenset()) -> Pattern:
+        cache_key = (city, kind, key, stated)
         hit = self._patterns.get(cache_key)
         if hit is not None:
             return hit
         decision = R.decision(rep)
+        if REMARK in stated and decision in ("compliant", "not_addressed"):
+            decision = "needs_review"
+        stated = stated - {REMARK}
         col = R.outcomes[:, rep] if len(R.rules) else np.zeros(0, dtype=np.int8)
         violated = [R.rules[j] for j in np.flatnonzero(col == VIO)]
         review = [R.rules[j] for j in np.flatnonzero(col == REV)]
         unknown = [R.rules[j] for j in np.flatnonzero(col == UNK)]
         missing = R.missing_facts(rep)
         vocab = self._vocab.get(kind, {})
+        if stated:     # the row states what the usual document proves: ask for what is still open
+            vocab = {**vocab, **{f: {**vocab.get(f, {}), "evidence": text_of(STATED[f.rsplit(".", 1)[-1]][1], self.lang)}
+                                 for f in stated}}
         docs = list(dict.fromkeys(vocab.get(f, {}).get("evidence") or vocab.get(f, {}).get("label") or f
                                   for f in missing))
         sep = _SEP.get(self.lang, "；")
@@ -255,6 +327,7 @@ class Collector:
         texts = {
             "decision": decision,
             "decision_label": label(decision, self.lang),
+            "questions": self._questions_text(R, rep),
             "violated_articles": sep.join(arts) or None,
             "violated_rules": sep.join(r.id for r in violated) or None,
             "review_rules": sep.join(r.id for r in review) or None,
@@ -271,6 +344,8 @@ class Collector:
             "documents": docs, "reason": None})
         detail = _DETAIL[self.lang if self.lang in _DETAIL else "zh"][decision].format(
             docs=texts["documents"] or "", arts=sep.join(arts), rev=sep.join(revs))
+        if decision == "needs_review" and not revs:       # sent to review by the row's 备注: the note says why
+            detail = label("needs_review", self.lang)
         p = Pattern(city, kind, decision, violated, review, unknown, missing, docs, texts, tail, detail)
         self._patterns[cache_key] = p
         return p
@@ -310,7 +385,8 @@ class Collector:
             cand = cand[order]
         for i in cand.tolist():
             self.top.append(TopRecord(int(score[i]), int(lines[i]), _get(raw, "id", i), _get(raw, "name", i),
-                                      {k: _get(raw, k, i) for k in GROUPS if k in raw}, pats[inv[i]]))
+                                      {k: _get(raw, k, i) for k in GROUPS if k in raw}, pats[inv[i]],
+                                      {k: _get(raw, k, i) for k in ("task", "department", "date") if k in raw}))
         self.top.sort(key=lambda r: (-r.score, r.row, self._order.get(r.pattern.city, 0)))
         del self.top[self.top_n:]
 
@@ -328,7 +404,7 @@ class Collector:
         id_list = ids.to_pylist() if ids is not None else [None] * len(lines)
         for i, (line, nm, rid) in enumerate(zip(lines.tolist(), name_list, id_list)):
             p = pats[inv[i]]
-            detail = f"[{p.city}] {p.detail}" if self.all_cities else p.detail
+            detail = f"{label(p.city, self.lang)}：{p.detail}" if self.all_cities else p.detail
             if notes and notes[i]:
                 detail = (detail + ("；" if self.lang == "zh" else "; ") if detail else "") + notes[i]
             self.listing.append((line, self._order.get(p.city, 0), nm or "", rid or "", p.decision, detail))

@@ -9,12 +9,14 @@ which is how the run uses both cores.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 import time
 from pathlib import Path
 from typing import TextIO
 
 from ..errors import InputError, Problem
+from ..labels import label
 from . import pipeline, readers
 from .chunks import RAW_FIELDS, ColumnPlan
 from .config import EXIT_OF, AuditConfig, AuditRun  # noqa: F401  (the API web jobs and tests use)
@@ -71,7 +73,10 @@ def _run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
         role, note = _role_from_title(hm, source, lang)
         if note:
             warnings.append(note)
-    opts = Options(kind, city, role, cfg.date or dt.date.today(), lang, checklist)
+    day, basis, assumed = _review_date(cfg, hm, source, kind, lang)
+    has_column = source.format == "jsonl" or any(
+        h and any(hm.fact_of(k, h) == "date" for k in ((kind,) if kind else KINDS)) for h in source.header)
+    opts = Options(kind, city, role, day, lang, checklist, basis, assumed, has_column)
     ctx = audit_context(packs, opts, str(cfg.map_file) if cfg.map_file else None, source.strict_keys)
     if len(source.header) > MAX_COLUMNS:     # every header is looked up (and an unknown one matched for a hint)
         raise InputError([Problem(str(source.path), f"表头至少有 {len(source.header):,} 列，超过 {MAX_COLUMNS:,} 列的上限，不予审查；"
@@ -85,14 +90,18 @@ def _run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
     listing = {"auto": 200, "all": None, "none": 0}.get(cfg.listing, 200)
     coll = Collector(packs, lang, cfg.top, listing, all_cities=(city == "all"), show_personal=cfg.show_personal)
     # the name column is written masked (张*) unless personal data is asked for
-    columns = ["row", "id", *[c for c in RAW_FIELDS[1:] if (source.format == "jsonl" or c in plan.raw)],
-               "city", "kind", "decision", "decision_label", "violated_articles", "violated_rules", "review_rules",
+    # the record as the sheet gives it (name, township, task, department, date): each result row stands alone
+    columns = ["row", "id", *[c for c in RAW_FIELDS[1:] if c in plan.raw or (
+        source.format == "jsonl" and c in ("name", "county", "township", "grid"))],
+               "city", "kind", "decision", "decision_label", "questions", "violated_articles", "violated_rules", "review_rules",
                "missing_facts", "documents", *(["inferred"] if kind in (None, "assignment", "admission") else []), "reason"]
     titles = ({**COLUMN_TITLES, "name": "姓名"} if cfg.show_personal else COLUMN_TITLES) if lang == "zh" else None
     if cfg.report:
         discard(cfg.report)
-    writer = ThreadedWriter(ResultWriter(cfg.out, columns, cfg.show_personal, run_stamp(packs, checklist, cfg), titles)) \
-        if cfg.out else None
+    writer = None
+    if cfg.out:
+        results = ResultWriter(cfg.out, columns, cfg.show_personal, run_stamp(packs, checklist, cfg), titles)
+        writer = ThreadedWriter(results)
     if writer is None:
         coll.need = frozenset({"row"})
     elif writer.fmt == "jsonl":
@@ -124,6 +133,9 @@ def _run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
     finally:
         bar.close()
     if writer is not None:
+        from .texts import date_basis
+
+        results.notes = [("审查基准日" if lang == "zh" else "review date", date_basis(run)[0])]
         writer.close()
         run.out_rows = writer.rows
     run.elapsed = time.perf_counter() - t0
@@ -144,6 +156,56 @@ def _run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
 
             raise InputError([cannot_write(cfg.report, exc)]) from None
     return run
+
+
+_SHEET_DATE = re.compile(r"(?:填报|填表|制表|报送|统计|截止)(?:日期|时间)\s*[:：]?\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)")
+
+
+def _review_date(cfg: AuditConfig, hm: HeaderMap, source: Source, kind: str | None, lang: str
+                 ) -> tuple[dt.date, str, bool]:
+    """(the date for rows without their own date, the sentence saying where it comes from, assumed?).
+
+    A row is judged under the law in force on its own date (the date column). A row without one takes
+    --date, else the sheet's 填报日期 above the header; without either, today — said at the top of every
+    output as an assumption, never silently (a 2024 sheet audited today would apply today's law and ages)."""
+    zh = lang != "en"
+    has_column = source.format == "jsonl" or any(
+        h and any(hm.fact_of(k, h) == "date" for k in ((kind,) if kind else KINDS)) for h in source.header)
+    own = "按各行日期栏所载日期审查；日期栏空白的行" if zh else "each row under its own date; rows with a blank date "
+    if cfg.date:
+        return cfg.date, ((own if has_column else "") + f"按 --date 指定的 {cfg.date.isoformat()}" if zh else
+                          (own if has_column else "") + f"as of --date {cfg.date.isoformat()}"), False
+    sheet_day = _sheet_date(source)
+    if sheet_day is not None:
+        return sheet_day, ((own if has_column else "") + f"按表头所载填报日期 {sheet_day.isoformat()}" if zh else
+                           (own if has_column else "") + f"as of the sheet's 填报日期 {sheet_day.isoformat()}"), False
+    today = dt.date.today()
+    if has_column:
+        return today, (own + f"按今天（{today.isoformat()}）审查：表格未载明填报日期；如应按填报时的规定和年龄审查，请用 --date 指明"
+                       if zh else own + f"as of today ({today.isoformat()}): the sheet gives no 填报日期; pass --date "
+                       "to judge as of the day the sheet was filled in"), True
+    return today, (f"表格没有日期栏，也未载明填报日期：按今天（{today.isoformat()}）的规定和年龄审查；如应按填报时审查，请用 --date 指明"
+                   if zh else f"the sheet has no date column and no 填报日期: judged as of today ({today.isoformat()}); "
+                   "pass --date to judge as of the day it was filled in"), True
+
+
+def _sheet_date(source: Source) -> dt.date | None:
+    """填报日期：2024年5月10日 in the caption above the header."""
+    from ..dates import BadValue, parse_date
+    from .sheets import title_above
+
+    try:
+        caption = title_above(source) if source.format != "jsonl" else ""
+    except Exception:       # a caption is a hint; never fail the audit over it
+        return None
+    m = _SHEET_DATE.search(caption or "")
+    if not m:
+        return None
+    try:
+        day = parse_date(m.group(1))
+    except BadValue:
+        return None
+    return day if isinstance(day, dt.date) else None
 
 
 def _refuse_overwriting_input(cfg: AuditConfig) -> None:
@@ -229,7 +291,7 @@ def _infer_kind(hm, header: list[str], lang: str) -> tuple[str | None, str]:
         return None, ""
     kind = winners[0]
     shown = ("、" if lang == "zh" else ", ").join(evidence[kind][:4])
-    return kind, (f"记录类型由表头推定为 {kind}（依据：{shown}）；如有误请用 --kind 指明" if lang == "zh" else
+    return kind, (f"记录类型由表头推定为{label(kind)}（依据：{shown}）；如有误请用 --kind 指明" if lang == "zh" else
                   f"record kind inferred from the header as {kind} (from: {shown}); pass --kind if wrong")
 
 
@@ -249,7 +311,7 @@ def _role_from_title(hm: HeaderMap, source: Source, lang: str) -> tuple[str | No
     if len(hits) != 1:
         return None, ""
     code, word = next(iter(hits.items()))
-    return code, (f"岗位由表格标题“{title[:40]}”推定为 {word}（{code}）；如有误请用 --role 指明" if lang == "zh" else
+    return code, (f"岗位由表格标题“{title[:40]}”推定为{word}；如有误请用 --role 指明" if lang == "zh" else
                   f"role taken from the sheet's title “{title[:40]}”: {code}; pass --role if wrong")
 
 
@@ -282,6 +344,9 @@ def _column_warnings(ignored: list[str], duplicates: list[str], lang: str) -> li
     out = []
     # A header worded like a fact (是否受过治安处罚, 有无…) that maps to none is said loudly:
     # its answers do not reach the decision, which the reader must know.
+    from .remarks import HEADERS as REMARKS
+
+    ignored = [h for h in ignored if norm(h.split("（是否指")[0]) not in REMARKS]    # 备注 is read (remarks.py)
     factlike = [h for h in ignored if FACT_LIKE.search(norm(h.split("（是否指")[0]))]
     plain = [h for h in ignored if h not in factlike]
     for h in factlike:

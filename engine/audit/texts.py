@@ -1,6 +1,7 @@
 """The audit's terminal texts: the progress bar, the summary, the HR listing (one line per record)."""
 from __future__ import annotations
 
+import re
 import time
 from typing import TextIO
 
@@ -42,6 +43,33 @@ class Progress:
             self.stream.flush()
 
 
+_CLI_HINT = re.compile(r"[；;]?\s*如有误请用 --\w+ 指明|如它就是某项字段，请用 --map 指明（[^）]*）；无关则写 null。"
+                       r"|[；;]?\s*(?:如应按填报时(?:的规定和年龄)?审查，)?请用 --date 指明")
+
+
+def for_people(text: str) -> str:
+    """A summary line or warning without the command-line advice (--role, --map, --date), for the
+    report and the web pages, whose readers have no command line."""
+    return _CLI_HINT.sub("", text)
+
+
+def web_summary(run: AuditRun) -> str:
+    """The summary for the web page: no command-line hints, file paths, output names or exit code."""
+    lines = summary_text(run).splitlines()
+    out = [for_people(line) for line in lines
+           if not line.lstrip().startswith(("结果 ", "报告 ", "退出码 ", "results ", "report ", "exit code "))]
+    return "\n".join(out)
+
+
+def date_basis(run: AuditRun) -> tuple[str, bool]:
+    """(where the rows' review date comes from, whether it is an assumption worth a warning). With a date
+    column whose cells are all filled, every row is judged on its own date and nothing is assumed."""
+    opts = run.context.opts
+    if opts.date_column and run.collector.blank_dates == 0:
+        return ("按各行日期栏所载日期审查" if opts.lang != "en" else "each row under its own date"), False
+    return opts.date_basis, opts.date_assumed
+
+
 def summary_text(run: AuditRun) -> str:
     c = run.collector
     lang = run.config.lang
@@ -51,6 +79,11 @@ def summary_text(run: AuditRun) -> str:
     lines.append(f"gridlaw audit · {src.path.name} · {src.describe} · {run.elapsed:.1f} s")
     for city, pack in run.used_packs.items():
         lines.append(f"  {'规则' if zh else 'pack'} {label(city, lang)}《{pack.meta.title}》 {pack.hash[:12]}")
+    opts = run.context.opts
+    basis, assumed = date_basis(run)
+    if basis:        # an assumed date (today) is marked like a warning, at the top
+        mark = "! " if assumed else ""
+        lines.append(f"  {mark}审查基准日：{basis}" if zh else f"  {mark}review date: {basis}")
     per = len(run.packs) if c.all_cities else 1
     lines.append((f"  读入 {c.rows_in:,} 行 = 已审查 {c.evaluated:,} + 未能审查 {c.rejected:,}" if zh else
                   f"  rows in {c.rows_in:,} = evaluated {c.evaluated:,} + not checked {c.rejected:,}")
@@ -72,7 +105,8 @@ def summary_text(run: AuditRun) -> str:
     if c.articles:
         top = sorted(c.articles.items(), key=lambda kv: -kv[1])[:5]
         lines.append(("  违反最多的条款：" if zh else "  most violated: ") + ("；" if zh else "; ").join(
-            f"{(city + ' ') if len(run.used_packs) > 1 else ''}{art} {n:,}{' 行' if zh else ''}" for (city, art), n in top))
+            f"{(label(city, lang) + ' ') if len(run.used_packs) > 1 else ''}{art} {n:,}{' 行' if zh else ''}"
+            for (city, art), n in top))
     if c.documents:
         top = c.documents.most_common(5)
         lines.append(("  最常缺的材料：" if zh else "  documents most often missing: ")
@@ -92,9 +126,10 @@ def summary_text(run: AuditRun) -> str:
     if outs:
         lines.append("  " + "   ".join(outs))
     code = run.exit_code
-    meaning = {0: "全部合规或本市未涉及" if zh else "all compliant or not addressed",
+    meaning = {0: "全部合规" if zh else "all compliant",
                1: "有不合规记录" if zh else "some rows are non-compliant",
-               3: "有待补正、需审查或未能审查的记录" if zh else "some rows are undecided or not checked"}[code]
+               3: "有待补正、需审查、本市规定未涉及或未能审查的记录" if zh else
+               "some rows are undecided, not addressed or not checked"}[code]
     lines.append(f"  {'退出码' if zh else 'exit code'} {code}：{meaning}" if zh else f"  exit code {code}: {meaning}")
     return "\n".join(lines)
 
@@ -129,6 +164,8 @@ def listing_text(run: AuditRun) -> str:
         who = (name if run.config.show_personal else mask_name(name)) if name else (rid or "")
         where = f"第{row}行" if zh else f"row {row}"
         who = who or where
+        if name and rid:           # the sheet's own 序号 first: the clerk finds the row by it
+            where = f"序号 {rid}，{where}" if zh else f"no. {rid}, {where}"
         shown = (("未能审查" if decision == "unreadable" else label(decision, "zh")) if zh else decision)
         text = f"{who}\t{shown}" + (f"\t{detail}" if detail else "")
         out.append(text + (f"\t（{where}）" if zh and who != where else f"\t({where})" if who != where else ""))

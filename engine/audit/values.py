@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Callable, get_args, get_origin
 
 import annotated_types
-import numpy as np
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
+
+if TYPE_CHECKING:
+    import numpy as np
 
 from ..acts import ACT_MODELS, Appraisal
 from ..dates import DATE_MSG, EXCEL_EPOCH, BadValue, MonthDate, parse_date  # noqa: F401  (re-exported)
@@ -300,6 +302,8 @@ class Converter:
         came from pyarrow) lets ISO dates be parsed in one vectorised call.
         Returns (values, known, bad, messages): ``bad`` is the per-row index into
         ``messages`` of the row's error (-1 where none), or None when no value was bad."""
+        import numpy as np   # here, not at import: ``check`` converts an act's written values with this module
+
         fast = None
         if spec.type == "date" and arrow is not None and len(uniques) > 32:
             fast = _iso_days(arrow)
@@ -349,6 +353,7 @@ _DATE_RE = (r"^\s*(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d
 def _iso_days(arrow: Any) -> tuple[np.ndarray, np.ndarray]:
     """Days since 1970 of the values written year-month-day (2021-10-01, 2021/10/1, 2021年10月1日 …),
     parsed in one vectorised pass, and which values were such valid dates (1900–2100)."""
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -373,18 +378,20 @@ _FAST = object()
 _DAY_1900 = (dt.date(1900, 1, 1) - dt.date(1970, 1, 1)).days
 _DAY_2100 = (dt.date(2100, 12, 31) - dt.date(1970, 1, 1)).days
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
-_NAT = np.datetime64("NaT").astype(np.int64)
 
 
 def typed_array(kind: str, vals: list[Any]) -> tuple[np.ndarray, np.ndarray]:
     """Values in the dtype gridlaw.batch expects: bool, int64, datetime64[D], or object."""
+    import numpy as np
+
+    nat = np.datetime64("NaT").astype(np.int64)
     known = np.fromiter((v is not None for v in vals), dtype=bool, count=len(vals))
     if kind == "bool":
         return np.fromiter((bool(v) for v in vals), dtype=bool, count=len(vals)), known
     if kind == "int":
         return np.fromiter((v if v is not None else 0 for v in vals), dtype=np.int64, count=len(vals)), known
     if kind == "date":
-        days = np.fromiter((v.toordinal() - _EPOCH_ORDINAL if v is not None else _NAT for v in vals),
+        days = np.fromiter((v.toordinal() - _EPOCH_ORDINAL if v is not None else nat for v in vals),
                            dtype=np.int64, count=len(vals))
         return days.view("datetime64[D]"), known
     arr = np.empty(len(vals), dtype=object)

@@ -17,6 +17,7 @@ from ..mask import mask_text
 router = APIRouter(prefix="/api/v1", tags=["gridlaw"])
 
 AUDIT_TYPES = {"text/csv": ".csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+               "application/vnd.ms-excel": ".xls", "application/vnd.oasis.opendocument.spreadsheet": ".ods",
                "application/x-ndjson": ".jsonl", "application/jsonl": ".jsonl"}
 
 
@@ -85,13 +86,14 @@ async def _json(request: Request, fields: tuple[str, ...]) -> dict:
 
 
 def _act_and_checklist(data: dict):
-    from ..api import parse_act
+    from ..api import act_data, parse_act
     from ..errors import InputError
 
     errors: list[dict] = []
     act = checklist = None
     try:
         act = parse_act(data["act"], "act")
+        act_data(act, "act")        # ID numbers, phones, a birth date after the act (gridlaw.idnumber): 422, not 500
     except InputError as exc:
         # a message may quote the value it rejects; an ID number or phone in it is masked
         errors += [{"location": "act" + ("." + p.path if p.path and not p.path.startswith("[") else p.path or ""),
@@ -122,7 +124,9 @@ async def check(request: Request) -> JSONResponse:
     settings = request.app.state.settings
     show = settings.personal(data.get("show_personal_data", False))
     decision = run_check(act, checklist, data.get("city"))
-    body = view(decision, data.get("lang", "zh"), show)
+    from ..report import public
+
+    body = public(view(decision, data.get("lang", "zh"), show))
     return JSONResponse(json.loads(json.dumps(body, ensure_ascii=False, default=str)),
                         headers={"X-Gridlaw-Personal-Data": "shown" if show else "masked"})
 

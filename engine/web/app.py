@@ -29,7 +29,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.jobs.pool.shutdown(wait=False, cancel_futures=True)
         shutil.rmtree(settings.workdir, ignore_errors=True)
 
-    app = FastAPI(title="gridlaw API", version=__version__, lifespan=lifespan, redoc_url=None,
+    app = FastAPI(title="gridlaw API", version=__version__, lifespan=lifespan, redoc_url=None, docs_url=None,
                   description="Checks acts of grid-based social governance (网格化服务管理) against the municipal "
                               "regulations of Binzhou, Yancheng, Quzhou, Zigong and Jiaxing. Decisions are the JSON "
                               "of `gridlaw check -f json`; errors are `{\"errors\": [{location, line, message}]}`.")
@@ -75,4 +75,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return spec
 
     app.openapi = openapi  # type: ignore[method-assign]
+    _offline_docs(app)
     return app
+
+
+def _offline_docs(app: FastAPI) -> None:
+    """/docs with Swagger UI 5 served from the swagger-ui-bundle-v2 package (FastAPI's offline pattern): a
+    township's intranet has no CDN, and the page must not be blank."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from starlette.staticfiles import StaticFiles
+
+    try:
+        from swagger_ui_bundle import swagger_ui_path
+    except ImportError:         # without the server extra's bundle: FastAPI's page (assets from its CDN)
+        swagger_ui_path = None
+    if swagger_ui_path is not None:
+        app.mount("/docs/assets", StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui")
+    assets = "/docs/assets" if swagger_ui_path is not None else None
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs():   # noqa: ANN202
+        if assets is None:
+            return get_swagger_ui_html(openapi_url="/openapi.json", title="gridlaw API 文档")
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="gridlaw API 文档",
+                                   swagger_js_url=f"{assets}/swagger-ui-bundle.js",
+                                   swagger_css_url=f"{assets}/swagger-ui.css",
+                                   swagger_favicon_url="data:,")        # nothing fetched from elsewhere

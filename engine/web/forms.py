@@ -40,6 +40,14 @@ VALUE_LABELS: dict[str, str] = {
     "township": "镇（街道）", "grid_agency": "网格化服务管理机构", "village_committee": "村（居）民委员会",
     "department": "有关部门", "city_agency": "市网格化机构", "county_agency": "县（市、区）网格化机构",
     "none": "未经审核批准", "comprehensive_grid": "综合网格", "exclusive_grid": "专属网格",
+    "development_zone": "开发区管委会", "other_department": "其他部门",
+    # grid setup
+    "comprehensive": "综合网格", "exclusive": "专属网格", "micro": "微网格", "urban": "城镇", "rural": "农村",
+    "village_group": "村民小组", "residential_compound": "住宅小区", "building": "楼栋", "street": "街巷",
+    "new_village_cluster": "农村新型社区",
+    # conduct (exit)
+    "leak_secrets": "泄露国家秘密、商业秘密或个人隐私", "private_gain": "利用工作之便谋取私利", "falsification": "弄虚作假",
+    "shirking": "推诿塞责", "rude_or_obstructive": "态度蛮横、行为粗暴或故意刁难", "other_misconduct": "其他违法违纪行为",
 }
 
 SECTIONS = {"": "基本情况", "task": "任务", "matter": "申请纳入的事项", "candidate": "候选人",

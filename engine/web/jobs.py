@@ -16,7 +16,7 @@ from typing import Any
 
 from .settings import Settings
 
-INPUT_SUFFIXES = (".csv", ".xlsx", ".jsonl")
+INPUT_SUFFIXES = (".csv", ".xlsx", ".xls", ".ods", ".jsonl")   # what `gridlaw audit` reads
 RESULT_FORMATS = ("csv", "xlsx", "jsonl")
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)%\s+([\d,]+)")
 _UNSAFE = re.compile(r"[^\w.\-（）()]+")
@@ -142,7 +142,8 @@ class Jobs:
         job.status = "running"
         o = job.options
         try:
-            from ..audit.run import AuditConfig, listing_text, run_audit, summary_text
+            from ..audit.run import AuditConfig, listing_text, run_audit
+            from ..audit.texts import web_summary
 
             cfg = AuditConfig(file=o["input"], kind=o.get("kind"), city=o.get("city"), role=o.get("role"),
                               date=o.get("date"), lang=o.get("lang", "zh"), sheet=o.get("sheet"),
@@ -170,7 +171,7 @@ class Jobs:
 
         # the audit masks what it reads; an ID number or phone quoted in a rejection reason is masked here too
         shown = (lambda t: t) if o.get("show_personal") else mask_text
-        job.summary = shown(summary_text(run).replace(str(job.dir) + "/", ""))
+        job.summary = shown(web_summary(run).replace(str(job.dir) + "/", ""))
         job.listing = shown(listing_text(run))
         job.totals = {k: int(v) for k, v in run.collector.decision_totals().items() if v}
         job.rows = run.collector.rows_in

@@ -153,28 +153,20 @@ def _problem(p: Problem) -> dict:
 
 
 async def _checklist(upload: Any) -> tuple[Any, list[Problem]]:
-    """A checklist file from the form, parsed in memory (never written to disk)."""
-    from pydantic import ValidationError
-
-    from ..checklist import Checklist
-    from ..yamlsrc import YAMLSyntaxError, dotted, line_of, load_json, load_yaml
+    """A checklist file from the form (YAML, JSON, CSV in UTF-8 or GBK, XLSX, XLS, ODS), parsed in
+    memory (never written to disk) by the reader ``check --checklist`` uses."""
+    from ..checklist import checklist_from_bytes
+    from ..errors import InputError
 
     name = PurePath(upload.filename or "checklist").name
     raw = await upload.read(1024 * 1024 + 1)
     if len(raw) > 1024 * 1024:
         return None, [Problem(name, "事项清单文件超过 1 MB", None, "checklist_file")]
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return None, [Problem(name, f"不是 UTF-8 文本（第 {exc.start} 字节）", None, "checklist_file")]
-    try:
-        data, lines = (load_json(text, name), {}) if name.endswith(".json") else load_yaml(text, name)
-        return Checklist.model_validate(data), []
-    except YAMLSyntaxError as exc:
-        return None, [Problem(name, exc.problem.message, exc.problem.line, "checklist_file")]
-    except ValidationError as exc:
-        return None, [Problem(name, e["msg"], line_of(lines, tuple(e["loc"])), "checklist_file." + dotted(tuple(e["loc"])))
-                      for e in exc.errors(include_input=False)]
+        return checklist_from_bytes(name, raw), []
+    except InputError as exc:
+        return None, [Problem(name, p.message, p.line, "checklist_file" + (f".{p.path}" if p.path else ""))
+                      for p in exc.problems]
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -247,9 +239,9 @@ async def audit_submit(request: Request) -> Response:
     name = PurePath(getattr(upload, "filename", "") or "").name
     suffix = PurePath(name).suffix.lower()
     if not hasattr(upload, "read") or not name:
-        problems.append({"field": "file", "message": "请选择要审计的文件（CSV、XLSX 或 JSONL）"})
+        problems.append({"field": "file", "message": "请选择要审计的文件（Excel 表格、CSV 或 JSONL）"})
     elif suffix not in INPUT_SUFFIXES:
-        problems.append({"field": "file", "message": f"不支持的文件类型 {suffix or '（无扩展名）'}；请上传 CSV、XLSX 或 JSONL"})
+        problems.append({"field": "file", "message": f"不支持的文件类型 {suffix or '（无扩展名）'}；请上传 Excel 表格（XLSX、XLS）、ODS、CSV 或 JSONL"})
     fmt = form.get("format") or "csv"
     if fmt not in RESULT_FORMATS:
         problems.append({"field": "format", "message": "结果格式为 csv、xlsx 或 jsonl"})
@@ -333,45 +325,79 @@ def audit_job_results(request: Request, job_id: str) -> Response:
 
 # ---------------------------------------------------------------------------------------- laws
 
-@functools.lru_cache(maxsize=None)
-def _articles(city: str) -> list[dict]:
-    """A pack's articles, each with its normalised text (for search) and the rules that cite it."""
-    from ..labels import label
-    from ..loader import load_pack
-    from ..textnorm import normalize
+_INSTRUMENTS = {"law": "法律", "local_regulation": "地方性法规", "government_rule": "地方政府规章",
+                "normative_document": "规范性文件", "administrative_regulation": "行政法规"}
 
-    p = load_pack(city)
+
+@functools.lru_cache(maxsize=None)
+def _law_packs() -> tuple[tuple[str, Any], ...]:
+    """Every instrument a report may cite: the five cities' packs, then each national law in each version
+    (key: city, or law id with its version index), so the browser holds every citation's text."""
+    from ..layers import national
+    from ..loader import available_packs, load_pack
+
+    out: list[tuple[str, Any]] = [(c, load_pack(c)) for c in available_packs()]
+    for law in national():
+        for i, p in enumerate(law.packs):
+            out.append((law.id if len(law.packs) == 1 else f"{law.id}.{i + 1}", p))
+    return tuple(out)
+
+
+def _law_name(key: str, pack: Any) -> str:
+    from ..labels import label
+    from ..loader import CITIES
+
+    return label(key) if key in CITIES else "国家法律"
+
+
+@functools.lru_cache(maxsize=None)
+def _articles(key: str) -> list[dict]:
+    """A pack's articles as a mainland reader expects them (simplified script, full-width punctuation,
+    第十九条), each with its normalised text (for search) and the provisions encoded from it."""
+    from ..labels import label
+    from ..textnorm import int_to_cn, normalize, reading_text
+
+    p = dict(_law_packs())[key]
     by_article: dict[int, list[dict]] = {}
     for r in p.rules:
         s = r.spec
         by_article.setdefault(s.cite.article, []).append(
             {"id": s.id, "citation": r.citation, "modality": label(s.modality), "effect": label(s.effect),
-             "quote": s.quote, "message": s.message.zh})
+             "quote": reading_text(s.quote), "message": s.message.zh})
     cov = p.coverage()
     out = []
     for n, a in sorted(p.source.articles.items()):
         status, what = cov.get(n, ("missing", ""))
-        out.append({"number": n, "chapter": a.chapter, "paragraphs": [pp.text for pp in a.paragraphs],
+        out.append({"number": n, "numeral": int_to_cn(n), "chapter": reading_text(a.chapter) if a.chapter else "",
+                    "paragraphs": [reading_text(pp.text) for pp in a.paragraphs],
+                    "original": [pp.text for pp in a.paragraphs],
                     "norm": normalize(a.text), "rules": by_article.get(n, []),
                     "not_modelled": what if status == "not_modelled" else None})
     return out
 
 
 @router.get("/laws", response_class=HTMLResponse)
-def laws(request: Request, city: str = "", q: str = "", script: str = "original") -> HTMLResponse:
-    from ..loader import available_packs, load_pack
-    from ..textnorm import normalize, to_simplified
+def laws(request: Request, city: str = "", q: str = "", script: str = "simplified") -> HTMLResponse:
+    from ..textnorm import normalize
 
-    cities = _cities()
+    packs = _law_packs()
+    keys = [k for k, _ in packs]
     q = q[:100]
     needle = normalize(q) if q else ""
-    chosen = [city] if city in available_packs() else ([] if not q else available_packs())
+    chosen = [city] if city in keys else ([] if not q else keys)
     shown = []
-    for c in chosen:
-        arts = [a for a in _articles(c) if not needle or needle in a["norm"]]
-        if script == "simplified":
-            arts = [{**a, "paragraphs": [to_simplified(t) for t in a["paragraphs"]],
-                     "rules": [{**r, "quote": to_simplified(r["quote"])} for r in a["rules"]]} for a in arts]
-        shown.append({"city": c, "title": load_pack(c).meta.title, "articles": arts})
-    return page(request, "laws.html.j2", title="法规浏览", cities=cities, city=city, q=q, script=script,
-                shown=shown, packs=[(c, load_pack(c)) for c in available_packs()])
+    for key in chosen:
+        pack = dict(packs)[key]
+        arts = [a for a in _articles(key) if not needle or needle in a["norm"]]
+        if needle and not arts:
+            continue                    # a search lists the instruments that hold the words, not empty panels
+        if script == "original":
+            arts = [{**a, "paragraphs": a["original"]} for a in arts]
+        shown.append({"key": key, "name": _law_name(key, pack), "title": pack.meta.title,
+                      "version": pack.meta.version, "articles": arts})
+    rows = [{"key": k, "name": _law_name(k, p), "title": p.meta.title, "version": p.meta.version,
+             "instrument": _INSTRUMENTS.get(p.meta.instrument, p.meta.instrument), "effective": p.meta.effective,
+             "articles": len(p.source.articles), "total": p.meta.articles, "rules": len(p.rules)} for k, p in packs]
+    choices = [(r["key"], f"{r['name']}《{r['title']}》" + (f"（{r['version']}）" if r["version"] else "")) for r in rows]
+    return page(request, "laws.html.j2", title="法规浏览", choices=choices, city=city, q=q, script=script,
+                shown=shown, rows=rows, searched=bool(q))

@@ -1,0 +1,133 @@
+"""Issue 18 §5: every report and page a township opens, in headless Chromium, with its own sheets
+(tests/township_sheets.py: a 30-row recruitment sheet, a 40-row task sheet). Each page is saved as a
+PNG under tests/artifacts/web/township-*.png for a person to look at, and its visible text is checked
+for English codes and rule ids (ids may sit behind a closed 规则编号 toggle only)."""
+import re
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from test_web_browser import ROOT, browser, choose, server, set_value, shot, submit  # noqa: F401  (fixtures)
+from township_sheets import recruitment_xlsx, task_csv
+
+CODES = re.compile(r"non_compliant|insufficient_facts|needs_review|not_addressed|not_in_force|local_regulation|"
+                   r"normative_document|government_rule|development_zone|township_unified|\b[a-z]+\.art\d+\.[a-z-]+|"
+                   r"task\.on_checklist|--show-personal|退出码")
+
+
+def visible(browser) -> str:
+    return browser.find_element(By.TAG_NAME, "body").text
+
+
+def no_codes(browser, where: str) -> None:
+    text = visible(browser)
+    assert not CODES.findall(text), (where, sorted(set(CODES.findall(text))))
+
+
+@pytest.fixture(scope="module")
+def sheets(tmp_path_factory):
+    d = tmp_path_factory.mktemp("township")
+    return recruitment_xlsx(d / "文峰街道专职网格员报名表.xlsx"), task_csv(d / "文峰街道派单台账.csv")
+
+
+def _upload(browser, server, path: Path, kind: str, name: str) -> None:
+    browser.get(server + "/audit")
+    browser.find_element(By.ID, "file").send_keys(str(path))
+    choose(browser, "kind", kind)
+    choose(browser, "city", "yancheng")
+    submit(browser)
+    WebDriverWait(browser, 120).until(
+        lambda d: d.find_element(By.ID, "job").get_attribute("data-status") in ("done", "failed"))
+    assert browser.find_element(By.ID, "job").get_attribute("data-status") == "done", visible(browser)[:2000]
+    no_codes(browser, name + " job")
+    assert "--" not in browser.find_element(By.ID, "summary").text          # no command-line hints on the web
+    shot(browser, f"township-{name}-job")
+    old = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.ID, "report-link").click()
+    WebDriverWait(browser, 30).until(EC.staleness_of(old))
+    no_codes(browser, name + " report")
+    shot(browser, f"township-{name}-report")
+
+
+def test_web_audit_of_the_recruitment_sheet(server, browser, sheets):
+    _upload(browser, server, sheets[0], "hire", "recruitment")
+    text = visible(browser)
+    assert "审查基准日：按表头所载填报日期 2024-05-10" in text
+    assert "序号 1" in text and "备注载明" in text          # 补正 lines name the sheet's own 序号; remarks read
+
+
+def test_web_audit_of_the_task_sheet(server, browser, sheets):
+    _upload(browser, server, sheets[1], "assignment", "tasks")
+    text = visible(browser)
+    assert "对焚烧秸秆当事人当场罚款" in text or "当场罚款" in text      # the task itself, not only its row number
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_cli_reports_open_in_the_browser(browser, sheets, tmp_path, which):
+    report = tmp_path / f"report{which}.html"
+    kind = ("hire", "assignment")[which]
+    r = subprocess.run([sys.executable, "-m", "gridlaw.cli", "audit", str(sheets[which]), "--city", "盐城", "--kind", kind,
+                        "--report", str(report)], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode in (1, 3) and report.exists(), r.stderr
+    browser.get(report.as_uri())
+    no_codes(browser, f"cli report {kind}")
+    shot(browser, f"township-cli-{kind}-report")
+
+
+@pytest.mark.parametrize("path, name", [("/laws", "laws-list"), ("/laws?city=yancheng", "laws-yancheng"),
+                                        ("/laws?q=罚款", "laws-search"), ("/laws?city=penaltylaw.2", "laws-penaltylaw")])
+def test_law_browser_pages(server, browser, path, name):
+    browser.get(server + path)
+    text = visible(browser)
+    no_codes(browser, name)
+    assert not re.search(r"第\d+条", text)
+    shot(browser, f"township-{name}")
+
+
+def test_answer_and_compare_pages(server, browser):
+    browser.get(server + "/assignment")
+    choose(browser, "city", "yancheng")
+    set_value(browser, "date", "2024-05-01")
+    browser.find_element(By.ID, "task.text").send_keys("对焚烧秸秆当事人当场罚款")
+    submit(browser)
+    no_codes(browser, "assignment answer")
+    shot(browser, "township-assignment-answer")
+    old = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.ID, "compare-link").click()
+    WebDriverWait(browser, 30).until(EC.staleness_of(old))
+    no_codes(browser, "compare")
+    text = visible(browser)
+    assert "2024-05-01" in text and "对焚烧秸秆当事人当场罚款" in text
+    cell = browser.find_elements(By.CSS_SELECTOR, "#comparison td")[2]
+    assert cell.size["width"] > 120          # cells do not wrap one character per line
+    shot(browser, "township-compare")
+
+
+def test_county_conflict_report(browser, tmp_path):
+    from gridlaw.api import check
+    from gridlaw.report import render
+
+    act = {"kind": "hire", "city": "yancheng", "date": "2024-05-01", "role": "full_time", "recruited_by": "township_unified",
+           "candidate": {"birth_date": "1990-01-01", "citizen": True, "political_integrity": True, "education_ok": True,
+                         "health_ok": True, "criminal_record": False, "under_investigation": False,
+                         "administrative_detention": False, "judicial_detention": False,
+                         "dismissed_from_public_office": False, "dishonest_person": False, "pre_job_training": False}}
+    page = tmp_path / "county.html"
+    page.write_text(render(check(act, pack=str(ROOT / "examples" / "examplecounty")), "html"), "utf-8")
+    browser.get(page.as_uri())
+    no_codes(browser, "county report")
+    assert "规范冲突：规范冲突" not in visible(browser).replace(" ", "")
+    shot(browser, "township-county-conflict")
+
+
+def test_api_docs_render_offline(server, browser):
+    browser.get(server + "/docs")
+    # Swagger UI's script comes from this server (swagger-ui-bundle), so the page renders without internet
+    WebDriverWait(browser, 60).until(lambda d: "gridlaw API" in d.find_element(By.TAG_NAME, "body").text)
+    shot(browser, "township-api-docs")
