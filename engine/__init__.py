@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .version import __version__
 
-__all__ = ["__version__", "check", "load_pack", "parse_act", "GridlawError", "PackError", "InputError",
+__all__ = ["__version__", "check", "audit_table", "load_pack", "parse_act", "GridlawError", "PackError", "InputError",
            "Decision", "DecisionValue", "Outcome", "Kind"]
 
 if TYPE_CHECKING:
@@ -26,6 +26,9 @@ def __getattr__(name: str) -> Any:
     if name == "load_pack":
         from .loader import load_pack
         return load_pack
+    if name == "audit_table":        # needs the audit extra (numpy, pyarrow)
+        from .audit.inmemory import audit_table
+        return audit_table
     if name == "parse_act":
         from .api import parse_act
         return parse_act

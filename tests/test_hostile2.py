@@ -881,7 +881,7 @@ def test_18_a_stale_part_file_of_a_dead_process_is_removed_and_a_live_ones_kept(
 def test_24_audit_output_messages_are_chinese(tmp_path):
     src = _sheet(tmp_path / "in.csv", "R", 3)
     r = cli("audit", str(src), "--city", "yancheng", "--kind", "hire", "-o", str(tmp_path / "x.txt"))
-    assert r.returncode == 4 and "--out 的文件名应以 .jsonl、.csv 或 .xlsx 结尾" in r.stderr.decode()
+    assert r.returncode == 4 and "--out 的文件名应以 .jsonl、.csv、.xlsx 或 .parquet 结尾" in r.stderr.decode()
     r = cli("audit", str(src), "--city", "yancheng", "--kind", "hire", "-o", str(tmp_path / "r.csv"),
             "--report", "/proc/version/x.html")
     no_traceback(r)

@@ -16,7 +16,8 @@ from ..exitcodes import EXIT_BAD_INPUT, EXIT_BAD_PACK
 
 
 def audit(
-    file: Path = typer.Argument(..., help="records to audit: CSV (UTF-8, UTF-8 BOM, GBK/GB18030), XLSX or JSONL",
+    file: Path = typer.Argument(..., help="records to audit: CSV (UTF-8, UTF-8 BOM, GBK/GB18030), XLSX, JSONL, "
+                                          "or Parquet (a file or a folder, hive folders province=…/year=… too)",
                                 show_default=False),
     kind: Optional[str] = typer.Option(None, "--kind", "-k",
                                        help="kind of every row: hire | exit | assignment | notice | admission | grid "
@@ -33,7 +34,8 @@ def audit(
                                                                 "extending gridlaw/audit/headers.yaml"),
     checklist: Optional[Path] = typer.Option(None, "--checklist", help="local checklist file (assignment records)"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="results file, one row per input row: "
-                                                                 ".jsonl, .csv or .xlsx"),
+                                                                 ".jsonl, .csv, .xlsx or .parquet; or a folder "
+                                                                 "(Parquet, one file per input part)"),
     report: Optional[Path] = typer.Option(None, "--report", help="self-contained HTML report"),
     lang: str = typer.Option("zh", "--lang", help="zh | en"),
     show_personal_data: bool = typer.Option(False, "--show-personal-data",
@@ -46,6 +48,20 @@ def audit(
     pack: Optional[str] = typer.Option(None, "--pack", help="audit under this pack: a folder holding pack.yaml "
                                                            "(a county pack includes its city's rules)"),
     national: bool = typer.Option(True, "--national/--no-national", help="evaluate over the national layer (default)"),
+    partition_by: Optional[str] = typer.Option(None, "--partition-by",
+                                               help="Parquet results folder: hive folders by these keys of the input "
+                                                    "(e.g. province,year)"),
+    engine: str = typer.Option("local", "--engine", help="local (one process) | dask (a Parquet dataset, part by part, "
+                                                         "on a Dask cluster)"),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="--engine dask: a running cluster, "
+                                                                      "tcp://host:port (default: a local cluster)"),
+    workers: int = typer.Option(2, "--workers", help="--engine dask: worker processes of the local cluster"),
+    memory_limit: str = typer.Option("auto", "--memory-limit", help="--engine dask: memory per local worker "
+                                                                    "(e.g. 2GB; auto: the machine's share)"),
+    part_rows: int = typer.Option(1_000_000, "--part-rows", help="--engine dask: a larger Parquet file is cut into "
+                                                                 "parts of whole row groups, about this many rows"),
+    resume: bool = typer.Option(False, "--resume", help="--engine dask: carry on a killed run from the manifest "
+                                                        "in --out; no part is audited twice"),
     fmt: str = typer.Option("text", "--format", "-f",
                             help="stdout: text (one line per record) | junit | sarif (one case per record, for CI)"),
 ) -> None:
@@ -57,6 +73,13 @@ def audit(
     rejected; else 0 (all compliant or not addressed); 4 the file cannot be
     read; 5 a pack failed to load.
     """
+    if engine not in ("local", "dask"):
+        typer.echo("错误: --engine 可选 local|dask" if lang != "en" else "error: --engine is local or dask", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if engine != "dask" and (scheduler or resume):
+        typer.echo("错误: --scheduler 与 --resume 仅用于 --engine dask" if lang != "en" else
+                   "error: --scheduler and --resume go with --engine dask", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
     if lang not in ("zh", "en") or fmt not in ("text", "junit", "sarif"):
         typer.echo("错误: --lang 可选 zh|en，--format 可选 text|junit|sarif" if lang != "en" else
                    "error: --lang is zh or en, --format is text, junit or sarif", err=True)
@@ -93,8 +116,21 @@ def audit(
                           show_personal=show_personal_data, top=max(top, 0),
                           listing="all" if fmt != "text" else
                           "auto" if list_rows is None else ("all" if list_rows else "none"),
-                          progress=progress, pack=pack, national=national)
-        run = run_audit(cfg)
+                          progress=progress, pack=pack, national=national,
+                          partition_by=[k.strip() for k in partition_by.split(",") if k.strip()] if partition_by else None)
+        if engine == "dask":
+            try:
+                import dask, distributed  # noqa: F401,E401  — the dask extra
+            except ImportError:
+                typer.echo("错误: --engine dask 需要 dask 组件：pip install 'gridlaw[dask]'" if lang != "en" else
+                           "error: --engine dask needs the dask extra: pip install 'gridlaw[dask]'", err=True)
+                raise typer.Exit(EXIT_BAD_INPUT)
+            from .distributed import DaskOptions, run_dask
+
+            cfg.listing = "none" if fmt == "text" else cfg.listing
+            run = run_dask(cfg, DaskOptions(scheduler, max(workers, 1), memory_limit, resume, max(part_rows, 1)))
+        else:
+            run = run_audit(cfg)
     except GridlawError as exc:
         for problem in exc.problems:
             typer.echo(f"{prefix}: {problem.text(lang) if hasattr(problem, 'text') else problem}", err=True)

@@ -8,7 +8,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .chunks import GROUPS
 from .context import AuditContext
@@ -43,6 +43,9 @@ class AuditConfig:
     progress: bool | None = None   # None: when stderr is a terminal
     pack: str | None = None        # --pack: a pack folder (or city/law name) instead of the shipped city pack
     national: bool = True          # evaluate over the national layer, as `gridlaw check` does
+    partition_by: list[str] | None = None   # Parquet results folder: hive folders by these keys of the input
+    source: Any = None             # a Source over rows in memory (audit/inmemory.py), instead of file
+    sink: Any = None               # callable(columns) -> a writer keeping results in memory, instead of out
 
 
 @dataclass
@@ -58,6 +61,7 @@ class AuditRun:
     warnings: list[str] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)                     # title / note / total rows
     skipped_rows: list[tuple[int, str, str]] = field(default_factory=list)  # (line, kind, text) of the first few
+    out_files: list[dict] = field(default_factory=list)   # Parquet results: each file with its rows and SHA-256
 
     @property
     def exit_code(self) -> int:

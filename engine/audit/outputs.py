@@ -25,15 +25,17 @@ import pyarrow.compute as pc
 from ..errors import InputError, Problem
 from .results import OUT_COLUMNS
 
-FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".xlsx": "xlsx"}
+FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet"}
 XLSX_ROWS = 1_000_000   # data rows per sheet (Excel's limit is 1,048,576)
 
 
 def format_of(path: Path) -> str:
     fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None and (path.is_dir() or str(path).endswith(("/", os.sep)) or path.suffix == ""):
+        fmt = "parquet"            # a folder: Parquet files, one per input part (audit/arrowio.py)
     if fmt is None:
-        raise InputError([Problem(str(path), "--out 的文件名应以 .jsonl、.csv 或 .xlsx 结尾", code="bad_out",
-                                  en="--out must end in .jsonl, .csv or .xlsx")])
+        raise InputError([Problem(str(path), "--out 的文件名应以 .jsonl、.csv、.xlsx 或 .parquet 结尾，或是一个文件夹",
+                                  code="bad_out", en="--out must end in .jsonl, .csv, .xlsx or .parquet, or name a folder")])
     return fmt
 
 

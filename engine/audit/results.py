@@ -33,9 +33,10 @@ REJ = len(DECISIONS)
 NA, SAT, REV, UNK, VIO = range(len(OUTCOME_CODES))
 OUT_COLUMNS = ("row", "id", "name", "county", "township", "grid", "task", "department", "date", "city", "kind",
                "decision", "decision_label", "questions",
-               "violated_articles", "violated_rules", "review_rules", "missing_facts", "documents", "inferred", "reason")
+               "violated_articles", "violated_rules", "review_rules", "deciding_rules", "question_verdicts",
+               "missing_facts", "documents", "inferred", "reason")
 _PATTERN_COLS = ("decision", "decision_label", "questions", "violated_articles", "violated_rules", "review_rules",
-                 "missing_facts", "documents")
+                 "deciding_rules", "missing_facts", "documents")
 _SEP = {"zh": "；", "en": "; "}
 # CSV/XLSX header cells in Chinese (the default language); JSONL keeps the codes.
 COLUMN_TITLES = {"row": "行号", "id": "编号", "name": "姓名（已遮蔽）", "county": "区县", "township": "镇街",
@@ -234,6 +235,8 @@ class Collector:
                 out["reason"] = out["note"] = pa.array(notes, pa.string())   # note: JSONL's key for it
         if "_tail" in self.need:
             out["_tail"] = pa.array([p.tail for p in pats], pa.string()).take(idx)
+        if "question_verdicts" in self.need:
+            out["question_verdicts"] = _question_verdicts(R)
         if "inferred" in self.need and R.inference_codes is not None:
             # Per row, not per pattern: the report must say the nature was inferred, and from which words.
             texts = pa.array([nature_text(i, self.lang) for i in R.inference_list], pa.string())
@@ -331,6 +334,8 @@ class Collector:
             "violated_articles": sep.join(arts) or None,
             "violated_rules": sep.join(r.id for r in violated) or None,
             "review_rules": sep.join(r.id for r in review) or None,
+            # the rules that decided, as Decision.deciding_rules (Parquet and in-memory results carry them)
+            "deciding_rules": sep.join(R.deciding_rules(rep)) or None,
             "missing_facts": sep.join(self._missing_text(vocab, f) for f in missing) or None,
             "documents": ("、" if self.lang == "zh" else ", ").join(docs) or None,
         }
@@ -561,6 +566,21 @@ def _signatures_wide(R: BatchResult) -> tuple[np.ndarray, np.ndarray, list[Any]]
                      np.array(flags, dtype=np.int8).reshape(len(flags), R.n)]).T.copy()
     u, first, inv = np.unique(mat, axis=0, return_index=True, return_inverse=True)
     return inv.reshape(-1), first, [bytes(r) for r in u.astype(np.int8)]
+
+
+def _question_verdicts(R: BatchResult) -> Any:
+    """Per row, its verdict on each question the act raises, as JSON: {"hiring": "non_compliant", …}
+    (Decision.questions' verdicts; per row, since which layers are in force depends on the row's date)."""
+    from ..verdicts import verdict_of
+
+    qv = R.question_verdicts() if hasattr(R, "question_verdicts") else {}
+    if not qv:
+        return pa.nulls(R.n, pa.string())
+    names = list(qv)
+    mat = np.vstack([qv[q] for q in names])
+    uniq, inv = np.unique(mat, axis=1, return_inverse=True)
+    texts = [json.dumps({q: verdict_of(int(c)) for q, c in zip(names, col)}, ensure_ascii=False) for col in uniq.T]
+    return pa.array(texts, pa.string()).take(pa.array(inv.reshape(-1).astype(np.int32)))
 
 
 def _arr(value: Any, m: int) -> Any:

@@ -64,7 +64,14 @@ def _run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
             return 0
         return max(sum(1 for h in row if h and hm.fact_of(k, h)) for k in KINDS)
 
-    source = readers.open_source(cfg.file, cfg.sheet, score, lang)         # read
+    from .arrowio import is_parquet, open_parquet
+
+    if cfg.source is not None:                       # rows held in memory (audit/inmemory.py)
+        source = cfg.source
+    elif is_parquet(cfg.file):                       # a Parquet file, or a folder of them (hive folders too)
+        source = open_parquet(cfg.file, lang)
+    else:
+        source = readers.open_source(cfg.file, cfg.sheet, score, lang)     # read
     if kind is None and source.format != "jsonl":
         kind, note = _infer_kind(hm, source.header, lang)
         if note:
@@ -89,18 +96,15 @@ def _run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
         _check_header(source, plan, kind, city, lang)
     listing = {"auto": 200, "all": None, "none": 0}.get(cfg.listing, 200)
     coll = Collector(packs, lang, cfg.top, listing, all_cities=(city == "all"), show_personal=cfg.show_personal)
-    # the name column is written masked (张*) unless personal data is asked for
-    # the record as the sheet gives it (name, township, task, department, date): each result row stands alone
-    columns = ["row", "id", *[c for c in RAW_FIELDS[1:] if c in plan.raw or (
-        source.format == "jsonl" and c in ("name", "county", "township", "grid"))],
-               "city", "kind", "decision", "decision_label", "questions", "violated_articles", "violated_rules", "review_rules",
-               "missing_facts", "documents", *(["inferred"] if kind in (None, "assignment", "admission") else []), "reason"]
+    columns = result_columns(source, plan, kind)
     titles = ({**COLUMN_TITLES, "name": "姓名"} if cfg.show_personal else COLUMN_TITLES) if lang == "zh" else None
     if cfg.report:
         discard(cfg.report)
     writer = None
-    if cfg.out:
-        results = ResultWriter(cfg.out, columns, cfg.show_personal, run_stamp(packs, checklist, cfg), titles)
+    results = None
+    if cfg.out or cfg.sink:
+        results = cfg.sink(columns) if cfg.sink else \
+            _result_writer(cfg, source, columns, run_stamp(packs, checklist, cfg), titles)
         writer = ThreadedWriter(results)
     if writer is None:
         coll.need = frozenset({"row"})
@@ -135,13 +139,15 @@ def _run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
     if writer is not None:
         from .texts import date_basis
 
-        results.notes = [("审查基准日" if lang == "zh" else "review date", date_basis(run)[0])]
+        if hasattr(results, "notes"):
+            results.notes = [("审查基准日" if lang == "zh" else "review date", date_basis(run)[0])]
         writer.close()
         run.out_rows = writer.rows
+        run.out_files = getattr(writer.writer, "files", [])
     run.elapsed = time.perf_counter() - t0
     coll.finalize()
     coll.listing.sort()
-    if coll.rows_in == 0:
+    if coll.rows_in == 0 and cfg.source is None:
         raise InputError([Problem(str(cfg.file), "no data rows below the header" if lang == "en" else "表头下没有数据行")])
     run.warnings += _column_warnings(list(ignored), list(duplicates), lang)
     if cfg.report:
@@ -156,6 +162,29 @@ def _run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
 
             raise InputError([cannot_write(cfg.report, exc)]) from None
     return run
+
+
+def result_columns(source: Source, plan: ColumnPlan, kind: str | None) -> list[str]:
+    """The results' columns for this input (the name column is written masked unless personal data is asked for)."""
+    # the record as the sheet gives it (name, township, task, department, date): each result row stands alone
+    return ["row", "id", *[c for c in RAW_FIELDS[1:] if c in plan.raw or (
+        source.format == "jsonl" and c in ("name", "county", "township", "grid"))],
+            "city", "kind", "decision", "decision_label", "questions", "violated_articles", "violated_rules",
+            "review_rules", "missing_facts", "documents", *(["inferred"] if kind in (None, "assignment", "admission")
+                                                            else []), "reason"]
+
+
+def _result_writer(cfg: AuditConfig, source: Source, columns: list[str], stamp: dict, titles: dict | None):
+    assert cfg.out is not None
+    from .arrowio import check_partition_by
+
+    check_partition_by(cfg.partition_by, getattr(source, "dataset", None), cfg.out, cfg.lang)
+    if format_of(cfg.out) == "parquet":
+        from .arrowio import ParquetResultWriter
+
+        return ParquetResultWriter(cfg.out, columns, cfg.show_personal, stamp, getattr(source, "dataset", None),
+                                   cfg.partition_by)
+    return ResultWriter(cfg.out, columns, cfg.show_personal, stamp, titles)
 
 
 _SHEET_DATE = re.compile(r"(?:填报|填表|制表|报送|统计|截止)(?:日期|时间)\s*[:：]?\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)")
@@ -230,7 +259,9 @@ def _refuse_overwriting_input(cfg: AuditConfig) -> None:
                 same = same or (Path(out).exists() and os.path.samefile(out, src))
             except OSError:
                 pass
-            if same:
+            # a results folder inside an input folder would be read as input by the next run
+            inside = Path(src).is_dir() and Path(src).resolve() in Path(out).resolve().parents
+            if same or inside:
                 raise InputError([Problem(flag, f"{out} 是输入文件本身；请另选输出文件名" if cfg.lang != "en" else
                                           f"{out} is the input file itself; choose another name")])
 
