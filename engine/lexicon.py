@@ -149,7 +149,9 @@ class Reader:
             for j, g in enumerate(t.quiet):
                 alts.append((0, f"q{i}_{j}", g))
                 self.names[f"q{i}_{j}"] = (i, None)  # a guard not shown
-            alts.append((1 if not t.regex.replace("\\", "").isalnum() else 2, f"t{i}", t.regex))
+            # at one position a power term beats a doubtful or assisted word (勒令停业 over 勒令)
+            weak = 2 if t.cls in ("doubtful", "assisted") else 0
+            alts.append(((1 if not t.regex.replace("\\", "").isalnum() else 2) + weak, f"t{i}", t.regex))
             self.names[f"t{i}"] = (i, False)
         # guards first (longest first), then patterns, then literals longest first: at one position the
         # first alternative that matches wins, so a look-alike beats its term and 没收违法所得 beats 没收.
