@@ -153,18 +153,16 @@ def read_act_file(path: str, text: str | bytes | None = None) -> list[tuple[dict
     ends in an error, not a hang."""
     name = "<stdin>" if path == "-" else path
     if text is None or isinstance(text, bytes):
-        try:
-            if isinstance(text, bytes):
-                raw = text
-            else:
-                with open(path, "rb") as f:
-                    raw = f.read(MAX_BYTES + 1)
-        except OSError as exc:
-            raise InputError([Problem(name, f"无法读取：{exc.strerror}", code="unreadable_file",
-                                      en=f"cannot read: {exc.strerror}")]) from None
+        if isinstance(text, bytes):
+            raw = text
+        else:
+            from .safefile import read_bounded
+
+            raw = read_bounded(path, MAX_BYTES, name, "行为文件", "an act file")
         if len(raw) > MAX_BYTES:
-            raise InputError([Problem(name, f"文件超过 {MAX_BYTES >> 20} MB，不是行为文件", code="too_large",
-                                      en=f"larger than {MAX_BYTES >> 20} MB; not an act file")])
+            from .safefile import too_large
+
+            raise InputError([too_large(name, MAX_BYTES, "行为文件", "an act file")])
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -175,7 +173,7 @@ def read_act_file(path: str, text: str | bytes | None = None) -> list[tuple[dict
                                           code="not_text", en=f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")
                                   ]) from None
     try:
-        data, lines = load_yaml(text, name)
+        data, lines = _parse_acts(text, name)
     except ValueError as exc:     # PyYAML builds a date from 2024-13-01 and fails
         raise InputError([Problem(name, f"YAML 中有无效的值：{_zh_value_error(exc)}；日期请写作 2024-05-01",
                                   code="bad_date", en=f"invalid value in YAML: {exc}")]) from None
@@ -186,9 +184,18 @@ def read_act_file(path: str, text: str | bytes | None = None) -> list[tuple[dict
         raise InputError([Problem(p.file, "YAML 格式错误：请检查这一行及上一行的缩进、冒号后的空格、括号和引号是否成对",
                                   p.line, p.path, "malformed_yaml", p.message)]) from None
     if isinstance(data, list):
+        if len(data) > MAX_ACTS:
+            raise InputError([Problem(name, f"文件中有 {len(data):,} 项行为，超过每个文件 {MAX_ACTS:,} 项的上限；"
+                                            "成批的记录请用 gridlaw audit 审查（CSV、XLSX 或 JSONL）", code="too_many_acts",
+                                      en=f"{len(data):,} acts in one file, over the limit of {MAX_ACTS:,}; "
+                                         "use gridlaw audit for batches (CSV, XLSX or JSONL)")])
         acts, problems = [], []
+        by_item: dict[int, dict] = {}      # lines grouped once: a file of many acts stays linear
+        for k, v in lines.items():
+            if k and isinstance(k[0], int):
+                by_item.setdefault(k[0], {})[k[1:]] = v
         for i, item in enumerate(data):
-            sub = {k[1:]: v for k, v in lines.items() if k[:1] == (i,)}
+            sub = by_item.get(i, {})
             try:
                 acts.append((act_data(item, name, sub), f"{name}[{i}]"))
             except InputError as exc:
@@ -198,6 +205,28 @@ def read_act_file(path: str, text: str | bytes | None = None) -> list[tuple[dict
             raise InputError(problems)
         return acts
     return [(act_data(data, name, lines), name)]
+
+
+MAX_ACTS = 5_000   # acts in one check file; a batch goes to `gridlaw audit`, which streams
+
+
+def _parse_acts(text: str, name: str) -> tuple[Any, dict]:
+    """JSON text over a megabyte is read by the JSON parser (a tenth of YAML's memory on a long
+    list; a problem then names the act and field, [12].candidate.age, without a line); the rest by YAML."""
+    head = text.lstrip("\ufeff \t\r\n")[:1]
+    if head in ("[", "{") and len(text) > _JSON_FAST:
+        from .yamlsrc import load_json
+
+        try:
+            return load_json(text, name), {}
+        except YAMLSyntaxError as exc:
+            if exc.problem.code != "malformed_json":
+                raise
+            # not strict JSON (a flow-style YAML list): YAML reads it below
+    return load_yaml(text, name)
+
+
+_JSON_FAST = 1 << 20    # below a megabyte YAML's parse is quick and keeps every line for errors
 
 
 def _zh_value_error(exc: Exception) -> str:

@@ -134,23 +134,17 @@ class Lookup:
 def load_checklist(path: str | Path) -> Checklist:
     """A checklist from YAML/JSON (UTF-8 or GBK), or a table (CSV in UTF-8/GBK, XLSX, XLS) with a
     事项 column and optional 区县 / 公布日期 columns, as counties publish them."""
+    from .safefile import read_bounded
     from .yamlsrc import MAX_BYTES
 
     name = str(path)
-    try:
-        with open(path, "rb") as f:
-            raw = f.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise InputError([Problem(name, f"无法读取事项清单：{exc.strerror}")]) from None
-    if len(raw) > MAX_BYTES:
-        raise InputError([Problem(name, f"文件超过 {MAX_BYTES >> 20} MB，不是事项清单", code="too_large",
-                                  en=f"larger than {MAX_BYTES >> 20} MB; not a checklist")])
+    raw = read_bounded(path, MAX_BYTES, name, "事项清单", "a checklist")
     return checklist_from_bytes(name, raw)
 
 
 def checklist_from_bytes(name: str, raw: bytes) -> Checklist:
     """A checklist from a file's bytes (the web form's upload, or a file read by :func:`load_checklist`)."""
-    from .yamlsrc import YAMLSyntaxError, json_depth_ok, line_of, load_yaml
+    from .yamlsrc import YAMLSyntaxError, dotted, line_of, load_json, load_yaml
 
     suffix = Path(name).suffix.lower()
     if suffix in (".csv", ".xlsx", ".xlsm", ".xls", ".ods") or raw[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
@@ -158,13 +152,9 @@ def checklist_from_bytes(name: str, raw: bytes) -> Checklist:
     text = _decode(name, raw)
     lines: dict = {}
     try:
-        if name.endswith(".json") and not json_depth_ok(text):
-            raise InputError([Problem(name, "嵌套层数过深，不是事项清单", code="too_deep", en="nested too deeply to be a checklist")])
         try:
-            parsed = (json.loads(text), {}) if name.endswith(".json") else load_yaml(text, name)
+            parsed = (load_json(text, name), {}) if name.endswith(".json") else load_yaml(text, name)
         except ValueError as exc:
-            if isinstance(exc, json.JSONDecodeError):
-                raise
             raise InputError([Problem(name, "事项清单中有无效的值（如不存在的日期）；日期请写作 2022-03-01",
                                       code="bad_date", en=f"invalid value: {exc}")]) from None
         data, lines = parsed
@@ -175,9 +165,6 @@ def checklist_from_bytes(name: str, raw: bytes) -> Checklist:
             raise InputError([p]) from None
         raise InputError([Problem(p.file, "YAML 格式错误：请检查这一行及上一行的缩进、冒号后的空格、括号和引号是否成对",
                                   p.line, p.path, "malformed_yaml", p.message)]) from None
-    except json.JSONDecodeError as exc:
-        raise InputError([Problem(name, f"JSON 格式错误（第 {exc.lineno} 行第 {exc.colno} 列）", exc.lineno,
-                                  code="malformed_json", en=f"malformed JSON: {exc.msg}")]) from None
     except ValidationError as exc:
         raise InputError(_problems(name, exc, lambda loc: line_of(lines, loc))) from None
 
@@ -247,6 +234,10 @@ def _table_rows(name: str, raw: bytes, suffix: str) -> list[list]:
         import io
 
         return [[c.strip() for c in r] for r in csv.reader(io.StringIO(_decode(name, raw)))]
+    if raw[:4] == b"PK\x03\x04":
+        from .zipguard import check_zip
+
+        check_zip(raw, name)             # a zip bomb is refused before anything is inflated
     try:
         from python_calamine import CalamineWorkbook
 
@@ -254,7 +245,8 @@ def _table_rows(name: str, raw: bytes, suffix: str) -> list[list]:
         ws = wb.get_sheet_by_index(0)
         return [[_text(c) for c in r] for r in ws.to_python(skip_empty_area=False)]
     except Exception as exc:
-        raise InputError([Problem(name, f"无法读取事项清单表格：{exc}")]) from None
+        raise InputError([Problem(name, f"无法读取事项清单表格（{type(exc).__name__}）；请确认是 CSV、XLSX 或 XLS 文件",
+                                  code="unreadable_table", en=f"cannot read the checklist table: {exc}")]) from None
 
 
 def _text(cell: object) -> str:

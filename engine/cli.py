@@ -66,7 +66,9 @@ def compare(
         text = "\n\n".join(render_comparison(r, fmt, lang) for r in results)
     except GridlawError as exc:
         raise _fail(exc, lang, fmt) from None
-    _emit(text, output)
+    bad = _emit(text, output, lang)
+    if bad:
+        raise typer.Exit(bad)
     # the worst decision decides, as for check on a list: any non_compliant → 1, else any undecided → 3
     raise typer.Exit(worst_exit([d for r in results for _, d in r]))
 
@@ -358,29 +360,42 @@ def new_pack(
 
     try:
         if not re.fullmatch(r"[a-z]+", out.name):
-            raise InputError([Problem(str(out), "the folder name is the pack id: lowercase letters only (e.g. yandu)")])
-        if out.exists() and any(out.iterdir()):
-            raise InputError([Problem(str(out), "folder exists and is not empty; nothing written")])
+            raise InputError([Problem(str(out), "文件夹名就是规定包的标识：只能用小写字母（如 yandu）", code="bad_pack_id",
+                                      en="the folder name is the pack id: lowercase letters only (e.g. yandu)")])
+        if out.exists() and not out.is_dir():
+            raise InputError([Problem(str(out), "已存在同名文件，不是文件夹；未写入任何内容", code="out_exists",
+                                      en="a file of that name exists (not a folder); nothing written")])
+        if out.is_dir() and any(out.iterdir()):
+            raise InputError([Problem(str(out), "文件夹已存在且不是空的；未写入任何内容", code="out_exists",
+                                      en="folder exists and is not empty; nothing written")])
+        from .safefile import read_bounded
+        from .yamlsrc import MAX_BYTES
+
+        data = read_bounded(raw, MAX_BYTES, str(raw), "规定文本", "a regulation's text")
         try:
-            text = raw.read_bytes().decode("utf-8-sig")
-        except OSError as exc:
-            raise InputError([Problem(str(raw), f"cannot read: {exc.strerror}")]) from None
+            text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InputError([Problem(str(raw), f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]) from None
+            raise InputError([Problem(str(raw), f"不是 UTF-8 文本（第 {exc.start} 字节）；请另存为 UTF-8", code="not_text",
+                                      en=f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]) from None
         parsed, source, md = source_of(text, "raw.txt", str(raw))
     except GridlawError as exc:
         raise _fail(exc) from None
-    (out / "rules").mkdir(parents=True, exist_ok=True)
-    (out / "tests").mkdir(exist_ok=True)
-    (out / "raw.txt").write_text(text, encoding="utf-8")
-    (out / "source.md").write_text(md, encoding="utf-8")
-    (out / "pack.yaml").write_text(skeleton(out.name, parsed, "raw.txt"), encoding="utf-8")
-    (out / "rules" / "rules.yaml").write_text("rules: []\n", encoding="utf-8")
+    try:
+        (out / "rules").mkdir(parents=True, exist_ok=True)
+        (out / "tests").mkdir(exist_ok=True)
+        (out / "raw.txt").write_text(text, encoding="utf-8")
+        (out / "source.md").write_text(md, encoding="utf-8")
+        (out / "pack.yaml").write_text(skeleton(out.name, parsed, "raw.txt"), encoding="utf-8")
+        (out / "rules" / "rules.yaml").write_text("rules: []\n", encoding="utf-8")
+    except OSError as exc:
+        from .safefile import os_reason_zh
+
+        raise _fail(InputError([Problem(str(exc.filename or out), f"无法写入：{os_reason_zh(exc)}", code="cannot_write",
+                                        en=f"cannot write: {exc.strerror}")])) from None
     paras = sum(len(a.paragraphs) for a in parsed.articles)
     items = sum(len(p) - 1 for a in parsed.articles for p in a.paragraphs)
-    typer.echo(f"wrote {out}: 《{parsed.title}》 {len(parsed.articles)} articles, {paras} paragraphs, {items} items; "
-               f"every article listed as not yet modelled in pack.yaml. Next: fill in pack.yaml, write rules, "
-               f"then `gridlaw validate {out}`.")
+    typer.echo(f"已写入 {out}：《{parsed.title}》共 {len(parsed.articles)} 条、{paras} 款、{items} 项；pack.yaml 把每一条都列为"
+               f"尚未建模。下一步：填写 pack.yaml、编写规则，然后运行 gridlaw validate {out}。")
 
 
 @app.command()

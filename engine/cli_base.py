@@ -69,11 +69,37 @@ def city_code(city: Optional[str]) -> Optional[str]:
     return city
 
 
-def emit(text: str, output: Optional[Path]) -> None:
+def emit(text: str, output: Optional[Path], lang: str = "zh") -> Optional[int]:
+    """The report on stdout, or written whole to ``output`` (engine/outfile.py); an exit code when
+    it cannot be written (the reason printed, in Chinese by default)."""
     if output:
-        output.write_text(text + "\n", encoding="utf-8")
+        from .errors import InputError
+        from .outfile import write_text_atomic
+
+        try:
+            write_text_atomic(output, text + "\n", lang)
+        except InputError as exc:
+            return fail(exc, lang)
     else:
         echo(text)
+    return None
+
+
+def known_city(city: Optional[str]) -> Optional[str]:
+    """--city as a code; InputError (exit 4, not 5: a typo is not a broken pack) naming the cities."""
+    code = city_code(city)
+    if code is None:
+        return None
+    from .loader import CITIES
+
+    if code not in CITIES:
+        from .errors import InputError, Problem
+        from .labels import LABELS
+
+        names = "、".join(f"{LABELS['zh'].get(c, c)}（{c}）" for c in CITIES)
+        raise InputError([Problem("--city", f"未知城市 {city!r}；可选：{names}", code="unknown_city",
+                                  en=f"unknown city {city!r}; one of {', '.join(CITIES)}")])
+    return code
 
 
 def worst_exit(decisions: list[Any]) -> int:
@@ -117,8 +143,9 @@ def check_main(argv: list[str]) -> int:
     try:
         from .api import check as run_check
 
+        city = known_city(a.city)
         acts, cl = acts_and_checklist(a.file, a.checklist)
-        decisions = [run_check(act, cl, city_code(a.city), a.pack, a.national) for act in acts]
+        decisions = [run_check(act, cl, city, a.pack, a.national) for act in acts]
     except GridlawError as exc:
         return fail(exc, a.lang, a.fmt)
     except Exception as exc:  # never a traceback for a user; GRIDLAW_DEBUG=1 shows it
@@ -139,5 +166,4 @@ def check_main(argv: list[str]) -> int:
         from .report import render_many
 
         text = render_many(decisions, a.fmt, a.lang, a.show_personal_data, a.original_quotes)
-    emit(text, a.output)
-    return worst_exit(decisions)
+    return emit(text, a.output, a.lang) or worst_exit(decisions)

@@ -142,6 +142,14 @@ class Conflict(_Out):
     text: dict[str, str] = Field(description="the conflict stated, {zh, en}")
 
 
+class Review(_Out):
+    pack: str
+    title: str
+    state: Literal["reviewed", "changed", "not_reviewed"] = Field(
+        description="the pack's files are the reviewed ones, differ from them, or have no reviewed state")
+    changes: list[str] = Field(description="files changed, added or removed since review")
+
+
 class Stamp(_Out):
     model_config = ConfigDict(extra="allow")   # issue 10 adds code and checklist hashes
     engine: str
@@ -150,6 +158,8 @@ class Stamp(_Out):
     version: Optional[str] = Field(description="the version of the regulation that answered")
     input_hash: str
     layers: list[Layer] = Field(description="every pack evaluated, national first, with its version")
+    review: list[Review] = Field(default_factory=list, description="every pack that answered against "
+                                                                    "policies/reviewed.json")
 
 
 class DecisionOutput(_Out):
@@ -173,3 +183,5 @@ class DecisionOutput(_Out):
     stamp: Stamp
     act: dict[str, Any] = Field(description="the act as read (personal data masked unless asked)")
     lang: Literal["zh", "en"]
+    pack_warning: Optional[str] = Field(None, description="set when a pack that answered differs from its reviewed "
+                                                         "state: the sentence every report shows")

@@ -158,8 +158,16 @@ class Decision:
                          if include_not_applicable or f.outcome != "not_applicable"],
             "conflicts": self.conflicts,
             "stamp": {"engine": __version__, "engine_code": _code_hash(), "pack": meta.id, "pack_hash": self.pack.hash, "version": meta.version,
-                      "input_hash": self.input_hash, "layers": self.layers},
+                      "input_hash": self.input_hash, "layers": self.layers, "review": self.review()},
         }
+
+    def review(self) -> list[dict]:
+        """Review state of every pack that answered (reviewed, changed since review, not reviewed):
+        an answer from a pack that differs from policies/reviewed.json says so (engine/packreview.py)."""
+        from .packreview import review_of
+
+        hashes = [p["hash"] for p in self.layers if p.get("hash")] or [self.pack.hash]
+        return [review_of(h) for h in dict.fromkeys(hashes)]
 
 
 def _code_hash() -> str:

@@ -28,6 +28,7 @@ from .structures import applicability, known_guards, outcomes_of, problems_of, r
 from .textnorm import int_to_cn, to_simplified
 from .yamlsrc import YAMLSyntaxError, dotted, line_of, load_yaml
 from . import packcache as _cache
+from .packfiles import pack_files as _pack_files
 
 CITIES = ("binzhou", "yancheng", "quzhou", "zigong", "jiaxing")
 # The issue-8 format, during the transition: a rule that names its structure is held to it, and a
@@ -67,6 +68,7 @@ class Pack:
     hash: str
     root: Traversable
     by_kind: dict[str, list[CompiledRule]] = field(default_factory=dict)
+    review: list[str] | None = None   # files changed since review (policies/reviewed.json); None: no reviewed state
 
     @property
     def id(self) -> str:
@@ -162,16 +164,6 @@ def load_pack(city: str) -> Pack:
     return compile_pack(pack_root(city), city)
 
 
-def _pack_files(root: Traversable) -> dict[str, bytes]:
-    """The files that make a pack, by relative path (tests excluded: they do not change decisions)."""
-    files = {rel: (root / rel).read_bytes() for rel in ("pack.yaml", "source.md") if (root / rel).is_file()}
-    rule_dir = root / "rules"
-    for entry in sorted(rule_dir.iterdir(), key=lambda e: e.name) if rule_dir.is_dir() else []:
-        if entry.name.endswith(".yaml"):
-            files[f"rules/{entry.name}"] = entry.read_bytes()
-    return files
-
-
 def _digest(files: dict[str, bytes]) -> str:
     digest = hashlib.sha256()
     for rel, data in files.items():
@@ -180,28 +172,46 @@ def _digest(files: dict[str, bytes]) -> str:
 
 
 def compile_pack(root: Traversable, city: str, use_cache: bool = True, where: str | None = None) -> Pack:
-    """Validate and compile a pack. A pack whose exact bytes were validated before
-    (same content hash, same engine) is rebuilt from the cache: no YAML parsing
-    and no quote matching, which is what makes ``gridlaw check`` start fast."""
+    """Validate and compile a pack. The pack is always built from the bytes read here, whose hash
+    is the stamp's pack hash; when the cache says these exact bytes passed full validation under
+    this engine, the validation (quote matching, coverage, vocabulary) is skipped — the parsing is
+    not, so the cache can make an answer faster but never different (engine/packcache.py)."""
     files = _pack_files(root)
     pack_hash = _digest(files)
-    if use_cache:
-        cached = _cache.load(city, pack_hash, root, _rebuild)
-        if cached is not None:
-            return cached
-    pack = _compile_uncached(root, city, files, pack_hash, where or city)
-    if use_cache:
-        _cache.store(pack)
+    pack = None
+    if use_cache and _cache.validated(city, pack_hash):
+        pack = _rebuild(root, city, files, pack_hash, where or city)
+    if pack is None:
+        pack = _compile_uncached(root, city, files, pack_hash, where or city)
+        if use_cache:
+            _cache.store(city, pack_hash)
+    from .packreview import note
+
+    pack.review = note(city, pack_hash, files, pack.meta.title, root)
     return pack
 
 
-def _rebuild(data: dict, root: Traversable) -> Pack:
-    """A pack from a cache entry's body (validated when it was stored; see engine/packcache.py)."""
-    meta = PackMeta.model_validate(data["meta"])
-    source = parse_source((root / "source.md").read_text("utf-8"))
-    rules = [_compile_rule(Rule.model_validate(r["rule"]), r["file"], r["line"], meta.title, source)
-             for r in data["rules"]]
-    return _assemble(meta, source, rules, data["hash"], root)
+def _rebuild(root: Traversable, city: str, files: dict[str, bytes], pack_hash: str, where: str) -> Pack | None:
+    """The pack from bytes known to be valid: parsed and compiled, not re-checked; None on any surprise."""
+    problems: list[Problem] = []
+    try:
+        # the event guard (tags, depth, alias bombs) ran on these bytes when they were validated
+        parsed = _validate(files["pack.yaml"].decode("utf-8"), f"{where}/pack.yaml", PackMeta, problems, False)
+        source = parse_source(files["source.md"].decode("utf-8"))
+        if parsed is None:
+            return None
+        meta = parsed[0]
+        rules: list[CompiledRule] = []
+        for rel in (r for r in files if r.startswith("rules/")):
+            name = f"{where}/{rel}"
+            got = _validate_rules(files[rel].decode("utf-8"), name, problems, False)
+            if got is None:
+                return None
+            valid, lines = got
+            rules += [_compile_rule(rule, name, line_of(lines, ("rules", i)), meta.title, source) for i, rule in valid]
+    except (KeyError, UnicodeDecodeError, ValueError):
+        return None
+    return None if problems else _assemble(meta, source, rules, pack_hash, root)
 
 
 def _compile_uncached(root: Traversable, city: str, files: dict[str, bytes], pack_hash: str, where: str) -> Pack:
@@ -308,9 +318,9 @@ def _gaps(found: list[int], n: int) -> str:
     return "; ".join(parts) or "order differs"
 
 
-def _load(text: str, name: str, problems: list[Problem]) -> tuple[Any, dict] | None:
+def _load(text: str, name: str, problems: list[Problem], guarded: bool = True) -> tuple[Any, dict] | None:
     try:
-        return load_yaml(text, name)
+        return load_yaml(text, name, guarded)
     except YAMLSyntaxError as exc:
         problems.append(exc.problem)
         return None
@@ -325,8 +335,9 @@ def _schema_problems(exc: ValidationError, name: str, lines: dict, prefix: tuple
     return out
 
 
-def _validate(text: str, name: str, model: type[BaseModel], problems: list[Problem]) -> tuple[Any, dict] | None:
-    loaded = _load(text, name, problems)
+def _validate(text: str, name: str, model: type[BaseModel], problems: list[Problem], guarded: bool = True
+              ) -> tuple[Any, dict] | None:
+    loaded = _load(text, name, problems, guarded)
     if loaded is None:
         return None
     data, lines = loaded
@@ -337,9 +348,10 @@ def _validate(text: str, name: str, model: type[BaseModel], problems: list[Probl
         return None
 
 
-def _validate_rules(text: str, name: str, problems: list[Problem]) -> tuple[list[tuple[int, Rule]], dict] | None:
+def _validate_rules(text: str, name: str, problems: list[Problem], guarded: bool = True
+                    ) -> tuple[list[tuple[int, Rule]], dict] | None:
     """Validate each rule on its own, so one bad rule does not hide the others' problems."""
-    loaded = _load(text, name, problems)
+    loaded = _load(text, name, problems, guarded)
     if loaded is None:
         return None
     data, lines = loaded

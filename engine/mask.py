@@ -90,3 +90,65 @@ def mask_column(col: Any) -> Any:
     enc = col.dictionary_encode()
     masked = pa.array([mask_text(v) if v is not None else None for v in enc.dictionary.to_pylist()], pa.string())
     return masked.take(enc.indices)
+
+
+_NAME_FIELDS = ("name",)
+
+
+def names_in(tree: Any) -> list[str]:
+    """The values of every ``name`` field of an act (candidate.name, worker.name, …): the names to
+    find again anywhere in the output, free text included."""
+    out: list[str] = []
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k in _NAME_FIELDS and isinstance(v, str) and len(v.strip()) >= 2:
+                    out.append(v.strip())
+                elif isinstance(v, (dict, list)):
+                    todo.append(v)
+        elif isinstance(node, list):
+            todo.extend(node)
+    return sorted(set(out), key=len, reverse=True)
+
+
+def masker(names: list[str] | tuple[str, ...] = ()) -> Any:
+    """One function for every string of an output: ID numbers and phones by pattern, and the
+    act's own names (张三 → 张*) wherever they appear."""
+    pattern = re.compile("|".join(re.escape(n) for n in names)) if names else None
+
+    def one(text: str) -> str:
+        text = mask_text(text)
+        return pattern.sub(lambda m: mask_name(m.group(0)), text) if pattern is not None and pattern.search(text) \
+            else text
+
+    return one
+
+
+def mask_tree(tree: Any, names: list[str] | tuple[str, ...] = (), skip: tuple[str, ...] = ("stamp",),
+              fn: Any = None) -> Any:
+    """The one masking pass every output goes through: every string in a JSON-able tree (keys kept),
+    but the subtrees named in ``skip`` (the stamp's hashes are not personal data)."""
+    fn = fn or masker(names)
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, str):
+            return fn(node)
+        if isinstance(node, dict):
+            return {k: (v if k in skip else walk(v)) for k, v in node.items()}
+        if isinstance(node, (list, tuple)):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(tree)
+
+
+_HAN_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
+
+
+def mask_cell(text: str) -> str:
+    """A cell quoted from a row that may be data (a header row that names no field): ID numbers and
+    phones by pattern, and a short run of Han characters — a name as often as a heading — as a name."""
+    text = mask_text(str(text))
+    return mask_name(text) if _HAN_NAME.match(text) else text

@@ -1,31 +1,60 @@
-"""Cache of validated packs, keyed by the pack's content hash and the engine's own code.
+"""Which pack bytes this engine has fully validated: the cache that lets ``gridlaw check``
+skip re-validating (quote matching, coverage, vocabulary) a pack it has seen before.
 
-Only a pack that passed full validation is stored, so a hit means these exact
-bytes were validated by this exact engine. Stored as JSON (no pickle) under
-``$GRIDLAW_CACHE_DIR`` or ``$XDG_CACHE_HOME/gridlaw`` (default ``~/.cache/gridlaw``);
-any failure to read or write the cache just means validating again.
-
-An entry cannot answer for something else: it records the pack source hash, the
-engine code hash and the library versions it was built under, and a SHA-256 of
-its own body. Every hit recomputes all four; an entry edited by hand (a rule's
-condition or quote), built by other code or for other pack bytes is ignored and
-the pack is validated again from source (and the entry rewritten).
+The cache can speed an answer up, never change it. It holds no rules: on a hit the pack
+is still parsed from the very bytes whose SHA-256 is the pack hash in the stamp (see
+loader.compile_pack), so the stamp attests to what was evaluated whatever the cache
+holds. An entry only says "these bytes, under this engine code and these libraries,
+passed full validation"; it is sealed with an HMAC under a per-install secret kept
+outside the cache folder (``$GRIDLAW_CONFIG_DIR`` or ``$XDG_CONFIG_HOME/gridlaw``,
+mode 0600), so an entry copied from elsewhere or written by hand is not trusted and the
+pack is validated again. Entries live under ``$GRIDLAW_CACHE_DIR`` or
+``$XDG_CACHE_HOME/gridlaw`` (default ``~/.cache/gridlaw``); any failure to read or write
+them just means validating again.
 """
 from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import json
 import os
-from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, Callable
 
 
 def _dir() -> Path:
     base = os.environ.get("GRIDLAW_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "gridlaw")
     return Path(base) / "packs"
+
+
+def _key_file() -> Path:
+    base = os.environ.get("GRIDLAW_CONFIG_DIR") or os.path.join(
+        os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config"), "gridlaw")
+    return Path(base) / "cache.key"
+
+
+def _secret() -> bytes | None:
+    """The per-install secret, made on first use (0600, never overwritten); None if it cannot be had."""
+    path = _key_file()
+    try:
+        data = path.read_bytes()
+        if len(data) >= 32:
+            return data
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(os.urandom(32).hex().encode())
+        return path.read_bytes()
+    except OSError:
+        try:                      # another process made it first
+            data = path.read_bytes()
+            return data if len(data) >= 32 else None
+        except OSError:
+            return None
 
 
 @functools.lru_cache(maxsize=1)
@@ -36,41 +65,39 @@ def _engine_key() -> str:
     return hashlib.sha256((engine_code_hash() + json.dumps(library_versions(), sort_keys=True)).encode()).hexdigest()[:16]
 
 
-def _seal(body: dict) -> str:
-    return hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+def _seal(body: dict, secret: bytes) -> str:
+    return hmac.new(secret, json.dumps(body, sort_keys=True).encode(), hashlib.sha256).hexdigest()
 
 
 def _path(city: str, pack_hash: str) -> Path:
     return _dir() / f"{city}-{pack_hash[:24]}-{_engine_key()}.json"
 
 
-def load(city: str, pack_hash: str, root: Traversable, rebuild: Callable[[dict, Traversable], Any]) -> Any:
-    """The pack from its cache entry, or None. ``rebuild(body, root)`` is the loader's: it turns the
-    validated body back into a compiled pack (the cache holds data, never the compiler)."""
+def validated(city: str, pack_hash: str) -> bool:
+    """True when a sealed entry says these exact pack bytes passed full validation under this engine."""
+    secret = _secret()
+    if secret is None:
+        return False
     try:
         entry = json.loads(_path(city, pack_hash).read_text("utf-8"))
-        data = entry["body"]
-        if (entry.get("seal") != _seal(data) or data.get("hash") != pack_hash
-                or data.get("engine") != _engine_key()):
-            return None
-        return rebuild(data, root)
+        body = entry["body"]
+        return (hmac.compare_digest(str(entry.get("seal")), _seal(body, secret))
+                and body == {"pack": city, "hash": pack_hash, "engine": _engine_key(), "validated": True})
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None
+        return False
 
 
-def store(pack: Any) -> None:
-    data = {
-        "hash": pack.hash,
-        "engine": _engine_key(),
-        "meta": pack.meta.model_dump(mode="json", by_alias=True),
-        "rules": [{"file": r.file, "line": r.line, "rule": r.spec.model_dump(mode="json", by_alias=True, exclude_none=True)}
-                  for r in pack.rules],
-    }
-    path = _path(pack.id, pack.hash)
+def store(pack_id: str, pack_hash: str) -> None:
+    """Record that the pack bytes hashing to ``pack_hash`` passed full validation."""
+    secret = _secret()
+    if secret is None:
+        return
+    body = {"pack": pack_id, "hash": pack_hash, "engine": _engine_key(), "validated": True}
+    path = _path(pack_id, pack_hash)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"seal": _seal(data), "body": data}, ensure_ascii=False), "utf-8")
+        tmp.write_text(json.dumps({"seal": _seal(body, secret), "body": body}), "utf-8")
         os.replace(tmp, path)
     except OSError:
         pass

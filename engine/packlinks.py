@@ -17,7 +17,8 @@ def extends_problems(meta: Any, meta_lines: dict, where: str, base: Any, cities:
     """``extends`` names a shipped city pack (``base``, loaded by the caller), of a lower rank than this pack's layer."""
     at = (f"{where}/pack.yaml", line_of(meta_lines, ("extends",)), "extends")
     if base is None:
-        return [Problem(at[0], f"{meta.extends!r} is not a shipped city pack ({', '.join(cities)})", at[1], at[2])]
+        return [Problem(at[0], f"{meta.extends!r} 不是随程序提供的城市规定包（可选：{'、'.join(cities)}）", at[1],
+                        at[2], "bad_extends", f"{meta.extends!r} is not a shipped city pack ({', '.join(cities)})")]
     if RANK[meta.layer] <= RANK[base.meta.layer]:
         return [Problem(f"{where}/pack.yaml", f"a {meta.layer} pack cannot extend a {base.meta.layer} pack",
                         line_of(meta_lines, ("layer",)), "layer")]

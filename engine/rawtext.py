@@ -20,7 +20,7 @@ from .errors import InputError, Problem
 from .source import Source, parse_source
 from .textnorm import cn_to_int, int_to_cn
 
-_NUM = "零〇一二两三四五六七八九十百"
+_NUM = "零〇一二两三四五六七八九十百千"
 _ARTICLE = re.compile(rf"^第([{_NUM}]+)[条條](?:[\s\u3000]+|$)(.*)$")
 _CHAPTER = re.compile(rf"^第([{_NUM}]+)[章节節][\s\u3000]*(.*)$")
 _ITEM = re.compile(rf"^[（(]([{_NUM}]+)[）)][\s\u3000]*(.*)$")
@@ -52,8 +52,10 @@ def split(text: str, file: str = "<raw>") -> RawText:
         if m:
             number = cn_to_int(m.group(1))
             if articles and number <= articles[-1].number:
-                problems.append(Problem(file, f"第{m.group(1)}条 follows 第{int_to_cn(articles[-1].number)}条: "
-                                              "article numbers must increase", lineno))
+                problems.append(Problem(file, f"第{m.group(1)}条排在第{int_to_cn(articles[-1].number)}条之后：条的序号应当递增",
+                                        lineno, code="article_order",
+                                        en=f"第{m.group(1)}条 follows 第{int_to_cn(articles[-1].number)}条: "
+                                           "article numbers must increase"))
                 continue
             articles.append(RawArticle(number, chapter))
             if m.group(2).strip():
@@ -69,22 +71,27 @@ def split(text: str, file: str = "<raw>") -> RawText:
             elif not title:
                 title = line.strip("《》 ")
             else:
-                problems.append(Problem(file, f"text before the first article (第一条 …): {line[:30]!r}", lineno))
+                problems.append(Problem(file, f"第一条之前有不是标题的文字：{line[:30]!r}", lineno, code="text_before_articles",
+                                        en=f"text before the first article (第一条 …): {line[:30]!r}"))
             continue
         m = _ITEM.match(line)
         current = articles[-1]
         if m:
             if not current.paragraphs:
-                problems.append(Problem(file, f"item {line[:8]!r} before any paragraph of 第{int_to_cn(current.number)}条", lineno))
+                problems.append(Problem(file, f"第{int_to_cn(current.number)}条还没有款，就出现了项 {line[:8]!r}", lineno,
+                                        code="item_before_paragraph",
+                                        en=f"item {line[:8]!r} before any paragraph of 第{int_to_cn(current.number)}条"))
                 continue
             current.paragraphs[-1].append(f"（{m.group(1)}）{m.group(2).strip()}")
         else:
             current.paragraphs.append([line])
     if not articles:
-        problems.append(Problem(file, "no article found: articles start with 第一条 (or 第X条) at the start of a line", 1))
+        problems.append(Problem(file, "没有找到任何条：每条应在行首以“第一条”（或第X条）开始", 1, code="no_articles",
+                                en="no article found: articles start with 第一条 (or 第X条) at the start of a line"))
     for a in articles:
         if not a.paragraphs:
-            problems.append(Problem(file, f"第{int_to_cn(a.number)}条 has no text"))
+            problems.append(Problem(file, f"第{int_to_cn(a.number)}条没有正文", code="empty_article",
+                                    en=f"第{int_to_cn(a.number)}条 has no text"))
     if problems:
         raise InputError(problems)
     return RawText(title, notes, articles)

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from .labels import label, text_of
-from .mask import mask_act, mask_text
+from .mask import mask_act, mask_text, mask_tree, names_in
 from .verdicts import CODE
 
 FORMATS = ("text", "json", "md", "html")
@@ -61,6 +61,13 @@ def view(decision: Any, lang: str = "zh", show_personal: bool = False, original_
     _mark_set_aside(data, lang)
     data["findings"].sort(key=lambda f: _ORDER.get(f["outcome"], 9))  # what decided first
     data["lang"] = lang
+    from .packreview import warning
+
+    data["pack_warning"] = warning(data["stamp"]["review"], lang)   # a pack changed since review says so
+    if not show_personal:
+        # the one masking pass: every string of the answer (record id, inferred clauses, messages, act
+        # echo …), by pattern and by the act's own names, whichever format is rendered from it
+        data = mask_tree(data, names_in(act))
     return data
 
 
@@ -180,6 +187,13 @@ def render_many(decisions: list[Any], fmt: str = "text", lang: str = "zh", show_
                 original_quotes: bool = False) -> str:
     """One report for one or several acts (a file holding a list): one JSON value or list,
     one HTML page with an article per act, text and Markdown one after another."""
+    if fmt == "json" and len(decisions) > 100:
+        # a long list: one act a line (the C encoder; indenting runs in Python, 5x slower), each view
+        # made and dropped in turn
+        return "[\n" + ",\n".join(json.dumps(view(d, lang, show_personal, original_quotes), ensure_ascii=False,
+                                               default=str) for d in decisions) + "\n]"
+    if fmt == "text":
+        return "\n\n".join(render_text(view(d, lang, show_personal, original_quotes), lang) for d in decisions)
     views = [view(d, lang, show_personal, original_quotes) for d in decisions]
     if fmt == "json":
         views = [public(v) for v in views]
@@ -194,7 +208,13 @@ def render_many(decisions: list[Any], fmt: str = "text", lang: str = "zh", show_
         items = [(v, provisions(v["findings"])) for v in views]
         return _env().get_template("decision.html.j2").render(items=items, lang=lang)
     tpl = _env().get_template(f"decision.{fmt}.j2")
+    # Markdown passes inline HTML through: text from the act (a record id, a task) is escaped first
+    views = [mask_tree(v, fn=_md_escape) for v in views]
     return "\n\n".join(tpl.render(d=v, lang=lang, groups=provisions(v["findings"])) for v in views)
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") if any(c in text for c in "<>&") else text
 
 
 _FRAMES_EN = {"worker": "done by the grid worker", "assists": "the worker assists an official", "referred": "only reported or handed on",
@@ -298,6 +318,8 @@ def render_text(d: dict, lang: str = "zh") -> str:
         lines.append(("逐项结论：" if zh else "By question: ") + a["verdict_line"])
         lines.append("各层级规定在审查基准日的施行情况：" if zh else "Layers of law on the review date:")
         lines += [f"  {x}" for x in a["layers"]]
+    if d.get("pack_warning"):
+        lines.append(d["pack_warning"])
     if d["decision"] == "not_in_force":
         lines.append(("本规定自 {} 起施行，该行为发生在施行之前。" if zh else "In force from {}; the act predates it.")
                      .format(d["regulation"]["effective"]))

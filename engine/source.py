@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .textnorm import cn_to_int, normalize, to_simplified
 
-_ARTICLE = re.compile(r"^###\s*第([零〇一二两三四五六七八九十百]+)条\s*$")
+_ARTICLE = re.compile(r"^###\s*第([零〇一二两三四五六七八九十百千]+)条\s*$")
 _ITEM = re.compile(r"^（([零一二三四五六七八九十]+)）")
 
 

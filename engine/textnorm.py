@@ -32,11 +32,11 @@ def normalize(text: str) -> str:
 
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_UNITS = {"十": 10, "百": 100}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
 def cn_to_int(text: str) -> int:
-    """第二十三条 -> 23 (numerals up to 999)."""
+    """第二十三条 -> 23, 第一千零一条 -> 1001 (numerals up to 9999)."""
     total, current = 0, 0
     for ch in text:
         if ch in _DIGITS:
@@ -58,6 +58,12 @@ def int_to_cn(n: int) -> str:
         return "十" + (digits[n % 10] if n % 10 else "")
     if n < 100:
         return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+    if n >= 1000:          # 1000 -> 一千; 1001 -> 一千零一; 1010 -> 一千零一十; 1100 -> 一千一百
+        rest = n % 1000
+        tail = "" if rest == 0 else (int_to_cn(rest) if rest >= 100 else
+                                     "零" + (digits[rest] if rest < 10 else "一" + int_to_cn(rest) if rest < 20
+                                            else int_to_cn(rest)))
+        return digits[n // 1000] + "千" + tail
     rest = n % 100
     tail = "" if rest == 0 else ("零" + digits[rest] if rest < 10 else ("一" + int_to_cn(rest) if rest < 20 else int_to_cn(rest)))
     return digits[n // 100] + "百" + tail

@@ -24,7 +24,36 @@ MAX_DEPTH = 64            # the deepest real structure (a pack condition) is und
 MAX_NODES = 1_000_000     # nodes after alias expansion
 
 
-class _Loader(_Base):  # type: ignore[misc, valid-type]
+class _NoDuplicates:
+    """A key written twice in one mapping is an input error, not "the last one wins":
+    ``criminal_record: true`` then ``false`` must not be read as either."""
+    _file = "<yaml>"
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=True)  # type: ignore[attr-defined]
+                try:
+                    if key in seen:
+                        raise duplicate_key(self._file, key, key_node.start_mark.line + 1, seen[key])
+                    seen[key] = key_node.start_mark.line + 1
+                except TypeError:        # an unhashable key: the constructor reports it
+                    continue
+        return super().construct_mapping(node, deep=deep)  # type: ignore[misc]
+
+
+def duplicate_key(file: str, key: Any, line: int | None, first: int | None) -> "_SyntaxProblem":
+    where = f"（第 {first} 行已写过）" if first else ""
+    return _SyntaxProblem(Problem(file, f"键“{key}”重复出现{where}；同一层里每个键只能写一次，请删去多余的一个",
+                                  line, code="duplicate_key",
+                                  en=f"key {key!r} appears twice" + (f" (first on line {first})" if first else "")
+                                  + "; write each key once"))
+
+
+class _Loader(_NoDuplicates, _Base):  # type: ignore[misc, valid-type]
     pass
 
 
@@ -38,7 +67,7 @@ def _timestamp(loader: Any, node: yaml.Node) -> Any:
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
-class _Plain(getattr(yaml, "CBaseLoader", yaml.BaseLoader)):  # type: ignore[misc]
+class _Plain(_NoDuplicates, getattr(yaml, "CBaseLoader", yaml.BaseLoader)):  # type: ignore[misc]
     """Every scalar a string (header maps), with the same guards."""
 
 
@@ -95,12 +124,14 @@ def _check_size(text: str, file: str) -> None:
                                      en=f"larger than {MAX_BYTES >> 20} MB; not read"))
 
 
-def _parse(loader_cls: type, text: str, file: str, keep_lines: bool) -> tuple[Any, Lines]:
+def _parse(loader_cls: type, text: str, file: str, keep_lines: bool, guarded: bool = True) -> tuple[Any, Lines]:
     _check_size(text, file)
     guard = loader_cls(text)
     loader = loader_cls(text)
+    loader._file = file
     try:
-        _guard(guard, file)
+        if guarded:
+            _guard(guard, file)
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
@@ -120,9 +151,10 @@ def _parse(loader_cls: type, text: str, file: str, keep_lines: bool) -> tuple[An
     return data, lines
 
 
-def load_yaml(text: str, file: str) -> tuple[Any, Lines]:
-    """Parse one YAML document; raise a one-problem list on a syntax error or a refused construct."""
-    return _parse(_Loader, text, file, True)
+def load_yaml(text: str, file: str, guarded: bool = True) -> tuple[Any, Lines]:
+    """Parse one YAML document; raise a one-problem list on a syntax error or a refused construct.
+    ``guarded=False`` skips the event pass, only for bytes that already passed it (a validated pack)."""
+    return _parse(_Loader, text, file, True, guarded)
 
 
 def load_plain(text: str, file: str) -> Any:
@@ -198,3 +230,50 @@ def json_depth_ok(text: str, limit: int = MAX_DEPTH) -> bool:
             depth -= 1
     return True
 
+
+
+def load_json(text: str, file: str) -> Any:
+    """JSON read as defensively as YAML: nesting past MAX_DEPTH and a key written twice in one
+    object are refused with the place; a syntax error names its line and column."""
+    import json
+
+    _check_size(text, file)
+    if not json_depth_ok(text):
+        raise _SyntaxProblem(Problem(file, f"嵌套超过 {MAX_DEPTH} 层，不予读取", code="too_deep",
+                                     en=f"nested deeper than {MAX_DEPTH} levels"))
+
+    def pairs(items: list[tuple[str, Any]]) -> dict:
+        out: dict = {}
+        for k, v in items:
+            if k in out:
+                raise _Duplicate(k)
+            out[k] = v
+        return out
+
+    try:
+        return json.loads(text, object_pairs_hook=pairs)
+    except _Duplicate as dup:
+        line = _json_key_line(text, dup.key)
+        raise duplicate_key(file, dup.key, line, None) from None
+    except json.JSONDecodeError as exc:
+        raise _SyntaxProblem(Problem(file, f"JSON 格式错误（第 {exc.lineno} 行第 {exc.colno} 列）", exc.lineno,
+                                     code="malformed_json", en=f"malformed JSON: {exc.msg}")) from None
+    except (RecursionError, ValueError) as exc:     # ValueError: a number too long to convert
+        raise _SyntaxProblem(Problem(file, "JSON 中有无法读取的值（如位数过多的数字）", code="malformed_json",
+                                     en=f"malformed JSON: {exc}")) from None
+
+
+class _Duplicate(Exception):
+    def __init__(self, key: str):
+        self.key = key
+
+
+def _json_key_line(text: str, key: str) -> int | None:
+    """The line of the second occurrence of ``"key":`` (a hint; None when it cannot be told)."""
+    import json
+    import re
+
+    hits = [m.start() for m in re.finditer(re.escape(json.dumps(key, ensure_ascii=False)) + r"\s*:", text)]
+    if len(hits) < 2:
+        hits = [m.start() for m in re.finditer(re.escape(json.dumps(key)) + r"\s*:", text)]
+    return text.count("\n", 0, hits[1]) + 1 if len(hits) >= 2 else None

@@ -73,7 +73,8 @@ def test_decision_json_carries_stamp_and_citation_numbers():
     assert data["decision"] == "non_compliant"
     f = next(f for f in data["findings"] if f["rule"] == "yancheng.art16.no-criminal-record")
     assert (f["citation"]["article"], f["citation"]["paragraph"], f["citation"]["item"]) == (16, 2, 1)
-    assert set(data["stamp"]) == {"engine", "engine_code", "pack", "pack_hash", "version", "input_hash", "layers"}
+    assert set(data["stamp"]) == {"engine", "engine_code", "pack", "pack_hash", "version", "input_hash", "layers",
+                                  "review"}     # review: issue 19, each pack against policies/reviewed.json
     assert [x["layer"] for x in data["stamp"]["layers"]] == ["national"] * 7 + ["city"]  # seven national laws (issue 16 §6)
     assert len(data["stamp"]["pack_hash"]) == 64
 

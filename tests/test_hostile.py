@@ -435,27 +435,29 @@ CRIMINAL = {"kind": "hire", "city": "yancheng", "date": "2024-05-01", "role": "f
 
 
 def test_an_edited_cache_entry_is_ignored_and_the_pack_recompiled(tmp_path, monkeypatch):
+    """Issue 19 changed the cache: it holds no rules, only a keyed "these bytes were validated";
+    an entry edited by hand (its seal recomputed without the key) is not trusted."""
+    import hashlib
+
     from gridlaw.api import parse_act
     from gridlaw.evaluate import evaluate
     from gridlaw.loader import compile_pack, pack_root
 
     monkeypatch.setenv("GRIDLAW_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("GRIDLAW_CONFIG_DIR", str(tmp_path / "config"))
     fresh = compile_pack(pack_root("yancheng"), "yancheng")
     want = evaluate(fresh, parse_act(CRIMINAL))
     assert want.decision == "non_compliant" and "yancheng.art16.no-criminal-record" in want.deciding_rules
     [entry] = tmp_path.rglob("yancheng-*.json")
     data = json.loads(entry.read_text("utf-8"))
-    for r in data["body"]["rules"]:
-        if r["rule"]["id"] == "yancheng.art16.no-criminal-record":
-            r["rule"]["quote"] = "伪造的引文"
-            r["rule"].pop("forbid", None)
-            r["rule"]["require"] = {"fact": "candidate.criminal_record", "eq": True}
+    assert "rules" not in data["body"]
+    data["body"]["engine"] = "forged"
+    data["seal"] = hashlib.sha256(json.dumps(data["body"], sort_keys=True).encode()).hexdigest()
     entry.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
     again = compile_pack(pack_root("yancheng"), "yancheng")
     got = evaluate(again, parse_act(CRIMINAL))
     assert (got.decision, got.deciding_rules) == (want.decision, want.deciding_rules)
-    assert all(r.spec.quote != "伪造的引文" for r in again.rules)
-    assert "伪造" not in entry.read_text("utf-8")          # the entry was rewritten from source
+    assert "forged" not in entry.read_text("utf-8")          # the entry was rewritten after validating again
     assert got.to_dict()["stamp"]["engine_code"]
 
 

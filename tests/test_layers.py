@@ -319,7 +319,7 @@ def test_new_pack_splits_articles_paragraphs_items_and_lists_every_article(tmp_p
     raw.write_text(RAW, "utf-8")
     out = tmp_path / "yandu"
     r = cli("new-pack", "--from", str(raw), "--out", str(out))
-    assert r.returncode == 0 and "3 articles, 4 paragraphs, 2 items" in r.stdout
+    assert r.returncode == 0 and "共 3 条、4 款、2 项" in r.stdout
     from gridlaw.source import parse_source
 
     src = parse_source((out / "source.md").read_text("utf-8"))
@@ -334,14 +334,14 @@ def test_new_pack_splits_articles_paragraphs_items_and_lists_every_article(tmp_p
     v = cli("validate", str(out), "--lang", "en")
     assert v.returncode == 0 and "3 of 3 articles accounted for (1 by rules, 2 not modelled)" in v.stdout
     again = cli("new-pack", "--from", str(raw), "--out", str(out))
-    assert again.returncode == 4 and "not empty" in again.stderr
+    assert again.returncode == 4 and "不是空的" in again.stderr
 
 
 def test_new_pack_says_where_the_text_is_wrong(tmp_path):
     raw = tmp_path / "raw.txt"
     raw.write_text("办法\n第二条 甲。\n第一条 乙。\n", "utf-8")
     r = cli("new-pack", "--from", str(raw), "--out", str(tmp_path / "x"))
-    assert r.returncode == 4 and f"{raw}:3: 第一条 follows 第二条" in r.stderr
+    assert r.returncode == 4 and f"{raw}:3: 第一条排在第二条之后" in r.stderr
 
 
 def test_case_files_switch_the_national_layer_on(tmp_path):

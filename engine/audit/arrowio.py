@@ -77,6 +77,10 @@ def is_parquet(path: str | Path) -> bool:
         return any(True for _ in _files(p))
     if p.suffix.lower() in SUFFIXES:
         return True
+    from ..safefile import is_regular
+
+    if not is_regular(p):       # a FIFO would block this read; open_source refuses it by name
+        return False
     try:
         with open(p, "rb") as f:
             return f.read(4) == b"PAR1"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import json
 import re
 from dataclasses import dataclass, field
 from importlib import resources
@@ -30,6 +29,8 @@ _PREFIX = {"person": {"hire": "candidate.", "exit": "worker."},
 _USER, _KIND, _SHARED, _ALL, _LABEL, _NAME = range(6)
 APPRAISALS = "worker.appraisals"
 _YEAR_HEADER = re.compile(r"^(?:(\d{4})年?度?(?:年度)?考核(?:结果|等次|情况|结论)?|(?:考核|appraisal)(\d{4})(?:年|年度)?)$")
+
+MAX_HINTS = 20     # unknown headers given a "did you mean" each
 
 
 def norm(text: Any) -> str:
@@ -119,7 +120,10 @@ class HeaderMap:
                     continue
                 if key in self.ignore.get(kind, ()):
                     continue
-                near = [n for n in difflib.get_close_matches(key, list(table), n=3, cutoff=0.75) if _typo_of(key, n)]
+                # a hint for the first few unknown headers only: fuzzy matching every one of a very wide
+                # header is what made 100,000 columns take minutes
+                near = [n for n in difflib.get_close_matches(key, list(table), n=3, cutoff=0.75) if _typo_of(key, n)] \
+                    if len(ignored) < MAX_HINTS else []
                 ignored.append(f"{h}" + (f"（是否指 {self._original(kind, near[0])}？）" if near else ""))
                 continue
             fact = hit[1]
@@ -162,38 +166,37 @@ def _read_user_map(path: str) -> dict:
     name = str(path)
     from ..yamlsrc import MAX_BYTES
 
+    from ..safefile import read_bounded
+
+    raw = read_bounded(path, MAX_BYTES, name, "表头映射文件", "a mapping file")
     try:
-        with open(path, "rb") as f:
-            raw = f.read(MAX_BYTES + 1)
-        if len(raw) > MAX_BYTES:
-            raise InputError([Problem(name, f"larger than {MAX_BYTES >> 20} MB; not a mapping file")])
         text = raw.decode("utf-8-sig")
-    except OSError as exc:
-        raise InputError([Problem(name, f"cannot read the mapping file: {exc.strerror}")]) from None
-    except UnicodeDecodeError:
-        raise InputError([Problem(name, "the mapping file is not UTF-8 text")]) from None
-    from ..yamlsrc import YAMLSyntaxError, json_depth_ok, load_plain
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(name, f"表头映射文件不是 UTF-8 文本（第 {exc.start} 字节）；请另存为 UTF-8",
+                                  code="not_text", en="the mapping file is not UTF-8 text")]) from None
+    from ..yamlsrc import YAMLSyntaxError, load_json, load_plain
 
     try:
-        if name.endswith(".json") and not json_depth_ok(text):
-            raise InputError([Problem(name, "nested too deeply to be a mapping file")])
-        data = json.loads(text) if name.endswith(".json") else load_plain(text, name)
+        data = load_json(text, name) if name.endswith(".json") else load_plain(text, name)
     except YAMLSyntaxError as exc:
-        raise InputError([exc.problem]) from None
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        raise InputError([Problem(name, f"not a valid mapping file: {str(exc).splitlines()[0]}",
-                                  (line + 1) if line is not None else getattr(exc, "lineno", None))]) from None
+        p = exc.problem
+        if p.code != "bad_input":      # a refusal of our own (duplicate key, depth, tag, size) says what it is
+            raise InputError([p]) from None
+        raise InputError([Problem(name, "表头映射文件格式错误：请检查这一行及上一行的缩进、冒号和引号", p.line,
+                                  code="malformed_yaml", en=f"not a valid mapping file: {p.message}")]) from None
     if data in (None, ""):
         return {}
     if not isinstance(data, dict) or set(data) - {"headers", "values", "booleans", "unknown"} or any(
             data.get(k) not in (None, "") and not isinstance(data[k], t)
             for k, t in (("headers", dict), ("values", dict), ("booleans", dict), ("unknown", list))):
-        raise InputError([Problem(name, "a mapping file has the keys headers (header → fact) and/or values "
-                                        "(value set → {label: code}); see gridlaw/audit/headers.yaml")])
+        raise InputError([Problem(name, "表头映射文件只能有 headers（表头 → 事实名）、values（取值 → 代码）、booleans、"
+                                        "unknown 几项；格式见 gridlaw/audit/headers.yaml", code="bad_map",
+                                  en="a mapping file has the keys headers (header → fact) and/or values "
+                                     "(value set → {label: code}); see gridlaw/audit/headers.yaml")])
     for k, v in (data.get("headers") or {}).items():
         if not isinstance(v, (str, type(None))):
-            raise InputError([Problem(name, f"headers: {k}: the target is one fact name, not {type(v).__name__}")])
+            raise InputError([Problem(name, f"headers: {k}: 目标应是一个事实名，不是{type(v).__name__}", code="bad_map",
+                                      en=f"headers: {k}: the target is one fact name, not {type(v).__name__}")])
     return data
 
 
@@ -251,7 +254,9 @@ def _build(base: dict, user: dict, user_name: str | None) -> HeaderMap:
         if not hits:
             every = sorted({p for f in vocab.values() for p in f})
             near = difflib.get_close_matches(str(target), every, n=1)
-            problems.append(Problem(user_name or "--map", f"headers: {header}: unknown fact {target!r}"
+            problems.append(Problem(user_name or "--map", f"headers: {header}: 未知的事实名 {target!r}"
+                                    + (f"；是否指 {near[0]}？" if near else ""), code="bad_map",
+                                    en=f"headers: {header}: unknown fact {target!r}"
                                     + (f"; did you mean {near[0]!r}?" if near else "")))
 
     values: dict[str, dict[str, str]] = {}
@@ -274,12 +279,16 @@ def _build(base: dict, user: dict, user_name: str | None) -> HeaderMap:
             continue
         name = aliases.get(set_name, set_name)
         if name not in allowed or not isinstance(table, dict):
-            problems.append(Problem(user_name or "--map", f"values: {set_name}: not a value set "
+            problems.append(Problem(user_name or "--map", f"values: {set_name}: 不是取值集合（可选："
+                                    f"{'、'.join(sorted(allowed))}），每项应写作“标签: 代码”", code="bad_map",
+                                    en=f"values: {set_name}: not a value set "
                                     f"(one of {', '.join(sorted(allowed))}) with label: code entries"))
             continue
         for label, code in table.items():
             if code not in allowed[name]:
-                problems.append(Problem(user_name or "--map", f"values: {set_name}: {label}: {code!r} is not a code "
+                problems.append(Problem(user_name or "--map", f"values: {set_name}: {label}: {code!r} 不是可用代码"
+                                        f"（可选：{'、'.join(allowed[name])}）", code="bad_map",
+                                        en=f"values: {set_name}: {label}: {code!r} is not a code "
                                         f"(one of {', '.join(allowed[name])})"))
                 continue
             values.setdefault(name, {})[norm(label)] = code

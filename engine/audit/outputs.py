@@ -34,7 +34,8 @@ def format_of(path: Path) -> str:
     if fmt is None and (path.is_dir() or str(path).endswith(("/", os.sep)) or path.suffix == ""):
         fmt = "parquet"            # a folder: Parquet files, one per input part (audit/arrowio.py)
     if fmt is None:
-        raise InputError([Problem(str(path), "--out must end in .jsonl, .csv, .xlsx or .parquet, or name a folder")])
+        raise InputError([Problem(str(path), "--out 的文件名应以 .jsonl、.csv、.xlsx 或 .parquet 结尾，或是一个文件夹",
+                                  code="bad_out", en="--out must end in .jsonl, .csv, .xlsx or .parquet, or name a folder")])
     return fmt
 
 
@@ -68,7 +69,10 @@ def discard(path: Path) -> None:
         except FileNotFoundError:
             pass
         except OSError as exc:
-            raise InputError([Problem(str(p), f"cannot replace: {exc.strerror}")]) from None
+            from ..safefile import os_reason_zh
+
+            raise InputError([Problem(str(p), f"无法替换：{os_reason_zh(exc)}", code="cannot_write",
+                                      en=f"cannot replace: {exc.strerror}")]) from None
 
 
 _FORMULA = r"^[=+\-@\t\r]"
@@ -138,7 +142,9 @@ class ResultWriter:
                                         for c, t in zip(self.columns, self.titles)])
                     self.csv = pcsv.CSVWriter(self.f, schema)
         except OSError as exc:
-            raise InputError([Problem(str(path), f"cannot write: {exc.strerror}")]) from None
+            from ..outfile import cannot_write
+
+            raise InputError([cannot_write(path, exc)]) from None
 
     def write(self, table: pa.Table) -> None:
         if table.num_rows == 0:
@@ -331,13 +337,17 @@ class ThreadedWriter:
             self.writer.abort()
             err, self.error = self.error, None
             if isinstance(err, OSError):
-                raise InputError([Problem(str(self.writer.path), f"cannot write: {err.strerror or err}")]) from None
+                from ..outfile import cannot_write
+
+                raise InputError([cannot_write(self.writer.path, err)]) from None
             raise err
         try:
             self.writer.close()
         except OSError as exc:
             self.writer.abort()
-            raise InputError([Problem(str(self.writer.path), f"cannot write: {exc.strerror or exc}")]) from None
+            from ..outfile import cannot_write
+
+            raise InputError([cannot_write(self.writer.path, exc)]) from None
 
 
 def mask_names(col: Any) -> Any:

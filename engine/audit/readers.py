@@ -31,16 +31,20 @@ from ..errors import InputError, Problem
 from ..yamlsrc import MAX_DEPTH, json_depth_ok
 from .chunks import Chunk
 from .records import MAX_CELL, Tally, Tokenizer
-from .sourcefile import CHUNK_ROWS, HEADER_SCAN, Source, cell_str, detect_encoding, header_of, pick_header
+from .sourcefile import CHUNK_ROWS, HEADER_SCAN, MAX_COLUMNS, Source, cell_str, detect_encoding, header_of, pick_header
 
 BLOCK = 8 << 20            # bytes per CSV block (≈ 50,000 rows of a typical sheet)
 _DELIMS = (",", "\t", ";", "|")
 
 _T = {
     "zh": {"fields": "有 {got} 列，表头有 {want} 列", "decode": "无法按 {enc} 解码",
-           "json": "不是合法的 JSON：{msg}", "deep": "嵌套超过 {n} 层，不是一条记录", "object": "每行应是一个 JSON 对象（act），实际是 {t}"},
+           "json": "不是合法的 JSON：{msg}", "deep": "嵌套超过 {n} 层，不是一条记录", "object": "每行应是一个 JSON 对象（act），实际是 {t}",
+           "dup": "键“{k}”重复出现；每个键只能写一次", "surrogate": "含有无效字符（孤立的代理码位 {c}），不是合法的 Unicode 文本",
+           "wide": "有 {n:,} 个字段，超过每条记录 {limit:,} 个的上限"},
     "en": {"fields": "has {got} fields, the header has {want}", "decode": "cannot be decoded as {enc}",
-           "json": "not valid JSON: {msg}", "deep": "nested deeper than {n} levels: not a record", "object": "each line must be a JSON object (an act), got {t}"},
+           "json": "not valid JSON: {msg}", "deep": "nested deeper than {n} levels: not a record", "object": "each line must be a JSON object (an act), got {t}",
+           "dup": "key {k!r} appears twice; write each key once", "surrogate": "holds an invalid character (a lone surrogate {c}): not valid Unicode text",
+           "wide": "has {n:,} fields, over the limit of {limit:,} per record"},
 }
 
 
@@ -53,13 +57,25 @@ def open_source(path: str | Path, sheet: str | None = None, score: Callable[[lis
         raise InputError([Problem(name, "no such file" if lang == "en" else "文件不存在")])
     if p.is_dir():
         raise InputError([Problem(name, "is a folder, not a file" if lang == "en" else "这是文件夹，不是文件")])
+    st_mode = p.stat().st_mode
+    import stat as _stat
+
+    if not _stat.S_ISREG(st_mode):         # a FIFO would block the first read forever; /dev/zero never ends
+        from ..safefile import not_regular
+
+        problem = not_regular(name, st_mode)
+        raise InputError([Problem(name, problem.en if lang == "en" else problem.message, code=problem.code,
+                                  en=problem.en)])
     score = score or (lambda row: 0)
     t = _T.get(lang, _T["zh"])
     try:
         with open(p, "rb") as f:
             head = f.read(8)
     except OSError as exc:
-        raise InputError([Problem(name, f"cannot read: {exc.strerror}")]) from None
+        from ..safefile import unreadable
+
+        u = unreadable(name, exc)
+        raise InputError([Problem(name, u.en if lang == "en" else u.message, code=u.code, en=u.en)]) from None
     ext = p.suffix.lower()
     if head.startswith(b"\xd0\xcf\x11\xe0") or ext == ".ods":   # old Excel (.xls) / OpenDocument
         from .sheets import open_calamine
@@ -96,9 +112,9 @@ def _open_csv(p: Path, score: Callable[[list[str]], int], t: dict, lang: str, bl
                                   "不是 UTF-8 或 GBK/GB18030 文本（可能是二进制文件）；请另存为 CSV（UTF-8）或 XLSX")])
     if enc == "utf-16":
         return _open_csv_utf16(p, score, t, lang)
-    if b"\n" not in sample and b"\r" in sample and not complete:
-        raise InputError([Problem(name, "lines end in CR only (classic Mac); save the file again as CSV"
-                                  if lang == "en" else "行尾只有 CR（旧版 Mac 格式）；请重新另存为 CSV")])
+    cr_only = b"\n" not in sample and b"\r" in sample     # Excel's "CSV (Macintosh)": read as if CR were LF
+    if cr_only:
+        sample = sample.replace(b"\r", b"\n")
     text = codecs.getincrementaldecoder(enc)(errors="replace").decode(sample, final=complete)
     delim = _sniff(text)
     header, header_end, header_row = _find_header(text, delim, score)
@@ -114,16 +130,29 @@ def _open_csv(p: Path, score: Callable[[list[str]], int], t: dict, lang: str, bl
 
     def gen() -> Iterator[Chunk]:
         tally = src.tally = Tally(lines_in_records=header_end, records=header_row)
-        with open(p, "rb") as f:
+        with open(p, "rb") as raw:
+            f = _Hashed(raw, sha, cr_only)
             pre = f.read(offset)
-            sha.update(pre)
             tally.lines_in_bytes += pre.count(b"\n")
             data_enc = "utf-8" if enc == "utf-8-sig" else enc
             tok = Tokenizer(delim, len(header), header_row + 1, tally, lang, _ENC_NAME.get(enc, enc))
-            yield from _csv_blocks(f, sha, header, delim, data_enc, tok, block, offset, pre_tail=pre[-1:])
+            yield from _csv_blocks(f, None, header, delim, data_enc, tok, block, offset, pre_tail=pre[-1:])
 
     src._iter = gen
     return src
+
+
+class _Hashed:
+    """The file's bytes hashed as read (the manifest's SHA-256 is of the file itself); in a CR-only
+    file each CR is handed on as LF, one byte for one, so offsets stay those of the file."""
+
+    def __init__(self, f: Any, sha: Any, cr_only: bool) -> None:
+        self.f, self.sha, self.cr_only = f, sha, cr_only
+
+    def read(self, n: int) -> bytes:
+        data = self.f.read(n)
+        self.sha.update(data)
+        return data.replace(b"\r", b"\n") if self.cr_only else data
 
 
 def _open_csv_utf16(p: Path, score: Callable[[list[str]], int], t: dict, lang: str) -> Source:
@@ -248,6 +277,8 @@ def _csv_blocks(f: Any, sha: Any, header: list[str], delim: str, enc: str, tok: 
 
 
 def _parse_block(body: bytes, header: list[str], delim: str, enc: str, tok: Tokenizer, final: bool) -> Chunk:
+    if enc == "utf-8" and b"\xef\xbb\xbf" in body:
+        body = body.replace(b"\xef\xbb\xbf", b"")     # a BOM in mid-file (two exports joined) is not data
     ncol = len(header)
     n_lines = body.count(b"\n") + (0 if body.endswith(b"\n") or not body else 1)
     if not tok.pending and n_lines and b'"' not in body and body.count(b"\r") == body.count(b"\r\n"):
@@ -292,12 +323,21 @@ def _parse_fast(utf8: bytes, ncol: int, delim: str, n_lines: int) -> list[Any] |
                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
         return table, invalid
 
+    import sys
+
+    hook = sys.unraisablehook
+    # pyarrow hands an invalid row's text to the handler as str; on a line that is not UTF-8 that
+    # conversion fails inside pyarrow and Python prints "Exception ignored … Traceback" on stderr.
+    # The block then fails here and the tokenizer names the row, so the message is only noise.
+    sys.unraisablehook = lambda u: None if isinstance(u.exc_value, UnicodeDecodeError) else hook(u)
     try:
         table, invalid = read(True)
         if invalid and any(n is None for n, _, _ in invalid):
             table, invalid = read(False)
     except (pa.ArrowInvalid, pa.ArrowException):
         return None
+    finally:
+        sys.unraisablehook = hook
     if invalid or table.num_rows != n_lines:
         return None
     return [table.column(i).combine_chunks() for i in range(ncol)]
@@ -355,13 +395,19 @@ def _open_xlsx(p: Path, sheet: str | None, score: Callable[[list[str]], int], la
     from openpyxl.utils.exceptions import InvalidFileException
 
     name = str(p)
+    from ..zipguard import check_zip
+
+    check_zip(p, name, lang)          # a zip bomb is refused from the zip directory, before inflating
     try:
         wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
     except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        raise InputError([Problem(name, f"cannot read as XLSX: {exc}" if lang == "en" else f"无法作为 XLSX 读取：{exc}")]) from None
+        raise InputError([Problem(name, f"cannot read as XLSX: {exc}" if lang == "en" else
+                                  "无法作为 XLSX 读取：文件已损坏，或不是 Excel 工作簿；请在 Excel 中另存为 XLSX 或 CSV",
+                                  en=f"cannot read as XLSX: {exc}")]) from None
     except Exception as exc:  # zipfile.BadZipFile and friends
-        raise InputError([Problem(name, f"cannot read as XLSX: {type(exc).__name__}: {exc}" if lang == "en"
-                                  else f"无法作为 XLSX 读取：{type(exc).__name__}：{exc}")]) from None
+        raise InputError([Problem(name, f"cannot read as XLSX: {type(exc).__name__}: {exc}" if lang == "en" else
+                                  "无法作为 XLSX 读取：文件已损坏，或不是 Excel 工作簿；请在 Excel 中另存为 XLSX 或 CSV",
+                                  en=f"cannot read as XLSX: {type(exc).__name__}: {exc}")]) from None
     names = wb.sheetnames
     if sheet is None:
         ws = wb.worksheets[0]
@@ -518,15 +564,54 @@ def _one_json(text: str, number: int, records: list, lines: list, bad: list, t: 
         bad.append((number, t["deep"].format(n=MAX_DEPTH)))
         return
     try:
-        obj = json.loads(text)
+        obj = json.loads(text, object_pairs_hook=_no_duplicates, parse_int=_int_or_text, parse_float=_float_or_text)
     except json.JSONDecodeError as exc:
         bad.append((number, t["json"].format(msg=f"{exc.msg} (col {exc.colno})")))
         return
+    except _DuplicateKey as exc:
+        bad.append((number, t["dup"].format(k=exc.args[0])))
+        return
+    if "\\u" in text:          # "\ud800" decodes to a lone surrogate: text no output file can hold
+        try:
+            json.dumps(obj, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as exc:
+            bad.append((number, t["surrogate"].format(c=f"U+{ord(exc.object[exc.start]):04X}")))
+            return
     if not isinstance(obj, dict):
         bad.append((number, t["object"].format(t=type(obj).__name__)))
         return
-    records.append(_flatten(obj))
+    flat = _flatten(obj)
+    if len(flat) > MAX_COLUMNS:
+        bad.append((number, t["wide"].format(n=len(flat), limit=MAX_COLUMNS)))
+        return
+    records.append(flat)
     lines.append(number)
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
+    out: dict = {}
+    for k, v in pairs:
+        if k in out:                      # "last one wins" would decide on a value the record contradicts
+            raise _DuplicateKey(k)
+        out[k] = v
+    return out
+
+
+# An integer past 64 bits or a float past 2**53 cannot be a count, an age or a year: kept as its text,
+# so the convert stage rejects that value at its row instead of an OverflowError ending the audit.
+def _int_or_text(s: str) -> Any:
+    return int(s) if len(s.lstrip("-")) <= 18 else s
+
+
+def _float_or_text(s: str) -> Any:
+    v = float(s)
+    return v if abs(v) < 2 ** 53 else s
+
+
 
 
 def _flatten(obj: dict, prefix: str = "", out: dict | None = None) -> dict:

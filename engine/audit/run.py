@@ -22,6 +22,7 @@ from .chunks import RAW_FIELDS, ColumnPlan
 from .config import EXIT_OF, AuditConfig, AuditRun  # noqa: F401  (the API web jobs and tests use)
 from .context import Options, audit_context, load_packs
 from .headerplan import plan_columns
+from .sourcefile import MAX_COLUMNS
 from .mapping import KINDS, HeaderMap, load_header_map, norm
 from .outputs import ResultWriter, ThreadedWriter, discard, format_of, replace_atomically
 from .results import COLUMN_TITLES, Collector
@@ -33,7 +34,15 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
     """Run an audit; raises GridlawError (InputError / PackError) when the input cannot be audited at all.
 
     Set-up (options, packs, the source and its header), then every chunk down
-    :func:`gridlaw.audit.pipeline.audit_chunk` and into the results file, then the report."""
+    :func:`gridlaw.audit.pipeline.audit_chunk` and into the results file, then the report.
+    The outputs are locked for the whole run: results and report always come from one run."""
+    from ..outfile import exclusive
+
+    with exclusive([cfg.out, cfg.report], cfg.lang):
+        return _run_audit(cfg, err)
+
+
+def _run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
     err = err or sys.stderr
     lang = cfg.lang if cfg.lang in ("zh", "en") else "zh"
     hm = load_header_map(str(cfg.map_file) if cfg.map_file else None)
@@ -51,6 +60,8 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
         checklist = load_checklist(cfg.checklist)
 
     def score(row: list[str]) -> int:
+        if len(row) > MAX_COLUMNS:      # refused below by its width; not worth looking up cell by cell
+            return 0
         return max(sum(1 for h in row if h and hm.fact_of(k, h)) for k in KINDS)
 
     from .arrowio import is_parquet, open_parquet
@@ -74,6 +85,12 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
         h and any(hm.fact_of(k, h) == "date" for k in ((kind,) if kind else KINDS)) for h in source.header)
     opts = Options(kind, city, role, day, lang, checklist, basis, assumed, has_column)
     ctx = audit_context(packs, opts, str(cfg.map_file) if cfg.map_file else None, source.strict_keys)
+    if len(source.header) > MAX_COLUMNS:     # every header is looked up (and an unknown one matched for a hint)
+        raise InputError([Problem(str(source.path), f"表头至少有 {len(source.header):,} 列，超过 {MAX_COLUMNS:,} 列的上限，不予审查；"
+                                  "请删去无关的列" if lang != "en" else
+                                  f"the header has at least {len(source.header):,} columns, over the limit of {MAX_COLUMNS:,}; "
+                                  "remove the columns not needed", source.header_line, code="too_many_columns",
+                                  en=f"the header has at least {len(source.header):,} columns, over the limit of {MAX_COLUMNS:,}")])
     plan = plan_columns(ctx, source.header)
     if source.format != "jsonl":
         _check_header(source, plan, kind, city, lang)
@@ -141,7 +158,9 @@ def run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
             cfg.report.parent.mkdir(parents=True, exist_ok=True)
             replace_atomically(cfg.report, html.encode("utf-8"))
         except OSError as exc:
-            raise InputError([Problem(str(cfg.report), f"cannot write: {exc.strerror}")]) from None
+            from ..outfile import cannot_write
+
+            raise InputError([cannot_write(cfg.report, exc)]) from None
     return run
 
 
@@ -223,6 +242,14 @@ def _refuse_overwriting_input(cfg: AuditConfig) -> None:
     import os
 
     inputs = [p for p in (cfg.file, cfg.map_file, cfg.checklist) if p is not None]
+    if cfg.out is not None and cfg.report is not None and (
+            Path(cfg.report).resolve() in (Path(cfg.out).resolve(), Path(str(cfg.out) + ".manifest.json").resolve())):
+        # the report would replace the results (or their manifest) just written
+        raise InputError([Problem("--report", f"{cfg.report} 与结果文件（--out）相同；请为报告另选文件名", code="same_output",
+                                  en=f"{cfg.report} is also the results file (--out); give the report another name")
+                          if cfg.lang != "en" else
+                          Problem("--report", f"{cfg.report} is also the results file (--out); give the report another name",
+                                  code="same_output")])
     for flag, out in (("--out", cfg.out), ("--report", cfg.report)):
         if out is None:
             continue
@@ -241,9 +268,11 @@ def _refuse_overwriting_input(cfg: AuditConfig) -> None:
 
 def run_stamp(packs: dict, checklist, cfg: AuditConfig) -> dict:
     """What answered: engine version and code hash, each pack's content hash, the checklist's hash."""
+    from ..packreview import review_of
     from ..stamp import stamp_of
 
-    return stamp_of(packs.values(), cfg.checklist)
+    # each pack's review state (policies/reviewed.json) travels with the results, as in check's answers
+    return {**stamp_of(packs.values(), cfg.checklist), "review": [review_of(p.hash) for p in packs.values()]}
 
 
 def _prove_accounting(source: Source, coll: Collector, lang: str, non_records: int = 0) -> None:
@@ -332,7 +361,9 @@ def _check_header(source: Source, plan: ColumnPlan, kind: str | None, city: str 
     kinds = [kind] if kind else list(KINDS)
     facts = {f for k in kinds for f in plan.kinds[k].facts.values()} - {"kind", "city"}
     if not facts:
-        shown = "、".join(h for h in header[:8] if h)
+        from ..mask import mask_cell
+
+        shown = "、".join(mask_cell(h) for h in header[:8] if h)   # a "header" no field knows may be a data row
         raise InputError([Problem(name, (f"表头（{shown}）中没有一列是已知字段；见 gridlaw/audit/headers.yaml，或用 --map 指定"
                                          if zh else f"no column of the header ({shown}) is a known fact; see "
                                          "gridlaw/audit/headers.yaml or pass --map"), source.header_line)])

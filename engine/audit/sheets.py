@@ -22,11 +22,16 @@ def open_calamine(p: Path, sheet: str | None, score: Callable[[list[str]], int],
 
     name = str(p)
     kind = "ODS" if p.suffix.lower() == ".ods" else "XLS"
+    if kind == "ODS":                 # an OpenDocument file is a zip too: bounded before inflating
+        from ..zipguard import check_zip
+
+        check_zip(p, name, lang)
     try:
         wb = CalamineWorkbook.from_path(name)
     except Exception as exc:  # calamine raises its own error types for damaged files
         raise InputError([Problem(name, f"cannot read as {kind}: {exc}" if lang == "en"
-                                  else f"无法作为 {kind} 读取：{exc}")]) from None
+                                  else f"无法作为 {kind} 读取：文件已损坏，或不是该格式；请另存为 XLSX 或 CSV",
+                                  en=f"cannot read as {kind}: {exc}")]) from None
     names = wb.sheet_names
     if sheet is None:
         title = names[0]

@@ -18,6 +18,7 @@ from .records import Tally
 
 CHUNK_ROWS = 50_000        # rows per XLSX / JSONL chunk
 HEADER_SCAN = 10           # rows searched for the header
+MAX_COLUMNS = 1_000        # columns in a header (keys in a JSONL record); a real register has under a hundred
 
 
 @dataclass
@@ -56,7 +57,18 @@ def detect_encoding(sample: bytes, complete: bool = False) -> str | None:
             return enc
         except UnicodeDecodeError:
             continue
-    return None
+    # Neither decodes all of it: a UTF-8 file with a line or two pasted from a GBK source. It is
+    # UTF-8 when nearly every line is; the odd lines are then rejected at their rows, as past the sample.
+    lines = sample.split(b"\n")
+    if not complete and len(lines) > 1:
+        lines = lines[:-1]                    # the last line may be cut mid-character
+    bad = 0
+    for line in lines:
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            bad += 1
+    return "utf-8" if bad <= max(1, len(lines) // 20) and bad < len(lines) else None
 
 
 def header_of(head: list[tuple[int, Any]], score: Any) -> tuple[list[str], int]:

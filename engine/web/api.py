@@ -61,12 +61,15 @@ async def _json(request: Request, fields: tuple[str, ...]) -> dict:
         # Also what keeps a cross-site form (urlencoded, multipart, text/plain) from calling the API.
         raise _bad(415, "header.content-type", "请求体须为 JSON，Content-Type: application/json")
     raw = await request.body()
+    from ..yamlsrc import YAMLSyntaxError, load_json
+
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = load_json(raw.decode("utf-8"), "body")   # bounded depth, a duplicate key refused
     except UnicodeDecodeError as exc:
         raise _bad(400, "body", f"请求体不是 UTF-8 文本（第 {exc.start} 字节）") from None
-    except json.JSONDecodeError as exc:
-        raise _bad(400, "body", f"JSON 格式错误：{exc.msg}（第 {exc.lineno} 行第 {exc.colno} 列）", exc.lineno) from None
+    except YAMLSyntaxError as exc:
+        p = exc.problem
+        raise _bad(413 if p.code == "too_large" else 400, "body", p.message, p.line) from None
     if not isinstance(data, dict):
         raise _bad(422, "body", "请求体须为 JSON 对象，含 act 字段")
     unknown = [k for k in data if k not in fields]

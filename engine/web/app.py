@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import secrets
 import shutil
 
 from fastapi import FastAPI, Request
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                               "regulations of Binzhou, Yancheng, Quzhou, Zigong and Jiaxing. Decisions are the JSON "
                               "of `gridlaw check -f json`; errors are `{\"errors\": [{location, line, message}]}`.")
     app.state.settings = settings
+    app.state.csrf_secret = secrets.token_bytes(32)   # signs the CSRF double-submit cookie
     app.state.jobs = Jobs(settings)
     app.include_router(api.router)
     app.include_router(pages.router)

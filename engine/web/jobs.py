@@ -151,12 +151,20 @@ class Jobs:
                               listing="auto", progress=True)
             run = run_audit(cfg, err=_ProgressStream(job))  # type: ignore[arg-type]
         except GridlawError as exc:
-            job.errors = [{"location": p.path or (f"第 {p.line} 行" if p.line else None), "line": p.line,
-                           "message": p.message} for p in exc.problems]
+            from ..mask import mask_text
+
+            # an error may quote the row it refuses (a sheet without a header: its first row); masked
+            # always, as the CLI masks every error it prints
+            job.errors = [{"location": mask_text(p.path) if p.path else (f"第 {p.line} 行" if p.line else None),
+                           "line": p.line, "message": mask_text(p.message).replace(str(job.dir) + "/", "")}
+                          for p in exc.problems]
             job.status = "failed"
             return
         except Exception as exc:  # a file the audit cannot read at all: say so, never a traceback
-            job.errors = [{"location": None, "line": None, "message": f"无法审计该文件：{type(exc).__name__}: {exc}"}]
+            from ..mask import mask_text
+
+            job.errors = [{"location": None, "line": None,
+                           "message": mask_text(f"无法审计该文件（{type(exc).__name__}）").replace(str(job.dir) + "/", "")}]
             job.status = "failed"
             return
         from ..mask import mask_text

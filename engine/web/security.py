@@ -1,6 +1,7 @@
 """Safe defaults for every request: bounded bodies, known hosts, strict headers, CSRF on forms."""
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 
@@ -95,19 +96,44 @@ class Headers:
         return await self.app(scope, receive, wrapped)
 
 
+_PROCESS_SECRET = secrets.token_bytes(32)
+
+
+def _secret(request) -> bytes:
+    """The server's CSRF key: made per app (create_app), else per process; never sent to a client."""
+    state = getattr(getattr(request, "app", None), "state", None)
+    key = getattr(state, "csrf_secret", None)
+    return key if isinstance(key, bytes) and len(key) >= 32 else _PROCESS_SECRET
+
+
+def _sign(request, nonce: str) -> str:
+    return hmac.new(_secret(request), nonce.encode(), hashlib.sha256).hexdigest()
+
+
+def _signed(request, token: str) -> bool:
+    """A token is ``nonce.signature`` with the signature made by this server's key."""
+    nonce, _, sig = token.partition(".")
+    return (32 <= len(nonce) <= 64 and nonce.replace("-", "").replace("_", "").isalnum() and len(sig) == 64
+            and hmac.compare_digest(sig, _sign(request, nonce)))
+
+
 def csrf_token(request) -> tuple[str, bool]:
-    """The request's CSRF token (from its cookie) or a new one; True when the cookie must be set."""
+    """The request's CSRF token (from its cookie, if this server signed it) or a new signed one;
+    True when the cookie must be set."""
     token = request.cookies.get(CSRF_COOKIE, "")
-    if len(token) >= 32 and token.replace("-", "").replace("_", "").isalnum():
+    if _signed(request, token):
         return token, False
-    return secrets.token_urlsafe(32), True
+    nonce = secrets.token_urlsafe(32)
+    return f"{nonce}.{_sign(request, nonce)}", True
 
 
 def csrf_ok(request, form) -> bool:
-    """Double submit: the form's hidden token must equal the cookie a cross-site page cannot read or set."""
+    """Signed double submit: the form's hidden token must equal the cookie, and the cookie must carry
+    this server's signature — a value a client invents for both (same in cookie and form) is refused."""
     cookie = request.cookies.get(CSRF_COOKIE, "")
     sent = form.get(CSRF_FIELD, "")
-    return bool(cookie) and isinstance(sent, str) and hmac.compare_digest(cookie.encode(), sent.encode())
+    return (bool(cookie) and isinstance(sent, str) and hmac.compare_digest(cookie.encode(), sent.encode())
+            and _signed(request, cookie))
 
 
 def set_csrf_cookie(response, token: str) -> None:
