@@ -192,8 +192,6 @@ def render_many(decisions: list[Any], fmt: str = "text", lang: str = "zh", show_
         # made and dropped in turn
         return "[\n" + ",\n".join(json.dumps(view(d, lang, show_personal, original_quotes), ensure_ascii=False,
                                                default=str) for d in decisions) + "\n]"
-    if fmt == "text":
-        return "\n\n".join(render_text(view(d, lang, show_personal, original_quotes), lang) for d in decisions)
     views = [view(d, lang, show_personal, original_quotes) for d in decisions]
     if fmt == "json":
         views = [public(v) for v in views]
