@@ -155,3 +155,71 @@ def test_3_xml_broken_mid_sheet_keeps_the_rows_before_and_names_the_break(tmp_pa
     broken = [x for x in out if x["decision"] == "unreadable"]
     assert len(broken) == 1 and "XML 已损坏" in json.dumps(broken[0], ensure_ascii=False)
     assert r.returncode == 3
+
+
+# ------------------------------------------------------------------ 9: UTF-16 that loses its alignment
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+def _utf16_rows(n: int) -> list[str]:
+    return [f"R{i}\t张伟{i}\t专职网格员\t2024年5月{1 + i % 28}日\r\n" for i in range(1, n + 1)]
+
+
+def _read_all(path: Path) -> tuple[dict[int, str], dict[int, str]]:
+    """(row -> id of each record read, row -> reason of each rejected row), through the library reader."""
+    from gridlaw.audit.readers import open_source
+
+    src = open_source(path, score=lambda row: sum(c in HEAD for c in row))
+    ids, bad = {}, {}
+    for ch in src.chunks():
+        col = ch.columns[0]
+        values = col.to_pylist() if hasattr(col, "to_pylist") else list(col)
+        ids.update(zip(ch.lines.tolist(), values))
+        bad.update({b[0]: b[1] for b in ch.bad})
+    return ids, bad
+
+
+def test_9_a_stray_byte_in_utf16_costs_only_its_row(tmp_path):
+    """Item 9: a UTF-16 file (Excel's "Unicode text") with one byte too many in row 7: rows 2–6 and
+    8–11 are read as written; row 7 is rejected at its number."""
+    rows = _utf16_rows(10)
+    enc = [("\t".join(HEAD) + "\r\n").encode("utf-16-le")] + [r.encode("utf-16-le") for r in rows]
+    enc[6] = enc[6][:4] + b"\x00" + enc[6][4:]
+    path = tmp_path / "u16.csv"
+    path.write_bytes(b"\xff\xfe" + b"".join(enc))
+    r, out = audit(path)
+    assert r.returncode == 3
+    by_row = {x["row"]: x for x in out}
+    assert sorted(by_row) == list(range(2, 12))
+    assert by_row[7]["decision"] == "unreadable" and by_row[7]["reason"] == "无法按 UTF-16 解码"
+    assert {n: by_row[n]["id"] for n in by_row if n != 7} == {n: f"R{n - 1}" for n in range(2, 12) if n != 7}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(3, 40), st.data(), st.sampled_from(["le", "be"]), st.sampled_from(["insert", "delete"]))
+def test_9_property_one_byte_more_or_less_anywhere_costs_at_most_its_row(tmp_path_factory, n, data, order, how):
+    """A byte inserted or deleted at any point below the header: every row not holding that point
+    is read with its id at its number; the row holding it is rejected; nothing is refused whole."""
+    codec = f"utf-16-{order}"
+    rows = _utf16_rows(n)
+    head = ("\t".join(HEAD) + "\r\n").encode(codec)
+    body = [r.encode(codec) for r in rows]
+    k = data.draw(st.integers(0, n - 1), label="row")
+    pos = data.draw(st.integers(0, len(body[k]) - 3), label="byte")   # before the row's own LF
+    body[k] = body[k][:pos] + b"\x7f" + body[k][pos:] if how == "insert" else body[k][:pos] + body[k][pos + 1:]
+    bom = codecs_bom(order)
+    path = tmp_path_factory.mktemp("u16") / "u16.csv"
+    path.write_bytes(bom + head + b"".join(body))
+    ids, bad = _read_all(path)
+    damaged = k + 2
+    assert set(ids) | set(bad) == set(range(2, n + 2))
+    assert damaged in bad and damaged not in ids and bad[damaged] == "无法按 UTF-16 解码"
+    assert {r: v for r, v in ids.items() if r != damaged} == {r: f"R{r - 1}" for r in range(2, n + 2) if r != damaged}
+
+
+def codecs_bom(order: str) -> bytes:
+    import codecs
+
+    return codecs.BOM_UTF16_LE if order == "le" else codecs.BOM_UTF16_BE

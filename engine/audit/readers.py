@@ -162,10 +162,14 @@ class _Hashed:
 
 
 def _open_csv_utf16(p: Path, score: Callable[[list[str]], int], t: dict, lang: str) -> Source:
-    """UTF-16 (Excel's "Unicode text", tab-separated): transcoded to UTF-8 as it is read."""
+    """UTF-16 (Excel's "Unicode text", tab-separated): transcoded to UTF-8 line by line as it is read
+    (``Utf16Lines``), so a stray or missing byte costs only the row it is in."""
+    from .utf16 import Utf16Lines
+
     size = p.stat().st_size
-    with open(p, "r", encoding="utf-16", errors="replace", newline="") as f:
-        text = f.read(1 << 19)
+    with open(p, "rb") as raw:
+        head = Utf16Lines(raw).read(1 << 20)
+    text = head.decode("utf-8", errors="replace")
     delim = _sniff(text)
     header, header_end, header_row = _find_header(text, delim, score)
     if header is None:
@@ -174,24 +178,10 @@ def _open_csv_utf16(p: Path, score: Callable[[list[str]], int], t: dict, lang: s
     src = Source(p, "csv", header, size, f"CSV · UTF-16 · {_delim_desc(delim, lang)}", header_line=header_row,
                  _sha=sha)
 
-    class _Utf8:
-        """UTF-16 in, UTF-8 out; an undecodable unit (a lone surrogate) becomes the byte 0xFF,
-        which is not UTF-8, so the record holding it is rejected at its row."""
-        def __init__(self) -> None:
-            self.raw = open(p, "rb")
-            self.dec = codecs.getincrementaldecoder("utf-16")(errors="gridlaw-bad")
-            self.pos = 0
-
-        def read(self, n: int) -> bytes:
-            data = self.raw.read(n // 2)
-            sha.update(data)
-            self.pos += len(data)
-            return self.dec.decode(data, final=not data).encode("utf-8", "surrogateescape")
-
     def gen() -> Iterator[Chunk]:
-        r = _Utf8()
-        tally = src.tally = Tally(lines_in_records=header_end, records=header_row)
-        try:
+        with open(p, "rb") as raw:
+            r = Utf16Lines(raw, sha)
+            tally = src.tally = Tally(lines_in_records=header_end, records=header_row)
             buf = b""
             while buf.count(b"\n") < header_end:
                 more = r.read(1 << 16)
@@ -199,14 +189,12 @@ def _open_csv_utf16(p: Path, score: Callable[[list[str]], int], t: dict, lang: s
                     break
                 buf += more
             cut = 0
-            for _ in range(header_end):
+            for _ in range(header_end):      # every line the reader hands on ends in exactly one LF
                 cut = buf.index(b"\n", cut) + 1
             tally.lines_in_bytes += header_end
             tok = Tokenizer(delim, len(header), header_row + 1, tally, lang, "UTF-16")
             yield from _csv_blocks(r, None, header, delim, "utf-8", tok, BLOCK, 0, lead=buf[cut:],
                                    progress=lambda: r.pos)
-        finally:
-            r.raw.close()
 
     src._iter = gen
     return src
@@ -397,7 +385,6 @@ def _parse_slow(body: bytes, header: list[str], delim: str, enc: str, tok: Token
 
 
 def _open_xlsx(p: Path, sheet: str | None, score: Callable[[list[str]], int], lang: str) -> Source:
-    import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     name = str(p)
