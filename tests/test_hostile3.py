@@ -223,3 +223,44 @@ def codecs_bom(order: str) -> bytes:
     import codecs
 
     return codecs.BOM_UTF16_LE if order == "le" else codecs.BOM_UTF16_BE
+
+
+# ------------------------------------------------------------------ 18 (second half), 19: killed XLSX audits
+
+def _big_csv(path: Path, n: int) -> Path:
+    path.write_text(",".join(HEAD) + "\n" + "".join(f"K{i},张伟,专职网格员,2024年5月6日\n" for i in range(n)), "utf-8")
+    return path
+
+
+def test_18_a_killed_xlsx_audit_leaves_nothing_in_tmpdir_and_the_rerun_removes_its_sheets(tmp_path):
+    """openpyxl streams each sheet of an .xlsx output into a temporary file; SIGKILL left them in
+    TMPDIR for good. They now live beside the output as hidden .part files, which the next run
+    writing that output removes (TMPDIR is watched to stay empty throughout)."""
+    import signal
+    import time
+
+    src = _big_csv(tmp_path / "in.csv", 60_000)
+    tmpdir = tmp_path / "tmpdir"
+    tmpdir.mkdir()
+    out = tmp_path / "r.xlsx"
+    env = {**os.environ, "TMPDIR": str(tmpdir)}
+    p = subprocess.Popen([*GRIDLAW, "audit", str(src), "--city", "yancheng", "--kind", "hire", "-o", str(out)],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list(tmp_path.glob(".r.xlsx.sheet*.part")):
+        time.sleep(0.05)
+    parts = list(tmp_path.glob(".r.xlsx.sheet*.part"))
+    assert parts, "the run never started its sheet"
+    time.sleep(0.5)
+    p.send_signal(signal.SIGKILL)
+    p.wait(timeout=30)
+    assert all(f.exists() for f in parts) and not list(tmpdir.iterdir())
+    r = cli("audit", str(src), "--city", "yancheng", "--kind", "hire", "-o", str(out), env={"TMPDIR": str(tmpdir)},
+            timeout=180)
+    clean(r)
+    assert r.returncode == 3 and out.exists()
+    assert not [f for f in tmp_path.iterdir() if f.name.endswith(".part")] and not list(tmpdir.iterdir())
+    import openpyxl
+
+    wb = openpyxl.load_workbook(out, read_only=True)
+    assert sum(1 for _ in wb.worksheets[0].iter_rows(min_row=2)) == 60_000
