@@ -264,3 +264,43 @@ def test_18_a_killed_xlsx_audit_leaves_nothing_in_tmpdir_and_the_rerun_removes_i
 
     wb = openpyxl.load_workbook(out, read_only=True)
     assert sum(1 for _ in wb.worksheets[0].iter_rows(min_row=2)) == 60_000
+
+
+# ------------------------------------------------------------------ 4: a broken pack of your own
+
+def _broken_own_pack(tmp_path: Path) -> Path:
+    import shutil
+
+    bad = tmp_path / "mycounty"
+    shutil.copytree(ROOT / "examples" / "examplecounty", bad)
+    (bad / "rules" / "hire.yaml").write_text((bad / "rules" / "hire.yaml").read_text("utf-8") + "  - id: [unclosed\n",
+                                             "utf-8")
+    return bad
+
+
+def test_4_check_audit_and_test_with_a_broken_own_pack_exit_4_in_chinese_located(tmp_path):
+    """`check --pack` with a broken pack of one's own exited 5 ("a shipped pack is broken") with the
+    loader's English. It is the user's input: exit 4, a Chinese first line naming the pack, then
+    each problem with its file and line; no ASCII-only sentence in Chinese mode."""
+    import re
+
+    bad = _broken_own_pack(tmp_path)
+    act = ROOT / "examples" / "hire.yaml"
+    src = tmp_path / "in.csv"
+    src.write_text(",".join(HEAD) + "\nR1,张伟,专职网格员,2024年5月6日\n", "utf-8")
+    runs = {"check": cli("check", str(act), "--pack", str(bad)),
+            "audit": cli("audit", str(src), "--kind", "hire", "--pack", str(bad), "-o", str(tmp_path / "r.jsonl")),
+            "test": cli("test", str(bad))}
+    for name, r in runs.items():
+        err = clean(r)
+        assert r.returncode == 4, (name, r.returncode, err)
+        assert "你给出的规定包无法加载" in err and f"{bad}/pack.yaml:" in err and f"{bad}/rules/hire.yaml:" in err, err
+        for line in err.splitlines():               # every line has Chinese after its location
+            assert re.search(r"[\u4e00-\u9fff]", line.split(": ", 1)[-1]), line
+        assert "did not match" not in err and "malformed" not in err and "neither used" not in err
+    j = cli("check", str(act), "--pack", str(bad), "-f", "json")
+    assert j.returncode == 4 and json.loads(j.stdout)["error"] == "bad_user_pack"
+    en = cli("check", str(act), "--pack", str(bad), "--lang", "en")
+    assert en.returncode == 4 and "malformed YAML" in en.stderr.decode() and "your pack does not load" in en.stderr.decode()
+    v = cli("validate", str(bad))
+    assert v.returncode == 1 and "YAML 格式错误" in v.stdout.decode()
