@@ -168,7 +168,7 @@ def result_columns(source: Source, plan: ColumnPlan, kind: str | None) -> list[s
     # the record as the sheet gives it (name, township, task, department, date): each result row stands alone
     return ["row", "id", *[c for c in RAW_FIELDS[1:] if c in plan.raw or (
         source.format == "jsonl" and c in ("name", "county", "township", "grid"))],
-            "city", "kind", "decision", "decision_label", "questions", "violated_articles", "violated_rules",
+            "city", "kind", "decision", "decision_label", "advice", "questions", "violated_articles", "violated_rules",
             "review_rules", "missing_facts", "documents", *(["inferred"] if kind in (None, "assignment", "admission")
                                                             else []), "reason"]
 

@@ -1,0 +1,126 @@
+"""Issue 18 acceptance, with sheets a township clerk makes (tests/clerk_sheets.py): a 30-row recruitment register
+with only the columns a clerk keeps, and a 40-row task ledger with a signature line under the table. Each is audited
+from the CLI as .xlsx, .xls and GBK CSV, under two cities; every row must be actionable without the source sheet."""
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from clerk_sheets import recruitment, tasks
+
+ROOT = Path(__file__).resolve().parents[1]
+LATIN = re.compile(r"[A-Za-z]{2,}")
+HEX = re.compile(r"^[0-9a-f]{12,}$")
+
+
+def audit(path, *args):
+    return subprocess.run([sys.executable, "-m", "gridlaw.cli", "audit", str(path), *map(str, args)],
+                          capture_output=True, text=True, cwd=ROOT)
+
+
+def jsonl(path: Path) -> dict[int, dict]:
+    return {r["row"]: r for r in map(json.loads, path.read_text("utf-8").splitlines())}
+
+
+@pytest.fixture(scope="module")
+def sheets(tmp_path_factory):
+    d = tmp_path_factory.mktemp("clerk")
+    out = {}
+    for ext in ("xlsx", "xls", "csv"):
+        out["hire", ext] = recruitment(d / f"大冈镇网格员报名汇总.{ext}")
+        out["tasks", ext] = tasks(d / f"大冈镇交办台账.{ext}", "派单时间" if ext == "csv" else "交办日期")
+    return out
+
+
+@pytest.mark.parametrize("ext", ["xlsx", "xls", "csv"])
+def test_recruitment_register_rows_stand_alone(sheets, tmp_path, ext):
+    out = tmp_path / "r.jsonl"
+    r = audit(sheets["hire", ext], "--city", "盐城", "--kind", "hire", "--out", out)
+    assert r.returncode == 1, r.stderr                      # 序号 6 is 17 on the 填报日期
+    assert "审查基准日：按表头所载填报日期 2024-05-10" in r.stderr
+    assert "读入 30 行" in r.stderr and "合计行 1" in r.stderr and "注释行 1" in r.stderr
+    rows = jsonl(out)
+    by_seq = {x["id"]: x for x in rows.values()}
+    assert len(by_seq) == 30
+    assert by_seq["6"]["decision"] == "non_compliant"
+    assert [v["rule"] for v in by_seq["6"]["violated"]] == ["yancheng.art16.citizen-18"] or \
+        by_seq["6"]["violated"][0]["article"].endswith("第十六条第一款第（二）项")
+    # a valid ID number settles citizenship; a filled 学历 column replaces 学历证书: asked only where the row lacks it
+    asked_id = sorted(k for k, x in by_seq.items() if "居民身份证" in x["documents"])
+    asked_edu = sorted(k for k, x in by_seq.items() if "学历证书" in x["documents"])
+    assert asked_id == ["24"] and asked_edu == ["14"]
+    # 备注: each disqualifying remark is quoted, beside any other note of the row (序号 7 also has 1988.10 → 1988.1)
+    assert "备注载明“曾被行政拘留”" in by_seq["7"]["note"] and "按身份证号定为 1988-10-09" in by_seq["7"]["note"] \
+        if ext != "csv" else "备注载明“曾被行政拘留”" in by_seq["7"]["note"]
+    assert "备注载明“2019年被原单位开除”" in by_seq["11"]["note"]
+    assert "备注载明“失信被执行人”" in by_seq["9"]["note"] and "备注载明“未参加岗前培训”" in by_seq["13"]["note"]
+    assert not by_seq["2"].get("note") and not by_seq["16"].get("note")   # 退役军人, 无违法犯罪记录: nothing named
+    # the HR line leads with what is settled, then exactly what is still open
+    line = next(x for x in r.stdout.splitlines() if "（序号 1，" in x)
+    assert re.search(r"\t事实不足\t已核实[^\t]*条件均符合[^\t]*；尚需核实：[^\t]*无犯罪记录证明", line), line
+    assert "居民身份证" not in line and "学历证书" not in line
+
+
+@pytest.mark.parametrize("ext,city", [("xlsx", "盐城"), ("csv", "衢州"), ("xls", "盐城")])
+def test_task_ledger_footer_date_and_rows(sheets, tmp_path, ext, city):
+    out = tmp_path / "t.jsonl"
+    r = audit(sheets["tasks", ext], "--city", city, "--kind", "assignment", "--out", out)
+    assert r.returncode == 1, r.stderr
+    # the signature line under the table is not a task, and its 填报日期 dates the rows whose date cell is blank
+    assert "读入 40 行" in r.stderr and "注释行 1" in r.stderr
+    assert "日期栏空白的行按表尾所载填报日期 2024-07-03" in r.stderr
+    rows = jsonl(out)
+    by_seq = {x["id"]: x for x in rows.values()}
+    assert sorted(by_seq, key=int) == [str(i) for i in range(1, 41)]
+    assert "日期栏空白：按 2024-07-03 审查" in by_seq["9"]["note"] and "日期栏空白" in by_seq["27"]["note"]
+    assert by_seq["1"]["decision"] == "compliant"                  # 上门走访独居老人, on the list
+    assert by_seq["3"]["decision"] == "non_compliant"              # 罚款200元
+    # 不确定 under 是否在清单内 is unknown, never unreadable; the line names the task, not only its 序号
+    if city == "盐城":
+        assert by_seq["6"]["decision"] == "insufficient_facts"
+        assert "当地公布的网格服务管理事项清单" in by_seq["6"]["documents"]
+    line = next(x for x in r.stdout.splitlines() if x.startswith("6 "))
+    assert "督促沿街商户落实门前三包" in line
+
+
+def test_results_workbook_reads_in_chinese(sheets, tmp_path):
+    import openpyxl
+
+    for kind, sheet in (("hire", sheets["hire", "xlsx"]), ("assignment", sheets["tasks", "xls"])):
+        out = tmp_path / f"{kind}.xlsx"
+        r = audit(sheet, "--city", "yancheng", "--kind", kind, "--out", out)
+        assert r.returncode == 1, r.stderr
+        wb = openpyxl.load_workbook(out)
+        assert wb.sheetnames == ["结果", "复现信息"]
+        ws = wb["结果"]
+        assert ws.freeze_panes == "A2" and ws.auto_filter.ref
+        header = [c.value for c in ws[1]]
+        assert "处理意见" in header and "结论" in header
+        for sheet_ in wb:
+            for row in sheet_.iter_rows(values_only=True):
+                for v in row:
+                    if isinstance(v, str) and not HEX.match(v):
+                        assert not LATIN.search(v), (kind, sheet_.title, v)
+        advice = header.index("处理意见")
+        decision = header.index("结论")
+        for row in ws.iter_rows(min_row=2, values_only=True):
+            if row[decision] == "事实不足":
+                assert "尚需核实：" in row[advice], row
+            if row[decision] == "不合规":
+                assert row[advice].startswith("违反：《"), row
+
+
+def test_report_lists_each_open_task_and_each_remark(sheets, tmp_path):
+    for kind, sheet, want in (("assignment", sheets["tasks", "csv"], ["逐项处理意见", "序号 6 督促沿街商户落实门前三包", "件数"]),
+                              ("hire", sheets["hire", "xls"], ["逐人处理意见", "序号 7 孙*：备注载明“曾被行政拘留”", "人数"])):
+        html = tmp_path / f"{kind}.html"
+        r = audit(sheet, "--city", "盐城", "--kind", kind, "--report", html)
+        assert r.returncode == 1, r.stderr
+        text = html.read_text("utf-8")
+        for w in want:
+            assert w in text, (kind, w)
+        visible = re.sub(r"<details.*?</details>|<[^>]+>|<style.*?</style>", " ", text, flags=re.S)
+        assert not re.search(r"non_compliant|insufficient_facts|yancheng\.art", visible)
