@@ -58,6 +58,9 @@ def test_recruitment_register_rows_stand_alone(sheets, tmp_path, ext):
     assert "备注载明“2019年被原单位开除”" in by_seq["11"]["note"]
     assert "备注载明“失信被执行人”" in by_seq["9"]["note"] and "备注载明“未参加岗前培训”" in by_seq["13"]["note"]
     assert not by_seq["2"].get("note") and not by_seq["16"].get("note")   # 退役军人, 无违法犯罪记录: nothing named
+    # a phone with digits lost is pointed out (by length: the number is personal), the row still judged
+    assert "联系电话不是有效的号码（7 位数字" in by_seq["26"]["note"] and by_seq["26"]["decision"] == "insufficient_facts"
+    assert not by_seq["10"].get("note")                                   # a blank phone is no error
     # the HR line leads with what is settled, then exactly what is still open
     line = next(x for x in r.stdout.splitlines() if "（序号 1，" in x)
     assert re.search(r"\t事实不足\t已核实[^\t]*条件均符合[^\t]*；尚需核实：[^\t]*无犯罪记录证明", line), line

@@ -58,8 +58,8 @@ _DETAIL = {
 # A missing fact whose usual document is not needed when the row states another fact: the row's 学历
 # column says the level (学历证书 would prove only that); whether it meets the post is set by the notice.
 STATED: dict[str, tuple[str, dict[str, str]]] = {
-    "education_ok": ("education_level", {"zh": "招聘公告所列学历要求（表中已填学历，据以核定）",
-                                         "en": "the notice's education requirement (the row states the level)"}),
+    # the notice (招聘公告) sets the requirement the row's 学历 is held against: one document, asked for once
+    "education_ok": ("education_level", {"zh": "招聘公告", "en": "the recruitment notice"}),
 }
 
 REMARK = "@remark"     # a pseudo-fact in a pattern's variant key: the row's 备注 sends it to review
