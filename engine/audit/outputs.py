@@ -95,9 +95,9 @@ def neutralise(col: Any) -> Any:
 
 
 _CODE_COLUMNS = ("decision", "violated_rules", "review_rules")
-_WRAP = frozenset({"task", "questions", "violated_articles", "missing_facts", "documents", "inferred", "reason"})
+_WRAP = frozenset({"task", "advice", "questions", "violated_articles", "missing_facts", "documents", "inferred", "reason"})
 _WIDTHS = {"row": 7, "id": 9, "name": 10, "county": 10, "township": 12, "grid": 14, "task": 36, "department": 14,
-           "date": 12, "city": 7, "kind": 10, "decision_label": 12, "questions": 30, "violated_articles": 44, "missing_facts": 44,
+           "date": 12, "city": 7, "kind": 10, "decision_label": 12, "advice": 50, "questions": 30, "violated_articles": 44, "missing_facts": 44,
            "documents": 30, "inferred": 44, "reason": 44}
 _ALIGN: dict[str, Any] = {}
 
@@ -248,7 +248,11 @@ class ResultWriter:
                 for k, v in self.notes:
                     meta.append([k, v])
             for k, v in _flat({"rows": self.rows, **self.stamp}).items():
-                meta.append([_stamp_label(k) if self.readable else k, str(v)])
+                if self.readable:
+                    if not k.startswith("libraries."):     # library versions stay in the manifest (JSON)
+                        meta.append(_stamp_row(k, v))
+                else:
+                    meta.append([k, str(v)])
             self.wb.save(self.tmp)
         else:
             if self.fmt == "csv":
@@ -291,6 +295,25 @@ def _stamp_label(key: str) -> str:
     if head == "packs" and rest:
         return f"规则包 {label(rest)} 哈希"
     return _STAMP_LABELS.get(key, key)
+
+
+_REVIEW_STATES = {"reviewed": "已审阅，与审阅时一致", "changed": "审阅后有改动", "not_reviewed": "未经审阅"}
+
+
+def _stamp_row(key: str, value: Any) -> list[str]:
+    """A 复现信息 row in words: no English keys, no Python reprs, nothing shown as None."""
+    from ..labels import label
+
+    head, _, rest = key.partition(".")
+    if head == "review" and isinstance(value, list):
+        parts = []
+        for r in value:
+            if isinstance(r, dict):
+                state = _REVIEW_STATES.get(r.get("state", ""), r.get("state", ""))
+                parts.append(f"《{r.get('title') or label(r.get('pack', ''))}》{state}"
+                             + (f"（{len(r['changes'])} 处改动）" if r.get("changes") else ""))
+        return ["规则包审阅状态", "；".join(parts)]
+    return [_stamp_label(key), "未提供" if value is None else str(value)]
 
 
 def _flat(d: dict, prefix: str = "") -> dict:
