@@ -17,6 +17,14 @@ def terminal_safe(text: str) -> str:
     return _CONTROL.sub("", text) if _CONTROL.search(text) else text
 
 
+def name_safe(name: str) -> str:
+    """A file name for one line of output: a line break or tab in the name is shown as \\n, \\r, \\t
+    (a name holding a line break could otherwise print a second, forged line)."""
+    name = terminal_safe(str(name))
+    return name.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") if any(
+        c in name for c in "\n\r\t") else name
+
+
 @dataclass(frozen=True)
 class Problem:
     file: str
@@ -28,7 +36,7 @@ class Problem:
 
     def text(self, lang: str = "zh") -> str:
         msg = (self.en or self.message) if lang == "en" else self.message
-        where = self.file + (f":{self.line}" if self.line else "")
+        where = name_safe(self.file) + (f":{self.line}" if self.line else "")
         from .mask import mask_text   # an error may quote the value it refuses: never an ID or phone
 
         return mask_text(terminal_safe(f"{where}: {self.path + ': ' if self.path else ''}{msg}"))

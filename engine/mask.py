@@ -13,11 +13,23 @@ from __future__ import annotations
 import re
 from typing import Any
 
+# Characters that hide an ID number from a pattern without changing what a reader sees: control
+# characters (a NUL between digits, which terminals and spreadsheets drop), zero-width spaces and
+# joiners, the BOM; and full-width digits (３２０９…), which people type on a Chinese keyboard.
+# Text holding any of them is normalised before matching (invisibles removed, digits made ASCII).
+_HIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2060-\u2064\ufeff\uff10-\uff19\uff38\uff58]")
+_VISIBLE = {**{c: None for c in [*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), *range(0x7f, 0xa0),
+                                 *range(0x200b, 0x2010), *range(0x2060, 0x2065), 0xfeff]},
+            **{0xff10 + i: ord("0") + i for i in range(10)}, 0xff38: ord("X"), 0xff58: ord("x")}
+
 _SEP = r"[ \-\u00a0]?"
 _PHONE = re.compile(rf"(?<![0-9])(?:(?:\+|00)86{_SEP})?(1[3-9][0-9]){_SEP}([0-9]{{4}}){_SEP}([0-9]{{4}})(?![0-9])")
 _ID18 = re.compile(r"(?<![0-9A-Za-z])([0-9]{4})[0-9]{10}([0-9]{3}[0-9Xx])(?![0-9A-Za-z])")
 _ID15 = re.compile(r"(?<![0-9])([0-9]{4})[0-9]{7}([0-9]{4})(?![0-9])")
 _HINT = re.compile(r"[0-9][0-9 \-\u00a0]{9,}[0-9]")   # cheap pre-check: 11+ digits (with separators) or nothing to mask
+# An 18-digit ID written in groups (3209 0219 9001 0112 36, 320902-19900101-1236): one separator
+# between any two digits; the masked form keeps the first four and the last four characters.
+_ID18_GROUPED = re.compile(r"(?<![0-9A-Za-z])[0-9](?:[ \-\u00a0]?[0-9]){16}[ \-\u00a0]?[0-9Xx](?![0-9A-Za-z])")
 
 
 def mask_id(value: str) -> str:
@@ -35,11 +47,21 @@ def mask_name(value: str) -> str:
     return v[:1] + "*" * max(len(v) - 1, 1)
 
 
+def _grouped(m: re.Match) -> str:
+    digits = re.sub(r"[ \-\u00a0]", "", m.group(0))
+    return digits[:4] + "*" * 10 + digits[-4:]
+
+
 def mask_text(text: str) -> str:
     """Mask ID numbers and mobile numbers inside free text."""
-    if not text or not _HINT.search(text):
+    if not text:
+        return text
+    if _HIDDEN.search(text):
+        text = text.translate(_VISIBLE)
+    if not _HINT.search(text):
         return text
     text = _ID18.sub(lambda m: m.group(1) + "*" * 10 + m.group(2), text)
+    text = _ID18_GROUPED.sub(_grouped, text)
     text = _ID15.sub(lambda m: m.group(1) + "*" * 7 + m.group(2), text)
     return _PHONE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
 
@@ -77,7 +99,9 @@ def mask_column(col: Any) -> Any:
         col = col.combine_chunks()
     if len(col) == 0:
         return col
-    hit = pc.match_substring_regex(col, r"[0-9][0-9 \-\x{a0}]{9,}[0-9]")
+    hit = pc.or_(pc.match_substring_regex(col, r"[0-9][0-9 \-\x{a0}]{9,}[0-9]"),
+                 pc.match_substring_regex(col, r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x{9f}\x{200b}-\x{200f}"
+                                               r"\x{2060}-\x{2064}\x{feff}\x{ff10}-\x{ff19}]"))
     if not pc.any(hit).as_py():
         return col
     if pc.sum(hit).as_py() < len(col) // 4:      # few values to mask: only those

@@ -122,8 +122,10 @@ def open_dataset(path: str | Path, lang: str = "zh", part_rows: int = PART_ROWS)
         try:
             meta = pq.ParquetFile(f).metadata
         except (OSError, pa.ArrowException) as exc:
-            raise InputError([Problem(str(f), (f"不是可读的 Parquet 文件：{exc}" if lang != "en" else
-                                               f"not a readable Parquet file: {exc}"))]) from None
+            # pyarrow's reason is English ("Couldn't deserialize thrift"): kept for --lang en only
+            raise InputError([Problem(str(f), ("不是可读的 Parquet 文件：文件已损坏或不完整；请重新导出" if lang != "en" else
+                                               f"not a readable Parquet file: {exc}"), code="bad_parquet",
+                                      en=f"not a readable Parquet file: {exc}")]) from None
         if columns is None:
             columns = _flat_names(meta.schema.to_arrow_schema())
         groups = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
@@ -254,7 +256,7 @@ def open_parquet(path: str | Path, lang: str = "zh") -> Source:
         else (f"Parquet · {files} file{'s' if files > 1 else ''}" + (f" · partitioned by {'/'.join(ds.key_names)}"
                                                                     if ds.key_names else ""))
     sha = DatasetHash()
-    src = Source(Path(path), "parquet", list(ds.columns), ds.rows, desc, _sha=sha)
+    src = Source(Path(path), "parquet", list(ds.columns), ds.rows, desc, _sha=sha, lang=lang)
     src.dataset = ds        # type: ignore[attr-defined]
 
     def gen() -> Iterator[Chunk]:
@@ -277,7 +279,7 @@ def open_part(part: Part, lang: str = "zh") -> Source:
     columns = _flat_names(pq.ParquetFile(part.path).schema_arrow)
     ds = Dataset(Path(part.root), [part], columns, list(part.key_names))
     sha = DatasetHash()
-    src = Source(Path(part.path), "parquet", columns, part.rows, f"Parquet · {part.key}", _sha=sha)
+    src = Source(Path(part.path), "parquet", columns, part.rows, f"Parquet · {part.key}", _sha=sha, lang=lang)
     src.dataset = ds        # type: ignore[attr-defined]
 
     def gen() -> Iterator[Chunk]:

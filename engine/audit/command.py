@@ -146,10 +146,12 @@ def audit(
     except Exception as exc:  # never a traceback for a user; GRIDLAW_DEBUG=1 shows it
         if os.environ.get("GRIDLAW_DEBUG"):
             raise
-        from ..errors import terminal_safe
+        from ..errors import name_safe, terminal_safe
 
-        typer.echo(terminal_safe(f"{prefix}: {file}: {type(exc).__name__}: {exc}"
-                   + ("（设置 GRIDLAW_DEBUG=1 可查看详情）" if lang != "en" else " (set GRIDLAW_DEBUG=1 for details)")), err=True)
+        # the exception's own words are English: shown with --lang en only (a damaged Parquet page, …)
+        typer.echo(terminal_safe(f"{prefix}: {name_safe(file)}: " + (
+            "读取或审查时出错，文件可能已损坏或不完整；请重新导出后再试（设置 GRIDLAW_DEBUG=1 可查看详情）" if lang != "en"
+            else f"{type(exc).__name__}: {exc} (set GRIDLAW_DEBUG=1 for details)")), err=True)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     from ..errors import terminal_safe
 

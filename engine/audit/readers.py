@@ -30,9 +30,9 @@ import numpy as np
 from ..errors import InputError, Problem
 from ..yamlsrc import MAX_DEPTH, json_depth_ok
 from .chunks import Chunk
-from .records import MAX_CELL, Tally, Tokenizer
+from .records import LONG_LINE, MAX_CELL, MAX_LINE, Tally, Tokenizer
 from .xlsxrows import BadCell
-from .sourcefile import CHUNK_ROWS, HEADER_SCAN, MAX_COLUMNS, Source, cell_str, detect_encoding, header_of, pick_header
+from .sourcefile import CHUNK_CHARS, CHUNK_ROWS, HEADER_SCAN, MAX_COLUMNS, Source, cell_str, detect_encoding, header_of, pick_header
 
 BLOCK = 8 << 20            # bytes per CSV block (≈ 50,000 rows of a typical sheet)
 _DELIMS = (",", "\t", ";", "|")
@@ -40,16 +40,16 @@ HEADER_ROWS = 1000         # an .xlsx header is looked for among the filled rows
 
 _T = {
     "zh": {"fields": "有 {got} 列，表头有 {want} 列", "decode": "无法按 {enc} 解码",
-           "json": "不是合法的 JSON：{msg}", "deep": "嵌套超过 {n} 层，不是一条记录", "object": "每行应是一个 JSON 对象（act），实际是 {t}",
+           "json": "不是合法的 JSON（第 {col} 列附近）", "deep": "嵌套超过 {n} 层，不是一条记录", "object": "每行应是一个 JSON 对象（{{…}}），实际是{t}",
            "dup": "键“{k}”重复出现；每个键只能写一次", "surrogate": "含有无效字符（孤立的代理码位 {c}），不是合法的 Unicode 文本",
            "wide": "有 {n:,} 个字段，超过每条记录 {limit:,} 个的上限",
-           "cell": "单元格 {ref} 已损坏，无法读取", "order": "行号 {n} 不在上一行（第 {prev} 行）之后：工作表的行次序已损坏",
+           "cell": "单元格 {ref} 已损坏，无法读取", "line": "这一行超过 32 MB 的上限（没有换行？）；本行未读取", "order": "行号 {n} 不在上一行（第 {prev} 行）之后：工作表的行次序已损坏",
            "xml": "第 {after} 行之后工作表的 XML 已损坏，其后的内容无法读取"},
     "en": {"fields": "has {got} fields, the header has {want}", "decode": "cannot be decoded as {enc}",
-           "json": "not valid JSON: {msg}", "deep": "nested deeper than {n} levels: not a record", "object": "each line must be a JSON object (an act), got {t}",
+           "json": "not valid JSON: {msg} (col {col})", "deep": "nested deeper than {n} levels: not a record", "object": "each line must be a JSON object (an act), got {t}",
            "dup": "key {k!r} appears twice; write each key once", "surrogate": "holds an invalid character (a lone surrogate {c}): not valid Unicode text",
            "wide": "has {n:,} fields, over the limit of {limit:,} per record",
-           "cell": "cell {ref} is damaged and cannot be read", "order": "row number {n} does not follow the row before it ({prev}): the sheet's row order is damaged",
+           "cell": "cell {ref} is damaged and cannot be read", "line": "this line is over the 32 MB limit (no line breaks?); not read", "order": "row number {n} does not follow the row before it ({prev}): the sheet's row order is damaged",
            "xml": "the sheet's XML is damaged after row {after}; nothing after it can be read"},
 }
 
@@ -72,7 +72,12 @@ def open_source(path: str | Path, sheet: str | None = None, score: Callable[[lis
         problem = not_regular(name, st_mode)
         raise InputError([Problem(name, problem.en if lang == "en" else problem.message, code=problem.code,
                                   en=problem.en)])
-    score = score or (lambda row: 0)
+    src = _open(p, name, sheet, score or (lambda row: 0), lang, block)
+    src.lang = lang
+    return src
+
+
+def _open(p: Path, name: str, sheet: str | None, score: Callable[[list[str]], int], lang: str, block: int) -> Source:
     t = _T.get(lang, _T["zh"])
     try:
         with open(p, "rb") as f:
@@ -116,6 +121,10 @@ def _open_csv(p: Path, score: Callable[[list[str]], int], t: dict, lang: str, bl
         raise InputError([Problem(name, "not a text file in UTF-8 or GBK/GB18030 (binary data?); save it as CSV "
                                         "(UTF-8) or XLSX" if lang == "en" else
                                   "不是 UTF-8 或 GBK/GB18030 文本（可能是二进制文件）；请另存为 CSV（UTF-8）或 XLSX")])
+    if enc == "utf-32":
+        raise InputError([Problem(name, "this is UTF-32 text; save it as CSV (UTF-8) or UTF-16" if lang == "en" else
+                                  "这是 UTF-32 文本；请另存为 CSV（UTF-8）或 UTF-16", code="utf32",
+                                  en="this is UTF-32 text; save it as CSV (UTF-8) or UTF-16")])
     if enc == "utf-16":
         return _open_csv_utf16(p, score, t, lang)
     cr_only = b"\n" not in sample and b"\r" in sample     # Excel's "CSV (Macintosh)": read as if CR were LF
@@ -242,17 +251,29 @@ def _csv_blocks(f: Any, sha: Any, header: list[str], delim: str, enc: str, tok: 
     tally.lines_in_bytes += lead.count(b"\n")
     last = pre_tail
     done = start
+    skipped = 0              # bytes of an over-long line passed over so far
     while True:
         data = f.read(block)
         if sha is not None:
             sha.update(data)
         done += len(data)
         tally.lines_in_bytes += data.count(b"\n")
+        if skipped:          # inside a line over MAX_LINE: pass over it up to its line break
+            nl = data.find(b"\n")
+            if nl < 0 and data:
+                skipped += len(data)
+                continue
+            skipped += nl if nl >= 0 else 0
+            data = LONG_LINE + str(skipped).encode() + (data[nl:] if nl >= 0 else b"")
+            skipped = 0
         buf = leftover + data
         if data:
             last = data[-1:]
             cut = buf.rfind(b"\n")
             if cut < 0:          # no line break in this block yet: read on
+                if len(buf) > MAX_LINE:      # no record is this long: it costs its row, not the memory
+                    skipped, leftover = len(buf), b""
+                    continue
                 leftover = buf
                 continue
             body, leftover = buf[:cut + 1], buf[cut + 1:]
@@ -275,7 +296,8 @@ def _parse_block(body: bytes, header: list[str], delim: str, enc: str, tok: Toke
         body = body.replace(b"\xef\xbb\xbf", b"")     # a BOM in mid-file (two exports joined) is not data
     ncol = len(header)
     n_lines = body.count(b"\n") + (0 if body.endswith(b"\n") or not body else 1)
-    if not tok.pending and n_lines and b'"' not in body and body.count(b"\r") == body.count(b"\r\n"):
+    if not tok.pending and n_lines and b'"' not in body and body.count(b"\r") == body.count(b"\r\n") \
+            and b"\x00" not in body:
         try:
             # pyarrow checks UTF-8 itself (then the tokenizer finds the bad lines)
             utf8 = body if enc == "utf-8" else body.decode(enc).encode("utf-8")
@@ -422,10 +444,16 @@ def _open_xlsx(p: Path, sheet: str | None, score: Callable[[list[str]], int], la
                 head.append((number, tuple("" if isinstance(c, BadCell) else c for c in row)))
             if len(head) >= HEADER_SCAN or (head and number > HEADER_ROWS):
                 break                     # the header is near the top: a long empty tail is not read twice
-    except XmlDamaged:
-        pass                              # the rows before the damage may still hold the header
+    except XmlDamaged as exc:             # the rows before the damage may still hold the header
+        damaged = exc
+    else:
+        damaged = None
     if not head:
         wb.close()
+        if damaged is not None:           # broken XML, or a DTD with entities (refused: XXE, billion laughs)
+            raise InputError([Problem(name, "the sheet's XML is damaged or declares entities; not read" if lang == "en"
+                                      else f"工作表“{ws.title}”的 XML 已损坏或含有实体声明，不予读取；请在 Excel 中另存为 XLSX",
+                                      code="bad_xml", en="the sheet's XML is damaged or declares entities; not read")])
         raise InputError([Problem(name, "the sheet is empty" if lang == "en" else f"工作表“{ws.title}”是空的")])
     header, header_row = header_of(head, score)
     # the dimension is only a hint for progress: the rows are read to the end of the XML whatever it says
@@ -449,6 +477,7 @@ def _open_xlsx(p: Path, sheet: str | None, score: Callable[[list[str]], int], la
         done = 0
         prev = header_row
         below = False
+        chars = 0                             # cell text gathered in this chunk (shared strings repeat for free)
         try:
             try:
                 for number, cells in sheet_rows(wb2, wb2[ws.title]):
@@ -471,10 +500,11 @@ def _open_xlsx(p: Path, sheet: str | None, score: Callable[[list[str]], int], la
                         continue
                     buf.append(row[:ncol])
                     lines.append(number)
-                    if len(buf) + len(bad) >= CHUNK_ROWS:
+                    chars += sum(len(c) for c in row if isinstance(c, str))
+                    if len(buf) + len(bad) >= CHUNK_ROWS or chars >= CHUNK_CHARS:
                         yield Chunk(header, np.array(lines, dtype=np.int64), [list(c) for c in zip(*buf)], bad, blank,
                                     done)
-                        buf, lines, bad, blank = [], [], [], 0
+                        buf, lines, bad, blank, chars = [], [], [], 0, 0
             except XmlDamaged as exc:            # nothing past the damage can be read: said at the next row
                 bad.append((max(exc.after, prev) + 1, t["xml"].format(after=max(exc.after, prev))))
             if buf or blank or bad:
@@ -528,9 +558,11 @@ def _open_jsonl(p: Path, t: dict, lang: str) -> Source:
         blank = 0
         done = 0
         with open(p, "rb") as f:
-            for number, raw in enumerate(f, 1):
-                sha.update(raw)
+            for number, raw in enumerate(_bounded_lines(f, sha), 1):
                 done += len(raw)
+                if raw is LONG_LINE:
+                    bad.append((number, t["line"]))
+                    continue
                 try:
                     text = raw.decode(enc).lstrip("\ufeff").strip()
                 except UnicodeDecodeError:
@@ -550,8 +582,34 @@ def _open_jsonl(p: Path, t: dict, lang: str) -> Source:
     return src
 
 
+def _bounded_lines(f: Any, sha: Any) -> Iterator[bytes]:
+    """The file's lines, hashed as read; a line over MAX_LINE bytes is passed over and stands as
+    LONG_LINE (its record is rejected at its line) instead of being held in memory whole."""
+    while True:
+        raw = f.readline(MAX_LINE + 1)
+        if not raw:
+            return
+        sha.update(raw)
+        if len(raw) > MAX_LINE and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):
+                raw = f.readline(1 << 20)
+                sha.update(raw)
+            yield LONG_LINE
+            continue
+        yield raw
+
+
+MAX_JSON = 64 << 20          # a JSON list is read whole; past this, JSON lines (one record a line) are streamed
+
+
 def _open_json_array(p: Path, enc: str, t: dict, lang: str) -> Source:
     """A JSON file holding a list of acts (read whole; use JSONL for big files)."""
+    if p.stat().st_size > MAX_JSON:
+        raise InputError([Problem(str(p), f"a JSON list over {MAX_JSON >> 20} MB is not read whole; write one record "
+                                          "a line (JSONL)" if lang == "en" else
+                                  f"JSON 列表超过 {MAX_JSON >> 20} MB 的上限，不整体读取；请改为每行一条记录（JSONL）",
+                                  code="too_large", en=f"a JSON list over {MAX_JSON >> 20} MB is not read whole; "
+                                                       "write one record a line (JSONL)")])
     raw = p.read_bytes()
     sha = hashlib.sha256(raw)
     try:
@@ -560,7 +618,8 @@ def _open_json_array(p: Path, enc: str, t: dict, lang: str) -> Source:
         raise InputError([Problem(str(p), t["deep"].format(n=MAX_DEPTH))]) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         line = getattr(exc, "lineno", None)
-        raise InputError([Problem(str(p), t["json"].format(msg=getattr(exc, "msg", str(exc))), line)]) from None
+        raise InputError([Problem(str(p), t["json"].format(msg=getattr(exc, "msg", str(exc)), col=getattr(exc, "colno", "?")),
+                                  line)]) from None
     if not isinstance(data, list):
         data = [data]
     src = Source(p, "jsonl", [], len(data), "JSON", strict_keys=True, _sha=sha)
@@ -573,7 +632,7 @@ def _open_json_array(p: Path, enc: str, t: dict, lang: str) -> Source:
                     records.append(_flatten(item))
                     lines.append(i)
                 else:
-                    bad.append((i, t["object"].format(t=type(item).__name__)))
+                    bad.append((i, t["object"].format(t=_kind_of(item, lang))))
             yield _records_chunk(records, lines, bad, 0, start + CHUNK_ROWS)
 
     src._iter = gen
@@ -596,7 +655,7 @@ def _one_json(text: str, number: int, records: list, lines: list, bad: list, t: 
     try:
         obj = json.loads(text, object_pairs_hook=_no_duplicates, parse_int=_int_or_text, parse_float=_float_or_text)
     except json.JSONDecodeError as exc:
-        bad.append((number, t["json"].format(msg=f"{exc.msg} (col {exc.colno})")))
+        bad.append((number, t["json"].format(msg=exc.msg, col=exc.colno)))
         return
     except _DuplicateKey as exc:
         bad.append((number, t["dup"].format(k=exc.args[0])))
@@ -608,7 +667,7 @@ def _one_json(text: str, number: int, records: list, lines: list, bad: list, t: 
             bad.append((number, t["surrogate"].format(c=f"U+{ord(exc.object[exc.start]):04X}")))
             return
     if not isinstance(obj, dict):
-        bad.append((number, t["object"].format(t=type(obj).__name__)))
+        bad.append((number, t["object"].format(t=_kind_of(obj, "en" if t is _T["en"] else "zh"))))
         return
     flat = _flatten(obj)
     if len(flat) > MAX_COLUMNS:
@@ -616,6 +675,14 @@ def _one_json(text: str, number: int, records: list, lines: list, bad: list, t: 
         return
     records.append(flat)
     lines.append(number)
+
+
+_KINDS_ZH = {"list": "数组", "str": "字符串", "int": "数字", "float": "数字", "bool": "布尔值", "NoneType": "空值（null）"}
+
+
+def _kind_of(value: Any, lang: str) -> str:
+    name = type(value).__name__
+    return name if lang == "en" else _KINDS_ZH.get(name, "其他值")
 
 
 class _DuplicateKey(Exception):

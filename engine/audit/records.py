@@ -24,8 +24,11 @@ from dataclasses import dataclass, field
 
 MAX_CELL = 32_767          # Excel's limit on the characters of one cell
 MAX_OPEN = 1 << 20         # characters an open quoted field may gather before it counts as never closed
+MAX_LINE = 32 << 20        # bytes of one line: a longer one is passed over (the reader hands on LONG_LINE + its size)
+LONG_LINE = b"\x00gridlaw-long-line:"
 _BAD = ("\udc80", "\udcff")
 
+_LONG = LONG_LINE.decode()
 csv.field_size_limit(1 << 30)   # sizes are checked here, per cell, with the row named
 
 _T = {
@@ -33,12 +36,16 @@ _T = {
            "garbage": "引号闭合后紧跟其他字符（{text}）；本行未读取",
            "long": "第 {col} 列过长（{n:,} 个字符，超过 Excel 单元格上限 32,767）",
            "fields": "有 {got} 列，表头有 {want} 列",
-           "decode": "无法按 {enc} 解码", "cr": "行内有单独的回车符（CR），无法确定行界"},
+           "decode": "无法按 {enc} 解码", "cr": "行内有单独的回车符（CR），无法确定行界",
+           "nul": "含有空字符（NUL，二进制数据）；本行未读取",
+           "line": "这一行有 {n:,} 字节，超过每行 32 MB 的上限（没有换行？）；本行未读取，已从下一行继续读取"},
     "en": {"unclosed": "a quote opened on this row is never closed before the next record; row not read, reading resumed at the next line",
            "garbage": "text follows a closing quote ({text}); row not read",
            "long": "column {col} is too long ({n:,} characters, over Excel's cell limit of 32,767)",
            "fields": "has {got} fields, the header has {want}",
-           "decode": "cannot be decoded as {enc}", "cr": "a bare carriage return (CR) inside the row"},
+           "decode": "cannot be decoded as {enc}", "cr": "a bare carriage return (CR) inside the row",
+           "nul": "holds a NUL character (binary data); row not read",
+           "line": "this line has {n:,} bytes, over the limit of 32 MB per line (no line breaks?); row not read, reading resumed at the next line"},
 }
 
 
@@ -178,8 +185,12 @@ class Tokenizer:
         self.tally.lines_in_records += span
 
     def _record(self, out: Records, text: str, span: int) -> None:
+        if text.startswith(_LONG):
+            return self._reject(out, self.t["line"].format(n=int(text[len(_LONG):] or 0)), "", span, [])
         if _BAD[0] <= max(text, default=" ") and any(_BAD[0] <= ch <= _BAD[1] for ch in text):
             return self._reject(out, self.t["decode"].format(enc=self.enc), text.encode("utf-8", "replace").decode(), span)
+        if "\x00" in text:
+            return self._reject(out, self.t["nul"], text.replace("\x00", ""), span)
         if '"' in text or "\r" in text:
             try:
                 cells = next(csv.reader([text], delimiter=self.d))

@@ -66,6 +66,11 @@ def _tail_rows(source: Source) -> list[list[Any]]:
     p = source.path
     if not p.is_file() or p.stat().st_size > _MAX_SHEET_BYTES and source.format != "csv":
         return []
+    if source.format == "xlsx":            # not through calamine: it builds every cell (issue 19, shared strings)
+        from .sheets import _sheet_title
+        from .xlsxrows import edge_rows
+
+        return edge_rows(p, _sheet_title(source), tail=_TAIL_ROWS)
     if source.format in ("xls", "ods") or p.suffix.lower() in (".xlsx", ".xlsm"):
         from python_calamine import CalamineWorkbook
 

@@ -85,7 +85,11 @@ def title_above(source: Source) -> str:
     p = source.path
     rows: list[list[Any]] = []
     try:
-        if source.format in ("xls", "ods") or p.suffix.lower() in (".xlsx", ".xlsm"):
+        if source.format == "xlsx":        # streamed: calamine would build every cell of the sheet
+            from .xlsxrows import edge_rows
+
+            rows = edge_rows(p, _sheet_title(source), head=source.header_line - 1)
+        elif source.format in ("xls", "ods") or p.suffix.lower() in (".xlsx", ".xlsm"):
             from python_calamine import CalamineWorkbook
 
             ws = CalamineWorkbook.from_path(str(p)).get_sheet_by_name(_sheet_title(source))

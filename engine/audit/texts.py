@@ -76,7 +76,9 @@ def summary_text(run: AuditRun) -> str:
     zh = lang != "en"
     lines = []
     src = run.source
-    lines.append(f"gridlaw audit · {src.path.name} · {src.describe} · {run.elapsed:.1f} s")
+    from ..errors import name_safe
+
+    lines.append(f"gridlaw audit · {name_safe(src.path.name)} · {src.describe} · {run.elapsed:.1f} s")
     for city, pack in run.used_packs.items():
         lines.append(f"  {'规则' if zh else 'pack'} {label(city, lang)}《{pack.meta.title}》 {pack.hash[:12]}")
     opts = run.context.opts

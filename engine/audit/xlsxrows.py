@@ -141,8 +141,10 @@ def sheet_rows(wb: Any, ws: Any) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
             for number, cells in parser.parse():
                 last = number
                 yield number, [(c["column"], c["value"]) for c in cells]
-    except ParseError as exc:
-        raise XmlDamaged(last, str(exc)) from None
+    except Exception as exc:  # noqa: BLE001 — broken XML, or entities defusedxml refuses (<!ENTITY x SYSTEM …>)
+        if isinstance(exc, ParseError) or type(exc).__module__.startswith("defusedxml"):
+            raise XmlDamaged(last, str(exc)) from None
+        raise
     finally:
         parser.source.close()
 
@@ -170,9 +172,10 @@ def load_workbook(path: Any) -> Any:
 
 
 def _size_from_head(self: Any) -> None:
-    from xml.etree.ElementTree import ParseError, iterparse
+    from xml.etree.ElementTree import ParseError
 
     from openpyxl.worksheet.dimensions import SheetDimension
+    from openpyxl.xml.functions import iterparse     # defusedxml's when it is installed, as openpyxl's own
     from openpyxl.xml.constants import SHEET_MAIN_NS
 
     src = self._get_source()
@@ -185,7 +188,62 @@ def _size_from_head(self: Any) -> None:
                 break
             if el.tag == f"{{{SHEET_MAIN_NS}}}sheetData":
                 break
-    except (ParseError, ValueError, TypeError):
-        pass                          # no size: only the progress display needs it
+    except Exception as exc:  # noqa: BLE001 — no size: only the progress display needs it
+        if not (isinstance(exc, (ParseError, ValueError, TypeError)) or type(exc).__module__.startswith("defusedxml")):
+            raise
     finally:
         src.close()
+
+
+_TAIL = 1 << 18              # bytes of sheet XML kept for the last rows
+_SHEET_OPEN = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+_DATA_END = re.compile(rb"</(?:\w+:)?sheetData>")
+
+
+def edge_rows(path: Any, title: str, head: int = 0, tail: int = 0) -> list[list[Any]]:
+    """The values of the first ``head`` rows, or of the last ``tail`` rows, of an .xlsx sheet (a
+    caption above the header, a 填报日期 line under the table) without building the whole sheet:
+    calamine materialises every cell, and a shared string repeated 20,000 times became 3 GB. The
+    last rows are found by inflating the sheet's XML (fast) and parsing only its last 256 KB."""
+    import io
+
+    wb = load_workbook(path)
+    try:
+        ws = wb[title] if title in wb.sheetnames else wb.worksheets[0]
+        rows: list[list[Any]] = []
+        if head:
+            for number, cells in sheet_rows(wb, ws):
+                if number > head:
+                    break
+                rows.append([v for _, v in sorted(cells, key=lambda c: c[0])])
+            return rows
+        src = ws._get_source()
+        try:
+            kept = b""
+            while True:
+                piece = src.read(1 << 20)
+                if not piece:
+                    break
+                kept = (kept + piece)[-_TAIL:]
+        finally:
+            src.close()
+        start = kept.find(b"<row")           # a namespace prefix (<x:row>) is not parsed out of context
+        end = _DATA_END.search(kept, max(start, 0))
+        if start < 0 or end is None:
+            return []
+        xml = _SHEET_OPEN + kept[start:end.start()] + b"</sheetData></worksheet>"
+        parser = _parser_class()(io.BytesIO(xml), ws._shared_strings, data_only=True, epoch=wb.epoch,
+                                 date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                for _, cells in parser.parse():
+                    vals = [c["value"] for c in sorted(cells, key=lambda c: c["column"])
+                            if not isinstance(c["value"], BadCell)]
+                    if any(v is not None and str(v).strip() for v in vals):
+                        rows.append(vals)
+        except Exception:  # noqa: BLE001 — a footer is a hint: damaged XML yields no footer
+            return rows[-tail:]
+        return rows[-tail:]
+    finally:
+        wb.close()
