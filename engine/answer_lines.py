@@ -146,8 +146,10 @@ def layer_lines(layers: list[dict], lang: str = "zh", answering: set[str] | None
 
 
 _SUBJECT = {  # (path in the act tree, Chinese label, English label), in reading order
-    "hire": [("role", "拟任岗位", "role"), ("candidate.name", "姓名（已遮蔽）", "name (masked)")],
-    "exit": [("role", "岗位", "role"), ("worker.name", "姓名（已遮蔽）", "name (masked)")],
+    "hire": [("role", "拟任岗位", "role"), ("candidate.name", "姓名（已遮蔽）", "name (masked)"),
+             ("candidate.age", "审查基准日年龄", "age on the review date")],
+    "exit": [("role", "岗位", "role"), ("worker.name", "姓名（已遮蔽）", "name (masked)"),
+             ("worker.age", "审查基准日年龄", "age on the review date")],
     "assignment": [("task.text", "任务内容", "task"), ("required_by", "交办单位", "assigned by"), ("role", "承担人员", "to")],
     "notice": [("publisher", "公布主体", "publisher")],
     "admission": [("department", "申请部门", "department"), ("matter.text", "申请事项", "matter")],
@@ -172,6 +174,8 @@ def subject_lines(kind: str, act: dict, lang: str = "zh", masked: bool = True) -
             lz = "姓名（已遮蔽）" if masked else "姓名"
             le = "name (masked)" if masked else "name"
         value = _value_label(path.rsplit(".", 1)[-1], node, lang) if path in ("role", "publisher", "grid_type") else node
+        if path.endswith(".age"):      # stated, or from the birth date or the ID number (engine/derive.py)
+            value = f"{node}周岁" if zh else str(node)
         out.append(f"{lz if zh else le}{'：' if zh else ': '}{value}")
     return out
 

@@ -138,3 +138,13 @@ def test_before_the_city_rules_take_effect_their_silence_is_not_quoted():
                        "task": {"text": "审批居民临时占道申请并发放许可证"}})
     text = render(d, "text", "zh")
     assert "禁止交办事项：本市规定尚未施行，已施行的国家法律未涉及" in text and "第十二条规定" not in text.splitlines()[2]
+
+
+def test_the_age_from_an_id_number_decides_and_is_shown():
+    """《劳动法》第十五条 and 年满十八周岁 were left unknown when only an ID number was given (issue 18, item 4)."""
+    d = gridlaw.check({"kind": "hire", "city": "yancheng", "date": "2024-06-01", "role": "full_time",
+                       "candidate": {"id_number": "320902201003150010"}})
+    assert d.decision == "non_compliant"
+    assert sorted(d.deciding_rules) == ["labourlaw.art15.minimum-age", "yancheng.art16.adult-citizen"]
+    text = render(d, "text", "zh")
+    assert "审查基准日年龄：14周岁" in text and "320902201003150010" not in text      # the number itself stays masked
