@@ -210,9 +210,27 @@ class Reader:
         self.attributive = re.compile(f"[^，,。；;：:的\\x1e]{{0,8}}的(?:{heads})|(?:了|过|后)?的(?:{things})")
         service = [(None, re.escape(w)) for w in sorted(vocab.service, key=len, reverse=True)]
         self.service = Scanner(service)
+        # doubtful residue (issue 17): words that keep a worker's clause unexplained where no term or service
+        # verb covers them (把渔网剪烂扔掉, 每户收取三百元): a service verb elsewhere then cannot clear the text
+        res: list[tuple[int, str, str]] = []
+        self.rnames: dict[str, tuple[int, bool]] = {}
+        for i, t in enumerate(vocab.residue):
+            for j, g in enumerate(t.guards):
+                res.append((0, f"h{i}_{j}", g))
+                self.rnames[f"h{i}_{j}"] = (i, True)
+            res.append((1, f"r{i}", t.regex))
+            self.rnames[f"r{i}"] = (i, False)
+        res.sort(key=lambda a: (a[0], -len(a[2])))
+        res_named = [(name, rx.replace("[^", "[^\\x1e\\n\\r")) for _, name, rx in res]
+        self.rscan = Scanner(res_named) if res_named else None
+        if self.rscan is not None:
+            for g in _GROUP_NAME.findall("".join(self.rscan.sources)):
+                self.rnames[g] = self.rnames[g.partition("x")[0]]
+        self.residue_data = [(t.shown, t.cls, t.ground.text, t.note) for t in vocab.residue]
+        self.residue_anchor = [t.anchor for t in vocab.residue]
         # clause readings are kept while no regex can match a clause end; where one could (a gap pattern
         # that allows a comma), ``crossing`` finds the texts to read whole; None: read every text whole.
-        self._entries = alts_named + named + service
+        self._entries = alts_named + named + service + res_named
         self._words = [w for key in ("on_behalf", "verb_negators", "assist", "before_status", "after_status", "topics",
                                      "attributive_heads")
                        for w in f[key]]
@@ -348,8 +366,10 @@ class Reader:
                 idx, guard = names[m.lastgroup]  # type: ignore[index]
                 if guard is not None:
                     per[k].append((m.start() - cs, m.end() - cs, 2, "mention", None) + self.term_data[idx])
+        spans: list[tuple[int, int]] = []  # what a term (or a look-alike) explains
         for m in self.scan.finditer(masked):
             idx, guard = names[m.lastgroup]  # type: ignore[index]
+            spans.append(m.span())
             if guard is None:
                 continue
             a = m.start()
@@ -362,8 +382,13 @@ class Reader:
             local = self._last_actor(masked, cs, a, marks, mpos) if frame == "" else None
             per[k].append((a - cs, m.end() - cs, 1, frame, local) + self.term_data[idx])
         verbs: list[list[str]] = [[] for _ in clauses]
-        for v, k, _ in self._service(masked, starts, ends, marks, mpos):
+        found = self._service(masked, starts, ends, marks, mpos)
+        for v, k, _ in found:
             verbs[k].append(v)
+        for a, b, k, frame, data in self._residue(masked, starts, ends, marks, mpos, spans, found):
+            cs = starts[k]
+            local = self._last_actor(masked, cs, a, marks, mpos) if frame == "" else None
+            per[k].append((a - cs, b - cs, 1, frame, local) + data)
         actors: list[str | None] = [None] * len(clauses)
         publicity = [False] * len(clauses)
         done: set[int] = set()
@@ -398,8 +423,10 @@ class Reader:
         scope = self._publicity_scope(masked, starts, ends, marks) if (":" in masked or "：" in masked) else ()
         sentences: list[int] | None = None
         i = 0
+        spans: list[tuple[int, int]] = []
         for m in self.scan.finditer(masked):
             a = m.start()
+            spans.append(m.span())
             while i + 1 < len(tstarts) and tstarts[i + 1] <= a:
                 i += 1
             k = bisect.bisect_right(starts, a) - 1
@@ -420,6 +447,20 @@ class Reader:
             t = self.vocab.terms[idx]
             per_text[i].append(Match(t.shown, plain[a:m.end()], t.cls, k - first_clause[i] + 1, plain[starts[k]:ends[k]],
                                      frame, self.ground_text[idx], t.note, a))
+        if self.rscan is not None:
+            found = self._service(masked, starts, ends, marks, mpos)
+            for a, b, k, frame, data in self._residue(masked, starts, ends, marks, mpos, spans, found):
+                i = bisect.bisect_right(tstarts, a) - 1
+                if k in scope:
+                    frame = "publicity"
+                elif frame == "":
+                    if sentences is None:
+                        sentences = [0] + [x.end() for x in _SENTENCE.finditer(masked)]
+                    lo = sentences[bisect.bisect_right(sentences, a) - 1]
+                    frame = "other_actor" if self._last_actor(masked, lo, a, marks, mpos) == "agency" else "worker"
+                shown, cls, ground, note = data
+                per_text[i].append(Match(shown, plain[a:b], cls, k - first_clause[i] + 1, plain[starts[k]:ends[k]],
+                                         frame, ground, note, a))
         tends = [t - 1 for t in tstarts[1:]] + [len(masked)]
 
         def find_verbs(i: int) -> list[tuple[str, str]]:
@@ -493,7 +534,9 @@ class Reader:
                 return "by_citizen"
         if "A" in kinds:
             e = max(e for _, e, kind in before if kind == "A")
-            if a - e <= 2 and s[e:e + 2] not in ("作出", "予以", "给予", "决定", "不予"):
+            # 受理申请后批准: after 后 (or 并) the worker decides the application, he no longer helps make it
+            if (a - e <= 2 and s[e:e + 2] not in ("作出", "予以", "给予", "决定", "不予") and "后" not in s[e:a]
+                    and not any(kind == "J" and p >= e for p, _, kind in before)):
                 return "applicant"
         if post.startswith(self.topics):
             return "topic"
@@ -525,10 +568,14 @@ class Reader:
     def _last_actor(self, s: str, lo: int, a: int, marks: list, mpos: list[int]) -> str | None:
         """Who last acts before position a in its sentence: the worker, an agency, or no one named."""
         who = None
+        skipped = -1  # the end of a body read as an object: a body right after it is the same object (同派出所民警)
         for p, e, kind in marks[bisect.bisect_left(mpos, lo):bisect.bisect_left(mpos, a)]:
             if kind == "W":
                 who = "worker"
             elif kind in "GB":
+                if p == skipped:
+                    skipped = e
+                    continue
                 if s.startswith(self.assist_verbs, e):
                     continue              # 城管配合: the body assists, it is not the one who acts
                 before = s[max(lo, p - 2):p]
@@ -537,10 +584,47 @@ class Reader:
                 if before.endswith(self.on_behalf):
                     who = "worker"        # 替城管开罚单: the worker acts in the agency's place
                 elif kind == "G" and before[-1:] and before[-1] in self.object_before:
+                    skipped = e
                     continue              # the agency is an object: 报执法局, 协助城管, 向公安机关
                 else:
                     who = "agency"
         return who
+
+    def _residue(self, s: str, starts: list[int], ends: list[int], marks, mpos, spans: list[tuple[int, int]],
+                 found: list[tuple[str, int, int]]) -> list[tuple[int, int, int, str, tuple]]:
+        """Residue words (``vocabulary.yaml`` residue) that no term, look-alike or service verb explains:
+        (start, end, clause, frame, term data). An anchor (把…, 对违规者…) counts only when nothing the
+        vocabulary knows follows it in its clause; its words are then the rest of the clause."""
+        if self.rscan is None:
+            return []
+        hits = [m for m in self.rscan.finditer(s) if not self.rnames[m.lastgroup][1]]  # type: ignore[index]
+        if not hits:
+            return []
+        cov = bytearray(len(s) + 1)
+        heads = bytearray(len(s) + 1)
+        for a, b in spans:
+            cov[a:b] = b"\x01" * (b - a)
+            heads[a] = 1
+        for v, _, p in found:
+            cov[p:p + len(v)] = b"\x01" * len(v)
+            heads[p] = 1
+        out = []
+        for m in hits:
+            a, b = m.span()
+            if cov[a]:
+                continue
+            idx = self.rnames[m.lastgroup][0]  # type: ignore[index]
+            k = bisect.bisect_right(starts, a) - 1
+            need = self.residue_anchor[idx]
+            if need:
+                if ends[k] - b < need or heads.find(1, b, ends[k]) >= 0:
+                    continue
+                b = ends[k]
+            frame = self._frame(s, starts[k], ends[k], a, b, marks, mpos)
+            if frame == "assists":  # assisting an official: a power term decides, not a residue word
+                continue
+            out.append((a, b, k, frame, self.residue_data[idx]))
+        return out
 
     def _service(self, s: str, starts: list[int], ends: list[int], marks, mpos, lo: int = 0,
                  hi: int | None = None) -> list[tuple[str, int, int]]:
