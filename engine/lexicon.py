@@ -195,7 +195,7 @@ class Reader:
         self.markers = Scanner(named)
         for g in _GROUP_NAME.findall("".join(self.markers.sources)):
             self.kinds[g] = self.kinds[g.partition("x")[0]]
-        self.not_before = frozenset("不拒未")
+        self.not_before = frozenset("不拒未绝意")  # 不配合, 拒绝配合, 同意配合: the citizen, not the worker
         self.assist_verbs = tuple(f["assist"])
         self.assist_end = tuple(v + tail for v in f["assist"] for tail in ("", "做好", "开展", "实施", "进行", "做"))
         self.before_status = tuple(f["before_status"])
@@ -228,6 +228,7 @@ class Reader:
                 self.rnames[g] = self.rnames[g.partition("x")[0]]
         self.residue_data = [(t.shown, t.cls, t.ground.text, t.note) for t in vocab.residue]
         self.residue_anchor = [t.anchor for t in vocab.residue]
+        self.residue_strong = [t.strong for t in vocab.residue]
         # clause readings are kept while no regex can match a clause end; where one could (a gap pattern
         # that allows a comma), ``crossing`` finds the texts to read whole; None: read every text whole.
         self._entries = alts_named + named + service + res_named
@@ -526,8 +527,13 @@ class Reader:
                 or (self.attributive.match(s, b, ce) and not pre_end.endswith(("作出", "作", "下达", "出具")))
                 or (pre_end.endswith("的") and any(e == a - 1 and kind in "GB" for _, e, kind in before))):
             return "status"  # a status, or an attributive: 核发的残疾证, 执法局的处罚决定
-        if "U" in kinds:
-            return "publicity"
+        if "对" in s[cs:a] and _OF_PERSON.match(s, b, ce):
+            return "status"  # 对拒不拆除违建的居民: the term describes the person the worker turns to
+        if "U" in kinds:  # 宣传禁煤政策后把炉子没收: after 后 (or 并) the worker acts again
+            last = max(e for _, e, kind in before if kind == "U")
+            # 在村广播里点名, 公示栏上: the word names a place or a thing there, not what is said
+            if s[last - 2:last + 1] not in _U_PLACE and not any(kind == "J" and p >= last for p, _, kind in before):
+                return "publicity"
         if "K" in kinds:  # 引导商家自行拆除: the one persuaded acts — unless 并 gives the clause back to the worker
             last = max(e for _, e, kind in before if kind == "K")
             if not any(kind == "J" and p >= last for p, _, kind in before):
@@ -600,20 +606,21 @@ class Reader:
         hits = [m for m in self.rscan.finditer(s) if not self.rnames[m.lastgroup][1]]  # type: ignore[index]
         if not hits:
             return []
-        cov = bytearray(len(s) + 1)
+        cov = bytearray(len(s) + 1)  # 1: a term or look-alike explains the place; 2: a service verb does
         heads = bytearray(len(s) + 1)
+        for v, _, p in found:
+            cov[p:p + len(v)] = b"\x02" * len(v)
+            heads[p] = 1
         for a, b in spans:
             cov[a:b] = b"\x01" * (b - a)
             heads[a] = 1
-        for v, _, p in found:
-            cov[p:p + len(v)] = b"\x01" * len(v)
-            heads[p] = 1
         out = []
         for m in hits:
             a, b = m.span()
-            if cov[a]:
-                continue
             idx = self.rnames[m.lastgroup][0]  # type: ignore[index]
+            # a strong entry (张贴…照片, 强行) is not explained by a service verb standing on it
+            if cov[a] == 1 or (cov[a] == 2 and not self.residue_strong[idx]):
+                continue
             k = bisect.bisect_right(starts, a) - 1
             need = self.residue_anchor[idx]
             if need:
@@ -816,6 +823,8 @@ def _first(m: tuple) -> int:
     return m[0]
 
 
+_OF_PERSON = re.compile("[^，,。；;：:！!？?的\x1e\n\r]{0,8}的(?:居民|村民|住户|群众|商户|摊贩|摊主|户主|当事人|人员|家庭|车主|业主|租户|农户)")
+_U_PLACE = frozenset(w + c for w in ("广播", "公示", "宣传", "警示") for c in "里中上栏站车牌窗台墙")
 _ASSIST_VERBS = ("协助", "配合", "陪同")
 _ASSIST_TAIL = re.compile("(?:协助|配合|陪同)(?:$|做好|开展|维持|维护|实施|进行|执法)")
 

@@ -92,6 +92,7 @@ class Term:
     guards: tuple[str, ...]  # regex fragments of its look-alikes
     note: str | None
     quiet: tuple[str, ...] = ()  # look-alikes matched but not shown (names of bodies: 执法局 beside 执法)
+    strong: bool = False  # a residue entry a service verb standing on it does not explain (张贴…照片)
     anchor: int = 0  # a residue anchor (把…, 对违规者…): counts only when this many characters, none recognised, follow it in the clause
 
 
@@ -195,13 +196,13 @@ def parse(data: Any, lines: dict, file: str) -> Vocabulary:
                 bad(loc + ("why",), "a residue entry says why its words leave the nature in doubt")
             if ground is not None and t.get("class") in allowed_classes:
                 out.append(Term(shown or "", t["class"], ground, regex, tuple(guards), t.get("why") or t.get("note"),
-                                tuple(quiet), int(t.get("anchor") or 0)))
+                                tuple(quiet), bool(t.get("strong")), int(t.get("anchor") or 0)))
         return out
 
     term_fields = {"term", "pattern", "shown", "class", "ground", "guards", "guard_patterns", "quiet_guards", "note"}
     terms = read_terms("terms", classes, term_fields)
     # residue (issue 17): words that leave a worker's clause in doubt where no term or service verb explains them
-    residue = read_terms("residue", ("doubtful",), term_fields - {"note"} | {"why", "anchor"})
+    residue = read_terms("residue", ("doubtful",), term_fields - {"note"} | {"why", "anchor", "strong"})
     frames: dict[str, tuple[str, ...]] = {}
     raw_frames = data.get("frames") or {}
     for key in FRAME_KEYS:

@@ -117,13 +117,14 @@ def test_issue_thresholds(part, figs):
 
 
 def test_in_sample_figures():
-    # The in-sample part holds probe5.yaml (session 3): 126 texts written to break the reader, whose everyday
-    # power verbs (剪断, 牵走, 每户收取三百元) the reader leaves unknown rather than naming them, so the
-    # in-sample recall of power acts found is below the issue's 95% (measured 90.8%); none is cleared.
+    # The in-sample part holds probe5.yaml and probe6.yaml (session 3): 186 texts written to break the reader,
+    # whose everyday power verbs (剪断, 牵走, 每户收取三百元) the reader leaves unknown rather than naming them,
+    # so the in-sample recall of power acts found is below the issue's 95% (measured 88.7%: this bound is the
+    # measured figure, not a threshold); none is cleared.
     assert INSAMPLE["power_cleared"] == 0
     assert INSAMPLE["agreement"] >= 0.92
     assert INSAMPLE["lawful_flagged"] <= 0.03
-    assert INSAMPLE["power_recall"] >= 0.90
+    assert INSAMPLE["power_recall"] >= 0.88
 
 
 @pytest.mark.parametrize("cls", CLASSES)
