@@ -512,8 +512,15 @@ class Reader:
         lo, hi = bisect.bisect_left(mpos, cs), bisect.bisect_left(mpos, a)
         before = [x for x in marks[lo:hi] if x[1] <= a] if hi > lo else ()
         kinds = {kind for _, _, kind in before} if before else ()
-        if "N" in kinds or (a > cs and s[a - 1] == "不"):
+        if a > cs and s[a - 1] == "不":
             return "negated"
+        if "N" in kinds:
+            # 劝说摊主不要摆摊未果，把秤收掉: a failure (未果, 无效, 不听) or 后 ends what was negated;
+            # 并 does not (严禁罚款并扣押 forbids both)
+            last = max(e for _, e, kind in before if kind == "N")
+            if not any(kind == "J" and p >= last and s[p:e] not in _KEEPS_NEGATION and s[e:e + 1] != "的"
+                       for p, e, kind in before):  # 执法后的处罚: a noun, not a new act
+                return "negated"
         if "W" in kinds:  # 对工作不力的网格员予以通报批评: done to the worker, not by him
             for p, _, kind in before:
                 if kind == "W" and (s[p - 1:p] == "对" or (s[p - 1:p] == "的" and "对" in s[cs:p])):
@@ -554,9 +561,9 @@ class Reader:
             last = max(e for _, e, kind in before if kind == "D")
             if not any(kind == "J" and p >= last for p, _, kind in before):
                 return "applicant"
-        if "R" in kinds:
+        if "R" in kinds:  # 交给网格员罚款: the worker acts; 上报隐患并罚款: after 并 (or 后) he acts again
             last = max(e for _, e, kind in before if kind == "R")
-            if not any(kind == "W" and p >= last for p, _, kind in before):  # 交给网格员罚款: the worker acts
+            if not any(kind in "WJ" and p >= last for p, _, kind in before):
                 return "referred"
         if any(kind == "B" for _, _, kind in marks[lo:bisect.bisect_left(mpos, ce)]):
             return "other_actor"
@@ -823,6 +830,7 @@ def _first(m: tuple) -> int:
     return m[0]
 
 
+_KEEPS_NEGATION = frozenset(("并", "并且", "同时"))
 _OF_PERSON = re.compile("[^，,。；;：:！!？?的\x1e\n\r]{0,8}的(?:居民|村民|住户|群众|商户|摊贩|摊主|户主|当事人|人员|家庭|车主|业主|租户|农户)")
 _U_PLACE = frozenset(w + c for w in ("广播", "公示", "宣传", "警示") for c in "里中上栏站车牌窗台墙")
 _ASSIST_VERBS = ("协助", "配合", "陪同")
