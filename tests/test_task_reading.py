@@ -24,6 +24,7 @@ from gridlaw.vocabulary import VocabularyError, load, parse
 
 CORPUS = Path(__file__).parent / "corpus"
 HELD_OUT = "heldout.yaml"
+HELD_OUT2 = "heldout2.yaml"   # session 3: a third of 68 texts drawn from 44 new published pages, frozen before any run
 POWER = {"licensing", "penalty", "coercion"}
 FLAGGED = POWER | {"other_administrative"}          # what a pack can turn into non_compliant or review
 LAWFUL = {"service", "assists_power", "unclassified"}
@@ -37,7 +38,7 @@ def corpus() -> list[dict]:
         if f.name == "sources.yaml":
             continue
         for i, it in enumerate(yaml.safe_load(f.read_text("utf-8"))):
-            items.append(dict(it, file=f.name, index=i, held_out=f.name == HELD_OUT))
+            items.append(dict(it, file=f.name, index=i, held_out=f.name in (HELD_OUT, HELD_OUT2)))
     return items
 
 
@@ -70,7 +71,8 @@ def figures(items: list[dict]) -> dict:
 
 
 ITEMS = corpus()
-ALL, HELD = figures(ITEMS), figures([it for it in ITEMS if it["held_out"]])
+ALL, HELD = figures(ITEMS), figures([it for it in ITEMS if it["file"] == HELD_OUT])
+HELD2 = figures([it for it in ITEMS if it["file"] == HELD_OUT2])
 INSAMPLE = figures([it for it in ITEMS if not it["held_out"]])
 
 
@@ -94,7 +96,7 @@ def test_corpus_is_big_varied_and_labelled():
 
 def test_held_out_is_a_third_stratified_by_class():
     # a third of the 1,013-text corpus when it was frozen (probe3.yaml, written later to probe the reader, is in-sample)
-    held = [it for it in ITEMS if it["held_out"]]
+    held = [it for it in ITEMS if it["file"] == HELD_OUT]
     drawn = [it for it in ITEMS if it["file"] in ("sourced.yaml", "written.yaml", HELD_OUT)]
     frozen = len([it for it in ITEMS if "actor" not in it]) + len(drawn)
     assert len(held) == 338 and abs(len(held) - frozen / 3) <= 2
@@ -102,6 +104,26 @@ def test_held_out_is_a_third_stratified_by_class():
     for c in CLASSES:
         share = sum(it["label"] == c for it in held) / sum(it["label"] == c for it in fresh)
         assert 0.55 <= share <= 0.75, c
+
+
+def test_second_held_out_part_is_a_third_of_the_new_sourced_texts():
+    # 68 texts drawn from the pages T01–T44 (sources.yaml); a third per class frozen before the first run
+    held = [it for it in ITEMS if it["file"] == HELD_OUT2]
+    drawn = held + [it for it in ITEMS if it["file"] == "sourced2.yaml"]
+    assert len(drawn) == 68 and len(held) == 22
+    assert all(it["src"].startswith("T") for it in drawn)
+    for c in CLASSES:
+        n, k = sum(it["label"] == c for it in drawn), sum(it["label"] == c for it in held)
+        assert k == round(n / 3), c
+
+
+def test_second_held_out_part():
+    # Its first run (the reader of this session's first design change): agreement 86.4% (19 of 22), 1 of 2
+    # power acts found, none cleared, no lawful text flagged. Below the 92% and 95%: the bounds here
+    # are the safety ones (nothing cleared, few lawful texts flagged), not the thresholds.
+    assert HELD2["n"] == 22
+    assert HELD2["power_cleared"] == 0
+    assert HELD2["lawful_flagged"] <= 0.03
 
 
 @pytest.mark.parametrize("part,figs", [("held-out", HELD)])
@@ -419,7 +441,8 @@ def test_the_text_report_shows_every_counted_term():
 
 
 if __name__ == "__main__":
-    for name, f in (("held-out third", HELD), ("in-sample", INSAMPLE), ("whole corpus", ALL)):
+    for name, f in (("held-out third", HELD), ("second held-out part", HELD2), ("in-sample", INSAMPLE),
+                    ("whole corpus", ALL)):
         print(f"{name}: {f['n']} texts, agreement {f['agreement']:.1%}, power acts by the worker found "
               f"{f['power_recall']:.1%} (right class {f['power_recall_exact']:.1%}), cleared as service "
               f"{f['power_cleared']}, lawful flagged {f['lawful_flagged']:.1%} of {f['lawful_n']}")
