@@ -304,3 +304,195 @@ def test_4_check_audit_and_test_with_a_broken_own_pack_exit_4_in_chinese_located
     assert en.returncode == 4 and "malformed YAML" in en.stderr.decode() and "your pack does not load" in en.stderr.decode()
     v = cli("validate", str(bad))
     assert v.returncode == 1 and "YAML 格式错误" in v.stdout.decode()
+
+
+# ------------------------------------------------------------------ 5: the new round (benchmarks/hostile.py)
+
+GOOD_ID = "320902199001011236"          # a valid ID number (check digit 6)
+
+
+def _csv(path: Path, body: bytes) -> Path:
+    path.write_bytes((",".join(HEAD) + "\n").encode() + body)
+    return path
+
+
+def _line(i: int) -> bytes:
+    return f"R{i},张伟,专职网格员,2024年5月6日\n".encode()
+
+
+def test_5_a_line_of_40_mb_without_a_break_costs_its_row_not_the_memory(tmp_path):
+    """A 200 MB line took 1.5 GB: no record is 32 MB long, so the line is passed over to its line
+    break and rejected at its row; the records around it are read."""
+    path = _csv(tmp_path / "line.csv", _line(1) + b"x" * (40 << 20) + b"\n" + _line(3))
+    r, rows = audit(path)
+    by = {x["row"]: x for x in rows}
+    assert sorted(by) == [2, 3, 4] and by[2]["id"] == "R1" and by[4]["id"] == "R3"
+    assert by[3]["decision"] == "unreadable" and "超过每行 32 MB 的上限" in by[3]["reason"]
+
+
+def test_5_a_nul_in_one_row_costs_that_row(tmp_path):
+    """One row holding NUL bytes refused the whole file as binary."""
+    path = _csv(tmp_path / "nul.csv", b"".join(_line(i) for i in range(1, 30)).replace(b"R7,", b"R\x00\x007,"))
+    r, rows = audit(path)
+    assert r.returncode == 3 and len(rows) == 29
+    bad = [x for x in rows if x["decision"] == "unreadable"]
+    assert [(x["row"], x["reason"]) for x in bad] == [(8, "含有空字符（NUL，二进制数据）；本行未读取")]
+
+
+def test_5_utf32_is_refused_by_name_and_leaks_no_id(tmp_path):
+    """A UTF-32 BOM starts like UTF-16's: the file was read as UTF-16, and an ID number with NULs
+    between its digits slipped past masking into the listing."""
+    path = tmp_path / "u32.csv"
+    path.write_bytes((",".join(HEAD + ["身份证号"]) + "\n" + f"R1,张伟,专职网格员,2024年5月6日,{GOOD_ID}\n").encode("utf-32"))
+    r, rows = audit(path)
+    assert r.returncode == 4 and "这是 UTF-32 文本" in r.stderr.decode() and not rows
+    assert GOOD_ID not in r.stdout.decode() + r.stderr.decode()
+
+
+def test_5_a_jsonl_line_over_32_mb_costs_its_row_and_a_json_list_over_64_mb_is_refused(tmp_path):
+    good = json.dumps({"序号": "R2", "姓名": "李四", "拟任岗位": "专职网格员", "报名日期": "2024年5月6日"}, ensure_ascii=False)
+    path = tmp_path / "big.jsonl"
+    path.write_bytes(b'{"a": "' + b"x" * (40 << 20) + b'"}\n' + good.encode() + b"\n")
+    r, rows = audit(path)
+    assert [(x["row"], x["decision"]) for x in rows][0] == (1, "unreadable") and rows[1]["id"] == "R2"
+    big = tmp_path / "list.json"
+    big.write_bytes(b"[" + b" " * (65 << 20) + b"]")
+    r, _ = audit(big)
+    assert r.returncode == 4 and "JSON 列表超过 64 MB 的上限" in r.stderr.decode()
+
+
+def test_5_a_parquet_cell_over_excels_limit_costs_its_row(tmp_path):
+    """Parquet holds cells of any length (a 2,000,000-character 备注 in 50 rows ran past 30 s);
+    a cell over 32,767 characters costs its row, as in a CSV, naming the column."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "cells.parquet"
+    pq.write_table(pa.table({"序号": ["R1", "R2", "R3"], "姓名": ["张伟"] * 3, "拟任岗位": ["专职网格员"] * 3,
+                             "报名日期": ["2024年5月6日"] * 3, "备注": ["", "注" * 40_000, ""]}), path)
+    r, rows = audit(path)
+    by = {x["id"] or x["row"]: x for x in rows}
+    assert len(rows) == 3 and by["R1"]["decision"] != "unreadable" and by["R3"]["decision"] != "unreadable"
+    bad = [x for x in rows if x["decision"] == "unreadable"]
+    assert len(bad) == 1 and "第 5 列过长（40,000 个字符" in bad[0]["reason"]
+
+
+def test_5_text_repeated_through_shared_strings_is_bounded(tmp_path, monkeypatch):
+    """One shared string referenced by every row costs nothing on disk and everything in memory
+    (20,000 × 30,000 characters: 3 GB). Past MAX_TEXT characters of cell text the input is refused,
+    naming the limit and the row reached (the limit is lowered here to keep the test small)."""
+    from gridlaw.audit import sourcefile
+    from gridlaw.audit.readers import open_source
+    from gridlaw.errors import InputError
+
+    big = "张" * 30_000
+    ss = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+          b'main" count="1" uniqueCount="1"><si><t>' + big.encode() + b"</t></si></sst>")
+    rows = [f'<row r="{r}">' + _cell(f"A{r}", f"R{r}") + f'<c r="B{r}" t="s"><v>0</v></c></row>' for r in range(2, 402)]
+    path = xlsx(tmp_path / "ss.xlsx", rows)
+    with zipfile.ZipFile(path, "a") as z:
+        z.writestr("xl/sharedStrings.xml", ss)
+    with zipfile.ZipFile(path) as z:              # the workbook must name its shared strings
+        parts = {n: z.read(n) for n in z.namelist() if n != "xl/sharedStrings.xml" or True}
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+        b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rIdSS" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+    src = open_source(path, score=lambda row: sum(c in HEAD for c in row))
+    got = sum(ch.n for ch in src.chunks())            # under the real limit: every row read, the name whole
+    assert got == 400
+    monkeypatch.setattr(sourcefile, "MAX_TEXT", 3_000_000)
+    with pytest.raises(InputError) as e:
+        for _ in open_source(path, score=lambda row: sum(c in HEAD for c in row)).chunks():
+            pass
+    assert "单元格文字累计超过 3,000,000 个字符的上限" in e.value.problems[0].message
+
+
+def test_5_an_xlsx_declaring_entities_is_refused_at_once(tmp_path):
+    """A DTD in the sheet XML: an external entity (file:///etc/passwd) or a billion laughs."""
+    for name, dtd in (("xxe", b'<!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]>'),
+                      ("laughs", b'<!DOCTYPE w [<!ENTITY l0 "ha">' + b"".join(
+                          f'<!ENTITY l{i} "{("&l%d;" % (i - 1)) * 10}">'.encode() for i in range(1, 10)) + b"]>")):
+        path = xlsx(tmp_path / f"{name}.xlsx", [record_row(2, "&x;" if name == "xxe" else "&l9;")])
+        with zipfile.ZipFile(path) as z:
+            parts = {n: z.read(n) for n in z.namelist()}
+        parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(b"?><worksheet", b"?>" + dtd
+                                                                                      + b"<worksheet")
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            for n, data in parts.items():
+                z.writestr(n, data)
+        r, rows = audit(path, timeout=30)
+        assert r.returncode == 4 and "含有实体声明，不予读取" in r.stderr.decode() and "root:" not in r.stdout.decode()
+
+
+def test_5_a_file_name_with_a_line_break_prints_no_forged_line(tmp_path):
+    path = _csv(tmp_path / "a\n  退出码 0：全部合规\x1b[31m.csv", _line(1))
+    r, rows = audit(path)
+    err = r.stderr.decode()
+    assert len(rows) == 1 and "a\\n  退出码 0：全部合规" in err and "\x1b" not in err
+    assert not any(line.startswith("  退出码 0：全部合规") for line in err.splitlines())
+
+
+HIDDEN_IDS = [GOOD_ID, "3209 0219 9001 0112 36", "320902-19900101-1236", "３２０９０２１９９００１０１１２３６",
+              "3209\x0002199001011236", "320902\u200b199001011236", "\ufeff320902199001011236"]
+
+
+def _leaked(text: str) -> list[str]:
+    """ID numbers visible to a reader: invisibles dropped, full-width digits read as digits, group
+    separators between digits ignored."""
+    import re
+
+    from gridlaw.mask import _VISIBLE
+
+    flat = re.sub(r"(?<=\d)[ \-\u00a0](?=\d)", "", text.translate(_VISIBLE))
+    return re.findall(r"(?<!\d)\d{17}[\dXx](?!\d)", flat)
+
+
+def test_5_ids_hidden_in_free_text_are_masked_in_every_answer(tmp_path):
+    """An ID number written in groups, in full-width digits, or with a NUL, a zero-width space or a
+    BOM between its digits, in an act's free text: masked in every format of check, in the API and
+    on the web form's answer page."""
+    from fastapi.testclient import TestClient
+
+    from gridlaw.api import check
+    from gridlaw.report import render_many
+    from gridlaw.web.app import create_app
+    from gridlaw.web.settings import Settings
+
+    text = "核查以下人员：" + "；".join(HIDDEN_IDS)
+    act = {"kind": "assignment", "city": "yancheng", "date": "2024-05-01", "task": {"text": text}}
+    d = check(act)
+    for fmt in ("json", "text", "md", "html"):
+        out = render_many([d], fmt)
+        assert not _leaked(out), (fmt, _leaked(out))
+    path = tmp_path / "act.json"
+    path.write_text(json.dumps(act, ensure_ascii=False), "utf-8")
+    for fmt in ("json", "text", "md", "html"):
+        r = cli("check", str(path), "-f", fmt)
+        assert not _leaked(r.stdout.decode() + r.stderr.decode()), fmt
+    settings = Settings(workdir=tmp_path / "web")
+    settings.workdir.mkdir()
+    with TestClient(create_app(settings)) as c:
+        r = c.post("/api/v1/check", json={"act": act})
+        assert r.status_code == 200 and not _leaked(r.text)
+        c.get("/")
+        r = c.post("/assignment", data={"csrf_token": c.cookies.get("gridlaw_csrf"), "city": "yancheng",
+                                        "date": "2024-05-01", "task.text": text})
+        assert r.status_code == 200 and not _leaked(r.text), _leaked(r.text)
+
+
+def test_5_a_long_remark_is_read_around_its_key_words():
+    """The 备注 patterns cost a few tenths of a microsecond per character each: a long remark is read
+    only around the words every pattern holds, with the same answers."""
+    from gridlaw.audit.remarks import named
+
+    pad = "注" * 200_000
+    assert named(pad + "2019年曾被行政拘留" + pad) == ["行政拘留"]
+    assert named(pad + "无行政拘留记录" + pad) == []
+    assert named(pad + "2019年被原单位开除" + pad) == ["开除公职"]
+    assert named("曾被行政拘留") == named("注" * 300 + "曾被行政拘留")

@@ -5,6 +5,7 @@ import re
 import time
 from typing import TextIO
 
+from ..errors import name_safe
 from ..labels import label
 from .config import AuditRun
 from .results import STATUSES
@@ -76,8 +77,6 @@ def summary_text(run: AuditRun) -> str:
     zh = lang != "en"
     lines = []
     src = run.source
-    from ..errors import name_safe
-
     lines.append(f"gridlaw audit · {name_safe(src.path.name)} · {src.describe} · {run.elapsed:.1f} s")
     for city, pack in run.used_packs.items():
         lines.append(f"  {'规则' if zh else 'pack'} {label(city, lang)}《{pack.meta.title}》 {pack.hash[:12]}")
@@ -122,9 +121,9 @@ def summary_text(run: AuditRun) -> str:
         lines.append("  ! " + w)
     outs = []
     if run.config.out:
-        outs.append(f"{'结果' if zh else 'results'} {run.config.out} ({run.out_rows:,})")
+        outs.append(f"{'结果' if zh else 'results'} {name_safe(str(run.config.out))} ({run.out_rows:,})")
     if run.config.report:
-        outs.append(f"{'报告' if zh else 'report'} {run.config.report}")
+        outs.append(f"{'报告' if zh else 'report'} {name_safe(str(run.config.report))}")
     if outs:
         lines.append("  " + "   ".join(outs))
     code = run.exit_code

@@ -76,16 +76,21 @@ def _documents(view: dict) -> list[dict]:
 
 def _form_values(form: Any) -> dict[str, Any]:
     """What the page shows back in the form: never the personal fields (they stay out of pages)."""
+    from ..mask import mask_tree
+
     personal = {"candidate.name", "candidate.id_number", "candidate.phone"}
-    return {k: form.getlist(k) if len(form.getlist(k)) > 1 else form.get(k)
-            for k in form.keys() if k not in personal and k != CSRF_FIELD and not hasattr(form.get(k), "read")}
+    # an ID number or phone typed into a free-text field is masked in the echo too (issue 19)
+    return mask_tree({k: form.getlist(k) if len(form.getlist(k)) > 1 else form.get(k)
+                      for k in form.keys() if k not in personal and k != CSRF_FIELD and not hasattr(form.get(k), "read")})
 
 
 def _compare_link(kind: str, form: Any) -> str:
     keep = [(k, v) for k in form.keys() for v in form.getlist(k)
             if isinstance(v, str) and v and k not in (CSRF_FIELD, "show_personal_data")
             and not any(f.name == k and f.personal for f in form_fields(kind))]
-    return "/compare?" + urlencode([("kind", kind), *keep])
+    from ..mask import mask_text
+
+    return "/compare?" + urlencode([("kind", kind), *((k, mask_text(v)) for k, v in keep)])   # a URL lands in logs
 
 
 def _kind_page(request: Request, kind: str, values: dict, **ctx: Any) -> HTMLResponse:
