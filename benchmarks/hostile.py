@@ -262,7 +262,7 @@ def cases() -> list[Case]:
              _xlsx("xxe.xlsx", lambda: _sheet(f'<row r="2">{_cells(2, ["&x;"])}</row>',
                                                pre=b'<!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]>'))),
         Case("xlsx-shared-string-30k-in-20k-rows", "sharedStrings bombs",
-             lambda d: _xlsx("ssbomb.xlsx", lambda: _shared_bomb()[0], _shared_bomb()[1])(d), expect_rows=20_000),
+             lambda d: _xlsx("ssbomb.xlsx", lambda: _shared_bomb()[0], _shared_bomb()[1])(d)),   # refused: 256M chars
         Case("xlsx-2M-unused-shared-strings", "sharedStrings bombs",
              _xlsx("ssmany.xlsx", lambda: _sheet(f'<row r="2">{_cells(2, row(2))}</row>'), _shared_many()), expect_rows=1),
         Case("xlsx-1M-styled-empty-rows", "empty styled rows",
@@ -306,10 +306,11 @@ def cases() -> list[Case]:
                                                   .encode("utf-16-le")), mode="check"),
         Case("yaml-nul-bytes", "NUL bytes", _w("nul.yaml", "kind: hire\ncity: yan\x00cheng\ndate: 2024-05-01\n"),
              mode="check"),
-        Case("json-act-id-in-every-field", "ID in free text", _w("pii.json", json.dumps(_act(
-            note=f"身份证{ID}", role=f"专职网格员{ID}", candidate={"name": f"张伟{ID}", "id_number": ID, "age": 30,
-                                                                 "remarks": f"{ID[:6]} {ID[6:14]} {ID[14:]}"}),
-            ensure_ascii=False)), mode="check"),
+        Case("json-act-ids-hidden-in-free-text", "ID in free text", _w("pii.json", json.dumps(
+            {"kind": "assignment", "city": "yancheng", "date": "2024-05-01", "task": {"text": "核查：" + "；".join(
+                [ID, f"{ID[:4]} {ID[4:8]} {ID[8:12]} {ID[12:16]} {ID[16:]}", f"{ID[:6]}-{ID[6:14]}-{ID[14:]}",
+                 ID.translate({ord(c): 0xff10 + int(c) for c in "0123456789"}), ID[:4] + "\x00" + ID[4:],
+                 ID[:6] + "\u200b" + ID[6:]])}}, ensure_ascii=False)), mode="check"),
         Case("yaml-10MB-scalar", "10k-character cells", _lazy("big.yaml", lambda: (
             "kind: hire\ncity: yancheng\ndate: 2024-05-01\nnote: " + "注" * (3 << 20) + "\n").encode()), mode="check"),
         Case("checklist-xlsx-empty-rows", "empty styled rows",
@@ -408,7 +409,7 @@ with TestClient(create_app(settings)) as c:
                 body = yaml.safe_load(data.decode("utf-8", "replace"))
             except Exception as exc:
                 body = {"raw": data.decode("utf-8", "replace")[:1000]}
-        r = c.post("/api/v1/check", json={"act": body})
+        r = c.post("/api/v1/check", json={"act": json.loads(json.dumps(body, default=str))})
         print(r.status_code, r.text)
 """
 
@@ -433,7 +434,11 @@ def _judge(case: Case, channel: str, rc: int | None, out: str, err: str, written
     text = out + err + written
     if "Traceback" in text or "Exception ignored" in text:
         bad.append("traceback")
-    if _ID_RE.search(text):
+    # as a reader sees it: invisibles dropped, full-width digits read, group separators between digits ignored
+    from gridlaw.mask import _VISIBLE
+
+    seen = re.sub(r"(?<=\d)[ \-\u00a0](?=\d)", "", text.translate(_VISIBLE))
+    if _ID_RE.search(seen) or ID in text.replace("\\u0000", ""):
         bad.append("unmasked ID")
     if channel != "api":
         for line in err.splitlines():
@@ -512,8 +517,8 @@ def main() -> int:
         d.mkdir(exist_ok=True)
         path = case.build(d)
         for ch in channels:
-            if ch not in case.channels:
-                continue
+            if ch not in case.channels or (ch == "api" and not path.is_file()):
+                continue          # an HTTP client sends bytes: a folder or a symlink loop is not an upload
             r = run_one(case, path, ch, d)
             runs.append(r)
             print(f"| {r.case} | {r.cls} | {r.channel} | {r.rc} | {r.wall:.1f} | {r.rss_kb / 1024:.0f} | "

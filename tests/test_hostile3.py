@@ -496,3 +496,26 @@ def test_5_a_long_remark_is_read_around_its_key_words():
     assert named(pad + "无行政拘留记录" + pad) == []
     assert named(pad + "2019年被原单位开除" + pad) == ["开除公职"]
     assert named("曾被行政拘留") == named("注" * 300 + "曾被行政拘留")
+
+
+def test_5_a_symlink_loop_and_a_damaged_parquet_page_are_input_errors_in_the_library_too(tmp_path):
+    """Through the library (run_audit) a symlink loop raised RuntimeError from Path.resolve and a
+    damaged Parquet page an English OSError; both are located InputErrors in Chinese now."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from gridlaw.audit.run import AuditConfig, run_audit
+    from gridlaw.errors import InputError
+
+    (tmp_path / "a.csv").symlink_to("b.csv")
+    (tmp_path / "b.csv").symlink_to("a.csv")
+    good = tmp_path / "ok.parquet"
+    pq.write_table(pa.table({"序号": [f"R{i}" for i in range(100)], "姓名": ["张伟"] * 100}), good)
+    data = good.read_bytes()
+    bad = tmp_path / "bad.parquet"
+    bad.write_bytes(data[:4] + b"\x00" * 40 + data[44:])          # the first page header overwritten
+    for src, words in ((tmp_path / "a.csv", "符号链接无法解析"), (bad, "已损坏或不完整")):
+        with pytest.raises(InputError) as e:
+            run_audit(AuditConfig(file=src, kind="hire", city="yancheng", out=tmp_path / "r.jsonl", lang="zh",
+                                  listing="none"))
+        assert words in e.value.problems[0].message

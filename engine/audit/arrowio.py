@@ -241,7 +241,16 @@ def part_chunks(part: Part, batch_rows: int = BATCH_ROWS) -> Iterator[Chunk]:
     pf = pq.ParquetFile(part.path)
     start = part.first_row
     done = 0
-    for batch in pf.iter_batches(batch_size=batch_rows, row_groups=part.row_groups, use_threads=False):
+    batches = pf.iter_batches(batch_size=batch_rows, row_groups=part.row_groups, use_threads=False)
+    while True:
+        try:
+            batch = next(batches)
+        except StopIteration:
+            return
+        except (OSError, pa.ArrowException) as exc:     # a damaged page: nothing after it can be read
+            raise InputError([Problem(part.path, f"Parquet 文件在第 {start + 1:,} 行起已损坏或不完整，其后的内容无法读取；"
+                                                 "请重新导出", code="bad_parquet",
+                                      en=f"the Parquet file is damaged from row {start + 1:,} on: {exc}")]) from None
         n = batch.num_rows
         done += n
         yield table_chunk(batch, np.arange(start, start + n, dtype=np.int64), done)

@@ -60,6 +60,10 @@ def open_source(path: str | Path, sheet: str | None = None, score: Callable[[lis
     p = Path(path)
     name = str(path)
     if not p.exists():
+        if p.is_symlink():                # a dangling link, or a loop (a → b → a)
+            raise InputError([Problem(name, "a symbolic link that leads to no file (dangling, or a loop)" if lang == "en"
+                                      else "符号链接无法解析（指向不存在的文件，或形成循环）", code="bad_link",
+                                      en="a symbolic link that leads to no file (dangling, or a loop)")])
         raise InputError([Problem(name, "no such file" if lang == "en" else "文件不存在")])
     if p.is_dir():
         raise InputError([Problem(name, "is a folder, not a file" if lang == "en" else "这是文件夹，不是文件")])

@@ -234,16 +234,27 @@ def _refuse_overwriting_input(cfg: AuditConfig) -> None:
         if out is None:
             continue
         for src in inputs:
-            same = Path(out).resolve() == Path(src).resolve()
+            same = _resolved(out) == _resolved(src)
             try:
                 same = same or (Path(out).exists() and os.path.samefile(out, src))
             except OSError:
                 pass
             # a results folder inside an input folder would be read as input by the next run
-            inside = Path(src).is_dir() and Path(src).resolve() in Path(out).resolve().parents
+            inside = Path(src).is_dir() and _resolved(src) in _resolved(out).parents
             if same or inside:
                 raise InputError([Problem(flag, f"{out} 是输入文件本身；请另选输出文件名" if cfg.lang != "en" else
                                           f"{out} is the input file itself; choose another name")])
+
+
+def _resolved(p: Path | str) -> Path:
+    """The path resolved as far as it goes: a symlink loop raises RuntimeError in Path.resolve
+    (the input is then refused by the reader, naming the loop)."""
+    import os
+
+    try:
+        return Path(p).resolve()
+    except (RuntimeError, OSError):
+        return Path(os.path.abspath(p))
 
 
 def run_stamp(packs: dict, checklist, cfg: AuditConfig) -> dict:
