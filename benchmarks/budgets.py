@@ -7,9 +7,9 @@
     python benchmarks/budgets.py --only s,b    # some lines only: a b c s
 
 (a) per-record output from plain dicts, 200,000 Yancheng full-time hire acts: every act's decision, its
-    violated and its unknown rule ids. gridlaw: the public library path for many acts — each dict validated
-    (gridlaw.api.act_data), flattened (gridlaw.facts.facts_of), evaluated column by column
-    (gridlaw.batch.evaluate_columns), then one (decision, violated, unknown) tuple per act. Peer: hand-written
+    violated and its unknown rule ids. gridlaw: the public library call for many acts, gridlaw.check_many
+    (national + Yancheng, as gridlaw.check: the dicts validated by column, evaluated by column, one answer
+    per distinct outcome pattern shared by the acts that have it). Peer: hand-written
     Python closures doing the same checks (three-valued, age from the birth date) on the same dicts. Target ≥ 0.5×.
 (b) gridlaw.check, one act per call, over the full stack (national + Yancheng), on the same dicts: Decision
     objects. Peer: durable-rules asserting and retracting each act (tests/test_oracle_durable.py), in a child
@@ -123,26 +123,12 @@ def closure_answers(acts: list[dict]) -> list[tuple[str, tuple, tuple]]:
     return out
 
 
-def gridlaw_answers(acts: list[dict], pack) -> list[tuple[str, tuple, tuple]]:
-    """Per-record output through the library: validate each dict, evaluate the columns, hand back tuples."""
-    import numpy as np
+def gridlaw_answers(acts: list[dict]) -> list[tuple[str, tuple, tuple]]:
+    """Per-record output through the public library API: ``gridlaw.check_many`` (validated and evaluated by
+    column, each answer exactly what ``gridlaw.check`` gives the act alone), as (decision, violated, unknown)."""
+    import gridlaw
 
-    from gridlaw.api import act_data
-    from gridlaw.batch import OUTCOME_CODES, columns_from_facts, evaluate_columns
-    from gridlaw.facts import facts_of
-
-    result = evaluate_columns(pack, "hire", columns_from_facts([facts_of(act_data(a)) for a in acts]))
-    ids = result.rule_ids
-    v, u = OUTCOME_CODES.index("violated"), OUTCOME_CODES.index("unknown")
-    # one integer per act for its row of outcome codes (3 bits a rule), then one answer per distinct row
-    shifts = (np.arange(len(ids), dtype=np.int64) * 3)[:, None]
-    keys = (result.outcomes.astype(np.int64) << shifts).sum(axis=0)
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    per = [(tuple(ids[j] for j in np.flatnonzero(result.outcomes[:, i] == v)),
-            tuple(ids[j] for j in np.flatnonzero(result.outcomes[:, i] == u))) for i in first.tolist()]
-    from gridlaw.evaluate import DECISIONS
-
-    return [(DECISIONS[d], *per[k]) for d, k in zip(result.decisions.tolist(), inverse.ravel().tolist())]
+    return [c[:3] for c in gridlaw.check_many(acts)]
 
 
 # --------------------------------------------------------------------------- (c) the township sheet
@@ -338,9 +324,6 @@ def main(argv: list[str] | None = None) -> int:
     if only & {"a", "b"}:
         from bench import act_dicts, hire_columns
 
-        from gridlaw.loader import load_pack
-
-        pack = load_pack("yancheng")
         acts = act_dicts(hire_columns(n_acts), n_acts)
         for a in acts:      # the dicts a platform passes: plain Python values, ISO strings for dates
             a["date"] = a["date"].isoformat()
@@ -351,18 +334,18 @@ def main(argv: list[str] | None = None) -> int:
                                  if "birth_date" in a["candidate"] else {})}} for a in acts]
 
     if "a" in only:
-        gridlaw_answers(acts[:1000], pack)           # warm: compile the pack's column program once
+        gridlaw_answers(acts[:1000])                 # warm: load the packs, compile the program once
         t = clock()
         want = closure_answers(as_dates)
         w_cl, c_cl = since(t)
         t = clock()
-        got = gridlaw_answers(acts, pack)
+        got = gridlaw_answers(acts)
         w_gl, c_gl = since(t)
         agree = sum(g == w for g, w in zip(got, want))
         failed |= agree != len(acts)
         table.append(("(a) closures: decision + violated + unknown ids per act, from dicts (dates as dates)",
                       f"{n_acts:,} acts", f"{w_cl:.2f} s / {c_cl:.2f} s", f"{n_acts / c_cl:,.0f}/s", ""))
-        table.append(("(a) gridlaw: act_data + facts_of + evaluate_columns + per-act tuples, from dicts (ISO dates)",
+        table.append(("(a) gridlaw.check_many: decision + violated + unknown ids per act, from dicts (ISO dates)",
                       f"{n_acts:,} acts", f"{w_gl:.2f} s / {c_gl:.2f} s", f"{n_acts / c_gl:,.0f}/s",
                       f"{c_cl / c_gl:.2f}× closures (≥ 0.5×)"))
         notes.append(f"(a) gridlaw and the closures agree on {agree:,}/{len(acts):,} acts (decision, violated ids, "

@@ -239,17 +239,33 @@ def check(act: Any, checklist: Checklist | str | Path | dict | None = None, city
     """Check one act (dict or model) under its city's pack, or under ``city`` if given, or under the pack
     ``pack`` (a city, a national law or a folder path); with the national layer unless ``national=False``."""
     data = act_data(act)
+    checklist = checklist_of(checklist)
+    if city and city != data["city"]:  # compare: the same act under another city's law
+        data = {**data, "city": city}
+    from .evaluate import evaluate_stack
+    from .layers import load_target
+
+    law = load_target(pack or data["city"])
+    home = law.latest.meta.extends or (law.id if law.latest.meta.layer == "city" else None)
+    if pack and home and home != data["city"]:  # a county pack answers for acts of its own city only
+        raise InputError([Problem("<act>", f"the act is for {data['city']}, the pack {law.id} is {home}'s law; "
+                                           f"set city: {home} or choose another pack", None, "city")])
+    return evaluate_stack(law, data, checklist, national)
+
+
+def checklist_of(checklist: Checklist | str | Path | dict | None) -> Checklist | None:
+    """A checklist as ``check`` takes it (a file path, a {county, published, matters} mapping or a Checklist)."""
     if isinstance(checklist, (str, Path)):
         from .checklist import load_checklist
 
-        checklist = load_checklist(checklist)
+        return load_checklist(checklist)
     elif isinstance(checklist, dict):
         from pydantic import ValidationError
 
         from .checklist import Checklist
 
         try:
-            checklist = Checklist.model_validate(checklist)
+            return Checklist.model_validate(checklist)
         except ValidationError as exc:
             raise InputError([Problem("<checklist>", f"事项清单无效：{e['msg']}", None,
                                       ".".join(map(str, e["loc"])), "bad_checklist", e["msg"])
@@ -264,14 +280,4 @@ def check(act: Any, checklist: Checklist | str | Path | dict | None = None, city
                                       f"checklist must be a file path, a {{county, published, matters}} mapping or a "
                                       f"Checklist, got {type(checklist).__name__}; a list of matters goes in "
                                       "{'matters': [...]}")])
-    if city and city != data["city"]:  # compare: the same act under another city's law
-        data = {**data, "city": city}
-    from .evaluate import evaluate_stack
-    from .layers import load_target
-
-    law = load_target(pack or data["city"])
-    home = law.latest.meta.extends or (law.id if law.latest.meta.layer == "city" else None)
-    if pack and home and home != data["city"]:  # a county pack answers for acts of its own city only
-        raise InputError([Problem("<act>", f"the act is for {data['city']}, the pack {law.id} is {home}'s law; "
-                                           f"set city: {home} or choose another pack", None, "city")])
-    return evaluate_stack(law, data, checklist, national)
+    return checklist
