@@ -224,12 +224,17 @@ def _polars_decisions(csv: Path):
     age = (date.dt.year().cast(pl.Int32) - birth.dt.year().cast(pl.Int32)
            - ((date.dt.month().cast(pl.Int32) * 100 + date.dt.day().cast(pl.Int32))
               < (birth.dt.month().cast(pl.Int32) * 100 + birth.dt.day().cast(pl.Int32))).cast(pl.Int32))
-    checks = [yes("招聘方式", "统一招聘"), yes("政审结论", "合格"), (age >= 18) & yes("是否中国公民", "是"),
+    # a valid mainland ID number settles citizenship when 是否中国公民 is blank (gridlaw.audit.birth; every
+    # generated number is one)
+    citizen = pl.coalesce(yes("是否中国公民", "是"), pl.when(pl.col("身份证号").is_not_null()).then(pl.lit(True)))
+    checks = [yes("招聘方式", "统一招聘"), yes("政审结论", "合格"), (age >= 18) & citizen,
               yes("学历是否符合", "是"), yes("体检结论", "合格"),
               yes("是否受过刑事处罚", "否") & yes("是否涉嫌犯罪尚未结案", "否"),
               yes("是否受过行政拘留", "否") & yes("有无司法拘留", "无"), yes("曾被开除公职", "否"),
               yes("是否失信被执行人", "否"), yes("岗前培训", "是")]
-    decision = (pl.when(date < pl.lit(EFFECTIVE)).then(pl.lit("not_in_force"))
+    # the national floor (劳动法 第十五条: no hire under sixteen) holds before the city's regulation too
+    decision = (pl.when(age < 16).then(pl.lit("non_compliant"))
+                .when(date < pl.lit(EFFECTIVE)).then(pl.lit("not_in_force"))
                 .when(pl.any_horizontal([c.not_() for c in checks]).fill_null(False)).then(pl.lit("non_compliant"))
                 .when(pl.any_horizontal([c.is_null() for c in checks])).then(pl.lit("insufficient_facts"))
                 .otherwise(pl.lit("compliant")))
@@ -246,7 +251,8 @@ def _duckdb_decisions(csv: Path):
     def yes(c, good):
         return f"CASE WHEN {c} IS NULL THEN NULL ELSE {c} = '{good}' END"
 
-    checks = [yes("招聘方式", "统一招聘"), yes("政审结论", "合格"), f"(age >= 18 AND {yes('是否中国公民', '是')})",
+    citizen = f"coalesce({yes('是否中国公民', '是')}, CASE WHEN 身份证号 IS NOT NULL THEN true END)"
+    checks = [yes("招聘方式", "统一招聘"), yes("政审结论", "合格"), f"(age >= 18 AND {citizen})",
               yes("学历是否符合", "是"), yes("体检结论", "合格"),
               f"({yes('是否受过刑事处罚', '否')} AND {yes('是否涉嫌犯罪尚未结案', '否')})",
               f"({yes('是否受过行政拘留', '否')} AND {yes('有无司法拘留', '无')})", yes("曾被开除公职", "否"),
@@ -257,7 +263,8 @@ def _duckdb_decisions(csv: Path):
                  FROM read_csv('{csv}', all_varchar = true, header = true)),
            a AS (SELECT *, year(d) - year(b) - CASE WHEN month(d) * 100 + day(d) < month(b) * 100 + day(b)
                  THEN 1 ELSE 0 END AS age FROM t)
-      SELECT CASE WHEN d < DATE '{EFFECTIVE}' THEN 'not_in_force'
+      SELECT CASE WHEN age < 16 THEN 'non_compliant'
+                  WHEN d < DATE '{EFFECTIVE}' THEN 'not_in_force'
                   WHEN {' OR '.join(f'coalesce(NOT {c}, false)' for c in checks)} THEN 'non_compliant'
                   WHEN {' OR '.join(f'({c}) IS NULL' for c in checks)} THEN 'insufficient_facts'
                   ELSE 'compliant' END FROM a"""
