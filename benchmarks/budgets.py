@@ -18,6 +18,9 @@
     three ways, names, ID numbers and phones; ID numbers carry valid check digits) → JSONL, end to end, vs a
     polars expression and a duckdb query reading the same CSV and computing the same decision per row.
     Target ≤ 3× the faster. The three answers are compared row by row.
+(d) `gridlaw audit` of a 1,000,000-row task sheet (--kind assignment) whose 任务内容 texts are all distinct
+    (benchmarks/reading.py's generator: real clauses from the labelled corpus, a serial making each text
+    unique, so no reading is reused), → JSONL, end to end. Target ≤ 30 s (issue 17 §5). Output lines counted.
 (s) start-up: `gridlaw --version` and `gridlaw check examples/hire.yaml`, median wall of 15 cold runs of the
     installed entry point (use a non-editable install: pip install . into its own venv), with the CPU time of
     each child (getrusage). Targets ≤ 80 ms and ≤ 200 ms on an idle machine.
@@ -306,7 +309,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--acts", type=int, default=None, help="acts for (a) and (b) (default 200,000)")
     ap.add_argument("--rows", type=int, default=None, help="rows of the township sheet for (c) (default 1,000,000)")
-    ap.add_argument("--only", default="a,b,c,s", help="which lines: a,b,c,s")
+    ap.add_argument("--only", default="a,b,c,d,s", help="which lines: a,b,c,d,s")
+    ap.add_argument("--task-rows", type=int, default=None, help="rows of the task sheet for (d) (default 1,000,000)")
     ap.add_argument("--durable-seconds", type=float, default=None)
     ap.add_argument("--exe", default=None, help="the gridlaw entry point for (c) and (s), e.g. a non-editable "
                                                  "install's .venv-ne/bin/gridlaw (default: beside this python)")
@@ -441,6 +445,26 @@ def main(argv: list[str] | None = None) -> int:
         from collections import Counter
 
         notes.append(f"(c) gridlaw rc {g['rc']} (1/3 are decisions), decisions {dict(Counter(got))}")
+
+    if "d" in only:
+        from reading import write_csv as write_task_csv
+
+        task_rows = args.task_rows or (20_000 if args.quick else 1_000_000)
+        csv = DATA / f"assign_distinct_{task_rows}_{SEED}.csv"
+        if not csv.exists():
+            t = clock()
+            write_task_csv(csv, task_rows)
+            notes.append(f"(d) sheet written in {since(t)[0]:.1f} s: {csv.relative_to(ROOT)}")
+        out = DATA / "task_results.jsonl"
+        g = child_run([args.exe or gridlaw_exe(), "audit", str(csv), "--kind", "assignment", "--city", "yancheng",
+                       "--out", str(out), "--no-list"])
+        lines = sum(1 for _ in out.open("rb")) if out.exists() else 0
+        if g["rc"] not in (0, 1, 3) or lines != task_rows:
+            failed = True
+            notes.append(f"(d) gridlaw audit rc {g['rc']}, {lines:,} lines: {g['stderr'][-400:]}")
+        table.append(("(d) gridlaw audit, task sheet, every text distinct → JSONL, end to end", f"{task_rows:,} rows",
+                      f"{g['wall']:.2f} s / {g['cpu']:.2f} s", f"{task_rows / g['cpu']:,.0f} rows/s", "≤ 30 s"))
+        notes.append(f"(d) {lines:,} result lines; CPU ÷ wall = {g['cpu'] / g['wall']:.2f} cores")
 
     if "s" in only:
         exe = args.exe or gridlaw_exe()

@@ -123,6 +123,7 @@ class ResultWriter:
         self.notes: list[tuple[str, str]] = []     # (label, text) shown first in the workbook's 复现信息 sheet
         self.rows = 0
         self.tmp = temp_path(path)
+        self.digest: Any = None      # JSONL: the SHA-256 kept up as rows are written (on the writer thread)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             discard(path)
@@ -153,7 +154,13 @@ class ResultWriter:
             table = table.set_column(table.schema.get_field_index("name"), "name", mask_names(table.column("name")))
         self.rows += table.num_rows
         if self.fmt == "jsonl":
-            self.f.write(_jsonl(table, self.columns))
+            data = _jsonl(table, self.columns)
+            if self.digest is None:
+                import hashlib
+
+                self.digest = hashlib.sha256()
+            self.digest.update(data)
+            self.f.write(data)
             return
         table = table.select(self.columns)
         for i, c in enumerate(self.columns):
@@ -239,10 +246,11 @@ class ResultWriter:
             self.f.flush()
             os.fsync(self.f.fileno())
             self.f.close()
-        digest = hashlib.sha256()
-        with open(self.tmp, "rb") as f:
-            for part in iter(lambda: f.read(1 << 20), b""):
-                digest.update(part)
+        digest = self.digest if self.fmt == "jsonl" and self.digest is not None else hashlib.sha256()
+        if digest is not self.digest:        # CSV and XLSX are written by their libraries: read back
+            with open(self.tmp, "rb") as f:
+                for part in iter(lambda: f.read(1 << 20), b""):
+                    digest.update(part)
         os.replace(self.tmp, self.path)
         manifest = {"file": self.path.name, "format": self.fmt, "rows": self.rows, "sha256": digest.hexdigest(),
                     "complete": True, "written": dt.datetime.now().astimezone().isoformat(timespec="seconds"),

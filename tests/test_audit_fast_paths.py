@@ -1,5 +1,9 @@
-"""The audit reads plain ID numbers by column (gridlaw.audit.birth._plain_ids); every cell it takes must be one
-``parse_id_number`` takes as it stands, with no warning, the same birth date and the same citizenship."""
+"""The audit's column fast paths against the cell-by-cell code they stand in for.
+
+- plain ID numbers read by column (gridlaw.audit.birth._plain_ids): every cell taken is one ``parse_id_number``
+  takes as it stands, with no warning, the same birth date and the same citizenship;
+- note / total / title rows spotted by Arrow kernels (gridlaw.audit.rowkinds._suspects) exactly where the
+  Python reading of the same cells spots them."""
 from __future__ import annotations
 
 import datetime as dt
@@ -62,3 +66,32 @@ def test_plain_numbers_read_by_column_agree_with_parse_id_number():
             assert bool(mainland[i]) == got.shows_citizenship
     assert taken > 2_000          # most cells take the column path; the rest go to parse_id_number
     assert taken < len(cells)
+
+
+def test_suspect_rows_by_arrow_kernels_are_the_python_readings():
+    import pyarrow as pa
+
+    from gridlaw.audit.rowkinds import _LEADS, _SPACES_TEXT, _suspects
+
+    assert set(_SPACES_TEXT) == {chr(i) for i in range(0x110000) if chr(i).isspace()}
+    r = random.Random(9)
+    atoms = ["", " ", "\u3000", "\x1c", "\xa0", "\t", "注", "合计", "单", "张三", "序号", "1", "12", "共 3 人",
+             "盐城市网格员招聘花名册", "a", "备注：无", "\u3000注", " 合"]
+    for _ in range(30):
+        n = r.randint(1, 300)
+        rows = [[None if r.random() < 0.1 else "".join(r.choice(atoms) for _ in range(r.randint(0, 3)))
+                 for _ in range(n)] for _ in range(2)]
+        assert _suspects([pa.array(c, pa.string()) for c in rows]) == _by_distinct_words(rows, _LEADS), rows
+
+
+def _by_distinct_words(cols, leads):
+    """The reading the kernels replaced (each distinct cell read in Python), kept here as the oracle."""
+    lead, empty, long_ = [], [], []
+    for c in cols:
+        lead.append(np.array([bool(w) and w.lstrip()[:1] in leads for w in c], dtype=bool))
+        empty.append(np.array([not (w or "").strip() for w in c], dtype=bool))
+        long_.append(np.array([len(w or "") >= 6 for w in c], dtype=bool))
+    hit = lead[0]
+    if len(cols) > 1:
+        hit = hit | (empty[0] & lead[1]) | (empty[1] & long_[0])
+    return np.flatnonzero(hit).tolist()
