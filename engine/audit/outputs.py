@@ -393,7 +393,7 @@ def _jq_few(col: Any) -> Any:
     return pc.fill_null(quoted, "null")
 
 
-def _jsonl(table: pa.Table, columns: list[str]) -> bytes:
+def _jsonl(table: pa.Table, columns: list[str]) -> memoryview:
     """Every row as one JSON line, assembled with Arrow kernels (no per-row Python)."""
     own = [c for c in columns if c in ("id", "name", "county", "township", "grid", "task", "department", "date")]
     parts: list[Any] = ['{"row": ', pc.cast(table.column("row"), pa.string())]
@@ -411,8 +411,10 @@ def _jsonl(table: pa.Table, columns: list[str]) -> bytes:
     return _concat_bytes(line)
 
 
-def _concat_bytes(arr: pa.Array) -> bytes:
+def _concat_bytes(arr: pa.Array) -> memoryview:
+    """The string array's characters as one bytes-like view of its data buffer (no copy: the view keeps
+    the buffer alive while the file and the digest take it)."""
     bufs = arr.buffers()
     width = np.int64 if pa.types.is_large_string(arr.type) else np.int32
     offsets = np.frombuffer(bufs[1], dtype=width)[arr.offset: arr.offset + len(arr) + 1]
-    return bytes(memoryview(bufs[2])[int(offsets[0]): int(offsets[-1])])
+    return memoryview(bufs[2])[int(offsets[0]): int(offsets[-1])]
