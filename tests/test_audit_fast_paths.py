@@ -51,6 +51,12 @@ def test_plain_numbers_read_by_column_agree_with_parse_id_number():
                      for _ in cells], dtype="datetime64[D]")
     known = ~np.isnat(days)
     fast, births, mainland = _plain_ids(cells, days, known)
+    import pyarrow as pa      # the same cells as an Arrow column (read from its bytes) give the same answer
+    arrow = pa.array([c if c is None or isinstance(c, str) else str(c) for c in cells], pa.string())
+    same = _plain_ids(arrow, days, known)
+    listed = _plain_ids([c if c is None or isinstance(c, str) else str(c) for c in cells], days, known)
+    assert (same[0] == listed[0]).all() and (same[2] == listed[2]).all()
+    assert (same[1][same[0]] == listed[1][listed[0]]).all()
     taken = 0
     for i, cell in enumerate(cells):
         on = days[i].astype(dt.date) if known[i] else None

@@ -118,10 +118,9 @@ def settle_birth_dates(who: str, columns: dict[str, Any], data: dict, known: dic
     settled: set[int] = set()
     if raw_id is not None:
         citizen = who + "citizen"
-        cells = raw_id.to_pylist() if hasattr(raw_id, "to_pylist") else list(raw_id)
         # the plain numbers (18 ASCII characters, right check character, real birth date, known province) are
         # read by column; every other cell by parse_id_number, which words its reasons and warnings
-        fast, births, mainland = _plain_ids(cells, day_arr, known.get("date"))
+        fast, births, mainland = _plain_ids(raw_id, day_arr, known.get("date"))
         cit = fast & mainland
         if cit.any():
             if citizen not in known:
@@ -133,8 +132,13 @@ def settle_birth_dates(who: str, columns: dict[str, Any], data: dict, known: dic
         for i in np.flatnonzero(fast & ~known[birth]).tolist():
             _id_gives_birth(i, births[i].astype(dt.date), raw_birth, ambiguous, hanging, settled, data, known, birth,
                             int(base[i]), notes, t)
-        for i in np.flatnonzero(~fast).tolist():
-            cell = cells[i]
+        rest = np.flatnonzero(~fast)
+        if hasattr(raw_id, "to_pylist"):                      # blanks (null) need no look
+            rest = rest[np.asarray(raw_id.is_valid(), dtype=bool)[rest]]
+            others = raw_id.take(rest).to_pylist() if len(rest) else []
+        else:
+            others = [raw_id[i] for i in rest.tolist()]
+        for i, cell in zip(rest.tolist(), others):
             if cell is None or not str(cell).strip():
                 continue
             day = _day(day_arr, known, i)
@@ -186,7 +190,33 @@ _WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
 _CHECK = np.frombuffer(b"10X98765432", dtype=np.uint8).astype(np.uint32)
 
 
-def _plain_ids(cells: list, day_arr: Any, date_known: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _eighteen(cells: Any) -> np.ndarray:
+    """The cells of exactly 18 characters as an (m, 18) array of code points, zeros elsewhere. A pyarrow
+    column is read from its data buffer: a cell of 18 bytes is 18 characters when all are ASCII, and a
+    byte past ASCII is no digit, so such a row fails the digit test whatever its length in characters."""
+    m = len(cells)
+    if hasattr(cells, "to_pylist"):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        col = cells.combine_chunks() if isinstance(cells, pa.ChunkedArray) else cells
+        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+            hit = pc.fill_null(pc.equal(pc.binary_length(col), 18), False)
+            rows = np.flatnonzero(hit.to_numpy(zero_copy_only=False))
+            out = np.zeros((m, 18), dtype=np.uint8)
+            if len(rows):
+                sub = col.take(pa.array(rows))        # contiguous: 18 bytes a row
+                bufs = sub.buffers()
+                width = np.int64 if pa.types.is_large_string(sub.type) else np.int32
+                start = int(np.frombuffer(bufs[1], dtype=width)[sub.offset])
+                out[rows] = np.frombuffer(bufs[2], dtype=np.uint8, count=18 * len(rows), offset=start).reshape(-1, 18)
+            return out
+        cells = cells.to_pylist()
+    u = np.array([c if type(c) is str and len(c) == 18 else "" for c in cells], dtype="U18")
+    return u.view(np.uint32).reshape(m, 18)
+
+
+def _plain_ids(cells: Any, day_arr: Any, date_known: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(plain, birth, mainland) per row: ``plain`` where ``parse_id_number(cell, day)`` takes the cell as it
     stands with no warning (18 ASCII characters, digits and a final digit or X, the right check character, a
     real birth date from 1900 to the row's day, today when the day is unknown, and a mainland or 81-83
@@ -194,9 +224,8 @@ def _plain_ids(cells: list, day_arr: Any, date_known: Any) -> tuple[np.ndarray, 
     from ..idnumber import _RESIDENT_PERMIT, MAINLAND
 
     m = len(cells)
-    u = np.array([c if type(c) is str and len(c) == 18 else "" for c in cells], dtype="U18")
-    c = u.view(np.uint32).reshape(m, 18)
-    d = c[:, :17].astype(np.int64) - 48
+    c = _eighteen(cells)                                   # (m, 18) code points; 0 where not 18 characters
+    d = c[:, :17].astype(np.int32) - 48
     last = c[:, 17]
     ok = ((d >= 0) & (d <= 9)).all(axis=1) & (((last >= 48) & (last <= 57)) | (last == 88))
     d = np.where(ok[:, None], d, 0)
