@@ -173,7 +173,7 @@ def write_township_csv(n: int, path: Path, seed: int = SEED) -> None:
     cols["性别"] = np.where(rng.random(n) < 0.5, "男", "女").astype(object)
     # 身份证号: 6-digit place, birth date, 3-digit sequence, ISO 7064 check character
     ymd = np.char.replace(np.datetime_as_string(birth, unit="D"), "-", "")
-    # place codes as they stood at birth: 盐城 counties are 3209xx from 1983, 3224xx before (python-stdnum checks it)
+    # place codes as they stood at birth: 盐城 counties are 3209xx from 1983, 3224xx before (as real numbers are; gridlaw checks date and check character only)
     pick = rng.integers(0, 4, n)
     place = np.where(birth < np.datetime64("1983-01-01"), np.array(["322421", "322422", "322423", "322424"])[pick],
                      np.array(["320921", "320922", "320923", "320924"])[pick])

@@ -65,17 +65,32 @@ def headline(decision_value: str, questions: list[dict], kind: str, lang: str = 
     return label(decision_value, lang)
 
 
-def layer_lines(layers: list[dict], lang: str = "zh") -> list[str]:
-    """Layer by layer, whether it was in force on the review date."""
+def addressing(questions: list[dict]) -> set[str]:
+    """The packs that answer at least one of the act's questions (a verdict other than not addressed)."""
+    return {x["pack"] for q in questions for x in q.get("layers", ()) if x.get("verdict") != "not_addressed"}
+
+
+def layer_lines(layers: list[dict], lang: str = "zh", answering: set[str] | None = None) -> list[str]:
+    """Layer by layer, whether it was in force on the review date. With ``answering``, a national law in
+    force that answers none of the act's questions is not listed on its own: they share one closing line
+    (seven national laws on every report hid the ones that matter)."""
     from .layers import layer_label
 
     zh = lang == "zh"
     out = []
+    silent = [x for x in layers if answering is not None and x["layer"] == "national" and x.get("in_force")
+              and x.get("pack") not in answering]
     for x in layers:
+        if x in silent:
+            continue
         version = f"（{x['version']}）" if zh and x.get("version") else f" ({x['version']})" if x.get("version") else ""
         state = (("已施行" if zh else "in force") if x.get("in_force") else
                  (f"尚未施行（自{x['effective']}起施行）" if zh else f"not yet in force (from {x['effective']})"))
         out.append(f"{layer_label(x['layer'], lang)} 《{x['title']}》{version}{'：' if zh else ': '}{state}")
+    if silent:
+        names = [x["title"].removeprefix("中华人民共和国") for x in silent]
+        out.append(f"其余国家法律（{'、'.join(names)}）未涉及本事项" if zh else
+                   f"Other national laws ({', '.join(names)}) do not address this act")
     return out
 
 
@@ -115,8 +130,9 @@ def answer_of(decision: Any, data: dict, lang: str = "zh", masked: bool = True) 
     qs = questions_of(decision)
     shown = shown_questions(qs, decision.kind)
     layers = data.get("layers") or []
+    answering = addressing(qs)
     laws = [f"{x['title']}（{x['version']}）" for x in layers if x["layer"] == "national" and x.get("version")
-            and x.get("in_force", True)]
+            and x.get("in_force", True) and x.get("pack") in answering]
     head = headline(decision.decision, qs, decision.kind, lang)
     plain = label(decision.decision, lang)
     # the badge: never 合规 alone above a headline that says the main question is left open
@@ -124,7 +140,7 @@ def answer_of(decision: Any, data: dict, lang: str = "zh", masked: bool = True) 
     return {"headline": head, "badge": badge,
             "verdicts": [verdict_text(q, lang, decision.kind) for q in shown],
             "verdict_line": " · ".join(verdict_text(q, lang, decision.kind) for q in shown),
-            "layers": layer_lines(layers, lang),
+            "layers": layer_lines(layers, lang, answering),
             "subject": subject_lines(decision.kind, data["act"], lang, masked),
             "review_date": data["date"],
             "national_versions": laws}

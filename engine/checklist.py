@@ -7,14 +7,16 @@ File (YAML or JSON, UTF-8 or GBK; or a CSV/XLSX/XLS table with a 事项 column):
     matters: [采集实有人口信息, 排查安全隐患, ...]
 
 A task whose ``task.on_checklist`` is not stated is looked up here, with one of
-three answers (:meth:`Checklist.lookup`, issue 16 §4). Listed: a task text equal
-to a listed matter (script, width, spaces and punctuation ignored), or a
-one-clause task text that contains a listed matter whole (入户采集登记实有人口信息 ⊇
-采集登记实有人口信息) — matching does not overclaim (issue 7). Not listed: no
-entry shares a two-character word of content with the task (neither its act nor
-its object), and the answer names the entries compared. Possibly listed:
-anything between; the nearest entry is named and the user confirms it. A
-checklist the user supplied is a fact: it is never asked for again.
+three answers (:meth:`Checklist.lookup`, issue 16 §4), claiming listed or not
+listed only when sure (issue 18). Listed: a task text equal to a listed matter
+(script, width, spaces and punctuation ignored); a one-clause task text that
+contains a listed matter whole (入户采集登记实有人口信息 ⊇ 采集登记实有人口信息); or
+a one-clause text doing the same act on the same object (探访独居老人 against
+走访独居老人: verbs of one synonym class, engine/matterwords.py). Not listed: the
+list is complete (no catch-all matter, every matter's field known) and no matter
+lies in the task's field of public affairs; the answer names the entries
+compared. Possibly listed: anything else; the nearest entries are named and the
+user confirms. A checklist the user supplied is a fact: it is never asked for again.
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import InputError, Problem
+from .matterwords import CATCH_ALL, DOMAINS, VERBS
 from .textnorm import normalize, to_simplified
 
 _CLAUSE = re.compile(r"[，,。；;！!？?：:\n]")
@@ -66,24 +69,46 @@ class Checklist(BaseModel):
         return None
 
     def lookup(self, text: str) -> "Lookup":
-        """One of three answers (issue 16 §4): listed (the entry), not listed (no entry shares a word of
-        content with the task — neither its act nor its object; every entry was compared), or possibly listed
-        (the nearest entry, for the user to confirm). A supplied checklist is a fact: only a near match is
-        left open, and then the question is which entry, not whether there is a list."""
+        """One of three answers (issue 16 §4), claiming listed or not listed only when sure (issue 18):
+
+        - listed: the text is a listed matter (:meth:`match`), or, in one clause, does the same act on the same
+          object as an entry (探访独居老人 = 走访独居老人: verbs of one class in engine/matterwords.py, the object
+          word for word);
+        - not listed: the list is complete (no catch-all entry such as 其他交办事项; every entry's field known)
+          and no entry lies in the task's field of public affairs (占道经营 against population, hazards, the
+          elderly); every entry was compared;
+        - possibly listed: anything else, with the nearest entries for the reviewer to confirm."""
         entry = self.match(text)
         if entry is not None:
-            return Lookup("listed", entry, tuple(self.matters))
-        words = _content_bigrams(normalize(text))
-        if not words:   # nothing but generic words (组织开展网格工作): too vague to compare, never "not listed"
-            return Lookup("possible", None, tuple(self._normalized.values()))
-        best, best_n = None, 0
-        for norm, matter in self._normalized.items():
-            shared = len(words & _content_bigrams(norm))
-            if shared > best_n:
-                best, best_n = matter, shared
-        if best is None:
-            return Lookup("not_listed", None, tuple(self._normalized.values()))
-        return Lookup("possible", best, tuple(self._normalized.values()))
+            return Lookup("listed", entry, tuple(self.matters), (entry,))
+        n = normalize(text)
+        entries = tuple(self._normalized.items())
+        if not _CLAUSE.search(to_simplified(text.strip().rstrip("。；;，,"))):
+            task = _verb_object(n)
+            for norm, matter in entries:
+                listed = _verb_object(norm)
+                if task and listed and task[0] <= listed[0] and set(task[1]) <= set(listed[1]):
+                    return Lookup("listed", matter, tuple(self.matters), (matter,),
+                                  f"同一行为、同一对象“{'、'.join(task[1])}”")
+        fields = _domains(n)
+        of_entry = {matter: _domains(norm) for norm, matter in entries}
+        catch = [m for norm, m in entries if any(w in norm for w in CATCH_ALL)]   # 其他交办事项: may take in anything
+        vague = [m for m, d in of_entry.items() if not d and m not in catch]     # no field known: cannot rule out
+        if fields and not catch and not vague and not any(fields & d for d in of_entry.values()):
+            names = "、".join(DOMAINS[f][0] for f in sorted(fields))
+            return Lookup("not_listed", None, tuple(self._normalized.values()), (),
+                          f"任务属于“{names}”方面，清单所列事项均不属此类，且清单没有兜底事项")
+        words = _content_bigrams(n)
+        ranked = sorted(((len(fields & of_entry[m]), len(words & _content_bigrams(norm)), -i, m)
+                         for i, (norm, m) in enumerate(entries)), reverse=True)
+        near = [m for same, shared, _, m in ranked if same or shared]
+        nearest = tuple(dict.fromkeys(near + (catch + vague if fields else [])))[:_NEAREST]
+        same = [m for m, d in of_entry.items() if fields & d]
+        why = ("未能判断任务所属的事务领域" if not fields else
+               f"清单有同一方面的事项“{same[0]}”，但行为或对象不尽相同" if same else
+               f"清单含兜底事项“{catch[0]}”，不能排除任务在内" if catch else
+               f"所列事项“{vague[0]}”的范围无法判断，不能排除任务在内")
+        return Lookup("possible", nearest[0] if nearest else None, tuple(self._normalized.values()), nearest, why)
 
     def published_by(self, day: dt.date) -> bool | None:
         return None if self.published is None else self.published <= day
@@ -105,7 +130,37 @@ def _content_bigrams(norm: str) -> set[str]:
     return {run[i:i + 2] for run in _CJK.findall(_GENERIC_RE.sub(" ", norm)) for i in range(len(run) - 1)}
 
 
+def _domains(norm: str) -> set[str]:
+    """The fields of public affairs a matter's words place it in (engine/matterwords.py)."""
+    return {d for d, (_, words) in DOMAINS.items() if any(w in norm for w in words)}
+
+
+_VERB_OF = {v: cls for cls, verbs in VERBS.items() for v in verbs}
+_VERB_RE = re.compile("|".join(sorted(_VERB_OF, key=len, reverse=True)))
+# words before the verb that change neither the act nor its object (入户走访 = 走访; 及时上报 = 上报)
+_LEAD = re.compile(r"^(?:对|为|向|在|辖区内|辖区|网格内|本网格|本辖区|定期|及时|经常|认真|负责|做好|开展|入户|上门|逐户|全面)+")
+_TAIL = re.compile(r"(?:工作|情况|等)+$")
+_PARTS = re.compile(r"和|及|以及|与|、")
+
+
+def _verb_object(norm: str) -> tuple[frozenset[str], tuple[str, ...]] | None:
+    """(the classes of the leading verbs, the objects) of a one-clause matter: 走访慰问困难群众 →
+    ({visit, console}, (困难群众,)); 排查上报治安问题和安全隐患 → ({screen, report}, (治安问题, 安全隐患)).
+    None when the clause does not open with a known verb or leaves no object of two characters."""
+    rest = _LEAD.sub("", norm)
+    classes: set[str] = set()
+    while (m := _VERB_RE.match(rest)):
+        classes.add(_VERB_OF[m.group()])
+        rest = _LEAD.sub("", rest[m.end():])
+    rest = _TAIL.sub("", rest)
+    parts = tuple(p for p in _PARTS.split(rest) if len(p) >= 2)
+    if not classes or not parts or len(parts) != len(_PARTS.split(rest)):
+        return None
+    return frozenset(classes), parts
+
+
 _SHOWN = 8   # entries named in a not-listed answer; the count says how many were compared
+_NEAREST = 3  # entries named for the reviewer when the lookup is not sure
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +168,8 @@ class Lookup:
     status: Literal["listed", "not_listed", "possible"]
     entry: str | None                 # listed: the entry; possible: the nearest one
     compared: tuple[str, ...]         # every entry compared
+    nearest: tuple[str, ...] = ()     # listed: the entry; possible: the nearest entries, closest first
+    why: str = ""                     # how the answer was reached, in words
 
     @property
     def value(self) -> bool | None:
@@ -120,15 +177,17 @@ class Lookup:
 
     def reason(self, where: str, later: str = "") -> str:
         if self.status == "listed":
-            return f"与{where}所列事项“{self.entry}”相符{later}"
-        if self.status == "possible" and self.entry is None:
-            return f"任务内容过于笼统，无法与{where}逐项比对；请写明具体事项，或确认它是清单所列的哪一项（清单已提供，无需另行提交）"
+            return f"与{where}所列事项“{self.entry}”相符" + (f"（{self.why}）" if self.why else "") + later
+        ask = "（清单已提供，无需另行提交）"
+        if self.status == "possible" and not self.nearest:
+            return f"任务内容过于笼统，无法与{where}逐项比对；请写明具体事项，或确认它是清单所列的哪一项{ask}"
         if self.status == "possible":
-            return (f"任务内容未逐字见于{where}；最接近的是所列事项“{self.entry}”，请确认是否为同一事项"
-                    f"（清单已提供，无需另行提交）")
+            near = "、".join(f"“{m}”" for m in self.nearest)
+            return (f"不能确定任务是否在{where}内：任务内容未逐字见于清单" + (f"，{self.why}" if self.why else "") +
+                    f"；最接近的所列事项是{near}，请确认是否为其中之一{ask}")
         named = "、".join(f"“{m}”" for m in self.compared[:_SHOWN])
         more = f"等{len(self.compared)}项" if len(self.compared) > _SHOWN else f"共{len(self.compared)}项"
-        return f"不在{where}内：已逐项比对{named}{more}，没有一项与任务有相同的行为或对象"
+        return f"不在{where}内：已逐项比对{named}{more}，{self.why}"
 
 
 def load_checklist(path: str | Path) -> Checklist:
@@ -164,7 +223,7 @@ def checklist_from_bytes(name: str, raw: bytes) -> Checklist:
         if p.code != "bad_input":
             raise InputError([p]) from None
         raise InputError([Problem(p.file, "YAML 格式错误：请检查这一行及上一行的缩进、冒号后的空格、括号和引号是否成对",
-                                  p.line, p.path, "malformed_yaml", p.message)]) from None
+                                  p.line, p.path, "malformed_yaml", p.en or p.message)]) from None
     except ValidationError as exc:
         raise InputError(_problems(name, exc, lambda loc: line_of(lines, loc))) from None
 

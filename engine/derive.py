@@ -62,9 +62,26 @@ def age_on(birth: dt.date, day: dt.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
+def birth_of_id(number: Any) -> dt.date | None:
+    """The birth date a mainland ID number carries, or None when the number does not parse."""
+    from .idnumber import BadIdNumber, parse_id_number
+
+    try:
+        return parse_id_number(number, dt.date(2100, 12, 31)).birth
+    except BadIdNumber:
+        return None
+
+
 def persons(flat: dict[str, Any]) -> dict[str, Any]:
     """Ages on the act's date and the run of failed appraisals, where the act does not state them."""
     date = flat.get("date")
+    for who in ("candidate", "worker"):
+        # a valid ID number carries the birth date (the act's models refuse an invalid one): with it, the age
+        # conditions (劳动法第十五条, 年满十八周岁) are decided rather than left unknown
+        if f"{who}.birth_date" not in flat and f"{who}.age" not in flat and flat.get(f"{who}.id_number"):
+            born = birth_of_id(flat[f"{who}.id_number"])
+            if born is not None:
+                flat[f"{who}.birth_date"] = born
     if "candidate.age" not in flat and "candidate.birth_date" in flat and date:
         flat["candidate.age"] = age_on(flat["candidate.birth_date"], date)
     if "worker.age" not in flat and "worker.birth_date" in flat and date:
@@ -266,7 +283,23 @@ def derive_columns(n: int, data: dict, known: dict, checklist: Any) -> tuple[np.
         date, date_k = as_dates(date, known["date"])
         data["date"], known["date"] = date, date_k
     for who in ("candidate", "worker"):
-        age, birth = f"{who}.age", f"{who}.birth_date"
+        age, birth, idn = f"{who}.age", f"{who}.birth_date", f"{who}.id_number"
+        if idn in data:    # as persons(): the birth date a valid ID number carries, where none is given
+            rows = known[idn] & ~known.get(birth, np.zeros(n, dtype=bool)) & ~known.get(age, np.zeros(n, dtype=bool))
+            idx = np.flatnonzero(rows)
+            if len(idx):
+                born = [birth_of_id(v) for v in data[idn][idx].tolist()]
+                ok = np.fromiter((b is not None for b in born), dtype=bool, count=len(idx))
+                if ok.any():
+                    mask = np.zeros(n, dtype=bool)
+                    mask[idx[ok]] = True
+                    got = [b for b in born if b is not None]
+                    if birth in data and data[birth].dtype == object:     # keep the column's kind (dates)
+                        vals = np.empty(len(got), dtype=object)
+                        vals[:] = got
+                        _fill(data, known, n, birth, mask, vals, object)
+                    else:
+                        _fill(data, known, n, birth, mask, np.array(got, dtype="datetime64[D]"), np.dtype("datetime64[D]"))
         if birth in data and date is not None:
             b, bk = as_dates(data[birth], known[birth])
             rows = bk & date_k & ~known.get(age, np.zeros(n, dtype=bool))

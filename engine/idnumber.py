@@ -5,8 +5,8 @@ character 0-9/X, ISO 7064 MOD 11-2) or the old 15 digits, and a real birth date 
 the day it is checked against. The place code (first six digits) shows where the number
 was issued, not where the person was born, and the places have changed since (Yancheng's
 3209xx numbers were issued before the city had that code), so an unknown province code is
-a warning, never a refusal. python-stdnum's ``cn.ric`` checks the place code against the
-places that existed on the birth date, and so refuses real numbers; it is not used here.
+a warning, never a refusal. Checking the place code against the places that existed on
+the birth date would refuse real numbers, so no such check is made.
 
 A number Excel stored as a number has lost its last digits (it keeps 15 significant digits:
 320902199005201234 becomes 320902199005201000 or 3.20902E+17); such a cell is refused with

@@ -175,6 +175,7 @@ def _env():
     env.filters["text"] = text_of
     env.filters["layer_tag"] = lambda f, lang="zh": _layer_tag(f, lang).strip()
     env.globals["nature_text"] = nature_text
+    env.globals["stamp_line"] = stamp_line
     return env
 
 
@@ -336,10 +337,10 @@ def render_text(d: dict, lang: str = "zh") -> str:
                 lines.append(f"{pad}· “{f['quote_shown']}”")
             if many:
                 lines.append(f"{pad}{'  ' if not g['shared_quote'] else '· '}{label(f['outcome'], lang)}{colon}"
-                             f"{f['says']}  {f['rule']}{_layer_tag(f, lang)}")
+                             f"{f['says']}{_layer_tag(f, lang)}")
                 pad += "  "
             else:
-                lines.append(f"{pad}{f['says']}  {f['rule']}{_layer_tag(f, lang)}")
+                lines.append(f"{pad}{f['says']}{_layer_tag(f, lang)}")
             if f["lacking"]:
                 lines.append(f"{pad}{'缺少' if zh else 'lacking'}{colon}{('、' if zh else ', ').join(f['lacking'])}")
             if f["effect"] and f["outcome"] == "violated":
@@ -351,7 +352,8 @@ def render_text(d: dict, lang: str = "zh") -> str:
     if d["missing_facts"]:
         lines.append("需补充的事实及材料：" if zh else "Facts needed, and the documents that settle them:")
         for m in d["missing_facts"]:
-            lines.append(f"  - {m['label'] if zh else m['fact']} ({m['fact']})" + (f"{colon}{m['evidence']}" if m["evidence"] else ""))
+            # fact keys stay in JSON (issue 18): the line names the fact and the document that settles it
+            lines.append(f"  - {m['label'] if zh else m['fact']}" + (f"{colon}{m['evidence']}" if m["evidence"] else ""))
     for c in d.get("conflicts", []):
         lines.append(("规范冲突：" + c["shown"] if zh else "Conflict of norms: " + c["shown"]) if c.get("shown")
                      else c["text"].get(lang) or c["text"]["zh"])
@@ -366,6 +368,17 @@ def render_text(d: dict, lang: str = "zh") -> str:
     if idle:
         lines.append(("行为日期尚未施行、未予适用：" if zh else "not yet in force on the act's date, not applied: ")
                      + ("、" if zh else "; ").join(idle))
-    lines.append(f"gridlaw {s['engine']} · {'规则包' if zh else 'pack'} {s['pack']}@{s['pack_hash'][:12]} · "
-                 f"{'输入' if zh else 'input'} {s['input_hash'][:12]}")
+    lines.append(stamp_line(d, lang))
     return "\n".join(lines)
+
+
+def stamp_line(d: dict, lang: str = "zh") -> str:
+    """The report's reproducibility line. The pack is named in words in Chinese (its id is in the JSON
+    stamp); the hashes identify the exact pack and input."""
+    from .labels import LABELS
+
+    s = d["stamp"]
+    if lang == "zh":
+        name = LABELS["zh"].get(s["pack"]) or d["regulation"]["title"]
+        return f"gridlaw {s['engine']} · 规则包 {name} {s['pack_hash'][:12]} · 输入 {s['input_hash'][:12]}"
+    return f"gridlaw {s['engine']} · pack {s['pack']}@{s['pack_hash'][:12]} · input {s['input_hash'][:12]}"

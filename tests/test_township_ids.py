@@ -2,7 +2,7 @@
 
 The sheet is written here as Excel keeps it: 出生年月 typed as the number 1996.2, an ID number
 typed into a number cell (Excel keeps 15 digits), blank 出生日期 beside a Yancheng number of
-someone born before 1983 (python-stdnum's cn.ric refused those)."""
+someone born before 1983 (a place-code check by birth date refused those)."""
 import datetime as dt
 import json
 import subprocess

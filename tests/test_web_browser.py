@@ -16,6 +16,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.common.exceptions import StaleElementReferenceException
 
 from gridlaw.textnorm import to_simplified
 
@@ -191,10 +192,15 @@ def test_audit_upload_progress_and_report(server, browser):
     browser.find_element(By.ID, "file").send_keys(str(ROOT / "examples" / "audit" / "applicants.csv"))
     choose(browser, "kind", "hire")
     choose(browser, "city", "yancheng")
+    choose(browser, "format", "csv")          # the form offers the formatted workbook first; CSV is asked for here
     shot(browser, "audit-form")
     submit(browser)
-    WebDriverWait(browser, 60).until(
-        lambda d: d.find_element(By.ID, "job").get_attribute("data-status") in ("done", "failed"))
+
+    def status(d):                             # the job page reloads itself each second until done
+        found = d.find_elements(By.ID, "job")
+        return found[0].get_attribute("data-status") if found else None
+    WebDriverWait(browser, 120, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: status(d) in ("done", "failed"))
     assert browser.find_element(By.ID, "job").get_attribute("data-status") == "done"
     totals = {tr.find_elements(By.TAG_NAME, "td")[0].text: tr.find_elements(By.TAG_NAME, "td")[1].text
               for tr in browser.find_elements(By.CSS_SELECTOR, "#totals tr")[1:]}

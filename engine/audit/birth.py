@@ -113,7 +113,7 @@ def settle_birth_dates(who: str, columns: dict[str, Any], data: dict, known: dic
             if lo != hi and (tests is None or _day_decides(lo, hi, tests)):
                 known[birth][i] = False
                 hanging.add(i)
-                notes[int(base[i])] = t["hangs"].format(written=first.written(), day=day.isoformat(), lo=lo, hi=hi)
+                _note(notes, int(base[i]), t["hangs"].format(written=first.written(), day=day.isoformat(), lo=lo, hi=hi))
     raw_id = columns.get(who + "id_number")
     settled: set[int] = set()
     if raw_id is not None:
@@ -149,7 +149,7 @@ def settle_birth_dates(who: str, columns: dict[str, Any], data: dict, known: dic
                 continue
             row = int(base[i])
             if got.warning:
-                notes[row] = f"{notes[row]}；{got.warning}" if row in notes else got.warning
+                _note(notes, row, got.warning)
             if got.shows_citizenship and citizen in known and not known[citizen][i]:
                 data[citizen][i] = True
                 known[citizen][i] = True
@@ -176,7 +176,7 @@ def _id_gives_birth(i: int, born: dt.date, raw_birth: Any, ambiguous: dict, hang
         amb = ambiguous[i]
         if born.year != amb.year or born.month not in (1, 10):
             return                       # refused below, with the ID's date in the reason
-        notes[row] = t["month_from_id"].format(written=amb.written(), birth=born.isoformat())
+        _note(notes, row, t["month_from_id"].format(written=amb.written(), birth=born.isoformat()))
         settled.add(i)
     elif raw_birth is not None and i not in hanging and str(_cell(raw_birth, i) or "").strip():
         return      # a birth date was written but is bad: its own reason says so; the ID is not a fallback
@@ -318,3 +318,8 @@ def _day(day_arr: Any, known: dict, i: int) -> dt.date | None:
         return None
     v = day_arr[i]
     return v.astype("datetime64[D]").astype(dt.date) if hasattr(v, "astype") else v
+
+
+def _note(notes: dict[int, str], row: int, text: str) -> None:
+    """Add to the row's note: a 备注 remark or an ID warning already there stays (it may send the row to review)."""
+    notes[row] = f"{notes[row]}；{text}" if notes.get(row) else text

@@ -14,7 +14,8 @@ def audit_cases(run: AuditRun) -> list[dict]:
     zh = run.config.lang != "en"
     file = str(run.source.path)
     cases = []
-    for row, _, name, rid, decision, detail in run.collector.listing:
+    for it in run.collector.listing:
+        row, name, rid, decision, detail = it.row, it.name, it.id, it.decision, it.text
         who = (name if run.config.show_personal else mask_name(name)) if name else (rid or "")
         where = f"第{row}行" if zh else f"row {row}"
         shown = ("未能审查" if decision == "unreadable" else label(decision, "zh")) if zh else decision

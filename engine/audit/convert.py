@@ -21,7 +21,7 @@ from .mapping import APPRAISALS, Resolution
 from .values import FactSpec
 
 # raw cells the derive stage reads again (birth dates to the month, ID numbers)
-_RAW_FOR_DERIVE = frozenset(p + f for p in PERSON.values() for f in ("birth_date", "id_number"))
+_RAW_FOR_DERIVE = frozenset(p + f for p in PERSON.values() for f in ("birth_date", "id_number", "phone"))
 
 
 def convert(batch: MappedBatch, ctx: AuditContext) -> FactBatch:

@@ -11,6 +11,7 @@ and applied by :func:`gridlaw.batch.evaluate_columns`; they are not repeated her
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -60,6 +61,7 @@ def _derive_kind(ctx: AuditContext, kf: KindFacts, n: int, reject: Rejections, n
         if birth in known:                         # settled in place below
             data[birth], known[birth] = data[birth].copy(), known[birth].copy()
         settle_birth_dates(who, kf.cells, data, known, base, reject, notes, ctx.opts.lang, ctx.age_tests[who])
+        _check_phones(kf.cells.get(who + "phone"), base, notes, ctx.opts.lang)
     _check_age(ctx, kind, data, known, base, reject)
     return replace(kf, data=data, known=known)
 
@@ -94,3 +96,24 @@ def _fill(data: dict, known: dict, fact: str, m: int, value: Any, dtype: Any) ->
     arr = data[fact].copy()
     arr[~k] = value
     data[fact], known[fact] = arr, np.ones(m, dtype=bool)
+
+
+def _check_phones(col: Any, base: np.ndarray, notes: dict[int, str], lang: str) -> None:
+    """A 联系电话 that is no phone number (a digit lost, 1395151) does not decide eligibility, so the row is still
+    judged; its note says so, by length only (the number itself is personal data)."""
+    if col is None:
+        return
+    from ..idnumber import phone_ok
+
+    cells = col.to_pylist() if hasattr(col, "to_pylist") else list(col)
+    for i, cell in enumerate(cells[:len(base)]):
+        if isinstance(cell, float) and cell.is_integer():
+            cell = int(cell)                      # a phone typed into a number cell
+        text = "" if cell is None else re.sub(r"\.0$", "", str(cell).strip())
+        if not text or phone_ok(text):
+            continue
+        digits = sum(ch.isdigit() for ch in text)
+        note = (f"联系电话不是有效的号码（{digits} 位数字；手机号应为 11 位），请核对" if lang != "en" else
+                f"the phone number is not valid ({digits} digits; a mobile number has 11), please check")
+        row = int(base[i])
+        notes[row] = f"{notes[row]}；{note}" if notes.get(row) else note

@@ -95,9 +95,9 @@ def neutralise(col: Any) -> Any:
 
 
 _CODE_COLUMNS = ("decision", "violated_rules", "review_rules")
-_WRAP = frozenset({"task", "questions", "violated_articles", "missing_facts", "documents", "inferred", "reason"})
+_WRAP = frozenset({"task", "advice", "questions", "violated_articles", "missing_facts", "documents", "inferred", "reason"})
 _WIDTHS = {"row": 7, "id": 9, "name": 10, "county": 10, "township": 12, "grid": 14, "task": 36, "department": 14,
-           "date": 12, "city": 7, "kind": 10, "decision_label": 12, "questions": 30, "violated_articles": 44, "missing_facts": 44,
+           "date": 12, "city": 7, "kind": 10, "decision_label": 12, "advice": 50, "questions": 30, "violated_articles": 44, "missing_facts": 44,
            "documents": 30, "inferred": 44, "reason": 44}
 _ALIGN: dict[str, Any] = {}
 
@@ -131,6 +131,7 @@ class ResultWriter:
                 import openpyxl
 
                 self.wb = openpyxl.Workbook(write_only=True)
+                self.sheet_parts: list[Path] = []
                 self.ws = None
                 self.in_sheet = 0
             else:
@@ -198,12 +199,27 @@ class ResultWriter:
         n = len(self.wb.worksheets)
         base = "结果" if self.readable else "results"
         self.ws = self.wb.create_sheet(base if n == 0 else f"{base}{n + 1}")
+        self._sheet_beside(self.ws)
         self.in_sheet = 0
         if self.readable:
             for i, c in enumerate(self.columns, 1):
                 self.ws.column_dimensions[get_column_letter(i)].width = _WIDTHS.get(c, 12)
             self.ws.freeze_panes = "A2"
         self.ws.append(self.titles)
+
+    def _sheet_beside(self, ws: Any) -> None:
+        """openpyxl streams each write-only sheet into a temporary file in TMPDIR, which a killed run
+        leaves there for good. Here it goes beside the target as ``.<name>.sheetN.<pid>.part``: the
+        next run writing the same output removes it under its lock (``outfile.remove_stale_parts``),
+        and abort() and openpyxl's own exit hook remove it when the run ends otherwise."""
+        from openpyxl.worksheet._writer import ALL_TEMP_FILES, WorksheetWriter
+
+        out = self.path.with_name(f".{self.path.name}.sheet{len(self.sheet_parts) + 1}.{os.getpid()}.part")
+        open(out, "wb").close()
+        self.sheet_parts.append(out)
+        ALL_TEMP_FILES.append(str(out))          # openpyxl's cleanup() removes it from this list
+        ws._writer = WorksheetWriter(ws, out=str(out))
+        ws._writer.write_top()
 
     def _finish_sheet(self) -> None:
         if self.readable and self.ws is not None:
@@ -230,6 +246,7 @@ class ResultWriter:
                 self._new_sheet()
             self._finish_sheet()
             meta = self.wb.create_sheet("复现信息" if self.readable else "stamp")   # the stamp travels inside the workbook too
+            self._sheet_beside(meta)
             if self.readable:
                 from openpyxl.utils import get_column_letter
 
@@ -238,7 +255,11 @@ class ResultWriter:
                 for k, v in self.notes:
                     meta.append([k, v])
             for k, v in _flat({"rows": self.rows, **self.stamp}).items():
-                meta.append([_stamp_label(k) if self.readable else k, str(v)])
+                if self.readable:
+                    if not k.startswith("libraries."):     # library versions stay in the manifest (JSON)
+                        meta.append(_stamp_row(k, v))
+                else:
+                    meta.append([k, str(v)])
             self.wb.save(self.tmp)
         else:
             if self.fmt == "csv":
@@ -263,8 +284,11 @@ class ResultWriter:
             if self.fmt != "xlsx":
                 self.f.close()
         finally:
-            if self.tmp.exists():
-                self.tmp.unlink()
+            for part in [self.tmp, *getattr(self, "sheet_parts", [])]:
+                try:
+                    part.unlink()
+                except OSError:
+                    pass
 
 
 _STAMP_LABELS = {"rows": "结果行数", "engine": "引擎版本", "engine_code": "引擎代码哈希", "checklist": "事项清单哈希",
@@ -279,6 +303,25 @@ def _stamp_label(key: str) -> str:
     if head == "packs" and rest:
         return f"规则包 {label(rest)} 哈希"
     return _STAMP_LABELS.get(key, key)
+
+
+_REVIEW_STATES = {"reviewed": "已审阅，与审阅时一致", "changed": "审阅后有改动", "not_reviewed": "未经审阅"}
+
+
+def _stamp_row(key: str, value: Any) -> list[str]:
+    """A 复现信息 row in words: no English keys, no Python reprs, nothing shown as None."""
+    from ..labels import label
+
+    head, _, rest = key.partition(".")
+    if head == "review" and isinstance(value, list):
+        parts = []
+        for r in value:
+            if isinstance(r, dict):
+                state = _REVIEW_STATES.get(r.get("state", ""), r.get("state", ""))
+                parts.append(f"《{r.get('title') or label(r.get('pack', ''))}》{state}"
+                             + (f"（{len(r['changes'])} 处改动）" if r.get("changes") else ""))
+        return ["规则包审阅状态", "；".join(parts)]
+    return [_stamp_label(key), "未提供" if value is None else str(value)]
 
 
 def _flat(d: dict, prefix: str = "") -> dict:

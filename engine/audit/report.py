@@ -31,7 +31,7 @@ _TEXT = {
         "by_decision": "审查结论", "decision": "结论", "rows": "行数", "share": "占比", "city": "城市",
         "by_article": "违反的条款", "article": "条款", "rules": "规则", "message": "内容", "violated": "违反",
         "quote": "条款原文", "effect": "法律后果", "next": "处理建议", "next_default": "依该条款要求纠正，或补充事实后复核",
-        "applicants": "逐人处理意见（补正材料）", "who": "姓名或编号", "needs": "需补正材料或处理意见", "local": "北京时间",
+        "applicants": "逐人处理意见（补正材料）", "applicants_tasks": "逐项处理意见（待补充事实）", "who": "序号及姓名或事项", "needs": "需补正材料或处理意见", "local": "北京时间",
         "review": "需审查", "unknown": "待查明", "none_violated": "没有记录违反任何条款。",
         "by_group": "按{g}", "group_value": "{g}", "total": "合计", "chart_violations": "不合规记录数",
         "documents": "最常需要补正的材料", "document": "材料", "rows_needing": "涉及行数",
@@ -39,7 +39,7 @@ _TEXT = {
         "articles": "违反条款", "rejections": "未能审查的行（数据无法读取）", "by_column": "按原因", "reason": "原因",
         "first_n": "前 {n} 行", "warnings": "提示", "masked": "个人信息已脱敏（姓名、身份证号、电话）。",
         "unmasked": "本报告包含未脱敏的个人信息，请妥善保管。", "exit": "退出码",
-        "rule_id": "规则编号", "basis": "审查基准日：", "n_people": "人数", "task": "任务内容（交办部门 · 日期）",
+        "rule_id": "规则编号", "basis": "审查基准日：", "n_people": "人数", "n_tasks": "件数", "task": "任务内容（交办部门 · 日期）",
         "line": "表格第 {n} 行", "seq": "序号 {id}",
         "county": "区县", "township": "镇街", "grid": "网格", "kind": "类型", "none": "（空）",
         "foot": "本报告由 gridlaw 根据所列规则包自动生成；结论以条款原文为准，“需人工审查”“事实不足”的记录须经人工核实。",
@@ -56,11 +56,11 @@ _TEXT = {
         "violated": "Violated", "review": "Review", "unknown": "Unknown", "none_violated": "No record violates any article.",
         "quote": "Text of the provision", "effect": "Legal effect", "next": "What to do",
         "next_default": "Correct the act as the provision requires, or add the facts and check again",
-        "applicants": "Per record: documents to supply, what to do", "who": "Name or id", "needs": "To supply / to do",
+        "applicants": "Per record: documents to supply, what to do", "applicants_tasks": "Per task: facts to supply", "who": "Name or id", "needs": "To supply / to do",
         "local": "China Standard Time",
         "by_group": "By {g}", "group_value": "{g}", "total": "Total", "chart_violations": "non-compliant records",
         "documents": "Documents most often missing", "document": "Document", "rows_needing": "Rows",
-        "rule_id": "rule id", "basis": "Review date: ", "n_people": "Records", "task": "Task (assigned by · date)",
+        "rule_id": "rule id", "basis": "Review date: ", "n_people": "Records", "n_tasks": "Records", "task": "Task (assigned by · date)",
         "line": "sheet row {n}", "seq": "no. {id}",
         "top": "Records most in breach (top {n})", "row": "Row", "id": "Record id", "name": "Name",
         "count": "Violations", "articles": "Articles", "rejections": "Rows not checked (data unreadable)", "by_column": "By cause",
@@ -177,6 +177,8 @@ def context(run: "AuditRun") -> dict[str, Any]:
         "rejections": [(r, m_text(why)) for r, why in c.rejections],
         "warnings": [m_text(for_people(w)) for w in run.warnings], "exit_code": run.exit_code,
         "applicants": _applicants(run, lab, m_name, m_text, T),
+        "applicants_n": T["n_tasks"] if run.context.opts.kind in ("assignment", "admission") else T["n_people"],
+        "applicants_h": T["applicants_tasks"] if run.context.opts.kind in ("assignment", "admission") else T["applicants"],
         "top_names": any(r.name for r in c.top), "top_tasks": any(r.extra.get("task") for r in c.top),
         "basis": for_people(date_basis(run)[0]) or run.context.opts.date.isoformat(),
         "basis_assumed": date_basis(run)[1],
@@ -190,19 +192,28 @@ _CST = __import__("datetime").timezone(__import__("datetime").timedelta(hours=8)
 
 
 def _applicants(run: "AuditRun", lab: Any, m_name: Any, m_text: Any, T: dict) -> list[dict]:
-    """The HR view as a table: every record that needs something, with what (when the listing was kept).
-    Records asked for the same things share one line, each named by the sheet's own 序号 and masked name."""
+    """The per-record view as a table: every record that needs something, with what (when the listing was kept).
+    Records with the same advice share one line, each named by the sheet's own 序号 and masked name (or its
+    task); what is a row's own (its 备注, a birth month settled from the ID number) is listed under it by name."""
     c = run.collector
-    if run.context.opts.kind not in ("hire", "exit") or c.listing_overflow:
+    if c.listing_overflow:
         return []
-    grouped: dict[tuple[str, str], list[str]] = {}
-    for row, _, name, rid, decision, detail in sorted(c.listing):
-        if not detail:
-            continue
-        seq = T["seq"].format(id=m_text(rid)) if rid else T["line"].format(n=row)
-        grouped.setdefault((decision, detail), []).append(" ".join(x for x in (seq, m_name(name)) if x))
-    return [{"who": "、".join(who), "n": len(who), "decision": lab(decision), "status": decision, "needs": m_text(detail)}
-            for (decision, detail), who in grouped.items()]
+    task_kind = run.context.opts.kind in ("assignment", "admission")
+    if not task_kind and run.context.opts.kind not in ("hire", "exit"):
+        return []
+    grouped: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
+    for it in sorted(c.listing):
+        if not it.text or (task_kind and it.decision not in ("insufficient_facts", "needs_review", "unreadable")):
+            continue            # a task in breach is in the table of records most in breach
+        seq = T["seq"].format(id=m_text(it.id)) if it.id else T["line"].format(n=it.row)
+        who = " ".join(x for x in (seq, m_text(it.task) if task_kind and it.task else m_name(it.name)) if x)
+        names, notes = grouped.setdefault((it.decision, it.detail), ([], []))
+        names.append(who)
+        if it.note:
+            notes.append(f"{who}：{m_text(it.note)}")
+    return [{"who": "、".join(who), "n": len(who), "decision": lab(decision), "status": decision,
+             "needs": m_text(detail), "notes": notes}
+            for (decision, detail), (who, notes) in grouped.items()]
 
 
 def _skipped(run: "AuditRun") -> str:

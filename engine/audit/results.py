@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -32,23 +32,24 @@ STATUSES = DECISIONS + ("unreadable",)   # a row whose data could not be used: n
 REJ = len(DECISIONS)
 NA, SAT, REV, UNK, VIO = range(len(OUTCOME_CODES))
 OUT_COLUMNS = ("row", "id", "name", "county", "township", "grid", "task", "department", "date", "city", "kind",
-               "decision", "decision_label", "questions",
+               "decision", "decision_label", "advice", "questions",
                "violated_articles", "violated_rules", "review_rules", "deciding_rules", "question_verdicts",
                "missing_facts", "documents", "inferred", "reason")
-_PATTERN_COLS = ("decision", "decision_label", "questions", "violated_articles", "violated_rules", "review_rules",
+_PATTERN_COLS = ("decision", "decision_label", "advice", "questions", "violated_articles", "violated_rules", "review_rules",
                  "deciding_rules", "missing_facts", "documents")
 _SEP = {"zh": "；", "en": "; "}
 # CSV/XLSX header cells in Chinese (the default language); JSONL keeps the codes.
 COLUMN_TITLES = {"row": "行号", "id": "编号", "name": "姓名（已遮蔽）", "county": "区县", "township": "镇街",
                  "grid": "网格", "task": "任务内容", "department": "交办部门", "date": "日期", "city": "城市", "kind": "记录类型", "decision": "结论代码", "decision_label": "结论",
+                 "advice": "处理意见",
                  "questions": "各问题结论",
                  "violated_articles": "违反条款", "violated_rules": "违反规则", "review_rules": "需审查规则",
                  "missing_facts": "待查明事实（所需材料）", "documents": "需补充材料", "inferred": "推定说明",
                  "reason": "说明"}
 _DETAIL = {
-    "zh": {"insufficient_facts": "请补充：{docs}", "non_compliant": "违反：{arts}", "needs_review": "需人工审查：{rev}",
+    "zh": {"insufficient_facts": "{settled}尚需核实：{docs}", "non_compliant": "违反：{arts}", "needs_review": "需人工审查：{rev}",
            "not_addressed": "本市规定未涉及", "not_in_force": "规定尚未施行", "compliant": "", "unreadable": "未能审查：{reason}"},
-    "en": {"insufficient_facts": "please provide: {docs}", "non_compliant": "violates: {arts}",
+    "en": {"insufficient_facts": "{settled}still to verify: {docs}", "non_compliant": "violates: {arts}",
            "needs_review": "needs human review: {rev}", "not_addressed": "not addressed by this city",
            "not_in_force": "regulation not yet in force", "compliant": "", "unreadable": "not checked: {reason}"},
 }
@@ -57,8 +58,8 @@ _DETAIL = {
 # A missing fact whose usual document is not needed when the row states another fact: the row's 学历
 # column says the level (学历证书 would prove only that); whether it meets the post is set by the notice.
 STATED: dict[str, tuple[str, dict[str, str]]] = {
-    "education_ok": ("education_level", {"zh": "招聘公告所列学历要求（表中已填学历，据以核定）",
-                                         "en": "the notice's education requirement (the row states the level)"}),
+    # the notice (招聘公告) sets the requirement the row's 学历 is held against: one document, asked for once
+    "education_ok": ("education_level", {"zh": "招聘公告", "en": "the recruitment notice"}),
 }
 
 REMARK = "@remark"     # a pseudo-fact in a pattern's variant key: the row's 备注 sends it to review
@@ -108,6 +109,22 @@ class Pattern:
         return len(self.violated)
 
 
+class Listed(NamedTuple):
+    """One record in the per-record listing (the HR view, the report's 逐项处理意见, CI cases)."""
+    row: int
+    order: int
+    name: str
+    id: str
+    decision: str
+    detail: str              # the pattern's advice: shared by every row of the pattern
+    note: str = ""           # the row's own: its 备注, a settled birth month, a blank date cell
+    task: str = ""           # a task record's text (its 任务内容), so the line stands alone
+
+    @property
+    def text(self) -> str:
+        return "；".join(x for x in (self.detail, self.note) if x)
+
+
 @dataclass
 class TopRecord:
     score: int
@@ -143,7 +160,7 @@ class Collector:
     top: list[TopRecord] = field(default_factory=list)
     rejections: list[tuple[int, str]] = field(default_factory=list)
     rejected_by: Counter = field(default_factory=Counter)
-    listing: list[tuple[int, int, str, str, str, str]] = field(default_factory=list)
+    listing: list[Listed] = field(default_factory=list)
     listing_overflow: bool = False
     _patterns: dict[Any, Pattern] = field(default_factory=dict)
     pattern_counts: dict[int, int] = field(default_factory=dict)             # id(pattern) -> rows
@@ -347,10 +364,13 @@ class Collector:
             "violated": [cite(r) for r in violated], "review": [cite(r) for r in review],
             "missing": [{"fact": f, "evidence": vocab.get(f, {}).get("evidence")} for f in missing],
             "documents": docs, "reason": None})
+        satisfied = [R.rules[j] for j in np.flatnonzero(col == SAT)]
         detail = _DETAIL[self.lang if self.lang in _DETAIL else "zh"][decision].format(
-            docs=texts["documents"] or "", arts=sep.join(arts), rev=sep.join(revs))
+            docs=texts["documents"] or "", arts=sep.join(arts), rev=sep.join(revs),
+            settled=_settled(satisfied, self.lang))
         if decision == "needs_review" and not revs:       # sent to review by the row's 备注: the note says why
             detail = label("needs_review", self.lang)
+        texts["advice"] = detail or None
         p = Pattern(city, kind, decision, violated, review, unknown, missing, docs, texts, tail, detail)
         self._patterns[cache_key] = p
         return p
@@ -403,16 +423,15 @@ class Collector:
             self.listing_overflow = True
             self.listing.clear()
             return
-        names = raw.get("name")
-        ids = raw.get("id")
-        name_list = names.to_pylist() if names is not None else [None] * len(lines)
-        id_list = ids.to_pylist() if ids is not None else [None] * len(lines)
-        for i, (line, nm, rid) in enumerate(zip(lines.tolist(), name_list, id_list)):
+        def column(name: str) -> list:
+            col = raw.get(name)
+            return col.to_pylist() if col is not None else [None] * len(lines)
+
+        for i, (line, nm, rid, task) in enumerate(zip(lines.tolist(), column("name"), column("id"), column("task"))):
             p = pats[inv[i]]
             detail = f"{label(p.city, self.lang)}：{p.detail}" if self.all_cities else p.detail
-            if notes and notes[i]:
-                detail = (detail + ("；" if self.lang == "zh" else "; ") if detail else "") + notes[i]
-            self.listing.append((line, self._order.get(p.city, 0), nm or "", rid or "", p.decision, detail))
+            self.listing.append(Listed(line, self._order.get(p.city, 0), nm or "", rid or "", p.decision, detail,
+                                       (notes[i] or "") if notes else "", task or ""))
 
     # ------------------------------------------------------------------ rejected rows
 
@@ -459,11 +478,13 @@ class Collector:
                 self.listing_overflow = True
                 self.listing.clear()
             else:
-                nm = raw.get("name").to_pylist() if "name" in raw else [None] * len(rows)
-                ids = raw.get("id").to_pylist() if "id" in raw else [None] * len(rows)
-                for r, why, a, b in zip(rows.tolist(), reasons, nm, ids):
-                    self.listing.append((r, 0, a or "", b or "", "unreadable",
-                                         _DETAIL[self.lang if self.lang in _DETAIL else "zh"]["unreadable"].format(reason=why)))
+                def column(name: str) -> list:
+                    return raw[name].to_pylist() if name in raw else [None] * len(rows)
+
+                for r, why, a, b, task in zip(rows.tolist(), reasons, column("name"), column("id"), column("task")):
+                    self.listing.append(Listed(r, 0, a or "", b or "", "unreadable",
+                                               _DETAIL[self.lang if self.lang in _DETAIL else "zh"]["unreadable"].format(
+                                                   reason=why), "", task or ""))
         return out
 
     # ------------------------------------------------------------------ totals
@@ -501,6 +522,33 @@ class Collector:
         return {s: int(v) for s, v in zip(STATUSES, total) if v}
 
 
+def _settled(satisfied: list[CompiledRule], lang: str) -> str:
+    """What the row already settles, said first (issue 18: a 事实不足 row leads with what is met, then what is
+    still open): 已核实条件均符合（“年满十八周岁的中华人民共和国公民”）；"""
+    if not satisfied:
+        return ""
+    from ..textnorm import reading_text
+
+    met, absent = [], []          # a condition met; a prohibition whose case is not present
+    for r in sorted(satisfied, key=_article_key):
+        (absent if r.spec.modality == "prohibition" else met).append(_clip(reading_text(r.spec.quote)))
+    met, absent = list(dict.fromkeys(met)), list(dict.fromkeys(absent))
+    n = len(met) + len(absent)
+    if lang == "en":
+        parts = [f"“{q}”" for q in met] + [f"not a case of “{q}”" for q in absent]
+        return (f"the {n} conditions verified are met" if n > 2 else
+                "the conditions verified are met (" + "; ".join(parts) + ")") + "; "
+    if n > 2:                     # the open facts are what the clerk acts on: keep the settled ones to a count
+        return f"已核实的 {n} 项条件均符合；"
+    parts = [f"“{q}”" for q in met] + [f"未见“{q}”所指情形" for q in absent]
+    return "已核实条件均符合（" + "；".join(parts) + "）；"
+
+
+def _clip(text: str, n: int = 24) -> str:
+    text = text.strip().rstrip("。；;，,")
+    return text if len(text) <= n else text[:n - 1] + "…"
+
+
 _REJ_LABEL = {"zh": "未能审查：数据无法读取", "en": "not checked: data unreadable"}
 
 
@@ -530,12 +578,16 @@ def _signatures(R: BatchResult) -> tuple[np.ndarray, np.ndarray, list[Any]]:
     facts = list(dict.fromkeys(f for r in rules for f in r.asks))
     unk = R.outcomes == UNK if nr else np.zeros((0, n), dtype=bool)
     has_unk = bool(unk.any())
-    width = (nr * 2.33 + 3) + (len(facts) if has_unk else 0)      # bits: log2(5) per rule, 3 for the decision
+    layers = _layer_bits(R)
+    # bits: log2(5) per rule, 3 for the decision, one per missing fact, one per layer in force / conflict
+    width = (nr * 2.33 + 3) + (len(facts) if has_unk else 0) + len(layers)
     if width > 62:
         return _signatures_wide(R)
     key = R.decisions.astype(np.int64)
     for j in range(nr):
         key = key * 5 + R.outcomes[j]
+    for bit in layers:          # rows of different dates may have different layers in force (各问题结论 by layer)
+        key = (key << 1) | bit
     if has_unk:
         for f in facts:
             js = [j for j, r in enumerate(rules) if f in r.asks]
@@ -562,8 +614,10 @@ def _signatures_wide(R: BatchResult) -> tuple[np.ndarray, np.ndarray, list[Any]]
         k = R.known.get(f)
         miss = unk[js].any(axis=0) if js else np.zeros(R.n, dtype=bool)
         flags.append(miss & ~k if k is not None else miss)
+    layers = _layer_bits(R)
     mat = np.vstack([R.decisions[None, :].astype(np.int8), R.outcomes.astype(np.int8),
-                     np.array(flags, dtype=np.int8).reshape(len(flags), R.n)]).T.copy()
+                     np.array(flags, dtype=np.int8).reshape(len(flags), R.n),
+                     np.array(layers, dtype=np.int8).reshape(len(layers), R.n)]).T.copy()
     n, w = mat.shape
     if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), []
@@ -579,6 +633,20 @@ def _signatures_wide(R: BatchResult) -> tuple[np.ndarray, np.ndarray, list[Any]]
     first = np.empty(len(words), dtype=np.int64)
     first[inv[::-1]] = np.arange(n - 1, -1, -1)
     return inv, first, [words[j] for j in order]
+
+
+def _layer_bits(R: BatchResult) -> list[np.ndarray]:
+    """Per row, which layers of the stack are in force on its date and which conflicts apply: two rows with the
+    same rule outcomes but different dates can differ here, and so in their verdict by question."""
+    bits: list[np.ndarray] = []
+    slots = getattr(R, "slots_on", None)
+    if slots is not None and len(slots):
+        bits.extend(np.asarray(row, dtype=np.int64) for row in slots if not (row.all() or not row.any()))
+    for _c, mask in getattr(R, "conflict_masks", None) or ():
+        mask = np.asarray(mask, dtype=bool)
+        if mask.any() and not mask.all():
+            bits.append(mask.astype(np.int64))
+    return bits
 
 
 def _question_verdicts(R: BatchResult) -> Any:

@@ -9,7 +9,6 @@ which is how the run uses both cores.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import sys
 import time
 from pathlib import Path
@@ -169,7 +168,7 @@ def result_columns(source: Source, plan: ColumnPlan, kind: str | None) -> list[s
     # the record as the sheet gives it (name, township, task, department, date): each result row stands alone
     return ["row", "id", *[c for c in RAW_FIELDS[1:] if c in plan.raw or (
         source.format == "jsonl" and c in ("name", "county", "township", "grid"))],
-            "city", "kind", "decision", "decision_label", "questions", "violated_articles", "violated_rules",
+            "city", "kind", "decision", "decision_label", "advice", "questions", "violated_articles", "violated_rules",
             "review_rules", "missing_facts", "documents", *(["inferred"] if kind in (None, "assignment", "admission")
                                                             else []), "reason"]
 
@@ -187,9 +186,6 @@ def _result_writer(cfg: AuditConfig, source: Source, columns: list[str], stamp: 
     return ResultWriter(cfg.out, columns, cfg.show_personal, stamp, titles)
 
 
-_SHEET_DATE = re.compile(r"(?:填报|填表|制表|报送|统计|截止)(?:日期|时间)\s*[:：]?\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)")
-
-
 def _review_date(cfg: AuditConfig, hm: HeaderMap, source: Source, kind: str | None, lang: str
                  ) -> tuple[dt.date, str, bool]:
     """(the date for rows without their own date, the sentence saying where it comes from, assumed?).
@@ -204,9 +200,12 @@ def _review_date(cfg: AuditConfig, hm: HeaderMap, source: Source, kind: str | No
     if cfg.date:
         return cfg.date, ((own if has_column else "") + f"按 --date 指定的 {cfg.date.isoformat()}" if zh else
                           (own if has_column else "") + f"as of --date {cfg.date.isoformat()}"), False
-    sheet_day = _sheet_date(source)
-    if sheet_day is not None:
-        return sheet_day, ((own if has_column else "") + f"按表头所载填报日期 {sheet_day.isoformat()}" if zh else
+    from .sheetdate import sheet_date
+
+    found = sheet_date(source)
+    if found is not None:
+        sheet_day, where = found
+        return sheet_day, ((own if has_column else "") + f"按{where}所载填报日期 {sheet_day.isoformat()}" if zh else
                            (own if has_column else "") + f"as of the sheet's 填报日期 {sheet_day.isoformat()}"), False
     today = dt.date.today()
     if has_column:
@@ -216,25 +215,6 @@ def _review_date(cfg: AuditConfig, hm: HeaderMap, source: Source, kind: str | No
     return today, (f"表格没有日期栏，也未载明填报日期：按今天（{today.isoformat()}）的规定和年龄审查；如应按填报时审查，请用 --date 指明"
                    if zh else f"the sheet has no date column and no 填报日期: judged as of today ({today.isoformat()}); "
                    "pass --date to judge as of the day it was filled in"), True
-
-
-def _sheet_date(source: Source) -> dt.date | None:
-    """填报日期：2024年5月10日 in the caption above the header."""
-    from ..dates import BadValue, parse_date
-    from .sheets import title_above
-
-    try:
-        caption = title_above(source) if source.format != "jsonl" else ""
-    except Exception:       # a caption is a hint; never fail the audit over it
-        return None
-    m = _SHEET_DATE.search(caption or "")
-    if not m:
-        return None
-    try:
-        day = parse_date(m.group(1))
-    except BadValue:
-        return None
-    return day if isinstance(day, dt.date) else None
 
 
 def _refuse_overwriting_input(cfg: AuditConfig) -> None:

@@ -160,13 +160,23 @@ def listing_text(run: AuditRun) -> str:
     if c.listing_overflow:
         return ""
     out = []
-    for row, _, name, rid, decision, detail in c.listing:
+    for it in c.listing:
+        row, name, rid, decision, detail = it.row, it.name, it.id, it.decision, it.text
         who = (name if run.config.show_personal else mask_name(name)) if name else (rid or "")
         where = f"第{row}行" if zh else f"row {row}"
+        if not name and it.task:   # a task record: its 序号 and what was assigned, so the line stands alone
+            who = " ".join(x for x in (rid, _short(it.task)) if x)
         who = who or where
         if name and rid:           # the sheet's own 序号 first: the clerk finds the row by it
             where = f"序号 {rid}，{where}" if zh else f"no. {rid}, {where}"
         shown = (("未能审查" if decision == "unreadable" else label(decision, "zh")) if zh else decision)
+        if detail == shown:            # 本市规定未涉及 twice says nothing more
+            detail = it.note
         text = f"{who}\t{shown}" + (f"\t{detail}" if detail else "")
         out.append(text + (f"\t（{where}）" if zh and who != where else f"\t({where})" if who != where else ""))
     return "\n".join(out)
+
+
+def _short(text: str, n: int = 24) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[:n - 1] + "…"

@@ -55,7 +55,11 @@ SECTIONS = {"": "基本情况", "task": "任务", "matter": "申请纳入的事�
 # Derived or set by the page itself, never typed in.
 _SKIP = {"kind", "city", "date", "candidate.age"}
 _LONG_TEXT = {"task.text", "matter.text"}
-KINDS = {"assignment": "任务指派审查", "hire": "人员资格审查", "notice": "公示检查", "admission": "事项准入审查"}
+KINDS = {"assignment": "任务指派审查", "hire": "人员资格审查", "exit": "人员退出审查", "notice": "公示检查",
+         "admission": "事项准入审查"}
+SECTIONS["worker"] = "在岗人员"
+# a list of records typed as a clerk writes it in one line (the audit reads the same text from a 考核情况 cell)
+_RECORD_LISTS = {"worker.appraisals": "如：2021合格；2022不合格；2023年度:不称职"}
 
 
 @dataclass
@@ -66,6 +70,7 @@ class FormField:
     options: list[tuple[str, str]]
     personal: bool
     required: bool
+    hint: str = ""
 
     @property
     def section(self) -> str:
@@ -93,13 +98,16 @@ def form_fields(kind: str) -> list[FormField]:
             widget = "select"
         elif typ == "list" and values:
             widget = "checkboxes"
+        elif name in _RECORD_LISTS:
+            widget = "records"
         elif typ == "list":
-            continue  # lists of records (appraisals) are entered through the API or an audit file
+            continue  # other lists of records are entered through the API or an audit file
         else:
             widget = "textarea" if name in _LONG_TEXT else "text"
         top = model.model_fields.get(name.split(".")[0])
         required = bool(top and top.is_required() and "." not in name) or name in _LONG_TEXT
-        out.append(FormField(name, meta.get("label", name), widget, options, bool(meta.get("personal")), required))
+        out.append(FormField(name, meta.get("label", name), widget, options, bool(meta.get("personal")), required,
+                             _RECORD_LISTS.get(name, "")))
     return out
 
 
@@ -130,6 +138,11 @@ def act_from_form(kind: str, form: Any) -> tuple[dict, list[Problem]]:
                     problems.append(Problem("表单", f"应为“是”或“否”，收到 {raw!r}", None, f.name))
                     continue
                 value = raw == "true"
+            elif f.widget == "records":
+                value, problem = _appraisals(f, raw)
+                if problem is not None:
+                    problems.append(problem)
+                    continue
             elif f.widget == "int":
                 try:
                     value = int(raw)
@@ -142,3 +155,15 @@ def act_from_form(kind: str, form: Any) -> tuple[dict, list[Problem]]:
             node = node.setdefault(p, {})
         node[leaf] = value
     return {k: v for k, v in act.items() if v is not None}, problems
+
+
+def _appraisals(f: FormField, raw: str) -> tuple[Any, Problem | None]:
+    """2021合格；2022不合格 → [{year, passed}], read as the audit reads a 考核情况 cell (one reader for both)."""
+    from ..audit.mapping import load_header_map
+    from ..audit.values import BadValue, Converter, fact_specs
+
+    try:
+        pairs = Converter(load_header_map()).one(fact_specs()["exit"][f.name], raw)
+    except BadValue as exc:
+        return None, Problem("表单", f"{f.label}：{exc}；收到 {raw!r}", None, f.name)
+    return [{"year": y, "passed": ok} for y, ok in (pairs or ())], None

@@ -57,7 +57,7 @@ class Job:
         rows = []
         for line in self.listing.splitlines():
             who, decision, *rest = line.split("\t")
-            where = rest.pop() if rest and rest[-1].startswith(("（第", "(row")) else ""
+            where = rest.pop() if rest and rest[-1].startswith(("（第", "（序号", "(row", "(no.")) else ""
             rows.append((who, decision, "；".join(rest), where.strip("（）()")))
         return rows
 

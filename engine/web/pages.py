@@ -17,10 +17,10 @@ from .security import CSRF_FIELD, csrf_ok, csrf_token, set_csrf_cookie
 
 router = APIRouter(include_in_schema=False)
 
-NAV = [("/assignment", "任务指派审查"), ("/hire", "人员资格审查"), ("/notice", "公示检查"),
+NAV = [("/assignment", "任务指派审查"), ("/hire", "人员资格审查"), ("/exit", "人员退出审查"), ("/notice", "公示检查"),
        ("/admission", "事项准入审查"), ("/audit", "批量审计"), ("/laws", "法规浏览")]
 ROLES = ["grid_leader", "full_time", "part_time", "grid_instructor", "micro_grid_leader"]
-PATHS = {"assignment": "/assignment", "hire": "/hire", "notice": "/notice", "admission": "/admission"}
+PATHS = {"assignment": "/assignment", "hire": "/hire", "exit": "/exit", "notice": "/notice", "admission": "/admission"}
 
 
 @functools.lru_cache(maxsize=1)
