@@ -519,3 +519,27 @@ def test_5_a_symlink_loop_and_a_damaged_parquet_page_are_input_errors_in_the_lib
             run_audit(AuditConfig(file=src, kind="hire", city="yancheng", out=tmp_path / "r.jsonl", lang="zh",
                                   listing="none"))
         assert words in e.value.problems[0].message
+
+
+def test_5_a_parquet_dictionary_repeating_one_long_value_is_bounded_before_decoding(tmp_path):
+    """A 144 KB Parquet file whose dictionary holds one 1,000,000-character value used by 300 rows
+    decoded to 1.9 GB before the cell bound saw it. The dictionaries are measured first now: the
+    rows are rejected (each cell is over Excel's limit) or the input refused past MAX_TEXT, and
+    the process stays small (measured under /usr/bin/time -v)."""
+    import re
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "dict.parquet"
+    n = 300
+    pq.write_table(pa.table({"序号": [f"R{i}" for i in range(n)], "姓名": ["张伟"] * n, "拟任岗位": ["专职网格员"] * n,
+                             "报名日期": ["2024年5月6日"] * n, "备注": ["注" * 1_000_000] * n}), path)
+    assert path.stat().st_size < 1 << 20
+    timing = tmp_path / "time.txt"
+    r = subprocess.run(["/usr/bin/time", "-v", "-o", str(timing), *GRIDLAW, "audit", str(path), "--city", "yancheng",
+                        "--kind", "hire", "-o", str(tmp_path / "r.jsonl")], capture_output=True, timeout=60)
+    clean(r)
+    assert r.returncode == 4 and "单元格文字累计超过 256,000,000 个字符的上限" in r.stderr.decode()
+    rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", timing.read_text()).group(1))
+    assert rss_kb < 1 << 20, rss_kb                  # the issue's ceiling: 1 GB
