@@ -41,10 +41,18 @@ def test_recruitment_register_rows_stand_alone(sheets, tmp_path, ext):
     r = audit(sheets["hire", ext], "--city", "盐城", "--kind", "hire", "--out", out)
     assert r.returncode == 1, r.stderr                      # 序号 6 is 17 on the 填报日期
     assert "审查基准日：按表头所载填报日期 2024-05-10" in r.stderr
-    assert "读入 30 行" in r.stderr and "合计行 1" in r.stderr and "注释行 1" in r.stderr
+    assert "读入 30 行 = 已审查 29 + 未能审查 1" in r.stderr and "合计行 1" in r.stderr and "注释行 1" in r.stderr
     rows = jsonl(out)
     by_seq = {x["id"]: x for x in rows.values()}
     assert len(by_seq) == 30
+    # 序号 12's ID number sat in a number cell (Excel kept 15 digits): refused with the column, the row and what to do,
+    # and quoted short, so the digits Excel kept are not printed
+    assert by_seq["12"]["decision"] == "unreadable"
+    why = by_seq["12"]["reason"]
+    assert why.startswith("身份证号") and "存成了数值" in why and "“文本”格式" in why and "18 位" in why
+    line = next(x for x in r.stdout.splitlines() if "（序号 12，" in x)
+    assert "\t未能审查\t身份证号" in line and "第15行" in line
+    assert "320902199502" not in r.stdout + r.stderr + out.read_text("utf-8")
     assert by_seq["6"]["decision"] == "non_compliant"
     assert [v["rule"] for v in by_seq["6"]["violated"]] == ["yancheng.art16.citizen-18"] or \
         by_seq["6"]["violated"][0]["article"].endswith("第十六条第一款第（二）项")

@@ -56,6 +56,8 @@ def for_people(text: str) -> str:
 def web_summary(run: AuditRun) -> str:
     """The summary for the web page: no command-line hints, file paths, output names or exit code."""
     lines = summary_text(run).splitlines()
+    if lines and lines[0].startswith("gridlaw audit · "):     # the command's name is the terminal's, not the page's
+        lines[0] = ("审计文件：" if run.config.lang != "en" else "file: ") + lines[0][len("gridlaw audit · "):]
     out = [for_people(line) for line in lines
            if not line.lstrip().startswith(("结果 ", "报告 ", "退出码 ", "results ", "report ", "exit code "))]
     return "\n".join(out)
@@ -172,6 +174,8 @@ def listing_text(run: AuditRun) -> str:
         shown = (("未能审查" if decision == "unreadable" else label(decision, "zh")) if zh else decision)
         if detail == shown:            # 本市规定未涉及 twice says nothing more
             detail = it.note
+        elif detail.startswith(shown + "："):
+            detail = detail[len(shown) + 1:]
         text = f"{who}\t{shown}" + (f"\t{detail}" if detail else "")
         out.append(text + (f"\t（{where}）" if zh and who != where else f"\t({where})" if who != where else ""))
     return "\n".join(out)
