@@ -44,13 +44,19 @@ class Progress:
 
 
 _CLI_HINT = re.compile(r"[；;]?\s*如有误请用 --\w+ 指明|如它就是某项字段，请用 --map 指明（[^）]*）；无关则写 null。"
+                       r"|[；;]?\s*见 gridlaw/audit/headers\.yaml，或用 --map 指定"
                        r"|[；;]?\s*(?:如应按填报时(?:的规定和年龄)?审查，)?请用 --date 指明")
+
+
+_ON_PAGE = {"city": "城市", "kind": "记录类型", "role": "岗位", "date": "审查基准日", "sheet": "工作表"}
 
 
 def for_people(text: str) -> str:
     """A summary line or warning without the command-line advice (--role, --map, --date), for the
-    report and the web pages, whose readers have no command line."""
-    return _CLI_HINT.sub("", text)
+    report and the web pages, whose readers have no command line: 请用 --city 指明 → 请在页面上选择“城市”."""
+    text = _CLI_HINT.sub("", text)
+    return re.sub(r"请用 --(\w+) 指明", lambda m: f"请在页面上选择“{_ON_PAGE[m.group(1)]}”" if m.group(1) in _ON_PAGE
+                  else m.group(0), text)
 
 
 def web_summary(run: AuditRun) -> str:
