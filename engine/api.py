@@ -182,7 +182,7 @@ def read_act_file(path: str, text: str | bytes | None = None) -> list[tuple[dict
         if p.code != "bad_input":      # a refusal of our own (tag, depth, alias bomb, size) says what it is
             raise InputError([p]) from None
         raise InputError([Problem(p.file, "YAML 格式错误：请检查这一行及上一行的缩进、冒号后的空格、括号和引号是否成对",
-                                  p.line, p.path, "malformed_yaml", p.message)]) from None
+                                  p.line, p.path, "malformed_yaml", p.en or p.message)]) from None
     if isinstance(data, list):
         if len(data) > MAX_ACTS:
             raise InputError([Problem(name, f"文件中有 {len(data):,} 项行为，超过每个文件 {MAX_ACTS:,} 项的上限；"

@@ -223,7 +223,7 @@ def checklist_from_bytes(name: str, raw: bytes) -> Checklist:
         if p.code != "bad_input":
             raise InputError([p]) from None
         raise InputError([Problem(p.file, "YAML 格式错误：请检查这一行及上一行的缩进、冒号后的空格、括号和引号是否成对",
-                                  p.line, p.path, "malformed_yaml", p.message)]) from None
+                                  p.line, p.path, "malformed_yaml", p.en or p.message)]) from None
     except ValidationError as exc:
         raise InputError(_problems(name, exc, lambda loc: line_of(lines, loc))) from None
 

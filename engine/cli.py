@@ -7,8 +7,9 @@ Exit codes (check, compare, test, validate, audit):
   1  non_compliant (check) / a test or validation failed
   2  usage error (unknown option, missing argument)
   3  undecided: needs_review, insufficient_facts, not_addressed or not_in_force
-  4  bad input: unreadable file, malformed YAML/JSON, unknown field, wrong type
-  5  a pack failed to load (only if a shipped pack is broken)
+  4  bad input: unreadable file, malformed YAML/JSON, unknown field, wrong type;
+     a pack of your own (a folder given with --pack) that does not load
+  5  a shipped pack failed to load (the installation is damaged)
 """
 from __future__ import annotations
 
@@ -164,12 +165,13 @@ def validate(pack: Optional[str] = typer.Argument(None, help="a city, a national
     for target in targets:
         try:
             law = load_target(target, use_cache=False)  # validate for real, never from cache
-        except InputError as exc:                       # a mistyped name or path: exit 4, as check does
-            raise _fail(exc, lang) from None
-        except PackError as exc:
-            failed = True
-            typer.echo(t["invalid"].format(target=target, n=len(exc.problems)))
-            for problem in exc.problems:
+        except (InputError, PackError) as exc:
+            if isinstance(exc, InputError) and not getattr(exc, "user_pack", False):
+                raise _fail(exc, lang) from None        # a mistyped name or path: exit 4, as check does
+            failed = True                               # a pack that does not load fails its validation
+            problems = exc.problems[1:] if getattr(exc, "user_pack", False) else exc.problems
+            typer.echo(t["invalid"].format(target=target, n=len(problems)))
+            for problem in problems:
                 typer.echo(f"  {problem.text(lang)}")
             continue
         for p in law.packs:

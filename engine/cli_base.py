@@ -34,7 +34,9 @@ def fail(exc: Exception, lang: str = "zh", fmt: str = "text") -> int:
         import json
 
         items = [p.to_dict(lang) if hasattr(p, "to_dict") else {"code": "error", "message": str(p)} for p in problems]
-        echo(json.dumps({"error": "bad_pack" if isinstance(exc, PackError) else "bad_input", "problems": items},
+        kind = "bad_pack" if isinstance(exc, PackError) else "bad_user_pack" if getattr(exc, "user_pack", False) \
+            else "bad_input"
+        echo(json.dumps({"error": kind, "problems": items},
                         ensure_ascii=False, indent=2))
     else:
         prefix = "错误" if lang == "zh" else "error"

@@ -136,7 +136,12 @@ def load_target(target: str, use_cache: bool = True) -> Versions:
         raise InputError([Problem(target, "不是文件夹：请给出含有 pack.yaml 的文件夹", code="not_a_folder",
                                   en="not a folder: give the folder that holds pack.yaml")])
     path = path.resolve()
-    return load_versions(path, path.name, target.rstrip("/"), use_cache)
+    try:
+        return load_versions(path, path.name, target.rstrip("/"), use_cache)
+    except PackError as exc:          # your own pack: bad input (exit 4); 5 is for a shipped pack
+        from .userpack import user_pack_error
+
+        raise user_pack_error(target, exc.problems) from None
 
 
 def _root(city: str) -> Traversable:

@@ -195,7 +195,7 @@ class Reader:
         self.markers = Scanner(named)
         for g in _GROUP_NAME.findall("".join(self.markers.sources)):
             self.kinds[g] = self.kinds[g.partition("x")[0]]
-        self.not_before = frozenset("不拒未")
+        self.not_before = frozenset("不拒未绝意")  # 不配合, 拒绝配合, 同意配合: the citizen, not the worker
         self.assist_verbs = tuple(f["assist"])
         self.assist_end = tuple(v + tail for v in f["assist"] for tail in ("", "做好", "开展", "实施", "进行", "做"))
         self.before_status = tuple(f["before_status"])
@@ -210,9 +210,28 @@ class Reader:
         self.attributive = re.compile(f"[^，,。；;：:的\\x1e]{{0,8}}的(?:{heads})|(?:了|过|后)?的(?:{things})")
         service = [(None, re.escape(w)) for w in sorted(vocab.service, key=len, reverse=True)]
         self.service = Scanner(service)
+        # doubtful residue (issue 17): words that keep a worker's clause unexplained where no term or service
+        # verb covers them (把渔网剪烂扔掉, 每户收取三百元): a service verb elsewhere then cannot clear the text
+        res: list[tuple[int, str, str]] = []
+        self.rnames: dict[str, tuple[int, bool]] = {}
+        for i, t in enumerate(vocab.residue):
+            for j, g in enumerate(t.guards):
+                res.append((0, f"h{i}_{j}", g))
+                self.rnames[f"h{i}_{j}"] = (i, True)
+            res.append((1, f"r{i}", t.regex))
+            self.rnames[f"r{i}"] = (i, False)
+        res.sort(key=lambda a: (a[0], -len(a[2])))
+        res_named = [(name, rx.replace("[^", "[^\\x1e\\n\\r")) for _, name, rx in res]
+        self.rscan = Scanner(res_named) if res_named else None
+        if self.rscan is not None:
+            for g in _GROUP_NAME.findall("".join(self.rscan.sources)):
+                self.rnames[g] = self.rnames[g.partition("x")[0]]
+        self.residue_data = [(t.shown, t.cls, t.ground.text, t.note) for t in vocab.residue]
+        self.residue_anchor = [t.anchor for t in vocab.residue]
+        self.residue_strong = [t.strong for t in vocab.residue]
         # clause readings are kept while no regex can match a clause end; where one could (a gap pattern
         # that allows a comma), ``crossing`` finds the texts to read whole; None: read every text whole.
-        self._entries = alts_named + named + service
+        self._entries = alts_named + named + service + res_named
         self._words = [w for key in ("on_behalf", "verb_negators", "assist", "before_status", "after_status", "topics",
                                      "attributive_heads")
                        for w in f[key]]
@@ -348,8 +367,10 @@ class Reader:
                 idx, guard = names[m.lastgroup]  # type: ignore[index]
                 if guard is not None:
                     per[k].append((m.start() - cs, m.end() - cs, 2, "mention", None) + self.term_data[idx])
+        spans: list[tuple[int, int]] = []  # what a term (or a look-alike) explains
         for m in self.scan.finditer(masked):
             idx, guard = names[m.lastgroup]  # type: ignore[index]
+            spans.append(m.span())
             if guard is None:
                 continue
             a = m.start()
@@ -362,8 +383,13 @@ class Reader:
             local = self._last_actor(masked, cs, a, marks, mpos) if frame == "" else None
             per[k].append((a - cs, m.end() - cs, 1, frame, local) + self.term_data[idx])
         verbs: list[list[str]] = [[] for _ in clauses]
-        for v, k, _ in self._service(masked, starts, ends, marks, mpos):
+        found = self._service(masked, starts, ends, marks, mpos)
+        for v, k, _ in found:
             verbs[k].append(v)
+        for a, b, k, frame, data in self._residue(masked, starts, ends, marks, mpos, spans, found):
+            cs = starts[k]
+            local = self._last_actor(masked, cs, a, marks, mpos) if frame == "" else None
+            per[k].append((a - cs, b - cs, 1, frame, local) + data)
         actors: list[str | None] = [None] * len(clauses)
         publicity = [False] * len(clauses)
         done: set[int] = set()
@@ -398,8 +424,10 @@ class Reader:
         scope = self._publicity_scope(masked, starts, ends, marks) if (":" in masked or "：" in masked) else ()
         sentences: list[int] | None = None
         i = 0
+        spans: list[tuple[int, int]] = []
         for m in self.scan.finditer(masked):
             a = m.start()
+            spans.append(m.span())
             while i + 1 < len(tstarts) and tstarts[i + 1] <= a:
                 i += 1
             k = bisect.bisect_right(starts, a) - 1
@@ -420,6 +448,20 @@ class Reader:
             t = self.vocab.terms[idx]
             per_text[i].append(Match(t.shown, plain[a:m.end()], t.cls, k - first_clause[i] + 1, plain[starts[k]:ends[k]],
                                      frame, self.ground_text[idx], t.note, a))
+        if self.rscan is not None:
+            found = self._service(masked, starts, ends, marks, mpos)
+            for a, b, k, frame, data in self._residue(masked, starts, ends, marks, mpos, spans, found):
+                i = bisect.bisect_right(tstarts, a) - 1
+                if k in scope:
+                    frame = "publicity"
+                elif frame == "":
+                    if sentences is None:
+                        sentences = [0] + [x.end() for x in _SENTENCE.finditer(masked)]
+                    lo = sentences[bisect.bisect_right(sentences, a) - 1]
+                    frame = "other_actor" if self._last_actor(masked, lo, a, marks, mpos) == "agency" else "worker"
+                shown, cls, ground, note = data
+                per_text[i].append(Match(shown, plain[a:b], cls, k - first_clause[i] + 1, plain[starts[k]:ends[k]],
+                                         frame, ground, note, a))
         tends = [t - 1 for t in tstarts[1:]] + [len(masked)]
 
         def find_verbs(i: int) -> list[tuple[str, str]]:
@@ -470,8 +512,15 @@ class Reader:
         lo, hi = bisect.bisect_left(mpos, cs), bisect.bisect_left(mpos, a)
         before = [x for x in marks[lo:hi] if x[1] <= a] if hi > lo else ()
         kinds = {kind for _, _, kind in before} if before else ()
-        if "N" in kinds or (a > cs and s[a - 1] == "不"):
+        if a > cs and s[a - 1] == "不":
             return "negated"
+        if "N" in kinds:
+            # 劝说摊主不要摆摊未果，把秤收掉: a failure (未果, 无效, 不听) or 后 ends what was negated;
+            # 并 does not (严禁罚款并扣押 forbids both)
+            last = max(e for _, e, kind in before if kind == "N")
+            if not any(kind == "J" and p >= last and s[p:e] not in _KEEPS_NEGATION and s[e:e + 1] != "的"
+                       for p, e, kind in before):  # 执法后的处罚: a noun, not a new act
+                return "negated"
         if "W" in kinds:  # 对工作不力的网格员予以通报批评: done to the worker, not by him
             for p, _, kind in before:
                 if kind == "W" and (s[p - 1:p] == "对" or (s[p - 1:p] == "的" and "对" in s[cs:p])):
@@ -485,15 +534,22 @@ class Reader:
                 or (self.attributive.match(s, b, ce) and not pre_end.endswith(("作出", "作", "下达", "出具")))
                 or (pre_end.endswith("的") and any(e == a - 1 and kind in "GB" for _, e, kind in before))):
             return "status"  # a status, or an attributive: 核发的残疾证, 执法局的处罚决定
-        if "U" in kinds:
-            return "publicity"
+        if "对" in s[cs:a] and _OF_PERSON.match(s, b, ce):
+            return "status"  # 对拒不拆除违建的居民: the term describes the person the worker turns to
+        if "U" in kinds:  # 宣传禁煤政策后把炉子没收: after 后 (or 并) the worker acts again
+            last = max(e for _, e, kind in before if kind == "U")
+            # 在村广播里点名, 公示栏上: the word names a place or a thing there, not what is said
+            if s[last - 2:last + 1] not in _U_PLACE and not any(kind == "J" and p >= last for p, _, kind in before):
+                return "publicity"
         if "K" in kinds:  # 引导商家自行拆除: the one persuaded acts — unless 并 gives the clause back to the worker
             last = max(e for _, e, kind in before if kind == "K")
             if not any(kind == "J" and p >= last for p, _, kind in before):
                 return "by_citizen"
         if "A" in kinds:
             e = max(e for _, e, kind in before if kind == "A")
-            if a - e <= 2 and s[e:e + 2] not in ("作出", "予以", "给予", "决定", "不予"):
+            # 受理申请后批准: after 后 (or 并) the worker decides the application, he no longer helps make it
+            if (a - e <= 2 and s[e:e + 2] not in ("作出", "予以", "给予", "决定", "不予") and "后" not in s[e:a]
+                    and not any(kind == "J" and p >= e for p, _, kind in before)):
                 return "applicant"
         if post.startswith(self.topics):
             return "topic"
@@ -505,9 +561,9 @@ class Reader:
             last = max(e for _, e, kind in before if kind == "D")
             if not any(kind == "J" and p >= last for p, _, kind in before):
                 return "applicant"
-        if "R" in kinds:
+        if "R" in kinds:  # 交给网格员罚款: the worker acts; 上报隐患并罚款: after 并 (or 后) he acts again
             last = max(e for _, e, kind in before if kind == "R")
-            if not any(kind == "W" and p >= last for p, _, kind in before):  # 交给网格员罚款: the worker acts
+            if not any(kind in "WJ" and p >= last for p, _, kind in before):
                 return "referred"
         if any(kind == "B" for _, _, kind in marks[lo:bisect.bisect_left(mpos, ce)]):
             return "other_actor"
@@ -525,10 +581,14 @@ class Reader:
     def _last_actor(self, s: str, lo: int, a: int, marks: list, mpos: list[int]) -> str | None:
         """Who last acts before position a in its sentence: the worker, an agency, or no one named."""
         who = None
+        skipped = -1  # the end of a body read as an object: a body right after it is the same object (同派出所民警)
         for p, e, kind in marks[bisect.bisect_left(mpos, lo):bisect.bisect_left(mpos, a)]:
             if kind == "W":
                 who = "worker"
             elif kind in "GB":
+                if p == skipped:
+                    skipped = e
+                    continue
                 if s.startswith(self.assist_verbs, e):
                     continue              # 城管配合: the body assists, it is not the one who acts
                 before = s[max(lo, p - 2):p]
@@ -537,10 +597,48 @@ class Reader:
                 if before.endswith(self.on_behalf):
                     who = "worker"        # 替城管开罚单: the worker acts in the agency's place
                 elif kind == "G" and before[-1:] and before[-1] in self.object_before:
+                    skipped = e
                     continue              # the agency is an object: 报执法局, 协助城管, 向公安机关
                 else:
                     who = "agency"
         return who
+
+    def _residue(self, s: str, starts: list[int], ends: list[int], marks, mpos, spans: list[tuple[int, int]],
+                 found: list[tuple[str, int, int]]) -> list[tuple[int, int, int, str, tuple]]:
+        """Residue words (``vocabulary.yaml`` residue) that no term, look-alike or service verb explains:
+        (start, end, clause, frame, term data). An anchor (把…, 对违规者…) counts only when nothing the
+        vocabulary knows follows it in its clause; its words are then the rest of the clause."""
+        if self.rscan is None:
+            return []
+        hits = [m for m in self.rscan.finditer(s) if not self.rnames[m.lastgroup][1]]  # type: ignore[index]
+        if not hits:
+            return []
+        cov = bytearray(len(s) + 1)  # 1: a term or look-alike explains the place; 2: a service verb does
+        heads = bytearray(len(s) + 1)
+        for v, _, p in found:
+            cov[p:p + len(v)] = b"\x02" * len(v)
+            heads[p] = 1
+        for a, b in spans:
+            cov[a:b] = b"\x01" * (b - a)
+            heads[a] = 1
+        out = []
+        for m in hits:
+            a, b = m.span()
+            idx = self.rnames[m.lastgroup][0]  # type: ignore[index]
+            # a strong entry (张贴…照片, 强行) is not explained by a service verb standing on it
+            if cov[a] == 1 or (cov[a] == 2 and not self.residue_strong[idx]):
+                continue
+            k = bisect.bisect_right(starts, a) - 1
+            need = self.residue_anchor[idx]
+            if need:
+                if ends[k] - b < need or heads.find(1, b, ends[k]) >= 0:
+                    continue
+                b = ends[k]
+            frame = self._frame(s, starts[k], ends[k], a, b, marks, mpos)
+            if frame == "assists":  # assisting an official: a power term decides, not a residue word
+                continue
+            out.append((a, b, k, frame, self.residue_data[idx]))
+        return out
 
     def _service(self, s: str, starts: list[int], ends: list[int], marks, mpos, lo: int = 0,
                  hi: int | None = None) -> list[tuple[str, int, int]]:
@@ -732,6 +830,9 @@ def _first(m: tuple) -> int:
     return m[0]
 
 
+_KEEPS_NEGATION = frozenset(("并", "并且", "同时"))
+_OF_PERSON = re.compile("[^，,。；;：:！!？?的\x1e\n\r]{0,8}的(?:居民|村民|住户|群众|商户|摊贩|摊主|户主|当事人|人员|家庭|车主|业主|租户|农户)")
+_U_PLACE = frozenset(w + c for w in ("广播", "公示", "宣传", "警示") for c in "里中上栏站车牌窗台墙")
 _ASSIST_VERBS = ("协助", "配合", "陪同")
 _ASSIST_TAIL = re.compile("(?:协助|配合|陪同)(?:$|做好|开展|维持|维护|实施|进行|执法)")
 

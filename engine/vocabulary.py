@@ -92,6 +92,8 @@ class Term:
     guards: tuple[str, ...]  # regex fragments of its look-alikes
     note: str | None
     quiet: tuple[str, ...] = ()  # look-alikes matched but not shown (names of bodies: 执法局 beside 执法)
+    strong: bool = False  # a residue entry a service verb standing on it does not explain (张贴…照片)
+    anchor: int = 0  # a residue anchor (把…, 对违规者…): counts only when this many characters, none recognised, follow it in the clause
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,7 @@ class Vocabulary:
     terms: tuple[Term, ...]
     frames: dict[str, tuple[str, ...]]
     service: tuple[str, ...]
+    residue: tuple[Term, ...] = ()  # doubtful residue: counted only where no term or service verb explains it
 
 
 def _problem(lines: dict, file: str, loc: tuple, msg: str) -> Problem:
@@ -136,59 +139,70 @@ def parse(data: Any, lines: dict, file: str) -> Vocabulary:
             bad(("grounds", key), "articles and items are positive integers")
             continue
         grounds[key] = Ground(key, g.get("law"), tuple(arts), g.get("item"), g["words"], g.get("note"))
-    terms: list[Term] = []
-    seen: set[str] = set()
-    for i, t in enumerate(data.get("terms") or ()):
-        loc = ("terms", i)
-        if not isinstance(t, dict):
-            bad(loc, "a term is a mapping")
-            continue
-        extra = set(t) - {"term", "pattern", "shown", "class", "ground", "guards", "guard_patterns", "quiet_guards", "note"}
-        if extra:
-            bad(loc, f"unknown field(s): {', '.join(sorted(extra))}")
-        if ("term" in t) == ("pattern" in t):
-            bad(loc, "give exactly one of term (a literal) or pattern (a regular expression)")
-            continue
-        if t.get("class") not in classes:
-            bad(loc + ("class",), f"class {t.get('class')!r} is not one of {', '.join(classes)}")
-        ground = grounds.get(t.get("ground"))
-        if ground is None:
-            bad(loc + ("ground",), f"unknown ground {t.get('ground')!r}")
-        literal = t.get("term")
-        if literal is not None:
-            shown, regex = str(literal), re.escape(str(literal))
-        else:
-            shown, regex = t.get("shown"), str(t["pattern"])
-            if not shown:
-                bad(loc + ("shown",), "a pattern needs `shown`, the name used in explanations")
-        key = regex
-        if key in seen:
-            bad(loc, f"{shown!r} is listed twice")
-        seen.add(key)
-        guards: list[str] = []
-        quiet: list[str] = []
-        for field in ("guards", "quiet_guards"):
-            for j, gd in enumerate(t.get(field) or ()):
-                if literal is None or str(literal) not in str(gd) or str(gd) == str(literal):
-                    bad(loc + (field, j), f"guard {gd!r} must be a longer text containing the term {literal!r}")
-                (guards if field == "guards" else quiet).append(re.escape(str(gd)))
-        guards += [str(p) for p in t.get("guard_patterns") or ()]
-        patterns = ([regex] if literal is None else []) + [str(p) for p in t.get("guard_patterns") or ()]
-        for j, frag in enumerate(patterns):  # literals are escaped: always valid, always literal-first
-            where = loc + (("pattern",) if j == 0 and literal is None else ("guard_patterns",))
-            try:
-                re.compile(frag)
-            except re.error as exc:
-                bad(where, f"not a valid regular expression: {exc}")
+    seen: set[tuple[str, str]] = set()
+
+    def read_terms(section: str, allowed_classes: tuple, fields: set) -> list[Term]:
+        out: list[Term] = []
+        for i, t in enumerate(data.get(section) or ()):
+            loc = (section, i)
+            if not isinstance(t, dict):
+                bad(loc, "a term is a mapping")
                 continue
-            if _top_level_bar(frag):
-                bad(where, "a pattern may not hold a top-level | (write each alternative as its own term, or group them: (?:a|b)…)")
+            extra = set(t) - fields
+            if extra:
+                bad(loc, f"unknown field(s): {', '.join(sorted(extra))}")
+            if ("term" in t) == ("pattern" in t):
+                bad(loc, "give exactly one of term (a literal) or pattern (a regular expression)")
                 continue
-            if any(first_literal(alt) is None for alt in expand_leading(frag)):
-                # the reader groups alternatives by first character (speed): say so here, not at read time
-                bad(where, "a pattern must begin with a literal character or a group of literal alternatives (?:a|b)")
-        if ground is not None and t.get("class") in classes:
-            terms.append(Term(shown or "", t["class"], ground, regex, tuple(guards), t.get("note"), tuple(quiet)))
+            if t.get("class") not in allowed_classes:
+                bad(loc + ("class",), f"class {t.get('class')!r} is not one of {', '.join(allowed_classes)}")
+            ground = grounds.get(t.get("ground"))
+            if ground is None:
+                bad(loc + ("ground",), f"unknown ground {t.get('ground')!r}")
+            literal = t.get("term")
+            if literal is not None:
+                shown, regex = str(literal), re.escape(str(literal))
+            else:
+                shown, regex = t.get("shown"), str(t["pattern"])
+                if not shown:
+                    bad(loc + ("shown",), "a pattern needs `shown`, the name used in explanations")
+            key = (section, regex)
+            if key in seen:
+                bad(loc, f"{shown!r} is listed twice")
+            seen.add(key)
+            guards: list[str] = []
+            quiet: list[str] = []
+            for field in ("guards", "quiet_guards"):
+                for j, gd in enumerate(t.get(field) or ()):
+                    if literal is None or str(literal) not in str(gd) or str(gd) == str(literal):
+                        bad(loc + (field, j), f"guard {gd!r} must be a longer text containing the term {literal!r}")
+                    (guards if field == "guards" else quiet).append(re.escape(str(gd)))
+            guards += [str(p) for p in t.get("guard_patterns") or ()]
+            patterns = ([regex] if literal is None else []) + [str(p) for p in t.get("guard_patterns") or ()]
+            for j, frag in enumerate(patterns):  # literals are escaped: always valid, always literal-first
+                where = loc + (("pattern",) if j == 0 and literal is None else ("guard_patterns",))
+                try:
+                    re.compile(frag)
+                except re.error as exc:
+                    bad(where, f"not a valid regular expression: {exc}")
+                    continue
+                if _top_level_bar(frag):
+                    bad(where, "a pattern may not hold a top-level | (write each alternative as its own term, or group them: (?:a|b)…)")
+                    continue
+                if any(first_literal(alt) is None for alt in expand_leading(frag)):
+                    # the reader groups alternatives by first character (speed): say so here, not at read time
+                    bad(where, "a pattern must begin with a literal character or a group of literal alternatives (?:a|b)")
+            if section == "residue" and not t.get("why"):
+                bad(loc + ("why",), "a residue entry says why its words leave the nature in doubt")
+            if ground is not None and t.get("class") in allowed_classes:
+                out.append(Term(shown or "", t["class"], ground, regex, tuple(guards), t.get("why") or t.get("note"),
+                                tuple(quiet), bool(t.get("strong")), int(t.get("anchor") or 0)))
+        return out
+
+    term_fields = {"term", "pattern", "shown", "class", "ground", "guards", "guard_patterns", "quiet_guards", "note"}
+    terms = read_terms("terms", classes, term_fields)
+    # residue (issue 17): words that leave a worker's clause in doubt where no term or service verb explains them
+    residue = read_terms("residue", ("doubtful",), term_fields - {"note"} | {"why", "anchor", "strong"})
     frames: dict[str, tuple[str, ...]] = {}
     raw_frames = data.get("frames") or {}
     for key in FRAME_KEYS:
@@ -206,7 +220,7 @@ def parse(data: Any, lines: dict, file: str) -> Vocabulary:
         bad(("service",), "a verb is listed twice: " + "、".join(sorted({s for s in service if service.count(s) > 1})))
     if probs:
         raise VocabularyError(probs)
-    return Vocabulary(classes, grounds, tuple(terms), frames, service)
+    return Vocabulary(classes, grounds, tuple(terms), frames, service, tuple(residue))
 
 
 def load(path: str | Path = PATH) -> Vocabulary:

@@ -118,6 +118,9 @@ def _guard(loader: Any, file: str) -> None:
                        ev.start_mark)
 
 
+_MALFORMED = "YAML 格式错误：请检查这一行及上一行的缩进、冒号后的空格、括号和引号是否成对"
+
+
 def _check_size(text: str, file: str) -> None:
     if len(text) > MAX_BYTES:
         raise _SyntaxProblem(Problem(file, f"文件超过 {MAX_BYTES >> 20} MB，不予读取", code="too_large",
@@ -137,11 +140,11 @@ def _parse(loader_cls: type, text: str, file: str, keep_lines: bool, guarded: bo
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise _SyntaxProblem(Problem(file, f"malformed YAML: {exc.problem or exc}", line)) from None
+        raise _SyntaxProblem(Problem(file, _MALFORMED, line, en=f"malformed YAML: {exc.problem or exc}")) from None
     except yaml.YAMLError as exc:
-        raise _SyntaxProblem(Problem(file, f"malformed YAML: {exc}")) from None
+        raise _SyntaxProblem(Problem(file, _MALFORMED, en=f"malformed YAML: {exc}")) from None
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:   # a constructor on a bad scalar
-        raise _SyntaxProblem(Problem(file, f"malformed YAML: {exc}")) from None
+        raise _SyntaxProblem(Problem(file, "YAML 中有无法读取的值", en=f"malformed YAML: {exc}")) from None
     finally:
         guard.dispose()
         loader.dispose()

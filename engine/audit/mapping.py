@@ -183,7 +183,7 @@ def _read_user_map(path: str) -> dict:
         if p.code != "bad_input":      # a refusal of our own (duplicate key, depth, tag, size) says what it is
             raise InputError([p]) from None
         raise InputError([Problem(name, "表头映射文件格式错误：请检查这一行及上一行的缩进、冒号和引号", p.line,
-                                  code="malformed_yaml", en=f"not a valid mapping file: {p.message}")]) from None
+                                  code="malformed_yaml", en=f"not a valid mapping file: {p.en or p.message}")]) from None
     if data in (None, ""):
         return {}
     if not isinstance(data, dict) or set(data) - {"headers", "values", "booleans", "unknown"} or any(

@@ -130,6 +130,7 @@ class ResultWriter:
                 import openpyxl
 
                 self.wb = openpyxl.Workbook(write_only=True)
+                self.sheet_parts: list[Path] = []
                 self.ws = None
                 self.in_sheet = 0
             else:
@@ -191,12 +192,27 @@ class ResultWriter:
         n = len(self.wb.worksheets)
         base = "结果" if self.readable else "results"
         self.ws = self.wb.create_sheet(base if n == 0 else f"{base}{n + 1}")
+        self._sheet_beside(self.ws)
         self.in_sheet = 0
         if self.readable:
             for i, c in enumerate(self.columns, 1):
                 self.ws.column_dimensions[get_column_letter(i)].width = _WIDTHS.get(c, 12)
             self.ws.freeze_panes = "A2"
         self.ws.append(self.titles)
+
+    def _sheet_beside(self, ws: Any) -> None:
+        """openpyxl streams each write-only sheet into a temporary file in TMPDIR, which a killed run
+        leaves there for good. Here it goes beside the target as ``.<name>.sheetN.<pid>.part``: the
+        next run writing the same output removes it under its lock (``outfile.remove_stale_parts``),
+        and abort() and openpyxl's own exit hook remove it when the run ends otherwise."""
+        from openpyxl.worksheet._writer import ALL_TEMP_FILES, WorksheetWriter
+
+        out = self.path.with_name(f".{self.path.name}.sheet{len(self.sheet_parts) + 1}.{os.getpid()}.part")
+        open(out, "wb").close()
+        self.sheet_parts.append(out)
+        ALL_TEMP_FILES.append(str(out))          # openpyxl's cleanup() removes it from this list
+        ws._writer = WorksheetWriter(ws, out=str(out))
+        ws._writer.write_top()
 
     def _finish_sheet(self) -> None:
         if self.readable and self.ws is not None:
@@ -223,6 +239,7 @@ class ResultWriter:
                 self._new_sheet()
             self._finish_sheet()
             meta = self.wb.create_sheet("复现信息" if self.readable else "stamp")   # the stamp travels inside the workbook too
+            self._sheet_beside(meta)
             if self.readable:
                 from openpyxl.utils import get_column_letter
 
@@ -259,8 +276,11 @@ class ResultWriter:
             if self.fmt != "xlsx":
                 self.f.close()
         finally:
-            if self.tmp.exists():
-                self.tmp.unlink()
+            for part in [self.tmp, *getattr(self, "sheet_parts", [])]:
+                try:
+                    part.unlink()
+                except OSError:
+                    pass
 
 
 _STAMP_LABELS = {"rows": "结果行数", "engine": "引擎版本", "engine_code": "引擎代码哈希", "checklist": "事项清单哈希",

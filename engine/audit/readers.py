@@ -31,20 +31,26 @@ from ..errors import InputError, Problem
 from ..yamlsrc import MAX_DEPTH, json_depth_ok
 from .chunks import Chunk
 from .records import MAX_CELL, Tally, Tokenizer
+from .xlsxrows import BadCell
 from .sourcefile import CHUNK_ROWS, HEADER_SCAN, MAX_COLUMNS, Source, cell_str, detect_encoding, header_of, pick_header
 
 BLOCK = 8 << 20            # bytes per CSV block (≈ 50,000 rows of a typical sheet)
 _DELIMS = (",", "\t", ";", "|")
+HEADER_ROWS = 1000         # an .xlsx header is looked for among the filled rows of the first rows
 
 _T = {
     "zh": {"fields": "有 {got} 列，表头有 {want} 列", "decode": "无法按 {enc} 解码",
            "json": "不是合法的 JSON：{msg}", "deep": "嵌套超过 {n} 层，不是一条记录", "object": "每行应是一个 JSON 对象（act），实际是 {t}",
            "dup": "键“{k}”重复出现；每个键只能写一次", "surrogate": "含有无效字符（孤立的代理码位 {c}），不是合法的 Unicode 文本",
-           "wide": "有 {n:,} 个字段，超过每条记录 {limit:,} 个的上限"},
+           "wide": "有 {n:,} 个字段，超过每条记录 {limit:,} 个的上限",
+           "cell": "单元格 {ref} 已损坏，无法读取", "order": "行号 {n} 不在上一行（第 {prev} 行）之后：工作表的行次序已损坏",
+           "xml": "第 {after} 行之后工作表的 XML 已损坏，其后的内容无法读取"},
     "en": {"fields": "has {got} fields, the header has {want}", "decode": "cannot be decoded as {enc}",
            "json": "not valid JSON: {msg}", "deep": "nested deeper than {n} levels: not a record", "object": "each line must be a JSON object (an act), got {t}",
            "dup": "key {k!r} appears twice; write each key once", "surrogate": "holds an invalid character (a lone surrogate {c}): not valid Unicode text",
-           "wide": "has {n:,} fields, over the limit of {limit:,} per record"},
+           "wide": "has {n:,} fields, over the limit of {limit:,} per record",
+           "cell": "cell {ref} is damaged and cannot be read", "order": "row number {n} does not follow the row before it ({prev}): the sheet's row order is damaged",
+           "xml": "the sheet's XML is damaged after row {after}; nothing after it can be read"},
 }
 
 
@@ -156,10 +162,14 @@ class _Hashed:
 
 
 def _open_csv_utf16(p: Path, score: Callable[[list[str]], int], t: dict, lang: str) -> Source:
-    """UTF-16 (Excel's "Unicode text", tab-separated): transcoded to UTF-8 as it is read."""
+    """UTF-16 (Excel's "Unicode text", tab-separated): transcoded to UTF-8 line by line as it is read
+    (``Utf16Lines``), so a stray or missing byte costs only the row it is in."""
+    from .utf16 import Utf16Lines
+
     size = p.stat().st_size
-    with open(p, "r", encoding="utf-16", errors="replace", newline="") as f:
-        text = f.read(1 << 19)
+    with open(p, "rb") as raw:
+        head = Utf16Lines(raw).read(1 << 20)
+    text = head.decode("utf-8", errors="replace")
     delim = _sniff(text)
     header, header_end, header_row = _find_header(text, delim, score)
     if header is None:
@@ -168,24 +178,10 @@ def _open_csv_utf16(p: Path, score: Callable[[list[str]], int], t: dict, lang: s
     src = Source(p, "csv", header, size, f"CSV · UTF-16 · {_delim_desc(delim, lang)}", header_line=header_row,
                  _sha=sha)
 
-    class _Utf8:
-        """UTF-16 in, UTF-8 out; an undecodable unit (a lone surrogate) becomes the byte 0xFF,
-        which is not UTF-8, so the record holding it is rejected at its row."""
-        def __init__(self) -> None:
-            self.raw = open(p, "rb")
-            self.dec = codecs.getincrementaldecoder("utf-16")(errors="gridlaw-bad")
-            self.pos = 0
-
-        def read(self, n: int) -> bytes:
-            data = self.raw.read(n // 2)
-            sha.update(data)
-            self.pos += len(data)
-            return self.dec.decode(data, final=not data).encode("utf-8", "surrogateescape")
-
     def gen() -> Iterator[Chunk]:
-        r = _Utf8()
-        tally = src.tally = Tally(lines_in_records=header_end, records=header_row)
-        try:
+        with open(p, "rb") as raw:
+            r = Utf16Lines(raw, sha)
+            tally = src.tally = Tally(lines_in_records=header_end, records=header_row)
             buf = b""
             while buf.count(b"\n") < header_end:
                 more = r.read(1 << 16)
@@ -193,14 +189,12 @@ def _open_csv_utf16(p: Path, score: Callable[[list[str]], int], t: dict, lang: s
                     break
                 buf += more
             cut = 0
-            for _ in range(header_end):
+            for _ in range(header_end):      # every line the reader hands on ends in exactly one LF
                 cut = buf.index(b"\n", cut) + 1
             tally.lines_in_bytes += header_end
             tok = Tokenizer(delim, len(header), header_row + 1, tally, lang, "UTF-16")
             yield from _csv_blocks(r, None, header, delim, "utf-8", tok, BLOCK, 0, lead=buf[cut:],
                                    progress=lambda: r.pos)
-        finally:
-            r.raw.close()
 
     src._iter = gen
     return src
@@ -391,15 +385,16 @@ def _parse_slow(body: bytes, header: list[str], delim: str, enc: str, tok: Token
 
 
 def _open_xlsx(p: Path, sheet: str | None, score: Callable[[list[str]], int], lang: str) -> Source:
-    import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     name = str(p)
     from ..zipguard import check_zip
 
     check_zip(p, name, lang)          # a zip bomb is refused from the zip directory, before inflating
+    from .xlsxrows import XmlDamaged, load_workbook, sheet_rows
+
     try:
-        wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
+        wb = load_workbook(p)
     except (InvalidFileException, OSError, KeyError, ValueError) as exc:
         raise InputError([Problem(name, f"cannot read as XLSX: {exc}" if lang == "en" else
                                   "无法作为 XLSX 读取：文件已损坏，或不是 Excel 工作簿；请在 Excel 中另存为 XLSX 或 CSV",
@@ -419,56 +414,91 @@ def _open_xlsx(p: Path, sheet: str | None, score: Callable[[list[str]], int], la
         wb.close()
         raise InputError([Problem(name, (f"no sheet {sheet!r}; sheets: " if lang == "en" else f"没有工作表“{sheet}”；现有：")
                                   + "、".join(names))])
-    first = ws.min_row or 1
-    rows = ws.iter_rows(values_only=True)
     head: list[tuple[int, tuple]] = []
-    for i, row in enumerate(rows):
-        if row and any(cell_str(c) for c in row):
-            head.append((first + i, row))
-        if len(head) >= HEADER_SCAN:
-            break
+    try:
+        for number, cells in sheet_rows(wb, ws):
+            row = _xlsx_values(cells, None)
+            if any(cell_str(c) for c in row if not isinstance(c, BadCell)):
+                head.append((number, tuple("" if isinstance(c, BadCell) else c for c in row)))
+            if len(head) >= HEADER_SCAN or (head and number > HEADER_ROWS):
+                break                     # the header is near the top: a long empty tail is not read twice
+    except XmlDamaged:
+        pass                              # the rows before the damage may still hold the header
     if not head:
         wb.close()
         raise InputError([Problem(name, "the sheet is empty" if lang == "en" else f"工作表“{ws.title}”是空的")])
     header, header_row = header_of(head, score)
+    # the dimension is only a hint for progress: the rows are read to the end of the XML whatever it says
     total = max((ws.max_row or 0) - header_row, 0)
     sha = hashlib.sha256()
     wb.close()
     src = Source(p, "xlsx", header, total, f"XLSX · sheet {ws.title!r}" if lang == "en" else f"XLSX · 工作表“{ws.title}”",
                  header_line=header_row, _sha=sha)
+    t = _T.get(lang, _T["zh"])
 
     def gen() -> Iterator[Chunk]:
         with open(p, "rb") as f:
             for part in iter(lambda: f.read(1 << 20), b""):
                 sha.update(part)
-        wb2 = openpyxl.load_workbook(p, read_only=True, data_only=True)
+        wb2 = load_workbook(p)
+        ncol = len(header)
+        buf: list[tuple] = []
+        lines: list[int] = []
+        bad: list[tuple[int, str]] = []
+        blank = 0
+        done = 0
+        prev = header_row
+        below = False
         try:
-            ws2 = wb2[ws.title]
-            ncol = len(header)
-            buf: list[tuple] = []
-            lines: list[int] = []
-            blank = 0
-            done = 0
-            for i, row in enumerate(ws2.iter_rows(min_row=header_row + 1, values_only=True)):
-                number = header_row + 1 + i
-                done += 1
-                if not row or not any(c is not None and cell_str(c) for c in row):
-                    blank += 1
-                    continue
-                row = tuple(row[:ncol]) + (None,) * (ncol - len(row)) if len(row) != ncol else row
-                buf.append(row)
-                lines.append(number)
-                if len(buf) >= CHUNK_ROWS:
-                    yield Chunk(header, np.array(lines, dtype=np.int64), [list(c) for c in zip(*buf)], [], blank, done)
-                    buf, lines, blank = [], [], 0
-            if buf or blank:
+            try:
+                for number, cells in sheet_rows(wb2, wb2[ws.title]):
+                    if not below and number <= header_row:
+                        continue                  # title rows and the header itself
+                    below = True
+                    if number <= prev:            # Excel writes rows in order; this one cannot be placed
+                        bad.append((number, t["order"].format(n=number, prev=prev)))
+                        continue
+                    blank += number - prev - 1    # rows absent from the XML are empty rows
+                    done += number - prev
+                    prev = number
+                    broken = next((v for _, v in cells if isinstance(v, BadCell)), None)
+                    if broken is not None:
+                        bad.append((number, t["cell"].format(ref=broken.ref)))
+                        continue
+                    row = _xlsx_values(cells, ncol)
+                    if not any(cell_str(c) for c in row):
+                        blank += 1
+                        continue
+                    buf.append(row[:ncol])
+                    lines.append(number)
+                    if len(buf) + len(bad) >= CHUNK_ROWS:
+                        yield Chunk(header, np.array(lines, dtype=np.int64), [list(c) for c in zip(*buf)], bad, blank,
+                                    done)
+                        buf, lines, bad, blank = [], [], [], 0
+            except XmlDamaged as exc:            # nothing past the damage can be read: said at the next row
+                bad.append((max(exc.after, prev) + 1, t["xml"].format(after=max(exc.after, prev))))
+            if buf or blank or bad:
                 cols = [list(c) for c in zip(*buf)] if buf else [[] for _ in range(ncol)]
-                yield Chunk(header, np.array(lines, dtype=np.int64), cols, [], blank, done)
+                yield Chunk(header, np.array(lines, dtype=np.int64), cols, bad, blank, done)
         finally:
             wb2.close()
 
     src._iter = gen
     return src
+
+
+def _xlsx_values(cells: list[tuple[int, Any]], ncol: int | None) -> list[Any]:
+    """A row's values by column (1-based), at least ``ncol`` wide; a value past ``ncol`` is kept after
+    them only so that a row holding nothing else is not taken for an empty one."""
+    width = max((c for c, _ in cells), default=0) if ncol is None else ncol
+    row: list[Any] = [None] * width
+    extra: list[Any] = []
+    for col, value in cells:
+        if 1 <= col <= width:
+            row[col - 1] = value
+        elif value is not None:
+            extra.append(value)
+    return row + extra
 
 
 # --------------------------------------------------------------------------- JSONL
