@@ -200,3 +200,23 @@ def test_batch_page_audits_the_clerk_sheets(client, sheets, kind, key, city):
         assert "备注载明" in report and "序号 7" in report
     results = client.get(f"/audit/jobs/{job}/results")
     assert results.status_code == 200 and len(results.content) > 1000
+
+
+def test_rows_with_other_layers_in_force_never_share_a_pattern():
+    """各问题结论 is read per pattern: two rows alike in every rule outcome, but dated so that a layer is in force for
+    one and not the other, must not share one (the later row's verdicts by layer would be shown for the earlier)."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from gridlaw.audit.results import _signatures
+
+    alike = dict(n=4, rules=[], outcomes=np.zeros((0, 4), dtype=np.int8), decisions=np.zeros(4, dtype=np.int64), known={})
+    in_force = np.array([[True] * 4, [False, True, False, True]])
+    inv, _, keys = _signatures(SimpleNamespace(**alike, slots_on=in_force, conflict_masks=[]))
+    assert inv[0] == inv[2] and inv[1] == inv[3] and inv[0] != inv[1] and len(keys) == 2
+    inv, _, keys = _signatures(SimpleNamespace(**alike, slots_on=np.ones((2, 4), dtype=bool), conflict_masks=[]))
+    assert len(set(inv.tolist())) == 1 and len(keys) == 1           # same layers, same outcomes: one pattern
+    conflict = [(object(), np.array([False, False, True, True]))]
+    inv, _, _ = _signatures(SimpleNamespace(**alike, slots_on=np.ones((2, 4), dtype=bool), conflict_masks=conflict))
+    assert inv[0] == inv[1] and inv[2] == inv[3] and inv[0] != inv[2]
