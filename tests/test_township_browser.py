@@ -57,6 +57,14 @@ def _wait_job(browser) -> str:
     return status(browser)
 
 
+def _send(browser) -> None:
+    """Submit the upload and wait for the job page (or the form's errors). Not staleness of the old page: the job
+    page replaces itself each second, and under load Chromium then reports the old node as foreign, not stale."""
+    browser.find_element(By.ID, "submit").click()
+    WebDriverWait(browser, 120, poll_frequency=0.5, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: "/audit/jobs/" in d.current_url or d.find_elements(By.ID, "problems"))
+
+
 def _upload(browser, server, path: Path, kind: str, city: str, name: str) -> None:
     browser.get(server + "/audit")
     WebDriverWait(browser, 30).until(EC.presence_of_element_located((By.ID, "file")))
@@ -65,7 +73,7 @@ def _upload(browser, server, path: Path, kind: str, city: str, name: str) -> Non
     choose(browser, "city", city)
     no_codes(browser, name + " upload page")
     shot(browser, f"township-{name}-upload")
-    submit(browser)
+    _send(browser)
     assert _wait_job(browser) == "done", visible(browser)[:2000]
     WebDriverWait(browser, 30).until(EC.presence_of_element_located((By.ID, "summary")))
     no_codes(browser, name + " job")
@@ -183,7 +191,7 @@ def test_a_sheet_that_cannot_be_audited_is_refused_in_chinese(server, browser, t
     browser.find_element(By.ID, "file").send_keys(str(wrong))
     choose(browser, "kind", "hire")
     choose(browser, "city", "yancheng")
-    submit(browser)
+    _send(browser)
     WebDriverWait(browser, 120, poll_frequency=0.5, ignored_exceptions=(WebDriverException,)).until(
         lambda d: d.find_elements(By.ID, "problems"))
     text = visible(browser)
