@@ -204,7 +204,7 @@ class ResultWriter:
             for i, c in enumerate(self.columns, 1):
                 self.ws.column_dimensions[get_column_letter(i)].width = _WIDTHS.get(c, 12)
             self.ws.freeze_panes = "A2"
-        self._sheet_beside(self.ws)       # after the sheet's views and widths: its writer writes them first
+        self._sheet_beside(self.ws)          # after widths and panes: the writer writes the sheet's top now
         self.ws.append(self.titles)
 
     def _sheet_beside(self, ws: Any) -> None:
@@ -251,7 +251,11 @@ class ResultWriter:
 
                 meta.column_dimensions[get_column_letter(1)].width = 28
                 meta.column_dimensions[get_column_letter(2)].width = 80
+<<<<<<< HEAD
             self._sheet_beside(meta)
+=======
+            self._sheet_beside(meta)             # after the widths: the writer writes the sheet's top now
+>>>>>>> main
             if self.readable:
                 for k, v in self.notes:
                     meta.append([k, v])
