@@ -251,11 +251,7 @@ class ResultWriter:
 
                 meta.column_dimensions[get_column_letter(1)].width = 28
                 meta.column_dimensions[get_column_letter(2)].width = 80
-<<<<<<< HEAD
-            self._sheet_beside(meta)
-=======
             self._sheet_beside(meta)             # after the widths: the writer writes the sheet's top now
->>>>>>> main
             if self.readable:
                 for k, v in self.notes:
                     meta.append([k, v])
