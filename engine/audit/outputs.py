@@ -192,12 +192,12 @@ class ResultWriter:
         n = len(self.wb.worksheets)
         base = "结果" if self.readable else "results"
         self.ws = self.wb.create_sheet(base if n == 0 else f"{base}{n + 1}")
-        self._sheet_beside(self.ws)
         self.in_sheet = 0
         if self.readable:
             for i, c in enumerate(self.columns, 1):
                 self.ws.column_dimensions[get_column_letter(i)].width = _WIDTHS.get(c, 12)
             self.ws.freeze_panes = "A2"
+        self._sheet_beside(self.ws)  # after the widths and the frozen header: write_top() writes them out
         self.ws.append(self.titles)
 
     def _sheet_beside(self, ws: Any) -> None:
