@@ -37,9 +37,12 @@ def _why(q: dict, lang: str) -> str:
     return "" if not text or text == _GENERIC.get(lang) else text
 
 
-def verdict_text(q: dict, lang: str = "zh", kind: str = "") -> str:
-    """资格条件：本市规定未涉及（第十一条第二款交由县级办法规定）"""
+def verdict_text(q: dict, lang: str = "zh", kind: str = "", city_in_force: bool = True) -> str:
+    """资格条件：本市规定未涉及（第十一条第二款交由县级办法规定）. Before the city's text is in force, its
+    silence (and where it leaves the question) is not yet law: say so instead."""
     zh = lang == "zh"
+    if q["verdict"] == "not_addressed" and not city_in_force:
+        return f"{_label(q, kind, lang)}{'：本市规定尚未施行，已施行的国家法律未涉及' if zh else ': the city rules not yet in force; national law in force does not address it'}"
     verdict = _VERDICT.get(lang, _VERDICT["zh"]).get(q["verdict"], q["verdict"])
     why = _why(q, lang) if q["verdict"] == "not_addressed" else ""
     label_ = _label(q, kind, lang)
@@ -52,12 +55,12 @@ def shown_questions(questions: list[dict], kind: str) -> list[dict]:
     return [q for q in questions if q["question"] == main or q["verdict"] != "not_addressed"]
 
 
-def headline(decision_value: str, questions: list[dict], kind: str, lang: str = "zh") -> str:
+def headline(decision_value: str, questions: list[dict], kind: str, lang: str = "zh", city_in_force: bool = True) -> str:
     """The overall answer in words. Never 合规 alone when the main question is not addressed."""
     zh = lang == "zh"
     main = next((q for q in questions if q["question"] == MAIN_QUESTION.get(kind)), None)
     if main is not None and main["verdict"] == "not_addressed" and decision_value in ("compliant", "not_addressed"):
-        what = verdict_text(main, lang, kind)
+        what = verdict_text(main, lang, kind, city_in_force)
         if decision_value == "compliant":
             return (f"已满足所涉规定设定的要求；但{what}" if zh else
                     f"The requirements the law sets are met; but {what}")
@@ -70,7 +73,48 @@ def addressing(questions: list[dict]) -> set[str]:
     return {x["pack"] for q in questions for x in q.get("layers", ()) if x.get("verdict") != "not_addressed"}
 
 
-def layer_lines(layers: list[dict], lang: str = "zh", answering: set[str] | None = None) -> list[str]:
+def _facts_in(cond: Any) -> list[str]:
+    """The fact names a condition (a rule's trigger) reads, in order."""
+    if cond is None:
+        return []
+    if hasattr(cond, "model_dump"):
+        cond = cond.model_dump(exclude_none=True)
+    if isinstance(cond, dict):
+        out = [cond["fact"]] if isinstance(cond.get("fact"), str) else []
+        for v in cond.values():
+            if isinstance(v, (dict, list)):
+                out += _facts_in(v)
+        return out
+    if isinstance(cond, list):
+        return [f for c in cond for f in _facts_in(c)]
+    return []
+
+
+def stated_only(decision: Any, lang: str = "zh") -> dict[str, str]:
+    """National laws read from stated facts only (劳动法 the age, 社会保险法 the insurance, 个人信息保护法 an
+    excessive collection or publication): law pack -> the facts the act does not state that would bring one of
+    its rules into play. Such a law is not "silent" on the act; the report says which facts it was not told."""
+    from .facts import fact_vocabulary
+
+    vocab = fact_vocabulary().get(decision.kind, {})
+    role = decision.facts.get("role")
+    out: dict[str, list[str]] = {}
+    for f in decision.findings:
+        spec = f.rule.spec
+        if f.layer != "national" or f.outcome != "not_applicable" or spec.trigger is None:
+            continue
+        if spec.roles and role not in spec.roles:
+            continue
+        unstated = [x for x in _facts_in(spec.trigger) if x not in decision.facts]
+        for x in unstated:
+            name = vocab.get(x, {}).get("label", x) if lang == "zh" else x
+            if name not in out.setdefault(getattr(f, "pack", None) or spec.id.split(".")[0], []):
+                out[getattr(f, "pack", None) or spec.id.split(".")[0]].append(name)
+    return {k: ("、" if lang == "zh" else ", ").join(v) for k, v in out.items() if v}
+
+
+def layer_lines(layers: list[dict], lang: str = "zh", answering: set[str] | None = None,
+                unstated: dict[str, str] | None = None) -> list[str]:
     """Layer by layer, whether it was in force on the review date. With ``answering``, a national law in
     force that answers none of the act's questions is not listed on its own: they share one closing line
     (seven national laws on every report hid the ones that matter)."""
@@ -78,15 +122,22 @@ def layer_lines(layers: list[dict], lang: str = "zh", answering: set[str] | None
 
     zh = lang == "zh"
     out = []
+    unstated = unstated or {}
     silent = [x for x in layers if answering is not None and x["layer"] == "national" and x.get("in_force")
               and x.get("pack") not in answering]
     for x in layers:
+        version = f"（{x['version']}）" if zh and x.get("version") else f" ({x['version']})" if x.get("version") else ""
+        if x in silent and x.get("pack") in unstated:     # read from stated facts only, and not told them
+            out.append(f"{layer_label(x['layer'], lang)} 《{x['title']}》{version}：已施行；仅依据所述事实审查，本行为未述及"
+                       f"{unstated[x['pack']]}" if zh else f"{layer_label(x['layer'], lang)} {x['title']}{version}: in force; "
+                                                          f"read from stated facts only, not stated: {unstated[x['pack']]}")
+            continue
         if x in silent:
             continue
-        version = f"（{x['version']}）" if zh and x.get("version") else f" ({x['version']})" if x.get("version") else ""
         state = (("已施行" if zh else "in force") if x.get("in_force") else
                  (f"尚未施行（自{x['effective']}起施行）" if zh else f"not yet in force (from {x['effective']})"))
         out.append(f"{layer_label(x['layer'], lang)} 《{x['title']}》{version}{'：' if zh else ': '}{state}")
+    silent = [x for x in silent if x.get("pack") not in unstated]
     if silent:
         names = [x["title"].removeprefix("中华人民共和国") for x in silent]
         out.append(f"其余国家法律（{'、'.join(names)}）未涉及本事项" if zh else
@@ -95,8 +146,10 @@ def layer_lines(layers: list[dict], lang: str = "zh", answering: set[str] | None
 
 
 _SUBJECT = {  # (path in the act tree, Chinese label, English label), in reading order
-    "hire": [("role", "拟任岗位", "role"), ("candidate.name", "姓名（已遮蔽）", "name (masked)")],
-    "exit": [("role", "岗位", "role"), ("worker.name", "姓名（已遮蔽）", "name (masked)")],
+    "hire": [("role", "拟任岗位", "role"), ("candidate.name", "姓名（已遮蔽）", "name (masked)"),
+             ("candidate.age", "审查基准日年龄", "age on the review date")],
+    "exit": [("role", "岗位", "role"), ("worker.name", "姓名（已遮蔽）", "name (masked)"),
+             ("worker.age", "审查基准日年龄", "age on the review date")],
     "assignment": [("task.text", "任务内容", "task"), ("required_by", "交办单位", "assigned by"), ("role", "承担人员", "to")],
     "notice": [("publisher", "公布主体", "publisher")],
     "admission": [("department", "申请部门", "department"), ("matter.text", "申请事项", "matter")],
@@ -121,6 +174,8 @@ def subject_lines(kind: str, act: dict, lang: str = "zh", masked: bool = True) -
             lz = "姓名（已遮蔽）" if masked else "姓名"
             le = "name (masked)" if masked else "name"
         value = _value_label(path.rsplit(".", 1)[-1], node, lang) if path in ("role", "publisher", "grid_type") else node
+        if path.endswith(".age"):      # stated, or from the birth date or the ID number (engine/derive.py)
+            value = f"{node}周岁" if zh else str(node)
         out.append(f"{lz if zh else le}{'：' if zh else ': '}{value}")
     return out
 
@@ -133,14 +188,15 @@ def answer_of(decision: Any, data: dict, lang: str = "zh", masked: bool = True) 
     answering = addressing(qs)
     laws = [f"{x['title']}（{x['version']}）" for x in layers if x["layer"] == "national" and x.get("version")
             and x.get("in_force", True) and x.get("pack") in answering]
-    head = headline(decision.decision, qs, decision.kind, lang)
+    city_on = all(x.get("in_force", True) for x in layers if x["layer"] == "city")
+    head = headline(decision.decision, qs, decision.kind, lang, city_on)
     plain = label(decision.decision, lang)
     # the badge: never 合规 alone above a headline that says the main question is left open
     badge = plain if head == plain or decision.decision != "compliant" else ("所设要求均满足" if lang == "zh" else "requirements met")
     return {"headline": head, "badge": badge,
-            "verdicts": [verdict_text(q, lang, decision.kind) for q in shown],
-            "verdict_line": " · ".join(verdict_text(q, lang, decision.kind) for q in shown),
-            "layers": layer_lines(layers, lang, answering),
+            "verdicts": [verdict_text(q, lang, decision.kind, city_on) for q in shown],
+            "verdict_line": " · ".join(verdict_text(q, lang, decision.kind, city_on) for q in shown),
+            "layers": layer_lines(layers, lang, answering, stated_only(decision, lang)),
             "subject": subject_lines(decision.kind, data["act"], lang, masked),
             "review_date": data["date"],
             "national_versions": laws}

@@ -177,7 +177,8 @@ def test_quzhou_hire_says_where_eligibility_is_left():
     text = render(d, "text", "zh")
     assert "资格条件：本市规定未涉及（第十一条第二款交由县级办法规定） · 选任程序：符合" in text
     assert text.splitlines()[0].startswith("已满足所涉规定设定的要求；但资格条件")
-    assert "审查对象：拟任岗位：专职网格员；姓名（已遮蔽）：张**；镇（街道）：府山街道" in text
+    # the age on the review date is shown since issue 18 (it decides 劳动法第十五条 and 年满十八周岁)
+    assert "审查对象：拟任岗位：专职网格员；姓名（已遮蔽）：张**；审查基准日年龄：34周岁；镇（街道）：府山街道" in text
 
 
 def test_html_carries_the_national_versions_line_and_layers_in_force():

@@ -105,7 +105,7 @@ def test_only_the_national_laws_that_answer_are_listed_the_rest_in_one_line():
     d = DECISIONS[0, "quzhou"]                   # a penalty task: only 行政处罚法 answers among the national laws
     text = render(d, "text", "zh")
     block = text.split("各层级规定在审查基准日的施行情况：")[1].split("\n  [")[0]
-    listed = [x for x in block.splitlines() if x.startswith("  国家法律")]
+    listed = [x for x in block.splitlines() if x.startswith("  国家法律") and "仅依据所述事实审查" not in x]
     assert listed == ["  国家法律 《中华人民共和国行政处罚法》（2021年修订）：已施行"]
     rest = next(x for x in block.splitlines() if x.startswith("  其余国家法律"))
     assert rest.endswith("未涉及本事项") and "劳动法" in rest and "行政处罚法" not in rest
@@ -113,3 +113,38 @@ def test_only_the_national_laws_that_answer_are_listed_the_rest_in_one_line():
     assert len([x for x in json.loads(render(d, "json"))["layers"] if x["layer"] == "national"]) == 7  # JSON keeps all
     hire = render(DECISIONS[8, "quzhou"], "text", "zh")       # a 14-year-old full-time candidate: 劳动法 answers
     assert "  国家法律 《中华人民共和国劳动法》（2018年修正）：已施行" in hire
+
+
+def test_a_law_read_from_stated_facts_says_what_it_was_not_told():
+    """《劳动法》第十五条 reads the age, 《社会保险法》 the insurance, 《个人信息保护法》 an excessive collection, only
+    when stated: such a law is not "silent" on a full-time hire that leaves them out; the report says so."""
+    d = gridlaw.check({"kind": "hire", "city": "quzhou", "date": "2024-06-01", "role": "full_time",
+                       "selected_by": "township", "candidate": {"criminal_record": True}})
+    text = render(d, "text", "zh")
+    assert "国家法律 《中华人民共和国劳动法》（2018年修正）：已施行；仅依据所述事实审查，本行为未述及年龄" in text
+    assert "《中华人民共和国社会保险法》（2010年通过、2018年修正）：已施行；仅依据所述事实审查" in text
+    rest = next(x for x in text.splitlines() if x.startswith("  其余国家法律"))
+    assert "劳动法" not in rest and "社会保险法" not in rest
+    part_time = render(gridlaw.check({"kind": "hire", "city": "quzhou", "date": "2024-06-01", "role": "part_time",
+                                      "candidate": {"criminal_record": True}}), "text", "zh")
+    assert "仅依据所述事实审查" not in part_time      # both laws bind full-time workers only (a limit the rules state)
+    aged = render(gridlaw.check({"kind": "hire", "city": "quzhou", "date": "2024-06-01", "role": "full_time",
+                                 "candidate": {"birth_date": "1990-01-01"}}), "text", "zh")
+    assert "未述及年龄" not in aged
+
+
+def test_before_the_city_rules_take_effect_their_silence_is_not_quoted():
+    d = gridlaw.check({"kind": "assignment", "city": "jiaxing", "date": "2024-03-15",
+                       "task": {"text": "审批居民临时占道申请并发放许可证"}})
+    text = render(d, "text", "zh")
+    assert "禁止交办事项：本市规定尚未施行，已施行的国家法律未涉及" in text and "第十二条规定" not in text.splitlines()[2]
+
+
+def test_the_age_from_an_id_number_decides_and_is_shown():
+    """《劳动法》第十五条 and 年满十八周岁 were left unknown when only an ID number was given (issue 18, item 4)."""
+    d = gridlaw.check({"kind": "hire", "city": "yancheng", "date": "2024-06-01", "role": "full_time",
+                       "candidate": {"id_number": "320902201003150010"}})
+    assert d.decision == "non_compliant"
+    assert sorted(d.deciding_rules) == ["labourlaw.art15.minimum-age", "yancheng.art16.adult-citizen"]
+    text = render(d, "text", "zh")
+    assert "审查基准日年龄：14周岁" in text and "320902201003150010" not in text      # the number itself stays masked
