@@ -7,9 +7,9 @@
     python benchmarks/budgets.py --only s,b    # some lines only: a b c s
 
 (a) per-record output from plain dicts, 200,000 Yancheng full-time hire acts: every act's decision, its
-    violated and its unknown rule ids. gridlaw: the public library path for many acts — each dict validated
-    (gridlaw.api.act_data), flattened (gridlaw.facts.facts_of), evaluated column by column
-    (gridlaw.batch.evaluate_columns), then one (decision, violated, unknown) tuple per act. Peer: hand-written
+    violated and its unknown rule ids. gridlaw: the public library call for many acts, gridlaw.check_many
+    (national + Yancheng, as gridlaw.check: the dicts validated by column, evaluated by column, one answer
+    per distinct outcome pattern shared by the acts that have it). Peer: hand-written
     Python closures doing the same checks (three-valued, age from the birth date) on the same dicts. Target ≥ 0.5×.
 (b) gridlaw.check, one act per call, over the full stack (national + Yancheng), on the same dicts: Decision
     objects. Peer: durable-rules asserting and retracting each act (tests/test_oracle_durable.py), in a child
@@ -18,6 +18,9 @@
     three ways, names, ID numbers and phones; ID numbers carry valid check digits) → JSONL, end to end, vs a
     polars expression and a duckdb query reading the same CSV and computing the same decision per row.
     Target ≤ 3× the faster. The three answers are compared row by row.
+(d) `gridlaw audit` of a 1,000,000-row task sheet (--kind assignment) whose 任务内容 texts are all distinct
+    (benchmarks/reading.py's generator: real clauses from the labelled corpus, a serial making each text
+    unique, so no reading is reused), → JSONL, end to end. Target ≤ 30 s (issue 17 §5). Output lines counted.
 (s) start-up: `gridlaw --version` and `gridlaw check examples/hire.yaml`, median wall of 15 cold runs of the
     installed entry point (use a non-editable install: pip install . into its own venv), with the CPU time of
     each child (getrusage). Targets ≤ 80 ms and ≤ 200 ms on an idle machine.
@@ -123,26 +126,12 @@ def closure_answers(acts: list[dict]) -> list[tuple[str, tuple, tuple]]:
     return out
 
 
-def gridlaw_answers(acts: list[dict], pack) -> list[tuple[str, tuple, tuple]]:
-    """Per-record output through the library: validate each dict, evaluate the columns, hand back tuples."""
-    import numpy as np
+def gridlaw_answers(acts: list[dict]) -> list[tuple[str, tuple, tuple]]:
+    """Per-record output through the public library API: ``gridlaw.check_many`` (validated and evaluated by
+    column, each answer exactly what ``gridlaw.check`` gives the act alone), as (decision, violated, unknown)."""
+    import gridlaw
 
-    from gridlaw.api import act_data
-    from gridlaw.batch import OUTCOME_CODES, columns_from_facts, evaluate_columns
-    from gridlaw.facts import facts_of
-
-    result = evaluate_columns(pack, "hire", columns_from_facts([facts_of(act_data(a)) for a in acts]))
-    ids = result.rule_ids
-    v, u = OUTCOME_CODES.index("violated"), OUTCOME_CODES.index("unknown")
-    # one integer per act for its row of outcome codes (3 bits a rule), then one answer per distinct row
-    shifts = (np.arange(len(ids), dtype=np.int64) * 3)[:, None]
-    keys = (result.outcomes.astype(np.int64) << shifts).sum(axis=0)
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    per = [(tuple(ids[j] for j in np.flatnonzero(result.outcomes[:, i] == v)),
-            tuple(ids[j] for j in np.flatnonzero(result.outcomes[:, i] == u))) for i in first.tolist()]
-    from gridlaw.evaluate import DECISIONS
-
-    return [(DECISIONS[d], *per[k]) for d, k in zip(result.decisions.tolist(), inverse.ravel().tolist())]
+    return [c[:3] for c in gridlaw.check_many(acts)]
 
 
 # --------------------------------------------------------------------------- (c) the township sheet
@@ -238,12 +227,17 @@ def _polars_decisions(csv: Path):
     age = (date.dt.year().cast(pl.Int32) - birth.dt.year().cast(pl.Int32)
            - ((date.dt.month().cast(pl.Int32) * 100 + date.dt.day().cast(pl.Int32))
               < (birth.dt.month().cast(pl.Int32) * 100 + birth.dt.day().cast(pl.Int32))).cast(pl.Int32))
-    checks = [yes("招聘方式", "统一招聘"), yes("政审结论", "合格"), (age >= 18) & yes("是否中国公民", "是"),
+    # a valid mainland ID number settles citizenship when 是否中国公民 is blank (gridlaw.audit.birth; every
+    # generated number is one)
+    citizen = pl.coalesce(yes("是否中国公民", "是"), pl.when(pl.col("身份证号").is_not_null()).then(pl.lit(True)))
+    checks = [yes("招聘方式", "统一招聘"), yes("政审结论", "合格"), (age >= 18) & citizen,
               yes("学历是否符合", "是"), yes("体检结论", "合格"),
               yes("是否受过刑事处罚", "否") & yes("是否涉嫌犯罪尚未结案", "否"),
               yes("是否受过行政拘留", "否") & yes("有无司法拘留", "无"), yes("曾被开除公职", "否"),
               yes("是否失信被执行人", "否"), yes("岗前培训", "是")]
-    decision = (pl.when(date < pl.lit(EFFECTIVE)).then(pl.lit("not_in_force"))
+    # the national floor (劳动法 第十五条: no hire under sixteen) holds before the city's regulation too
+    decision = (pl.when(age < 16).then(pl.lit("non_compliant"))
+                .when(date < pl.lit(EFFECTIVE)).then(pl.lit("not_in_force"))
                 .when(pl.any_horizontal([c.not_() for c in checks]).fill_null(False)).then(pl.lit("non_compliant"))
                 .when(pl.any_horizontal([c.is_null() for c in checks])).then(pl.lit("insufficient_facts"))
                 .otherwise(pl.lit("compliant")))
@@ -260,7 +254,8 @@ def _duckdb_decisions(csv: Path):
     def yes(c, good):
         return f"CASE WHEN {c} IS NULL THEN NULL ELSE {c} = '{good}' END"
 
-    checks = [yes("招聘方式", "统一招聘"), yes("政审结论", "合格"), f"(age >= 18 AND {yes('是否中国公民', '是')})",
+    citizen = f"coalesce({yes('是否中国公民', '是')}, CASE WHEN 身份证号 IS NOT NULL THEN true END)"
+    checks = [yes("招聘方式", "统一招聘"), yes("政审结论", "合格"), f"(age >= 18 AND {citizen})",
               yes("学历是否符合", "是"), yes("体检结论", "合格"),
               f"({yes('是否受过刑事处罚', '否')} AND {yes('是否涉嫌犯罪尚未结案', '否')})",
               f"({yes('是否受过行政拘留', '否')} AND {yes('有无司法拘留', '无')})", yes("曾被开除公职", "否"),
@@ -271,7 +266,8 @@ def _duckdb_decisions(csv: Path):
                  FROM read_csv('{csv}', all_varchar = true, header = true)),
            a AS (SELECT *, year(d) - year(b) - CASE WHEN month(d) * 100 + day(d) < month(b) * 100 + day(b)
                  THEN 1 ELSE 0 END AS age FROM t)
-      SELECT CASE WHEN d < DATE '{EFFECTIVE}' THEN 'not_in_force'
+      SELECT CASE WHEN age < 16 THEN 'non_compliant'
+                  WHEN d < DATE '{EFFECTIVE}' THEN 'not_in_force'
                   WHEN {' OR '.join(f'coalesce(NOT {c}, false)' for c in checks)} THEN 'non_compliant'
                   WHEN {' OR '.join(f'({c}) IS NULL' for c in checks)} THEN 'insufficient_facts'
                   ELSE 'compliant' END FROM a"""
@@ -313,7 +309,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--acts", type=int, default=None, help="acts for (a) and (b) (default 200,000)")
     ap.add_argument("--rows", type=int, default=None, help="rows of the township sheet for (c) (default 1,000,000)")
-    ap.add_argument("--only", default="a,b,c,s", help="which lines: a,b,c,s")
+    ap.add_argument("--only", default="a,b,c,d,s", help="which lines: a,b,c,d,s")
+    ap.add_argument("--task-rows", type=int, default=None, help="rows of the task sheet for (d) (default 1,000,000)")
     ap.add_argument("--durable-seconds", type=float, default=None)
     ap.add_argument("--exe", default=None, help="the gridlaw entry point for (c) and (s), e.g. a non-editable "
                                                  "install's .venv-ne/bin/gridlaw (default: beside this python)")
@@ -338,9 +335,6 @@ def main(argv: list[str] | None = None) -> int:
     if only & {"a", "b"}:
         from bench import act_dicts, hire_columns
 
-        from gridlaw.loader import load_pack
-
-        pack = load_pack("yancheng")
         acts = act_dicts(hire_columns(n_acts), n_acts)
         for a in acts:      # the dicts a platform passes: plain Python values, ISO strings for dates
             a["date"] = a["date"].isoformat()
@@ -351,18 +345,18 @@ def main(argv: list[str] | None = None) -> int:
                                  if "birth_date" in a["candidate"] else {})}} for a in acts]
 
     if "a" in only:
-        gridlaw_answers(acts[:1000], pack)           # warm: compile the pack's column program once
+        gridlaw_answers(acts[:1000])                 # warm: load the packs, compile the program once
         t = clock()
         want = closure_answers(as_dates)
         w_cl, c_cl = since(t)
         t = clock()
-        got = gridlaw_answers(acts, pack)
+        got = gridlaw_answers(acts)
         w_gl, c_gl = since(t)
         agree = sum(g == w for g, w in zip(got, want))
         failed |= agree != len(acts)
         table.append(("(a) closures: decision + violated + unknown ids per act, from dicts (dates as dates)",
                       f"{n_acts:,} acts", f"{w_cl:.2f} s / {c_cl:.2f} s", f"{n_acts / c_cl:,.0f}/s", ""))
-        table.append(("(a) gridlaw: act_data + facts_of + evaluate_columns + per-act tuples, from dicts (ISO dates)",
+        table.append(("(a) gridlaw.check_many: decision + violated + unknown ids per act, from dicts (ISO dates)",
                       f"{n_acts:,} acts", f"{w_gl:.2f} s / {c_gl:.2f} s", f"{n_acts / c_gl:,.0f}/s",
                       f"{c_cl / c_gl:.2f}× closures (≥ 0.5×)"))
         notes.append(f"(a) gridlaw and the closures agree on {agree:,}/{len(acts):,} acts (decision, violated ids, "
@@ -451,6 +445,26 @@ def main(argv: list[str] | None = None) -> int:
         from collections import Counter
 
         notes.append(f"(c) gridlaw rc {g['rc']} (1/3 are decisions), decisions {dict(Counter(got))}")
+
+    if "d" in only:
+        from reading import write_csv as write_task_csv
+
+        task_rows = args.task_rows or (20_000 if args.quick else 1_000_000)
+        csv = DATA / f"assign_distinct_{task_rows}_{SEED}.csv"
+        if not csv.exists():
+            t = clock()
+            write_task_csv(csv, task_rows)
+            notes.append(f"(d) sheet written in {since(t)[0]:.1f} s: {csv.relative_to(ROOT)}")
+        out = DATA / "task_results.jsonl"
+        g = child_run([args.exe or gridlaw_exe(), "audit", str(csv), "--kind", "assignment", "--city", "yancheng",
+                       "--out", str(out), "--no-list"])
+        lines = sum(1 for _ in out.open("rb")) if out.exists() else 0
+        if g["rc"] not in (0, 1, 3) or lines != task_rows:
+            failed = True
+            notes.append(f"(d) gridlaw audit rc {g['rc']}, {lines:,} lines: {g['stderr'][-400:]}")
+        table.append(("(d) gridlaw audit, task sheet, every text distinct → JSONL, end to end", f"{task_rows:,} rows",
+                      f"{g['wall']:.2f} s / {g['cpu']:.2f} s", f"{task_rows / g['cpu']:,.0f} rows/s", "≤ 30 s"))
+        notes.append(f"(d) {lines:,} result lines; CPU ÷ wall = {g['cpu'] / g['wall']:.2f} cores")
 
     if "s" in only:
         exe = args.exe or gridlaw_exe()

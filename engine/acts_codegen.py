@@ -123,14 +123,8 @@ def _model_function(model: type[BaseModel], required_if_absent: frozenset[str], 
     for field, info in model.model_fields.items():
         optional, kind, detail = _shape(info.annotation)
         lo, hi, min_len = _bounds(info.metadata)
-        if info.default_factory is not None:
-            absent = f"o[{field!r}] = {info.default_factory().model_dump(exclude_none=True)!r}"
-        elif info.default is PydanticUndefined or (info.default is None and not optional and field in required_if_absent):
-            absent = "return None"             # pydantic (or parse_act) names the missing field
-        elif info.default is not None:
-            absent = f"o[{field!r}] = {info.default!r}"
-        else:
-            absent = "pass"
+        rule = _absent(info, field, optional, required_if_absent)
+        absent = "return None" if rule == "reject" else "pass" if rule == "pass" else f"o[{field!r}] = {rule[1]!r}"
         if absent == "pass" and optional:      # left out or null: unknown, not in the dump
             lines += [f"    v = d.get({field!r})", "    if v is not None:"]
         elif absent == "return None" and not optional:
@@ -180,6 +174,36 @@ def _model_function(model: type[BaseModel], required_if_absent: frozenset[str], 
     return "\n".join(lines)
 
 
+def _absent(info: Any, field: str, optional: bool, required_if_absent: frozenset[str]) -> Any:
+    """What a left-out field means: "reject" (pydantic, or parse_act, names it missing), "pass" (unknown),
+    or ("default", the value the model fills in, as it dumps it)."""
+    if info.default_factory is not None:
+        return "default", info.default_factory().model_dump(exclude_none=True)
+    if info.default is PydanticUndefined or (info.default is None and not optional and field in required_if_absent):
+        return "reject"
+    return ("default", info.default) if info.default is not None else "pass"
+
+
+def _field_specs(model: type[BaseModel], required_if_absent: frozenset[str], consts: dict[str, str]) -> str:
+    """The same rules as data, for checking many acts column by column (gridlaw.actcolumns): one tuple per
+    field, (name, kind, detail, optional, absent, lo, hi, min_len); detail is the allowed codes or the
+    nested model's name."""
+    rows = []
+    for field, info in model.model_fields.items():
+        optional, kind, detail = _shape(info.annotation)
+        if kind in ("model", "model_list"):
+            detail_src = repr(detail.__name__)
+        elif kind in ("literal", "literal_list"):
+            detail_src = f"_LIT_{model.__name__}_{field}"
+        else:
+            detail_src = "None"
+        rows.append(f"    ({field!r}, {kind!r}, {detail_src}, {optional!r}, "
+                    f"{_absent(info, field, optional, required_if_absent)!r}, "
+                    + ", ".join(repr(b) for b in _bounds(info.metadata)) + "),")
+    person = _AGE_CHECKED.get(model.__name__)
+    return (f"FIELDS[{model.__name__!r}] = (_KEYS_{model.__name__}, {person!r}, (\n" + "\n".join(rows) + "\n))")
+
+
 def _models_in_order(roots: dict[str, type[BaseModel]]) -> list[type[BaseModel]]:
     """Every model reachable from the act models, each after the models it uses."""
     seen: list[type[BaseModel]] = []
@@ -209,8 +233,11 @@ def generate() -> str:
     out += [f"{k} = {v}" for k, v in sorted(consts.items())]
     out.append("\n\nVOCABULARY = " + repr(walk_vocabulary()))
     out += ["\n\n" + f for f in functions]
-    out.append(f"\n\n_BY_KIND = {kinds}\nKINDS = frozenset(_BY_KIND)\nCITIES = {_set(typing.get_args(City))}\n"
-               f"ROLES = {_set(typing.get_args(Role))}\n")
+    out.append("\n\n# model -> (its field names, the person whose stated age the model checks, its fields as data)\n"
+               "FIELDS: dict = {}\n" + "\n".join(_field_specs(m, REQUIRED_FIELDS, consts) for m in _models_in_order(ACT_MODELS)))
+    model_of = "{" + ", ".join(f"{k!r}: {m.__name__!r}" for k, m in ACT_MODELS.items()) + "}"
+    out.append(f"\n\n_BY_KIND = {kinds}\nMODEL_OF_KIND = {model_of}\nKINDS = frozenset(_BY_KIND)\n"
+               f"CITIES = {_set(typing.get_args(City))}\nROLES = {_set(typing.get_args(Role))}\n")
     out.append('''
 def accept(data):
     """``data`` as its act model dumps it (exclude_none), or None: not plain, let pydantic validate it."""

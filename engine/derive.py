@@ -328,6 +328,7 @@ def derive_columns(n: int, data: dict, known: dict, checklist: Any) -> tuple[np.
         handled |= rows
         nature = prefix + "nature"
         todo = rows & ~known.get(nature, np.zeros(n, dtype=bool))
+        stated = rows & ~todo                  # a nature the sheet states (not one read from the text below)
         idx = np.flatnonzero(todo)
         if len(idx):
             if codes is None:
@@ -366,8 +367,8 @@ def derive_columns(n: int, data: dict, known: dict, checklist: Any) -> tuple[np.
                         vals = np.empty(int(amask.sum()), dtype=object)
                         vals[:] = [list(inferences[c].natures[1:]) for c in row_codes[amask[idx]]]
                         _fill(data, known, n, also, amask, vals, object)
-        if prefix == "task.":
-            _disputed_columns(n, data, known, rows)
+        if prefix == "task.":        # as prepare: only a stated nature is checked against the text
+            _disputed_columns(n, data, known, stated)
         if checklist is not None and prefix == "task.":
             on = "task.on_checklist"
             todo = rows & ~known.get(on, np.zeros(n, dtype=bool))

@@ -1,57 +1,35 @@
 """Act input as people write it, and pydantic's errors as plain advice.
 
-- ``accept_written_forms``: city 盐城, role 专职网格员, kind 人员聘用 and dates 2024/5/1 or
-  2024年5月1日 become the codes and ISO dates the act models take — what ``gridlaw audit``
-  already accepts in a cell.
+- ``written_as_codes`` / ``written_fields``: whether an act is already written as the models take it,
+  and which of its fields are written out (是, 1995年2月14日, 统一招聘); the reading of written forms
+  itself (city 盐城, role 专职网格员, kind 人员聘用, dates 2024/5/1 or 2024年5月1日) is the audit's cell
+  reader, applied by gridlaw.audit.actforms (above this module: nothing here imports the audit).
 - ``explain``: one pydantic error → (code, Chinese message with advice, English message).
 """
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import re
-from typing import Any
 
 from .acts_compiled import CITIES, KINDS, ROLES    # the models' codes, compiled without building the models
 
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_CODED = ("kind", "city", "role")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+CODED = ("kind", "city", "role")
 
 
-def accept_written_forms(data: dict) -> dict:
-    """A copy of ``data`` with written-out codes and dates turned into what the models take;
-    values that are already codes pass untouched (and cost nothing)."""
-    if not all(isinstance(data.get(k), (str, type(None))) for k in _CODED):
-        return data                     # not written forms: the model's validation names the field
+def written_as_codes(data: dict) -> bool:
+    """Whether ``data`` is already written as the models take it (codes, ISO dates, no written-out
+    values below the top level): then it passes untouched; otherwise gridlaw.audit.actforms reads
+    its written forms with the audit's own cell reader."""
+    if not all(isinstance(data.get(k), (str, type(None))) for k in CODED):
+        return True                     # not written forms: the model's validation names the field
     date = data.get("date")
     role = data.get("role")
-    if (data.get("kind") in KINDS and data.get("city") in CITIES and (role is None or role in ROLES)
-            and (not isinstance(date, str) or _ISO.match(date)) and not _written_fields(data)):
-        return data
-    from .audit.mapping import load_header_map, norm
-
-    hm = load_header_map()
-    out = dict(data)
-    for key in _CODED:
-        value = out.get(key)
-        if isinstance(value, str):
-            out[key] = hm.values.get(key, {}).get(norm(value), value)
-    written = _written_fields(out)
-    if written:
-        _convert_fields(out, written, hm)
-    if isinstance(out.get("date"), str) and not _ISO.match(out["date"]):
-        from .dates import BadValue, MonthDate, parse_date
-
-        try:
-            day = parse_date(out["date"])
-        except BadValue:
-            day = None
-        if isinstance(day, dt.date) and not isinstance(day, MonthDate):
-            out["date"] = day.isoformat()
-    return out
+    return bool(data.get("kind") in KINDS and data.get("city") in CITIES and (role is None or role in ROLES)
+                and (not isinstance(date, str) or ISO_DATE.match(date)) and not written_fields(data))
 
 
-def _written_fields(data: dict) -> list[tuple[str, ...]]:
+def written_fields(data: dict) -> list[tuple[str, ...]]:
     """Paths of the fields below the top level whose value is written out (是, 1995年2月14日,
     统一招聘, 大专, 不确定) where the model takes a code, a bool or an ISO date."""
     from .acts_compiled import VOCABULARY     # the vocabulary without building the models (start-up)
@@ -72,7 +50,7 @@ def _written_fields(data: dict) -> list[tuple[str, ...]]:
             if spec is None or path in (("kind",), ("city",), ("role",), ("date",)):
                 continue
             t = spec["type"]
-            if isinstance(value, str) and (t in ("bool", "int") or (t == "date" and not _ISO.match(value))
+            if isinstance(value, str) and (t in ("bool", "int") or (t == "date" and not ISO_DATE.match(value))
                                            or (t == "enum" and value not in spec.get("values", ()))):
                 out.append(path)
             elif isinstance(value, list) and t == "list" and any(
@@ -82,34 +60,6 @@ def _written_fields(data: dict) -> list[tuple[str, ...]]:
                 out.append(path)
     walk(data, ())
     return out
-
-
-def _convert_fields(out: dict, paths: list[tuple[str, ...]], hm: Any) -> None:
-    """Convert each written-out value in place (copying the nested mappings it sits in) with the
-    audit's own cell converter, so that an act file takes what a sheet cell takes. A value the
-    converter cannot read is left as written: the model's error then names the field."""
-    from .audit.values import BadValue, Converter, fact_specs
-    from .dates import MonthDate
-
-    kind = out["kind"]
-    specs = fact_specs()[kind]
-    conv = Converter(hm)
-    for path in paths:
-        node = out
-        for key in path[:-1]:
-            node[key] = dict(node[key])
-            node = node[key]
-        try:
-            value = conv.one(specs[".".join(path)], node[path[-1]])
-        except BadValue:
-            continue
-        if isinstance(value, dt.date):
-            if isinstance(value, MonthDate):
-                continue                 # a birth month: the model needs the day; its error says so
-            value = value.isoformat()
-        elif isinstance(value, tuple):
-            value = list(value)
-        node[path[-1]] = value
 
 
 _DATE_HINT = ("请写作 2024-05-01、2024/5/1 或 2024年5月1日", "write 2024-05-01, 2024/5/1 or 2024年5月1日")

@@ -18,7 +18,7 @@ from gridlaw.acts_codegen import _shape, generate
 from gridlaw.acts_compiled import VOCABULARY, accept
 from gridlaw.api import act_data, parse_act
 from gridlaw.errors import InputError
-from gridlaw.inputs import accept_written_forms
+from gridlaw.audit.actforms import accept_written_forms
 from gridlaw.schema_models import COMPILED_ACTS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -107,3 +107,21 @@ def test_the_graph_sees_a_circle_when_there_is_one():
     assert "gridlaw.loader" in graph["gridlaw.program"] and "gridlaw.program" in graph["gridlaw.evaluate"]
     graph["gridlaw.loader"] = graph["gridlaw.loader"] | {"gridlaw.evaluate"}   # evaluate → program → loader → evaluate
     assert any({"gridlaw.loader", "gridlaw.evaluate", "gridlaw.program"} <= set(c) for c in circles(graph))
+
+
+# The surfaces (docs/architecture.md): they bring acts in and answers out and may use one another; every
+# other module lies below them all and never imports the audit (issue 15 §2: act input once imported the
+# audit's cell reader from engine/inputs.py, under checklist.py; that reading now sits in audit/actforms.py).
+SURFACES = ("gridlaw", "gridlaw.cli", "gridlaw.api", "gridlaw.web")
+
+
+def test_only_the_surfaces_import_the_audit():
+    graph = import_graph()
+
+    def surface(m: str) -> bool:
+        return m in SURFACES or any(m.startswith(s + ".") for s in SURFACES if s != "gridlaw")
+
+    below = {m: sorted(d for d in deps if d.startswith("gridlaw.audit"))
+             for m, deps in graph.items() if not m.startswith("gridlaw.audit") and not surface(m)}
+    assert not {m: d for m, d in below.items() if d}, below
+    assert "gridlaw.audit.actforms" in graph["gridlaw.api"]      # the check surface reads written forms there

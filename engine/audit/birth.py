@@ -118,8 +118,27 @@ def settle_birth_dates(who: str, columns: dict[str, Any], data: dict, known: dic
     settled: set[int] = set()
     if raw_id is not None:
         citizen = who + "citizen"
-        for i in range(m):
-            cell = _cell(raw_id, i)
+        # the plain numbers (18 ASCII characters, right check character, real birth date, known province) are
+        # read by column; every other cell by parse_id_number, which words its reasons and warnings
+        fast, births, mainland = _plain_ids(raw_id, day_arr, known.get("date"))
+        cit = fast & mainland
+        if cit.any():
+            if citizen not in known:
+                data[citizen] = np.zeros(m, dtype=bool)
+                known[citizen] = np.zeros(m, dtype=bool)
+            new = cit & ~known[citizen]
+            data[citizen][new] = True
+            known[citizen][new] = True
+        for i in np.flatnonzero(fast & ~known[birth]).tolist():
+            _id_gives_birth(i, births[i].astype(dt.date), raw_birth, ambiguous, hanging, settled, data, known, birth,
+                            int(base[i]), notes, t)
+        rest = np.flatnonzero(~fast)
+        if hasattr(raw_id, "to_pylist"):                      # blanks (null) need no look
+            rest = rest[np.asarray(raw_id.is_valid(), dtype=bool)[rest]]
+            others = raw_id.take(rest).to_pylist() if len(rest) else []
+        else:
+            others = [raw_id[i] for i in rest.tolist()]
+        for i, cell in zip(rest.tolist(), others):
             if cell is None or not str(cell).strip():
                 continue
             day = _day(day_arr, known, i)
@@ -138,20 +157,8 @@ def settle_birth_dates(who: str, columns: dict[str, Any], data: dict, known: dic
                 data[citizen] = np.zeros(m, dtype=bool)
                 known[citizen] = np.zeros(m, dtype=bool)
                 data[citizen][i] = known[citizen][i] = True
-            if known[birth][i]:
-                continue
-            if i in ambiguous:
-                amb = ambiguous[i]
-                if got.birth.year != amb.year or got.birth.month not in (1, 10):
-                    continue                     # refused below, with the ID's date in the reason
-                _note(notes, row, t["month_from_id"].format(written=amb.written(), birth=got.birth.isoformat()))
-                settled.add(i)
-            elif raw_birth is not None and i not in hanging and str(_cell(raw_birth, i) or "").strip():
-                continue      # a birth date was written but is bad: its own reason says so; the ID is not a fallback
-            else:
-                notes.setdefault(row, t["from_id"].format(birth=got.birth.isoformat()))
-            data[birth][i] = np.datetime64(got.birth, "D")
-            known[birth][i] = True
+            if not known[birth][i]:
+                _id_gives_birth(i, got.birth, raw_birth, ambiguous, hanging, settled, data, known, birth, row, notes, t)
     for i, amb in ambiguous.items():
         if i in settled:
             continue
@@ -159,6 +166,86 @@ def settle_birth_dates(who: str, columns: dict[str, Any], data: dict, known: dic
         why = t["month_id_differs"].format(birth=id_birth) if id_birth else ""
         reject(base[i:i + 1], t["month_number"].format(written=amb.written(), why=why, y=amb.year))
     _refuse_future(birth, data, known, base, reject, t)
+
+
+def _id_gives_birth(i: int, born: dt.date, raw_birth: Any, ambiguous: dict, hanging: set, settled: set, data: dict,
+                    known: dict, birth: str, row: int, notes: dict, t: dict) -> None:
+    """Row i's birth date is unknown and its ID number is good: the number gives it, unless a birth date
+    was written but is bad (its own reason says so) or a month cell 1996.1 is not January/October."""
+    if i in ambiguous:
+        amb = ambiguous[i]
+        if born.year != amb.year or born.month not in (1, 10):
+            return                       # refused below, with the ID's date in the reason
+        _note(notes, row, t["month_from_id"].format(written=amb.written(), birth=born.isoformat()))
+        settled.add(i)
+    elif raw_birth is not None and i not in hanging and str(_cell(raw_birth, i) or "").strip():
+        return      # a birth date was written but is bad: its own reason says so; the ID is not a fallback
+    else:
+        notes.setdefault(row, t["from_id"].format(birth=born.isoformat()))
+    data[birth][i] = np.datetime64(born, "D")
+    known[birth][i] = True
+
+
+_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
+_CHECK = np.frombuffer(b"10X98765432", dtype=np.uint8).astype(np.uint32)
+
+
+def _eighteen(cells: Any) -> np.ndarray:
+    """The cells of exactly 18 characters as an (m, 18) array of code points, zeros elsewhere. A pyarrow
+    column is read from its data buffer: a cell of 18 bytes is 18 characters when all are ASCII, and a
+    byte past ASCII is no digit, so such a row fails the digit test whatever its length in characters."""
+    m = len(cells)
+    if hasattr(cells, "to_pylist"):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        col = cells.combine_chunks() if isinstance(cells, pa.ChunkedArray) else cells
+        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+            hit = pc.fill_null(pc.equal(pc.binary_length(col), 18), False)
+            rows = np.flatnonzero(hit.to_numpy(zero_copy_only=False))
+            out = np.zeros((m, 18), dtype=np.uint8)
+            if len(rows):
+                sub = col.take(pa.array(rows))        # contiguous: 18 bytes a row
+                bufs = sub.buffers()
+                width = np.int64 if pa.types.is_large_string(sub.type) else np.int32
+                start = int(np.frombuffer(bufs[1], dtype=width)[sub.offset])
+                out[rows] = np.frombuffer(bufs[2], dtype=np.uint8, count=18 * len(rows), offset=start).reshape(-1, 18)
+            return out
+        cells = cells.to_pylist()
+    u = np.array([c if type(c) is str and len(c) == 18 else "" for c in cells], dtype="U18")
+    return u.view(np.uint32).reshape(m, 18)
+
+
+def _plain_ids(cells: Any, day_arr: Any, date_known: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(plain, birth, mainland) per row: ``plain`` where ``parse_id_number(cell, day)`` takes the cell as it
+    stands with no warning (18 ASCII characters, digits and a final digit or X, the right check character, a
+    real birth date from 1900 to the row's day, today when the day is unknown, and a mainland or 81-83
+    province); ``birth`` the date in the number; ``mainland`` where the number shows citizenship."""
+    from ..idnumber import _RESIDENT_PERMIT, MAINLAND
+
+    m = len(cells)
+    c = _eighteen(cells)                                   # (m, 18) code points; 0 where not 18 characters
+    d = c[:, :17].astype(np.int32) - 48
+    last = c[:, 17]
+    ok = ((d >= 0) & (d <= 9)).all(axis=1) & (((last >= 48) & (last <= 57)) | (last == 88))
+    d = np.where(ok[:, None], d, 0)
+    ok &= _CHECK[(d * _WEIGHTS).sum(axis=1) % 11] == last
+    year = d[:, 6] * 1000 + d[:, 7] * 100 + d[:, 8] * 10 + d[:, 9]
+    month, day = d[:, 10] * 10 + d[:, 11], d[:, 12] * 10 + d[:, 13]
+    ok &= (year >= 1900) & (month >= 1) & (month <= 12) & (day >= 1)
+    months = ((year - 1970) * 12 + month - 1).astype("datetime64[M]")
+    births = months.astype("datetime64[D]") + np.where(ok, day - 1, 0).astype("timedelta64[D]")
+    ok &= births.astype("datetime64[M]") == months          # the 31st of a 30-day month rolls over: refused
+    on = np.full(m, np.datetime64(dt.date.today(), "D"))
+    if day_arr is not None:
+        when = np.asarray(day_arr).astype("datetime64[D]")
+        has = np.ones(m, dtype=bool) if date_known is None else np.asarray(date_known, dtype=bool)
+        on = np.where(has & ~np.isnat(when), when, on)
+    ok &= births <= on
+    province = d[:, 0] * 10 + d[:, 1]
+    mainland = np.isin(province, list(MAINLAND))
+    ok &= mainland | np.isin(province, list(_RESIDENT_PERMIT))
+    return ok, births, mainland
 
 
 def _id_birth(raw_id: Any, i: int) -> str | None:

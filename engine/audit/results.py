@@ -618,8 +618,21 @@ def _signatures_wide(R: BatchResult) -> tuple[np.ndarray, np.ndarray, list[Any]]
     mat = np.vstack([R.decisions[None, :].astype(np.int8), R.outcomes.astype(np.int8),
                      np.array(flags, dtype=np.int8).reshape(len(flags), R.n),
                      np.array(layers, dtype=np.int8).reshape(len(layers), R.n)]).T.copy()
-    u, first, inv = np.unique(mat, axis=0, return_index=True, return_inverse=True)
-    return inv.reshape(-1), first, [bytes(r) for r in u.astype(np.int8)]
+    n, w = mat.shape
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), []
+    # hash the rows (pyarrow, no sort of n rows), then order the few distinct ones as np.unique(axis=0) does
+    # (bytewise; every code is ≥ 0), so that patterns come in the same order as before
+    rows = pa.FixedSizeBinaryArray.from_buffers(pa.binary(w), n, [None, pa.py_buffer(mat)])
+    enc = rows.dictionary_encode()
+    words = enc.dictionary.to_pylist()
+    order = sorted(range(len(words)), key=words.__getitem__)
+    rank = np.empty(len(words), dtype=np.int64)
+    rank[order] = np.arange(len(words))
+    inv = rank[enc.indices.to_numpy(zero_copy_only=False)]
+    first = np.empty(len(words), dtype=np.int64)
+    first[inv[::-1]] = np.arange(n - 1, -1, -1)
+    return inv, first, [words[j] for j in order]
 
 
 def _layer_bits(R: BatchResult) -> list[np.ndarray]:

@@ -44,6 +44,12 @@ def split_rows(chunk: Chunk, keep: int = 20) -> RecordBatch:
 
 
 _LEADS = "注备说填附合总小共审制单"       # first characters of note / total / footer rows
+# every character str.isspace() calls whitespace, i.e. what str.strip() strips (checked in tests/test_audit_fast_paths.py)
+_SPACES_TEXT = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+                "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+
+
+_SPACES = _LEAD_SET = None      # the two as Arrow arrays, made on first use
 
 
 def _suspects(cols: list[Any]) -> list[int]:
@@ -53,17 +59,34 @@ def _suspects(cols: list[Any]) -> list[int]:
     if not cols:
         return []
     if all(hasattr(c, "to_pylist") for c in cols):
+        import pyarrow as pa
         import pyarrow.compute as pc
 
-        # per distinct value (a sheet column has few), then spread to the rows
+        global _SPACES, _LEAD_SET
+        if _SPACES is None:
+            _SPACES, _LEAD_SET = pa.array(list(_SPACES_TEXT)), pa.array(list(_LEADS))
+
+        # by Arrow kernels over the whole column; only cells that start with a lead character or a blank
+        # (any of Python's whitespace, which Arrow's trim does not all know) are looked at in Python
         lead, empty, long_ = [], [], []
         for c in cols:
-            enc = pc.dictionary_encode(c)
-            words = enc.dictionary.to_pylist() + [None]          # the last slot stands for null cells
-            idx = pc.fill_null(enc.indices, len(words) - 1).to_numpy(zero_copy_only=False)
-            lead.append(np.array([bool(w) and w.lstrip()[:1] in _LEADS for w in words], dtype=bool)[idx])
-            empty.append(np.array([not (w or "").strip() for w in words], dtype=bool)[idx])
-            long_.append(np.array([len(w or "") >= 6 for w in words], dtype=bool)[idx])
+            if isinstance(c, pa.ChunkedArray):
+                c = c.combine_chunks()
+            length = pc.utf8_length(c)
+            first = pc.utf8_slice_codeunits(c, 0, 1)
+            spaced = pc.fill_null(pc.is_in(first, value_set=_SPACES), False).to_numpy(zero_copy_only=False)
+            led = pc.fill_null(pc.is_in(first, value_set=_LEAD_SET), False).to_numpy(zero_copy_only=False)
+            null = pc.is_null(c).to_numpy(zero_copy_only=False)
+            e = null | (pc.fill_null(length, 0).to_numpy(zero_copy_only=False) == 0)
+            ld = led.copy()
+            look = np.flatnonzero(spaced)
+            if len(look):
+                words = c.take(pa.array(look)).to_pylist()
+                ld[look] = [w.lstrip()[:1] in _LEADS and bool(w) for w in words]
+                e[look] = [not w.strip() for w in words]
+            lead.append(ld)
+            empty.append(e)
+            long_.append(pc.fill_null(pc.greater_equal(length, 6), False).to_numpy(zero_copy_only=False))
         hit = lead[0]
         if len(cols) > 1:
             hit = hit | (empty[0] & lead[1]) | (empty[1] & long_[0])
