@@ -548,7 +548,8 @@ class Reader:
         if "A" in kinds:
             e = max(e for _, e, kind in before if kind == "A")
             # 受理申请后批准: after 后 (or 并) the worker decides the application, he no longer helps make it
-            if (a - e <= 2 and s[e:e + 2] not in ("作出", "予以", "给予", "决定", "不予") and "后" not in s[e:a]
+            if (a - e <= 2 and s[e:e + 2] not in ("作出", "予以", "给予", "决定", "不予", "进行", "加以")
+                    and not ("对" in s[cs:e] and "申请" not in s[cs:max(cs, e - 2)]) and "后" not in s[e:a]
                     and not any(kind == "J" and p >= e for p, _, kind in before)):
                 return "applicant"
         if post.startswith(self.topics):
