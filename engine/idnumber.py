@@ -27,13 +27,13 @@ _RESIDENT_PERMIT = frozenset({81, 82, 83})
 _SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d+$")
 
 _MSG = {
-    "zh": {"number_cell": "这一格被 Excel 存成了数字，身份证号的后几位已丢失；请把该列设为“文本”格式后重新填写完整的 18 位号码",
+    "zh": {"number_cell": "这一格被表格软件存成了数值，身份证号的后几位已丢失；请把该列设为“文本”格式后重新填写完整的 18 位号码",
            "length": "应为 18 位（或旧式 15 位），实际 {n} 位；请核对后填写完整号码",
            "format": "前 17 位应为数字，第 18 位为数字或 X",
            "date": "其中的出生日期 {value} 不是有效日期",
            "future": "其中的出生日期 {value} 晚于 {day}",
            "checksum": "校验码不符（末位应为 {want}）；请核对是否抄错",
-           "truncated": "校验码不符，末三位为 000，疑被 Excel 截断；请把该列设为“文本”格式后重新填写完整号码",
+           "truncated": "校验码不符，末三位为 000，疑被表格软件截断；请把该列设为“文本”格式后重新填写完整号码",
            "place": "身份证号地区码“{code}”不是大陆省级代码；已按号码中的出生日期审查，请核对号码"},
     "en": {"number_cell": "Excel stored this cell as a number and dropped the last digits of the ID number; format "
                           "the column as text and write the full 18 characters",

@@ -42,10 +42,12 @@ def written_fields(data: dict) -> list[tuple[str, ...]]:
 
     def walk(node: dict, prefix: tuple[str, ...]) -> None:
         for key, value in node.items():
-            path = prefix + (str(key),)
             if isinstance(value, dict):
-                walk(value, path)
+                walk(value, prefix + (str(key),))
                 continue
+            if not isinstance(value, (str, list)):
+                continue                      # only text (or a list of it) can be a written form
+            path = prefix + (str(key),)
             spec = vocab.get(".".join(path))
             if spec is None or path in (("kind",), ("city",), ("role",), ("date",)):
                 continue

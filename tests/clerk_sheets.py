@@ -23,7 +23,7 @@ PEOPLE = [
     ("吴强", "男", ("320902", "19850722", "115"), 1985.7, "中专", "群众", "13651512345", "失信被执行人"),
     ("郑丽", "女", ("320902", "19930911", "126"), 1993.9, "大专", "群众", "", ""),              # no phone
     ("冯军", "男", ("320902", "19780415", "137"), 1978.4, "高中", "党员", "13805156789", "2019年被原单位开除"),
-    ("何娟", "女", ("320902", "19950228", "148"), 1995.2, "本科", "团员", "17751512345", ""),
+    ("何娟", "女", ("320902", "19950228", "148", "number cell"), 1995.2, "本科", "团员", "17751512345", ""),  # Excel cut it
     ("高杰", "男", ("320924", "19910619", "159"), 1991.6, "大专", "群众", "13915112345", "未参加岗前培训"),
     ("林艳", "女", ("320902", "19980830", "160"), 1998.8, "", "群众", "15751512345", ""),        # 学历 blank
     ("马涛", "男", ("320902", "19870101", "171"), 1987.1, "本科", "党员", "13651510000", ""),
@@ -50,11 +50,14 @@ HIRE_HEADER = ["序号", "姓名", "性别", "身份证号", "出生年月", "�
 HIRE_NOTE = "注：1.出生年月按身份证填写；2.学历填最高学历；3.以上信息由报名人本人提供。"
 
 
-def id_number(parts) -> str:
+def id_number(parts) -> str | int:
     if parts is None:
         return ""
-    first17 = "".join(parts)
-    return first17 + check_digit(first17)
+    first17 = "".join(parts[:3])
+    number = first17 + check_digit(first17)
+    if len(parts) > 3:           # typed into a number cell: Excel keeps 15 significant digits
+        return int(number[:15] + "000")
+    return number
 
 
 def hire_rows() -> list[list]:
@@ -194,6 +197,8 @@ def _csv_gbk(path: Path, title: str, above: list[str], header: list[str], rows: 
             return f"{v.year}/{v.month}/{v.day}"                 # how Excel saves a date cell to CSV
         if isinstance(v, float):
             return repr(v)
+        if isinstance(v, int) and v > 10 ** 15:
+            return f"{v:.5E}"                                   # Excel saves a long number cell as 3.20902E+17
         return str(v)
 
     n = len(header)

@@ -101,3 +101,22 @@ def _by_distinct_words(cols, leads):
     if len(cols) > 1:
         hit = hit | (empty[0] & lead[1]) | (empty[1] & long_[0])
     return np.flatnonzero(hit).tolist()
+
+
+def test_phone_notes_from_an_arrow_column_are_those_of_the_cells_one_by_one():
+    import pyarrow as pa
+
+    from gridlaw.audit.derive import _check_phones
+
+    r = random.Random(12)
+    shapes = ["13812345678", "19912345678", "12812345678", "1381234567", "138123456789", " 13812345678",
+              "138 1234 5678", "+8613812345678", "0515-88123456", "12345", "1395151", "１３８１２３４５６７８",
+              "13812345678转12", "abc", "", None, "13812345678.0"]
+    cells = [r.choice(shapes) for _ in range(3000)]
+    base = np.arange(100, 3100)
+    for lang in ("zh", "en"):
+        by_arrow: dict = {}
+        by_cells: dict = {}
+        _check_phones(pa.array(cells, pa.string()), base, by_arrow, lang)
+        _check_phones(list(cells), base, by_cells, lang)
+        assert by_arrow == by_cells and len(by_cells) > 100

@@ -5,11 +5,12 @@ for English codes and rule ids (ids may sit behind a closed 规则编号 toggle 
 import re
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
 import pytest
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -23,6 +24,12 @@ CODES = re.compile(r"non_compliant|insufficient_facts|needs_review|not_addressed
 
 
 def visible(browser) -> str:
+    """The page's text; a page that is still replacing itself (the job page reloads each second) is read again."""
+    for _ in range(20):
+        try:
+            return browser.find_element(By.TAG_NAME, "body").text
+        except WebDriverException:           # stale node, or "node does not belong to the document" mid-reload
+            time.sleep(0.25)
     return browser.find_element(By.TAG_NAME, "body").text
 
 
@@ -45,9 +52,17 @@ def _wait_job(browser) -> str:
         found = d.find_elements(By.ID, "job")
         return found[0].get_attribute("data-status") if found else None
 
-    WebDriverWait(browser, 180, poll_frequency=0.5, ignored_exceptions=(StaleElementReferenceException,)).until(
+    WebDriverWait(browser, 180, poll_frequency=0.5, ignored_exceptions=(WebDriverException,)).until(
         lambda d: status(d) in ("done", "failed"))
     return status(browser)
+
+
+def _send(browser) -> None:
+    """Submit the upload and wait for the job page (or the form's errors). Not staleness of the old page: the job
+    page replaces itself each second, and under load Chromium then reports the old node as foreign, not stale."""
+    browser.find_element(By.ID, "submit").click()
+    WebDriverWait(browser, 120, poll_frequency=0.5, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: "/audit/jobs/" in d.current_url or d.find_elements(By.ID, "problems"))
 
 
 def _upload(browser, server, path: Path, kind: str, city: str, name: str) -> None:
@@ -58,7 +73,7 @@ def _upload(browser, server, path: Path, kind: str, city: str, name: str) -> Non
     choose(browser, "city", city)
     no_codes(browser, name + " upload page")
     shot(browser, f"township-{name}-upload")
-    submit(browser)
+    _send(browser)
     assert _wait_job(browser) == "done", visible(browser)[:2000]
     WebDriverWait(browser, 30).until(EC.presence_of_element_located((By.ID, "summary")))
     no_codes(browser, name + " job")
@@ -165,3 +180,22 @@ def test_api_docs_render_offline(server, browser):
     # Swagger UI's script comes from this server (swagger-ui-bundle), so the page renders without internet
     WebDriverWait(browser, 60).until(lambda d: "gridlaw API" in d.find_element(By.TAG_NAME, "body").text)
     shot(browser, "township-api-docs")
+
+
+def test_a_sheet_that_cannot_be_audited_is_refused_in_chinese(server, browser, tmp_path):
+    """A clerk uploads the wrong sheet (a contact list): the page names what is wrong, in Chinese, and offers a retry."""
+    wrong = tmp_path / "通讯录.csv"
+    wrong.write_bytes("单位,联系人,办公电话\r\n大冈镇党政办,王主任,0515-88123456\r\n".encode("gbk"))
+    browser.get(server + "/audit")
+    WebDriverWait(browser, 30).until(EC.presence_of_element_located((By.ID, "file")))
+    browser.find_element(By.ID, "file").send_keys(str(wrong))
+    choose(browser, "kind", "hire")
+    choose(browser, "city", "yancheng")
+    _send(browser)
+    WebDriverWait(browser, 120, poll_frequency=0.5, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.find_elements(By.ID, "problems"))
+    text = visible(browser)
+    assert "Traceback" not in text and re.search(r"[\u4e00-\u9fff]{6,}", browser.find_element(By.ID, "problems").text)
+    assert "“姓名”" in text and "--" not in text and "headers.yaml" not in text   # what to write; no command-line hints
+    no_codes(browser, "refused sheet")
+    shot(browser, "township-refused-sheet")

@@ -41,10 +41,18 @@ def test_recruitment_register_rows_stand_alone(sheets, tmp_path, ext):
     r = audit(sheets["hire", ext], "--city", "盐城", "--kind", "hire", "--out", out)
     assert r.returncode == 1, r.stderr                      # 序号 6 is 17 on the 填报日期
     assert "审查基准日：按表头所载填报日期 2024-05-10" in r.stderr
-    assert "读入 30 行" in r.stderr and "合计行 1" in r.stderr and "注释行 1" in r.stderr
+    assert "读入 30 行 = 已审查 29 + 未能审查 1" in r.stderr and "合计行 1" in r.stderr and "注释行 1" in r.stderr
     rows = jsonl(out)
     by_seq = {x["id"]: x for x in rows.values()}
     assert len(by_seq) == 30
+    # 序号 12's ID number sat in a number cell (Excel kept 15 digits): refused with the column, the row and what to do,
+    # and quoted short, so the digits Excel kept are not printed
+    assert by_seq["12"]["decision"] == "unreadable"
+    why = by_seq["12"]["reason"]
+    assert why.startswith("身份证号") and "存成了数值" in why and "“文本”格式" in why and "18 位" in why
+    line = next(x for x in r.stdout.splitlines() if "（序号 12，" in x)
+    assert "\t未能审查\t身份证号" in line and "第15行" in line
+    assert "320902199502" not in r.stdout + r.stderr + out.read_text("utf-8")
     assert by_seq["6"]["decision"] == "non_compliant"
     assert [v["rule"] for v in by_seq["6"]["violated"]] == ["yancheng.art16.citizen-18"] or \
         by_seq["6"]["violated"][0]["article"].endswith("第十六条第一款第（二）项")
@@ -192,3 +200,23 @@ def test_batch_page_audits_the_clerk_sheets(client, sheets, kind, key, city):
         assert "备注载明" in report and "序号 7" in report
     results = client.get(f"/audit/jobs/{job}/results")
     assert results.status_code == 200 and len(results.content) > 1000
+
+
+def test_rows_with_other_layers_in_force_never_share_a_pattern():
+    """各问题结论 is read per pattern: two rows alike in every rule outcome, but dated so that a layer is in force for
+    one and not the other, must not share one (the later row's verdicts by layer would be shown for the earlier)."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from gridlaw.audit.results import _signatures
+
+    alike = dict(n=4, rules=[], outcomes=np.zeros((0, 4), dtype=np.int8), decisions=np.zeros(4, dtype=np.int64), known={})
+    in_force = np.array([[True] * 4, [False, True, False, True]])
+    inv, _, keys = _signatures(SimpleNamespace(**alike, slots_on=in_force, conflict_masks=[]))
+    assert inv[0] == inv[2] and inv[1] == inv[3] and inv[0] != inv[1] and len(keys) == 2
+    inv, _, keys = _signatures(SimpleNamespace(**alike, slots_on=np.ones((2, 4), dtype=bool), conflict_masks=[]))
+    assert len(set(inv.tolist())) == 1 and len(keys) == 1           # same layers, same outcomes: one pattern
+    conflict = [(object(), np.array([False, False, True, True]))]
+    inv, _, _ = _signatures(SimpleNamespace(**alike, slots_on=np.ones((2, 4), dtype=bool), conflict_masks=conflict))
+    assert inv[0] == inv[1] and inv[2] == inv[3] and inv[0] != inv[2]

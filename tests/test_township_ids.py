@@ -72,8 +72,8 @@ def test_birth_months_typed_as_numbers(audited):
 
 
 def test_numbers_excel_cut_are_refused(audited):
-    assert audited["5"]["decision"] == "unreadable" and "存成了数字" in audited["5"]["reason"]
-    assert audited["6"]["decision"] == "unreadable" and "疑被 Excel 截断" in audited["6"]["reason"]
+    assert audited["5"]["decision"] == "unreadable" and "存成了数值" in audited["5"]["reason"]
+    assert audited["6"]["decision"] == "unreadable" and "疑被表格软件截断" in audited["6"]["reason"]
     assert audited["9"]["decision"] == "unreadable" and "应为 18 位" in audited["9"]["reason"]
 
 

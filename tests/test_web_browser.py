@@ -16,7 +16,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import WebDriverException
 
 from gridlaw.textnorm import to_simplified
 
@@ -199,7 +199,7 @@ def test_audit_upload_progress_and_report(server, browser):
     def status(d):                             # the job page reloads itself each second until done
         found = d.find_elements(By.ID, "job")
         return found[0].get_attribute("data-status") if found else None
-    WebDriverWait(browser, 120, ignored_exceptions=(StaleElementReferenceException,)).until(
+    WebDriverWait(browser, 120, ignored_exceptions=(WebDriverException,)).until(
         lambda d: status(d) in ("done", "failed"))
     assert browser.find_element(By.ID, "job").get_attribute("data-status") == "done"
     totals = {tr.find_elements(By.TAG_NAME, "td")[0].text: tr.find_elements(By.TAG_NAME, "td")[1].text

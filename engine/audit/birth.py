@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Callable
 
 import numpy as np
@@ -145,7 +146,7 @@ def settle_birth_dates(who: str, columns: dict[str, Any], data: dict, known: dic
             try:
                 got = parse_id_number(cell, day, lang)
             except BadIdNumber as exc:
-                reject(base[i:i + 1], t["bad_id"].format(value=str(cell).strip(), why=exc))
+                reject(base[i:i + 1], t["bad_id"].format(value=_shown_id(cell), why=exc))
                 continue
             row = int(base[i])
             if got.warning:
@@ -323,3 +324,16 @@ def _day(day_arr: Any, known: dict, i: int) -> dt.date | None:
 def _note(notes: dict[int, str], row: int, text: str) -> None:
     """Add to the row's note: a 备注 remark or an ID warning already there stays (it may send the row to review)."""
     notes[row] = f"{notes[row]}；{text}" if notes.get(row) else text
+
+
+def _shown_id(cell: Any) -> str:
+    """The bad ID cell as the reason quotes it. A number cell (3.20902199502281e+17) would show 15 digits of a
+    person's ID number, which masking (18-character numbers) does not catch: it is quoted as Excel shows it, short."""
+    text = str(cell).strip()
+    if isinstance(cell, float) or re.fullmatch(r"\d(?:\.\d+)?[eE]\+?\d+", text):
+        try:
+            return f"{float(text):.1E}"
+        except ValueError:
+            pass
+    return text
+

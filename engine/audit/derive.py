@@ -105,8 +105,21 @@ def _check_phones(col: Any, base: np.ndarray, notes: dict[int, str], lang: str) 
         return
     from ..idnumber import phone_ok
 
-    cells = col.to_pylist() if hasattr(col, "to_pylist") else list(col)
-    for i, cell in enumerate(cells[:len(base)]):
+    rows: Any = range(min(len(col), len(base)))
+    if hasattr(col, "to_pylist"):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+            # a plain mobile number (11 ASCII digits, 1[3-9]…) is a phone as written: only the rest are looked at
+            look = pc.invert(pc.fill_null(pc.match_substring_regex(col, r"^1[3-9][0-9]{9}$"), True))
+            rows = [i for i in np.flatnonzero(np.asarray(look, dtype=bool)).tolist() if i < len(base)]
+            cells = col.take(pa.array(rows, pa.int64())).to_pylist() if rows else []
+        else:
+            cells = col.to_pylist()[:len(base)]
+    else:
+        cells = [col[i] for i in rows]
+    for i, cell in zip(rows, cells):
         if isinstance(cell, float) and cell.is_integer():
             cell = int(cell)                      # a phone typed into a number cell
         text = "" if cell is None else re.sub(r"\.0$", "", str(cell).strip())

@@ -204,7 +204,7 @@ class ResultWriter:
             for i, c in enumerate(self.columns, 1):
                 self.ws.column_dimensions[get_column_letter(i)].width = _WIDTHS.get(c, 12)
             self.ws.freeze_panes = "A2"
-        self._sheet_beside(self.ws)  # after the widths and the frozen header: write_top() writes them out
+        self._sheet_beside(self.ws)          # after widths and panes: the writer writes the sheet's top now
         self.ws.append(self.titles)
 
     def _sheet_beside(self, ws: Any) -> None:
@@ -246,12 +246,13 @@ class ResultWriter:
                 self._new_sheet()
             self._finish_sheet()
             meta = self.wb.create_sheet("复现信息" if self.readable else "stamp")   # the stamp travels inside the workbook too
-            self._sheet_beside(meta)
             if self.readable:
                 from openpyxl.utils import get_column_letter
 
                 meta.column_dimensions[get_column_letter(1)].width = 28
                 meta.column_dimensions[get_column_letter(2)].width = 80
+            self._sheet_beside(meta)             # after the widths: the writer writes the sheet's top now
+            if self.readable:
                 for k, v in self.notes:
                     meta.append([k, v])
             for k, v in _flat({"rows": self.rows, **self.stamp}).items():

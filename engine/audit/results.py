@@ -282,6 +282,21 @@ class Collector:
         return sep.join(f"{question_label(a.question, self.lang)}{colon}{label(a.verdict, self.lang)}"
                         for a in answers) or None
 
+    def _unregulated(self, R: BatchResult, rep: int, kind: str) -> str | None:
+        """本市规定未涉及（第十一条第二款交由县级办法规定）: the main question's answer, with where the law leaves it."""
+        from ..answer_lines import verdict_text
+        from ..verdicts import MAIN_QUESTION
+
+        try:
+            answers = [a.to_dict() for a in R.questions(rep)]
+        except Exception:        # a reading aid; never fail the audit over it
+            return None
+        main = next((a for a in answers if a["question"] == MAIN_QUESTION.get(kind)), None)
+        if main is None or main["verdict"] != "not_addressed":
+            return None
+        text = verdict_text(main, self.lang, kind)
+        return text if ("（" in text or "(" in text) else None
+
     def _rule(self, city: str, rule: CompiledRule) -> np.ndarray:
         key = (city, rule.id)
         hit = self.rules.get(key)
@@ -341,6 +356,7 @@ class Collector:
                                  for f in stated}}
         docs = list(dict.fromkeys(vocab.get(f, {}).get("evidence") or vocab.get(f, {}).get("label") or f
                                   for f in missing))
+        docs = [d for d in docs if not any(d != e and d in e for e in docs)]   # 交办文件 is in 任务的法律依据或交办文件
         sep = _SEP.get(self.lang, "；")
         arts = list(dict.fromkeys(article_label(r, self.lang) for r in sorted(violated, key=_article_key)))
         revs = list(dict.fromkeys(article_label(r, self.lang) for r in sorted(review, key=_article_key)))
@@ -370,6 +386,8 @@ class Collector:
             settled=_settled(satisfied, self.lang))
         if decision == "needs_review" and not revs:       # sent to review by the row's 备注: the note says why
             detail = label("needs_review", self.lang)
+        if decision == "not_addressed":
+            detail = self._unregulated(R, rep, kind) or detail
         texts["advice"] = detail or None
         p = Pattern(city, kind, decision, violated, review, unknown, missing, docs, texts, tail, detail)
         self._patterns[cache_key] = p

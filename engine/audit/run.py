@@ -344,7 +344,9 @@ def _check_header(source: Source, plan: ColumnPlan, kind: str | None, city: str 
         from ..mask import mask_cell
 
         shown = "、".join(mask_cell(h) for h in header[:8] if h)   # a "header" no field knows may be a data row
-        raise InputError([Problem(name, (f"表头（{shown}）中没有一列是已知字段；见 gridlaw/audit/headers.yaml，或用 --map 指定"
+        raise InputError([Problem(name, (f"表头（{shown}）中没有一列是已知字段：人员名单应有“姓名”“身份证号”“出生年月”等列，任务台账应有"
+                                         f"“任务内容”“交办部门”“交办日期”等列；请确认表头在表格的前几行；"
+                                         f"见 gridlaw/audit/headers.yaml，或用 --map 指定"
                                          if zh else f"no column of the header ({shown}) is a known fact; see "
                                          "gridlaw/audit/headers.yaml or pass --map"), source.header_line)])
 

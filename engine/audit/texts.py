@@ -44,18 +44,26 @@ class Progress:
 
 
 _CLI_HINT = re.compile(r"[；;]?\s*如有误请用 --\w+ 指明|如它就是某项字段，请用 --map 指明（[^）]*）；无关则写 null。"
+                       r"|[；;]?\s*见 gridlaw/audit/headers\.yaml，或用 --map 指定"
                        r"|[；;]?\s*(?:如应按填报时(?:的规定和年龄)?审查，)?请用 --date 指明")
+
+
+_ON_PAGE = {"city": "城市", "kind": "记录类型", "role": "岗位", "date": "审查基准日", "sheet": "工作表"}
 
 
 def for_people(text: str) -> str:
     """A summary line or warning without the command-line advice (--role, --map, --date), for the
-    report and the web pages, whose readers have no command line."""
-    return _CLI_HINT.sub("", text)
+    report and the web pages, whose readers have no command line: 请用 --city 指明 → 请在页面上选择“城市”."""
+    text = _CLI_HINT.sub("", text)
+    return re.sub(r"请用 --(\w+) 指明", lambda m: f"请在页面上选择“{_ON_PAGE[m.group(1)]}”" if m.group(1) in _ON_PAGE
+                  else m.group(0), text)
 
 
 def web_summary(run: AuditRun) -> str:
     """The summary for the web page: no command-line hints, file paths, output names or exit code."""
     lines = summary_text(run).splitlines()
+    if lines and lines[0].startswith("gridlaw audit · "):     # the command's name is the terminal's, not the page's
+        lines[0] = ("审计文件：" if run.config.lang != "en" else "file: ") + lines[0][len("gridlaw audit · "):]
     out = [for_people(line) for line in lines
            if not line.lstrip().startswith(("结果 ", "报告 ", "退出码 ", "results ", "report ", "exit code "))]
     return "\n".join(out)
@@ -172,6 +180,8 @@ def listing_text(run: AuditRun) -> str:
         shown = (("未能审查" if decision == "unreadable" else label(decision, "zh")) if zh else decision)
         if detail == shown:            # 本市规定未涉及 twice says nothing more
             detail = it.note
+        elif detail.startswith(shown + "："):
+            detail = detail[len(shown) + 1:]
         text = f"{who}\t{shown}" + (f"\t{detail}" if detail else "")
         out.append(text + (f"\t（{where}）" if zh and who != where else f"\t({where})" if who != where else ""))
     return "\n".join(out)

@@ -53,7 +53,7 @@ VALUE_LABELS: dict[str, str] = {
 SECTIONS = {"": "基本情况", "task": "任务", "matter": "申请纳入的事项", "candidate": "候选人",
             "provides": "同步配套（“六统一”等准入条件）"}
 # Derived or set by the page itself, never typed in.
-_SKIP = {"kind", "city", "date", "candidate.age"}
+_SKIP = {"kind", "city", "date", "candidate.age", "worker.age", "worker.consecutive_failed_years"}
 _LONG_TEXT = {"task.text", "matter.text"}
 KINDS = {"assignment": "任务指派审查", "hire": "人员资格审查", "exit": "人员退出审查", "notice": "公示检查",
          "admission": "事项准入审查"}

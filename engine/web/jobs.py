@@ -143,7 +143,7 @@ class Jobs:
         o = job.options
         try:
             from ..audit.run import AuditConfig, listing_text, run_audit
-            from ..audit.texts import web_summary
+            from ..audit.texts import for_people, web_summary
 
             cfg = AuditConfig(file=o["input"], kind=o.get("kind"), city=o.get("city"), role=o.get("role"),
                               date=o.get("date"), lang=o.get("lang", "zh"), sheet=o.get("sheet"),
@@ -156,7 +156,7 @@ class Jobs:
             # an error may quote the row it refuses (a sheet without a header: its first row); masked
             # always, as the CLI masks every error it prints
             job.errors = [{"location": mask_text(p.path) if p.path else (f"第 {p.line} 行" if p.line else None),
-                           "line": p.line, "message": mask_text(p.message).replace(str(job.dir) + "/", "")}
+                           "line": p.line, "message": for_people(mask_text(p.message)).replace(str(job.dir) + "/", "")}
                           for p in exc.problems]
             job.status = "failed"
             return
