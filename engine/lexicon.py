@@ -296,7 +296,7 @@ class Reader:
                                 frame = "other_actor" if (local if local is not None else carry) == "agency" else "worker"
                         matches.append(tnew(Match, (shown, c[ra:rb], cls, k, c, frame, ground, note, off + ra)))
                     if vs:
-                        verbs += [(v, c) for v in vs]
+                        verbs += vs  # (verb, clause) pairs, made once per clause
                     if end_actor is not None:
                         carry = end_actor
                     if has_u and d in "：:":
@@ -401,8 +401,8 @@ class Reader:
                 elif k not in done:
                     done.add(k)
                     actors[k] = self._last_actor(masked, starts[k], ends[k], marks, mpos)
-        return [(tuple(sorted(ms, key=_first)) if len(ms) > 1 else tuple(ms), tuple(vs), who, u)
-                if ms or vs or who or u else None for ms, vs, who, u in zip(per, verbs, actors, publicity)]
+        return [(tuple(sorted(ms, key=_first)) if len(ms) > 1 else tuple(ms), tuple([(v, c) for v in vs]), who, u)
+                if ms or vs or who or u else None for c, ms, vs, who, u in zip(clauses, per, verbs, actors, publicity)]
 
     def _read_whole(self, plain: str, count: int, fact: str) -> list[Inference]:
         """Read ``count`` texts (``plain``: simplified, spaces dropped, joined by the separator) in one
@@ -852,24 +852,35 @@ def _decide(fact: str, matches: list[Match], find_verbs) -> Inference:
                              verb_names, (SERVICE_GROUND,), (), verb_names)
         return Inference(fact, None, "unclassified")
     # an official's inspection counts only where assisted; a doubtful word only when the worker does it
-    matches = [m for m in matches if m[2] in RANK or m[5] == "assists" or (m[5] == "worker" and m[2] == "doubtful")]
-    counted = [m for m in matches if m[5] == "worker" and m[2] in RANK]
+    kept: list[Match] = []
+    counted: list[Match] = []
+    for m in matches:  # one pass (the hot path of an audit): m[2] is the class, m[5] the frame
+        if m[2] in RANK:
+            kept.append(m)
+            if m[5] == "worker":
+                counted.append(m)
+        elif m[5] == "assists" or (m[5] == "worker" and m[2] == "doubtful"):
+            kept.append(m)
+    matches = kept
     if counted:
         first = counted[0]
         if len(counted) == 1:  # the common case, without the general bookkeeping below
-            return Inference(fact, first.cls, "power_act", first.clause, first.term, "worker", first.ground,
-                             (first.words,), (first.ground,), tuple(matches), natures=(first.cls,),
-                             by_nature=((first.cls, (first.words,), (first.ground,), first.clause),))
-        natures = tuple(sorted({m.cls for m in counted}, key=RANK.__getitem__, reverse=True))
-        by_nature = []
-        for cls in natures:
-            these = [m for m in counted if m.cls == cls]
-            by_nature.append((cls, tuple(dict.fromkeys(m.words for m in these)),
-                              tuple(dict.fromkeys(m.ground for m in these)), these[0].clause))
+            cls, words, ground = first[2], (first[1],), (first[6],)
+            return Inference(fact, cls, "power_act", first[4], first[0], "worker", first[6], words, ground,
+                             tuple(matches), natures=(cls,), by_nature=((cls, words, ground, first[4]),))
+        groups: dict[str, tuple[dict, dict, Match]] = {}
+        for m in counted:  # per class: its words and grounds (in order, once each) and its first match
+            g = groups.get(m[2])
+            if g is None:
+                g = groups[m[2]] = ({}, {}, m)
+            g[0][m[1]] = None
+            g[1][m[6]] = None
+        natures = tuple(sorted(groups, key=RANK.__getitem__, reverse=True))
+        by_nature = tuple((c, tuple(groups[c][0]), tuple(groups[c][1]), groups[c][2][4]) for c in natures)
         cls, words, grounds, _ = by_nature[0]
-        first = next(m for m in counted if m.cls == cls)
-        return Inference(fact, cls, "power_act", first.clause, first.term, "worker", first.ground,
-                         words, grounds, tuple(matches), natures=natures, by_nature=tuple(by_nature))
+        first = groups[cls][2]
+        return Inference(fact, cls, "power_act", first[4], first[0], "worker", first[6],
+                         words, grounds, tuple(matches), natures=natures, by_nature=by_nature)
     verbs = find_verbs()
     verb_names = tuple(dict.fromkeys(v for v, _ in verbs))
     assisted = [m for m in matches if m[5] == "assists"]
