@@ -52,6 +52,7 @@ FRAMES_ZH = {
 FORBIDS_GROUND = "文本只禁止网格员实施（不得、严禁等），未将许可、处罚、强制等行为交由网格员"
 DOUBT_REASON = "任务性质未能由文本推定：“{words}”由网格员实施，可能是处罚、强制等行为，文本未说明；请说明任务性质。"
 _PLACE_AFTER = ("门口", "门前", "大院", "附近", "周边", "大厅", "对面", "旁边", "楼下", "院内")
+WRONGDOER_NOTE = "对违规者实施：此处的用语是对其人身或财物采取的措施，视为相应的处罚、强制等行为"
 SERVICE_GROUND = "一般服务事项：文本未将行政许可、处罚、强制或其他行政行为交由网格员实施"
 _MENTION = re.compile(r"《[^《》\x1e]*》|“[^“”\x1e]*”|\"[^\"\x1e]*\"|‘[^‘’\x1e]*’|「[^「」\x1e]*」|『[^『』\x1e]*』|〈[^〈〉\x1e]*〉")
 _SEP = "\x1e"  # joins texts read together; a clause and sentence end that no term, frame or quotation crosses
@@ -182,10 +183,12 @@ class Reader:
         marks += [("S", f"{re.escape(v)}{places}(?:{agency})") for v in f["assist"]]
         marks += [("R", f"{re.escape(v)}{places}(?:{agency})") for v in f["referral_to_agency"]]
         add("R", f["referral"])
+        add("T", f["contact"])
         add("W", f["worker"])
         add("K", f["persuasion"])
         add("J", f["conjunctions"])
         add("I", f["information"])
+        add("E", f["praise"])  # 表扬主动拆除违建的村民: the term describes the person praised or visited
         marks += [("G", rx) for rx in _agency_entries(f)]
         self.kinds: dict[str, str] = {}
         named = []
@@ -227,6 +230,26 @@ class Reader:
             for g in _GROUP_NAME.findall("".join(self.rscan.sources)):
                 self.rnames[g] = self.rnames[g.partition("x")[0]]
         self.residue_data = [(t.shown, t.cls, t.ground.text, t.note) for t in vocab.residue]
+        # issue 17, session 4: a doubtful word done to a wrongdoer (对乱停车的车主, 违规摆摊的) is the power act it
+        # names (扣 → 扣押, 收…元 → 罚款, 公布…姓名 → 通报批评): the frame of a sanction, not the word, decides
+        strong: dict[str, tuple[str, str]] = {}
+        weak: dict[str, tuple[str, str]] = {}   # an anchor (把…) only where no other word names the act
+        for t in (*vocab.terms, *vocab.residue):
+            if t.power is not None:
+                (weak if t.anchor else strong).setdefault(t.shown, (t.power[0], t.power[1].text))
+        self.promote = (strong, weak)
+        self.wrong = re.compile("|".join(sorted(map(re.escape, f["wrongdoing"]), key=len, reverse=True)))
+        # permission (须经/凭 网格员 签字 … 方可/才): the worker's consent is what lets another act — a licence in all
+        # but name — unless a body, a publicity or a negation word stands between the worker and the consent
+        ends = "。；;！!？?\\n\\r\\x1e"
+        block = "|".join(sorted(map(re.escape, (*f["negators"], *f["publicity"], *f["referral"], *f["contact"], *f["persuasion"])),
+                                key=len, reverse=True))
+        gap = f"(?:(?!{block}|{agency})[^{ends}])"
+        worker = "|".join(sorted(map(re.escape, f["worker"][:4]), key=len, reverse=True))
+        consent = "|".join(sorted(map(re.escape, f["consent"]), key=len, reverse=True))
+        permitted = "|".join(sorted(map(re.escape, f["permitted"]), key=len, reverse=True))
+        self.permission = re.compile(f"(?:{worker}){gap}{{0,14}}?(?:{consent})[^{ends}]{{0,8}}?(?:{permitted})")
+        self.permission_ground = vocab.grounds["licensing"].text
         self.residue_anchor = [t.anchor for t in vocab.residue]
         self.residue_strong = [t.strong for t in vocab.residue]
         # clause readings are kept while no regex can match a clause end; where one could (a gap pattern
@@ -276,6 +299,9 @@ class Reader:
         matches: list[Match] = []
         verbs: list[tuple[str, str]] = []
         carry = None      # who last acted in the sentence so far (``_last_actor``)
+        wrong = False     # the text names a wrongdoer (frames.wrongdoing, or a 的-topic: 乱停车的，)
+        permits = self._permissions(plain)
+        tstart = 0
         scope = False     # after 宣传…：, up to the end of the sentence (``_publicity_scope``)
         off = k = 0
         skip = 0 in whole
@@ -287,7 +313,9 @@ class Reader:
                 k += 1
                 r = cache[c]
                 if r is not None:
-                    ms, vs, end_actor, has_u = r
+                    ms, vs, end_actor, has_u, w = r
+                    if w:
+                        wrong = True
                     for ra, rb, kind, frame, local, shown, cls, ground, note in ms:
                         if kind == 1:
                             if scope:
@@ -301,6 +329,8 @@ class Reader:
                         carry = end_actor
                     if has_u and d in "：:":
                         scope = True
+                if d in "，," and c.endswith("的"):
+                    wrong = True   # 违规燃放烟花的，…: the 的-topic of a sanction
                 if d in _SENTENCE_END:
                     scope = False
                     carry = None
@@ -309,9 +339,13 @@ class Reader:
                 if skip:
                     out.append(None)
                 else:
-                    out.append(_decide(fact, matches, verbs.copy))
+                    if permits and tstart in permits:
+                        matches.append(permits[tstart])
+                    out.append(_decide(fact, matches, verbs.copy, self.promote if wrong else None))
                     matches, verbs, k = [], [], 0
                 skip = len(out) in whole
+                wrong = False
+                tstart = off
         if whole:
             idx = list(whole)
             if tstarts is None:
@@ -392,6 +426,9 @@ class Reader:
             per[k].append((a - cs, b - cs, 1, frame, local) + data)
         actors: list[str | None] = [None] * len(clauses)
         publicity = [False] * len(clauses)
+        wrong = [False] * len(clauses)
+        for m in self.wrong.finditer(masked):
+            wrong[bisect.bisect_right(starts, m.start()) - 1] = True
         done: set[int] = set()
         for p, _, kind in marks:
             if kind in "GBWU":
@@ -401,8 +438,9 @@ class Reader:
                 elif k not in done:
                     done.add(k)
                     actors[k] = self._last_actor(masked, starts[k], ends[k], marks, mpos)
-        return [(tuple(sorted(ms, key=_first)) if len(ms) > 1 else tuple(ms), tuple([(v, c) for v in vs]), who, u)
-                if ms or vs or who or u else None for c, ms, vs, who, u in zip(clauses, per, verbs, actors, publicity)]
+        return [(tuple(sorted(ms, key=_first)) if len(ms) > 1 else tuple(ms), tuple([(v, c) for v in vs]), who, u, w)
+                if ms or vs or who or u or w else None
+                for c, ms, vs, who, u, w in zip(clauses, per, verbs, actors, publicity, wrong)]
 
     def _read_whole(self, plain: str, count: int, fact: str) -> list[Inference]:
         """Read ``count`` texts (``plain``: simplified, spaces dropped, joined by the separator) in one
@@ -463,14 +501,45 @@ class Reader:
                 per_text[i].append(Match(shown, plain[a:b], cls, k - first_clause[i] + 1, plain[starts[k]:ends[k]],
                                          frame, ground, note, a))
         tends = [t - 1 for t in tstarts[1:]] + [len(masked)]
+        wrong = [False] * count
+        for m in self.wrong.finditer(masked):
+            wrong[bisect.bisect_right(tstarts, m.start()) - 1] = True
+        for k, e in enumerate(ends):
+            if e and masked[e - 1] == "的" and masked[e:e + 1] in ("，", ","):
+                wrong[bisect.bisect_right(tstarts, e - 1) - 1] = True
+        permits = self._permissions(plain)
+        for i, t in enumerate(tstarts):
+            if t in permits:
+                per_text[i] = sorted(per_text[i], key=_by_position) + [permits[t]]
 
         def find_verbs(i: int) -> list[tuple[str, str]]:
             # only where no power act by the worker was found: service verbs cannot change a power act
             return [(v, plain[starts[k]:ends[k]])
                     for v, k, _ in self._service(masked, starts, ends, marks, mpos, tstarts[i], tends[i])]
 
-        return [_decide(fact, sorted(ms, key=_by_position) if len(ms) > 1 else ms, functools.partial(find_verbs, i))
+        return [_decide(fact, ms if tstarts[i] in permits else sorted(ms, key=_by_position) if len(ms) > 1 else ms,
+                        functools.partial(find_verbs, i), self.promote if wrong[i] else None)
                 for i, ms in enumerate(per_text)]
+
+    def _permissions(self, plain: str) -> dict[int, Match]:
+        """Per text (by its start in ``plain``), the first permission frame found in it (须经网格员签字方可…)."""
+        if "网格" not in plain:
+            return {}
+        out: dict[int, Match] = {}
+        tstarts = None
+        for m in self.permission.finditer(plain):
+            if tstarts is None:
+                tstarts = [0] + [x.end() for x in _SEP_RX.finditer(plain)]
+            t = tstarts[bisect.bisect_right(tstarts, m.start()) - 1]
+            if t in out:
+                continue
+            head = plain[t:m.start()]
+            cs = max(head.rfind(c) for c in _CLAUSE_END) + 1 + t
+            ce = _DELIM.search(plain, m.start())
+            clause = plain[cs:ce.start() if ce else len(plain)]
+            out[t] = Match("须经网格员同意方可", m.group(), "licensing", len(_DELIM.findall(head)) + 1, clause, "worker",
+                           self.permission_ground, "网格员的签字、同意是他人从事活动的前提：实为行政许可", m.start())
+        return out
 
     def _match(self, m: re.Match, plain: str, starts: list[int], ends: list[int], k0: int, frame: str) -> Match:
         idx = self.names[m.lastgroup][0]  # type: ignore[index]
@@ -530,11 +599,12 @@ class Reader:
         pre_end = s[max(cs, a - 3):a]
         post = s[b:ce]
         if (pre_end.endswith(self.before_status) or post.startswith(self.after_status) or "C" in kinds
-                or (a == cs and post.startswith("的"))
+                or (post.startswith("的") and not post.startswith(_TASK_HEADS, 1)
+                    and (a == cs or "把" in s[cs:a] or "将" in s[cs:a] or "G" in kinds or "B" in kinds))  # 把…签发的通行证
                 or (self.attributive.match(s, b, ce) and not pre_end.endswith(("作出", "作", "下达", "出具")))
                 or (pre_end.endswith("的") and any(e == a - 1 and kind in "GB" for _, e, kind in before))):
             return "status"  # a status, or an attributive: 核发的残疾证, 执法局的处罚决定
-        if "对" in s[cs:a] and _OF_PERSON.match(s, b, ce):
+        if ("对" in s[cs:a] or "E" in kinds) and _OF_PERSON.match(s, b, ce):
             return "status"  # 对拒不拆除违建的居民: the term describes the person the worker turns to
         if "U" in kinds:  # 宣传禁煤政策后把炉子没收: after 后 (or 并) the worker acts again
             last = max(e for _, e, kind in before if kind == "U")
@@ -565,6 +635,11 @@ class Reader:
         if "R" in kinds:  # 交给网格员罚款: the worker acts; 上报隐患并罚款: after 并 (or 后) he acts again
             last = max(e for _, e, kind in before if kind == "R")
             if not any(kind in "WJ" and p >= last for p, _, kind in before):
+                return "referred"
+        if "T" in kinds:  # 联系执法队处理: a referral; 通知车主…罚款: the worker contacts the person, then acts himself
+            last = max(e for _, e, kind in before if kind == "T")
+            if any(kind == "G" and p >= last for p, _, kind in before) and not any(
+                    kind in "WJ" and p >= last for p, _, kind in before):
                 return "referred"
         if any(kind == "B" for _, _, kind in marks[lo:bisect.bisect_left(mpos, ce)]):
             return "other_actor"
@@ -832,13 +907,14 @@ def _first(m: tuple) -> int:
 
 
 _KEEPS_NEGATION = frozenset(("并", "并且", "同时"))
+_TASK_HEADS = ("事", "工作", "任务", "职责", "职能", "权")  # 负责罚款的工作: the act is the task, not an attributive
 _OF_PERSON = re.compile("[^，,。；;：:！!？?的\x1e\n\r]{0,8}的(?:居民|村民|住户|群众|商户|摊贩|摊主|户主|当事人|人员|家庭|车主|业主|租户|农户)")
 _U_PLACE = frozenset(w + c for w in ("广播", "公示", "宣传", "警示") for c in "里中上栏站车牌窗台墙")
 _ASSIST_VERBS = ("协助", "配合", "陪同")
 _ASSIST_TAIL = re.compile("(?:协助|配合|陪同)(?:$|做好|开展|维持|维护|实施|进行|执法)")
 
 
-def _decide(fact: str, matches: list[Match], find_verbs) -> Inference:
+def _decide(fact: str, matches: list[Match], find_verbs, promote: dict | None = None) -> Inference:
     """Service verbs are looked for only when no power act by the worker was found (they cannot change it).
 
     Order: a power act by the worker; assisting an official; a doubtful word done by the worker (the nature
@@ -852,6 +928,8 @@ def _decide(fact: str, matches: list[Match], find_verbs) -> Inference:
                              verb_names, (SERVICE_GROUND,), (), verb_names)
         return Inference(fact, None, "unclassified")
     # an official's inspection counts only where assisted; a doubtful word only when the worker does it
+    if promote:  # done to a wrongdoer, a doubtful word the vocabulary ties to a power act is that act
+        matches = _promoted(matches, promote)
     kept: list[Match] = []
     counted: list[Match] = []
     for m in matches:  # one pass (the hot path of an audit): m[2] is the class, m[5] the frame
@@ -907,6 +985,18 @@ def _decide(fact: str, matches: list[Match], find_verbs) -> Inference:
         return Inference(fact, "service", "forbids_only", banned[0].clause, banned[0].term, "negated", FORBIDS_GROUND,
                          tuple(dict.fromkeys(m.words for m in banned)), (FORBIDS_GROUND,), tuple(matches))
     return Inference(fact, None, "unclassified", matches=tuple(matches))
+
+
+def _promoted(matches: list[Match], promote: tuple[dict, dict]) -> list[Match]:
+    """Doubtful words done by the worker to a wrongdoer, read as the power act each names; an anchor (把…)
+    only where no other word of the text names a power act."""
+    strong, weak = promote
+    out = [m._replace(cls=strong[m[0]][0], ground=strong[m[0]][1], note=WRONGDOER_NOTE)
+           if m[2] == "doubtful" and m[5] == "worker" and m[0] in strong else m for m in matches]
+    if weak and not any(m[5] == "worker" and m[2] in RANK for m in out):
+        out = [m._replace(cls=weak[m[0]][0], ground=weak[m[0]][1], note=WRONGDOER_NOTE)
+               if m[2] == "doubtful" and m[5] == "worker" and m[0] in weak else m for m in out]
+    return out
 
 
 @functools.lru_cache(maxsize=1)
