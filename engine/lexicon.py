@@ -186,9 +186,10 @@ class Reader:
         add("T", f["contact"])
         add("W", f["worker"])
         add("K", f["persuasion"])
+        # 帮住户关掉水闸, 替老人交电费: done for a person, on his own things, at his wish (not to him)
+        marks.append(("H", "(?:帮助|帮忙|帮|替)(?:" + "|".join(sorted(map(re.escape, f["helped"]), key=len, reverse=True)) + ")"))
         add("J", f["conjunctions"])
         add("I", f["information"])
-        add("E", f["praise"])  # 表扬主动拆除违建的村民: the term describes the person praised or visited
         marks += [("G", rx) for rx in _agency_entries(f)]
         self.kinds: dict[str, str] = {}
         named = []
@@ -212,7 +213,7 @@ class Reader:
         # 查封扣押财物的去向 (a record of the act, at a distance), 查封的厂房 (a thing, right after the term)
         self.attributive = re.compile(f"[^，,。；;：:的\\x1e]{{0,8}}的(?:{heads})|(?:了|过|后)?的(?:{things})")
         service = [(None, re.escape(w)) for w in sorted(vocab.service, key=len, reverse=True)]
-        self.service = Scanner(service)
+        self.service = Scanner(service, prefilter=True)
         # doubtful residue (issue 17): words that keep a worker's clause unexplained where no term or service
         # verb covers them (把渔网剪烂扔掉, 每户收取三百元): a service verb elsewhere then cannot clear the text
         res: list[tuple[int, str, str]] = []
@@ -225,7 +226,7 @@ class Reader:
             self.rnames[f"r{i}"] = (i, False)
         res.sort(key=lambda a: (a[0], -len(a[2])))
         res_named = [(name, rx.replace("[^", "[^\\x1e\\n\\r")) for _, name, rx in res]
-        self.rscan = Scanner(res_named) if res_named else None
+        self.rscan = Scanner(res_named, prefilter=True) if res_named else None
         if self.rscan is not None:
             for g in _GROUP_NAME.findall("".join(self.rscan.sources)):
                 self.rnames[g] = self.rnames[g.partition("x")[0]]
@@ -244,11 +245,12 @@ class Reader:
         ends = "。；;！!？?\\n\\r\\x1e"
         block = "|".join(sorted(map(re.escape, (*f["negators"], *f["publicity"], *f["referral"], *f["contact"], *f["persuasion"])),
                                 key=len, reverse=True))
-        gap = f"(?:(?!{block}|{agency})[^{ends}])"
-        worker = "|".join(sorted(map(re.escape, f["worker"][:4]), key=len, reverse=True))
+        self.permission_block = re.compile(f"{block}|{agency}|[{ends}]")
+        self.permission_worker = tuple(f["worker"][:4])  # 网格员, 网格长 …: named, not 大家/你们
         consent = "|".join(sorted(map(re.escape, f["consent"]), key=len, reverse=True))
         permitted = "|".join(sorted(map(re.escape, f["permitted"]), key=len, reverse=True))
-        self.permission = re.compile(f"(?:{worker}){gap}{{0,14}}?(?:{consent})[^{ends}]{{0,8}}?(?:{permitted})")
+        # consent … permitted first (rare), then the worker looked for just before it: one cheap pass per batch
+        self.permission = re.compile(f"(?:{consent})[^{ends}]{{0,8}}?(?:{permitted})")
         self.permission_ground = vocab.grounds["licensing"].text
         self.residue_anchor = [t.anchor for t in vocab.residue]
         self.residue_strong = [t.strong for t in vocab.residue]
@@ -533,12 +535,19 @@ class Reader:
             t = tstarts[bisect.bisect_right(tstarts, m.start()) - 1]
             if t in out:
                 continue
-            head = plain[t:m.start()]
+            lo = max(t, m.start() - 18)  # the worker within 14 characters before the consent (网格员 is 3 long)
+            w = max(plain.rfind(x, lo, m.start()) for x in self.permission_worker)
+            if w < 0 or m.start() - w > 17:
+                continue
+            wend = w + max(len(x) for x in self.permission_worker if plain.startswith(x, w))
+            if self.permission_block.search(plain, wend, m.start()):
+                continue  # 网格员提醒其须经镇规划办同意方可: a body, a publicity or a negation word between
+            head = plain[t:w]
             cs = max(head.rfind(c) for c in _CLAUSE_END) + 1 + t
-            ce = _DELIM.search(plain, m.start())
+            ce = _DELIM.search(plain, w)
             clause = plain[cs:ce.start() if ce else len(plain)]
-            out[t] = Match("须经网格员同意方可", m.group(), "licensing", len(_DELIM.findall(head)) + 1, clause, "worker",
-                           self.permission_ground, "网格员的签字、同意是他人从事活动的前提：实为行政许可", m.start())
+            out[t] = Match("须经网格员同意方可", plain[w:m.end()], "licensing", len(_DELIM.findall(head)) + 1, clause, "worker",
+                           self.permission_ground, "网格员的签字、同意是他人从事活动的前提：实为行政许可", w)
         return out
 
     def _match(self, m: re.Match, plain: str, starts: list[int], ends: list[int], k0: int, frame: str) -> Match:
@@ -604,13 +613,17 @@ class Reader:
                 or (self.attributive.match(s, b, ce) and not pre_end.endswith(("作出", "作", "下达", "出具")))
                 or (pre_end.endswith("的") and any(e == a - 1 and kind in "GB" for _, e, kind in before))):
             return "status"  # a status, or an attributive: 核发的残疾证, 执法局的处罚决定
-        if ("对" in s[cs:a] or "E" in kinds) and _OF_PERSON.match(s, b, ce):
+        if "对" in s[cs:a] and _OF_PERSON.match(s, b, ce):
             return "status"  # 对拒不拆除违建的居民: the term describes the person the worker turns to
         if "U" in kinds:  # 宣传禁煤政策后把炉子没收: after 后 (or 并) the worker acts again
             last = max(e for _, e, kind in before if kind == "U")
             # 在村广播里点名, 公示栏上: the word names a place or a thing there, not what is said
             if s[last - 2:last + 1] not in _U_PLACE and not any(kind == "J" and p >= last for p, _, kind in before):
                 return "publicity"
+        if "H" in kinds or pre_end.endswith(_BY_ONESELF):  # 帮住户关掉水闸, 命令违建户自己拆掉: the person's own act
+            last = max((e for _, e, kind in before if kind == "H"), default=a)
+            if not any(kind == "J" and p >= last for p, _, kind in before):
+                return "by_citizen"
         if "K" in kinds:  # 引导商家自行拆除: the one persuaded acts — unless 并 gives the clause back to the worker
             last = max(e for _, e, kind in before if kind == "K")
             if not any(kind == "J" and p >= last for p, _, kind in before):
@@ -723,6 +736,8 @@ class Reader:
             p = m.start()
             if p and s[p - 1] in self.verb_negators:
                 continue  # 拒不配合, 未登记: not a positive service verb
+            if s[m.end():m.end() + 1] in _SERVICE_PLACE and m.group() in _NOUN_VERBS:
+                continue  # 在宣传栏上公开批评: 宣传栏 is a board
             k = bisect.bisect_right(starts, p) - 1
             lo, hi = bisect.bisect_left(mpos, starts[k]), bisect.bisect_left(mpos, p)
             if not any(kind == "N" and e <= p for _, e, kind in marks[lo:hi]):
@@ -770,13 +785,16 @@ class Scanner:
     (each regex then skips to candidates with a character-set test), and the groups' matches are
     merged leftmost-first. This is the hot loop of reading (issue 7, item 8)."""
 
-    def __init__(self, entries: list[tuple[str | None, str]], group: int = 16):
+    def __init__(self, entries: list[tuple[str | None, str]], group: int = 16, prefilter: bool = False):
         buckets = list(_buckets(entries).items())
         self.sources = ["|".join(re.escape(ch) + "(?:" + "|".join(alts) + ")" for ch, alts in buckets[i:i + group])
                         for i in range(0, len(buckets), group)]
         self.chars = [frozenset(ch for ch, _ in buckets[i:i + group]) for i in range(0, len(buckets), group)]
         self._rx: list[re.Pattern | None] = [None] * len(self.sources)
         self._one: re.Pattern | None = None
+        # a lookahead on the first characters before the alternation: the regex engine then skips the places
+        # no alternative can start at (measured: it pays for the residue and service words, not for the terms)
+        self.prefilter = prefilter
 
     def _group(self, n: int) -> re.Pattern:
         """Compiled on first use: one `gridlaw check` of a short text compiles only the groups it needs."""
@@ -793,7 +811,11 @@ class Scanner:
         end = len(s) if endpos is None else endpos
         if end - pos > 2000:  # a batch: one alternation of all groups is faster than merging their matches
             if self._one is None:
-                self._one = re.compile("|".join(self.sources))
+                one = "|".join(self.sources)
+                if self.prefilter:
+                    chars = "".join(sorted(set().union(*self.chars)))
+                    one = f"(?=[{re.escape(chars)}])(?:{one})"
+                self._one = re.compile(one)
             return list(self._one.finditer(s, pos, end))
         heads = []
         text = s if pos == 0 and end == len(s) else s[pos:end]
@@ -907,6 +929,9 @@ def _first(m: tuple) -> int:
 
 
 _KEEPS_NEGATION = frozenset(("并", "并且", "同时"))
+_NOUN_VERBS = frozenset(("宣传", "公示", "广播", "警示", "通知", "公布", "服务"))
+_BY_ONESELF = ("自行", "自己", "主动", "自觉")
+_SERVICE_PLACE = frozenset("栏站车牌窗台墙册单品")  # 宣传栏, 公示牌: a thing, not the verb
 _TASK_HEADS = ("事", "工作", "任务", "职责", "职能", "权")  # 负责罚款的工作: the act is the task, not an attributive
 _OF_PERSON = re.compile("[^，,。；;：:！!？?的\x1e\n\r]{0,8}的(?:居民|村民|住户|群众|商户|摊贩|摊主|户主|当事人|人员|家庭|车主|业主|租户|农户)")
 _U_PLACE = frozenset(w + c for w in ("广播", "公示", "宣传", "警示") for c in "里中上栏站车牌窗台墙")
@@ -928,8 +953,8 @@ def _decide(fact: str, matches: list[Match], find_verbs, promote: dict | None = 
                              verb_names, (SERVICE_GROUND,), (), verb_names)
         return Inference(fact, None, "unclassified")
     # an official's inspection counts only where assisted; a doubtful word only when the worker does it
-    if promote:  # done to a wrongdoer, a doubtful word the vocabulary ties to a power act is that act
-        matches = _promoted(matches, promote)
+    if promote and any(m[2] == "doubtful" for m in matches):  # done to a wrongdoer, a doubtful word the
+        matches = _promoted(matches, promote)                     # vocabulary ties to a power act is that act
     kept: list[Match] = []
     counted: list[Match] = []
     for m in matches:  # one pass (the hot path of an audit): m[2] is the class, m[5] the frame

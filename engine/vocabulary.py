@@ -20,7 +20,7 @@ POWER_CLASS = {"penalty": "penalty", "coercion": "coercion", "licensing": "licen
 FRAME_KEYS = ("worker", "agencies", "agency_prefixes", "agency_nouns", "on_behalf", "negators", "referral", "referral_to_agency", "publicity", "passive",
               "passive_not", "before_status", "conditions", "applications", "topics", "after_status", "assist", "verb_negators",
               "persuasion", "conjunctions", "attributive_heads", "attributive_objects", "agency_for", "information",
-              "wrongdoing", "praise", "consent", "permitted", "contact")
+              "wrongdoing", "helped", "consent", "permitted", "contact")
 
 
 class VocabularyError(GridlawError):

@@ -530,7 +530,8 @@ def test_explained_clauses_stay_service(text):
 
 def test_the_residue_words_are_named_in_the_reason():
     inf = infer_nature("网格员劝导无效后，把摊主的秤没收并把三轮车推到村委锁起来")
-    assert inf.value == "penalty"                              # a power term decides first
+    # power terms decide first (session 4: 锁起来 is a coercion term, so coercion leads and the penalty is kept)
+    assert inf.natures == ("coercion", "penalty")
     inf = infer_nature("网格员劝导无效后，把摊主的遮阳伞扔进河里")
     assert inf.value is None and inf.outcome == "unclassified"
     assert "“把摊主的遮阳伞扔进河里”由网格员实施" in inf.extra["reason"]
