@@ -52,6 +52,8 @@ FRAMES_ZH = {
 FORBIDS_GROUND = "文本只禁止网格员实施（不得、严禁等），未将许可、处罚、强制等行为交由网格员"
 DOUBT_REASON = "任务性质未能由文本推定：“{words}”由网格员实施，可能是处罚、强制等行为，文本未说明；请说明任务性质。"
 _PLACE_AFTER = ("门口", "门前", "大院", "附近", "周边", "大厅", "对面", "旁边", "楼下", "院内")
+ESCALATION_NOTE = "劝导无效后网格员采取的行为，词表不能识别：可能是处罚、强制等行为"
+_FAILED = re.compile("无效|未果|无果|不听|拒不|仍不|拒绝|不理睬|不予理睬")
 WRONGDOER_NOTE = "对违规者实施：此处的用语是对其人身或财物采取的措施，视为相应的处罚、强制等行为"
 SERVICE_GROUND = "一般服务事项：文本未将行政许可、处罚、强制或其他行政行为交由网格员实施"
 _MENTION = re.compile(r"《[^《》\x1e]*》|“[^“”\x1e]*”|\"[^\"\x1e]*\"|‘[^‘’\x1e]*’|「[^「」\x1e]*」|『[^『』\x1e]*』|〈[^〈〉\x1e]*〉")
@@ -252,6 +254,7 @@ class Reader:
         # consent … permitted first (rare), then the worker looked for just before it: one cheap pass per batch
         self.permission = re.compile(f"(?:{consent})[^{ends}]{{0,8}}?(?:{permitted})")
         self.permission_ground = vocab.grounds["licensing"].text
+        self.doubt_ground = vocab.grounds["doubtful"].text
         self.residue_anchor = [t.anchor for t in vocab.residue]
         self.residue_strong = [t.strong for t in vocab.residue]
         # clause readings are kept while no regex can match a clause end; where one could (a gap pattern
@@ -343,7 +346,8 @@ class Reader:
                 else:
                     if permits and tstart in permits:
                         matches.append(permits[tstart])
-                    out.append(_decide(fact, matches, verbs.copy, self.promote if wrong else None))
+                    out.append(_decide(fact, matches, verbs.copy, self.promote if wrong else None,
+                                       functools.partial(self._escalation, plain, tstart, off - 1)))
                     matches, verbs, k = [], [], 0
                 skip = len(out) in whole
                 wrong = False
@@ -520,8 +524,33 @@ class Reader:
                     for v, k, _ in self._service(masked, starts, ends, marks, mpos, tstarts[i], tends[i])]
 
         return [_decide(fact, ms if tstarts[i] in permits else sorted(ms, key=_by_position) if len(ms) > 1 else ms,
-                        functools.partial(find_verbs, i), self.promote if wrong[i] else None)
+                        functools.partial(find_verbs, i), self.promote if wrong[i] else None,
+                        functools.partial(self._escalation, plain, tstarts[i], tends[i]))
                 for i, ms in enumerate(per_text)]
+
+    def _escalation(self, plain: str, lo: int, hi: int) -> Match | None:
+        """After persuasion fails (劝导无效后, 不听劝的, 拒不…), a clause where the worker acts and nothing the
+        vocabulary knows stands (no term, service verb, residue or frame word) is an act the reader cannot
+        classify: it keeps the text from being cleared (issue 17, session 4: nothing unknown is cleared)."""
+        text = plain[lo:hi]
+        fail = _FAILED.search(text)
+        if fail is None:
+            return None
+        at = fail.end()
+        end = _DELIM.search(text, at)
+        k = len(_DELIM.findall(text, 0, at))
+        while end is not None:
+            a = end.end()
+            nxt = _DELIM.search(text, a)
+            b = nxt.start() if nxt else len(text)
+            k += 1
+            c = text[a:b]
+            if len(c) >= 2 and not (self.scan.finditer(c) or self.service.finditer(c) or self.markers.finditer(c)
+                                    or (self.rscan is not None and self.rscan.finditer(c))):
+                return Match("劝导无效后的未知行为", c, "doubtful", k + 1, c, "worker", self.doubt_ground, ESCALATION_NOTE,
+                             lo + a)
+            end = nxt
+        return None
 
     def _permissions(self, plain: str) -> dict[int, Match]:
         """Per text (by its start in ``plain``), the first permission frame found in it (须经网格员签字方可…)."""
@@ -939,7 +968,7 @@ _ASSIST_VERBS = ("协助", "配合", "陪同")
 _ASSIST_TAIL = re.compile("(?:协助|配合|陪同)(?:$|做好|开展|维持|维护|实施|进行|执法)")
 
 
-def _decide(fact: str, matches: list[Match], find_verbs, promote: dict | None = None) -> Inference:
+def _decide(fact: str, matches: list[Match], find_verbs, promote: tuple | None = None, escalate=None) -> Inference:
     """Service verbs are looked for only when no power act by the worker was found (they cannot change it).
 
     Order: a power act by the worker; assisting an official; a doubtful word done by the worker (the nature
@@ -948,6 +977,9 @@ def _decide(fact: str, matches: list[Match], find_verbs, promote: dict | None = 
     if not matches:  # the common case in an audit: no term at all
         verbs = find_verbs()
         if verbs:
+            doubt = escalate() if escalate is not None else None
+            if doubt is not None:
+                return _doubtful(fact, [doubt], [doubt], tuple(dict.fromkeys(v for v, _ in verbs)))
             verb_names = tuple(dict.fromkeys(v for v, _ in verbs))
             return Inference(fact, "service", "service", verbs[0][1], verbs[0][0], "worker", SERVICE_GROUND,
                              verb_names, (SERVICE_GROUND,), (), verb_names)
@@ -997,10 +1029,11 @@ def _decide(fact: str, matches: list[Match], find_verbs, promote: dict | None = 
                          tuple(dict.fromkeys(m.ground for m in assisted)), tuple(matches), verb_names, assists=True)
     doubt = [m for m in matches if m[5] == "worker"]  # only doubtful words are left in the worker's frame
     if doubt:
-        words = tuple(dict.fromkeys(m.words for m in doubt))
-        return Inference(fact, None, "unclassified", doubt[0].clause, doubt[0].term, "worker", doubt[0].ground,
-                         words, (doubt[0].ground,), tuple(matches), verb_names,
-                         extra={"reason": DOUBT_REASON.format(words="、".join(words))})
+        return _doubtful(fact, doubt, matches, verb_names)
+    if verbs and escalate is not None:
+        doubt = escalate()
+        if doubt is not None:
+            return _doubtful(fact, [doubt], matches + [doubt], verb_names)
     if verbs:
         verb, clause = verbs[0]
         return Inference(fact, "service", "service", clause, verb, "worker", SERVICE_GROUND,
@@ -1010,6 +1043,13 @@ def _decide(fact: str, matches: list[Match], find_verbs, promote: dict | None = 
         return Inference(fact, "service", "forbids_only", banned[0].clause, banned[0].term, "negated", FORBIDS_GROUND,
                          tuple(dict.fromkeys(m.words for m in banned)), (FORBIDS_GROUND,), tuple(matches))
     return Inference(fact, None, "unclassified", matches=tuple(matches))
+
+
+def _doubtful(fact: str, doubt: list[Match], matches: list[Match], verb_names: tuple) -> Inference:
+    words = tuple(dict.fromkeys(m.words for m in doubt))
+    return Inference(fact, None, "unclassified", doubt[0].clause, doubt[0].term, "worker", doubt[0].ground,
+                     words, (doubt[0].ground,), tuple(matches), verb_names,
+                     extra={"reason": DOUBT_REASON.format(words="、".join(words))})
 
 
 def _promoted(matches: list[Match], promote: tuple[dict, dict]) -> list[Match]:
