@@ -52,6 +52,8 @@ FRAMES_ZH = {
 FORBIDS_GROUND = "文本只禁止网格员实施（不得、严禁等），未将许可、处罚、强制等行为交由网格员"
 DOUBT_REASON = "任务性质未能由文本推定：“{words}”由网格员实施，可能是处罚、强制等行为，文本未说明；请说明任务性质。"
 _PLACE_AFTER = ("门口", "门前", "大院", "附近", "周边", "大厅", "对面", "旁边", "楼下", "院内")
+WRONG_ACT_NOTE = "对违规行为或违规者采取的行为，词表不能识别：可能是处罚、强制等行为"
+_TOPIC_OPENERS = ("对", "针对", "凡", "如", "若", "如果", "凡是", "关于", "对于")
 ESCALATION_NOTE = "劝导无效后网格员采取的行为，词表不能识别：可能是处罚、强制等行为"
 _FAILED = re.compile("无效|未果|无果|不听|拒不|仍不|拒绝|不理睬|不予理睬")
 WRONGDOER_NOTE = "对违规者实施：此处的用语是对其人身或财物采取的措施，视为相应的处罚、强制等行为"
@@ -255,6 +257,7 @@ class Reader:
         self.permission = re.compile(f"(?:{consent})[^{ends}]{{0,8}}?(?:{permitted})")
         self.permission_ground = vocab.grounds["licensing"].text
         self.doubt_ground = vocab.grounds["doubtful"].text
+        self.persons = re.compile("有人|" + "|".join(sorted(map(re.escape, f["helped"]), key=len, reverse=True)))
         self.residue_anchor = [t.anchor for t in vocab.residue]
         self.residue_strong = [t.strong for t in vocab.residue]
         # clause readings are kept while no regex can match a clause end; where one could (a gap pattern
@@ -535,7 +538,7 @@ class Reader:
         text = plain[lo:hi]
         fail = _FAILED.search(text)
         if fail is None:
-            return None
+            return self._unexplained_wrong(text, lo) if self.wrong.search(text) else None
         at = fail.end()
         end = _DELIM.search(text, at)
         k = len(_DELIM.findall(text, 0, at))
@@ -550,6 +553,20 @@ class Reader:
                 return Match("劝导无效后的未知行为", c, "doubtful", k + 1, c, "worker", self.doubt_ground, ESCALATION_NOTE,
                              lo + a)
             end = nxt
+        return self._unexplained_wrong(text, lo) if self.wrong.search(text) else None
+
+    def _unexplained_wrong(self, text: str, lo: int) -> Match | None:
+        """A clause that names a wrongdoing and holds nothing the vocabulary knows — not a condition (…的,)
+        nor a topic (对…) — is something the worker does about a wrongdoer that the reader cannot classify."""
+        a = 0
+        for k, part in enumerate(_DELIM.split(text)):
+            c, a = part, a + len(part) + 1
+            w = self.wrong.search(c) if len(c) >= 4 and not c.endswith("的") and not c.startswith(_TOPIC_OPENERS) else None
+            if (w is not None and self.persons.search(c, 0, w.start()) is None  # 村里有人乱倒垃圾: another's act
+                    and not (self.scan.finditer(c) or self.service.finditer(c) or self.markers.finditer(c)
+                             or (self.rscan is not None and self.rscan.finditer(c)))):
+                return Match("对违规者的未知行为", c, "doubtful", k + 1, c, "worker", self.doubt_ground, WRONG_ACT_NOTE,
+                             lo + a - len(part) - 1)
         return None
 
     def _permissions(self, plain: str) -> dict[int, Match]:
