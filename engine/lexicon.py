@@ -267,6 +267,7 @@ class Reader:
                                      "attributive_heads")
                        for w in f[key]]
         self.cache: dict[str, tuple] = {}
+        self.known: dict[str, bool] = {}
 
     @functools.cached_property
     def crossing(self) -> list[re.Pattern] | None:
@@ -349,8 +350,10 @@ class Reader:
                 else:
                     if permits and tstart in permits:
                         matches.append(permits[tstart])
-                    out.append(_decide(fact, matches, verbs.copy, self.promote if wrong else None,
-                                       functools.partial(self._escalation, plain, tstart, off - 1)))
+                    inf = _decide(fact, matches, verbs.copy, self.promote if wrong else None)
+                    if inf.outcome == "service":  # about to be cleared: is an act left that nothing explains?
+                        inf = self._unexplained(inf, plain, tstart, off - 1)
+                    out.append(inf)
                     matches, verbs, k = [], [], 0
                 skip = len(out) in whole
                 wrong = False
@@ -526,10 +529,20 @@ class Reader:
             return [(v, plain[starts[k]:ends[k]])
                     for v, k, _ in self._service(masked, starts, ends, marks, mpos, tstarts[i], tends[i])]
 
-        return [_decide(fact, ms if tstarts[i] in permits else sorted(ms, key=_by_position) if len(ms) > 1 else ms,
-                        functools.partial(find_verbs, i), self.promote if wrong[i] else None,
-                        functools.partial(self._escalation, plain, tstarts[i], tends[i]))
-                for i, ms in enumerate(per_text)]
+        out = [_decide(fact, ms if tstarts[i] in permits else sorted(ms, key=_by_position) if len(ms) > 1 else ms,
+                       functools.partial(find_verbs, i), self.promote if wrong[i] else None)
+               for i, ms in enumerate(per_text)]
+        return [self._unexplained(inf, plain, tstarts[i], tends[i]) if inf.outcome == "service" else inf
+                for i, inf in enumerate(out)]
+
+    def _unexplained(self, inf: Inference, plain: str, lo: int, hi: int) -> Inference:
+        """A service reading, unless the text holds an act nothing explains (``_escalation``): then unknown."""
+        if _FAILED.search(plain, lo, hi) is None and self.wrong.search(plain, lo, hi) is None:
+            return inf
+        doubt = self._escalation(plain, lo, hi)
+        if doubt is None:
+            return inf
+        return _doubtful(inf.fact, [doubt], [*inf.matches, doubt], inf.service_verbs)
 
     def _escalation(self, plain: str, lo: int, hi: int) -> Match | None:
         """After persuasion fails (劝导无效后, 不听劝的, 拒不…), a clause where the worker acts and nothing the
@@ -548,12 +561,22 @@ class Reader:
             b = nxt.start() if nxt else len(text)
             k += 1
             c = text[a:b]
-            if len(c) >= 2 and not (self.scan.finditer(c) or self.service.finditer(c) or self.markers.finditer(c)
-                                    or (self.rscan is not None and self.rscan.finditer(c))):
+            if len(c) >= 2 and not self._known(c):
                 return Match("劝导无效后的未知行为", c, "doubtful", k + 1, c, "worker", self.doubt_ground, ESCALATION_NOTE,
                              lo + a)
             end = nxt
         return self._unexplained_wrong(text, lo) if self.wrong.search(text) else None
+
+    def _known(self, c: str) -> bool:
+        """Whether anything the vocabulary knows (a term, service verb, frame word, residue) stands in clause c;
+        kept per clause, as clause readings are."""
+        known = self.known.get(c)
+        if known is None:
+            if len(self.known) > _CACHE_MAX:
+                self.known.clear()
+            known = self.known[c] = bool(self.scan.finditer(c) or self.service.finditer(c) or self.markers.finditer(c)
+                                         or (self.rscan is not None and self.rscan.finditer(c)))
+        return known
 
     def _unexplained_wrong(self, text: str, lo: int) -> Match | None:
         """A clause that names a wrongdoing and holds nothing the vocabulary knows — not a condition (…的,)
@@ -563,8 +586,7 @@ class Reader:
             c, a = part, a + len(part) + 1
             w = self.wrong.search(c) if len(c) >= 4 and not c.endswith("的") and not c.startswith(_TOPIC_OPENERS) else None
             if (w is not None and self.persons.search(c, 0, w.start()) is None  # 村里有人乱倒垃圾: another's act
-                    and not (self.scan.finditer(c) or self.service.finditer(c) or self.markers.finditer(c)
-                             or (self.rscan is not None and self.rscan.finditer(c)))):
+                    and not self._known(c)):
                 return Match("对违规者的未知行为", c, "doubtful", k + 1, c, "worker", self.doubt_ground, WRONG_ACT_NOTE,
                              lo + a - len(part) - 1)
         return None
@@ -985,7 +1007,7 @@ _ASSIST_VERBS = ("协助", "配合", "陪同")
 _ASSIST_TAIL = re.compile("(?:协助|配合|陪同)(?:$|做好|开展|维持|维护|实施|进行|执法)")
 
 
-def _decide(fact: str, matches: list[Match], find_verbs, promote: tuple | None = None, escalate=None) -> Inference:
+def _decide(fact: str, matches: list[Match], find_verbs, promote: tuple | None = None) -> Inference:
     """Service verbs are looked for only when no power act by the worker was found (they cannot change it).
 
     Order: a power act by the worker; assisting an official; a doubtful word done by the worker (the nature
@@ -994,9 +1016,6 @@ def _decide(fact: str, matches: list[Match], find_verbs, promote: tuple | None =
     if not matches:  # the common case in an audit: no term at all
         verbs = find_verbs()
         if verbs:
-            doubt = escalate() if escalate is not None else None
-            if doubt is not None:
-                return _doubtful(fact, [doubt], [doubt], tuple(dict.fromkeys(v for v, _ in verbs)))
             verb_names = tuple(dict.fromkeys(v for v, _ in verbs))
             return Inference(fact, "service", "service", verbs[0][1], verbs[0][0], "worker", SERVICE_GROUND,
                              verb_names, (SERVICE_GROUND,), (), verb_names)
@@ -1047,10 +1066,6 @@ def _decide(fact: str, matches: list[Match], find_verbs, promote: tuple | None =
     doubt = [m for m in matches if m[5] == "worker"]  # only doubtful words are left in the worker's frame
     if doubt:
         return _doubtful(fact, doubt, matches, verb_names)
-    if verbs and escalate is not None:
-        doubt = escalate()
-        if doubt is not None:
-            return _doubtful(fact, [doubt], matches + [doubt], verb_names)
     if verbs:
         verb, clause = verbs[0]
         return Inference(fact, "service", "service", clause, verb, "worker", SERVICE_GROUND,
