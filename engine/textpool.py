@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 MIN_TEXTS = 20_000     # fewer distinct texts: one process (the child costs ~0.5 s to start, and pieces cost to ship)
 PIECE = 2_048          # texts per piece, ~25 ms of reading: neither process waits long for the other at the end.
@@ -28,14 +28,10 @@ PIECE = 2_048          # texts per piece, ~25 ms of reading: neither process wai
 _pool: "_Pool | None" = None
 
 
-def explanation(reading: Any, lang: str) -> str:
-    """``report.nature_text(reading, lang)``; for a shipped reading, the line the child wrote."""
+def shipped_line(reading: Any, lang: str) -> str | None:
+    """The explanation line the child wrote for a shipped reading in ``lang``; None for any other."""
     shipped = getattr(reading, "_line", None)
-    if shipped is not None and shipped[0] == lang:
-        return shipped[1]
-    from .report import nature_text
-
-    return nature_text(reading, lang)
+    return shipped[1] if shipped is not None and shipped[0] == lang else None
 
 
 def read_texts(texts: list[str], fact: str) -> list[Any]:
@@ -49,15 +45,17 @@ def read_texts(texts: list[str], fact: str) -> list[Any]:
 
 
 @contextmanager
-def two_cores(lang: str = "zh", min_texts: int | None = None) -> Iterator[None]:
+def two_cores(explain: Callable[[Any, str], str] | None = None, lang: str = "zh",
+              min_texts: int | None = None) -> Iterator[None]:
     """Within this block, large batches of texts are read by this process and one child, which also writes
-    each reading's explanation line in ``lang``. Nothing happens on a machine with one core, or with
+    each reading's explanation line in ``lang`` with ``explain`` (a module-level function, which the child
+    imports by name: ``report.nature_text``; passed in, as the core does not import the rendering). Nothing happens on a machine with one core, or with
     GRIDLAW_PROCESSES=1; the child starts at the first large batch."""
     global _pool
     if _pool is not None or (os.cpu_count() or 1) < 2 or os.environ.get("GRIDLAW_PROCESSES") == "1":
         yield
         return
-    _pool = _Pool(MIN_TEXTS if min_texts is None else min_texts, lang)
+    _pool = _Pool(MIN_TEXTS if min_texts is None else min_texts, lang, explain)
     try:
         yield
     finally:
@@ -66,9 +64,10 @@ def two_cores(lang: str = "zh", min_texts: int | None = None) -> Iterator[None]:
 
 
 class _Pool:
-    def __init__(self, min_texts: int, lang: str):
+    def __init__(self, min_texts: int, lang: str, explain: Callable[[Any, str], str] | None):
         self.min_texts = min_texts
         self.lang = lang
+        self.explain = explain
         self._ex: Any = None
         self._broken = False
 
@@ -101,7 +100,7 @@ class _Pool:
         pieces = [texts[i:i + PIECE] for i in range(0, len(texts), PIECE)]
         try:
             ex = self._executor()
-            futures = [ex.submit(_read_flat, p, fact, self.lang) for p in pieces]
+            futures = [ex.submit(_read_flat, p, fact, self.lang, self.explain) for p in pieces]
         except Exception:          # no child to be had (a sandbox without processes): one core
             self._broken = True
             return infer_many(texts, fact, PIECE)
@@ -128,12 +127,11 @@ class _Pool:
             self._ex = None
 
 
-def _read_flat(texts: list[str], fact: str, lang: str) -> list[tuple]:
+def _read_flat(texts: list[str], fact: str, lang: str, explain: Callable[[Any, str], str] | None) -> list[tuple]:
     """In the child: per text, (value, assists, natures, explanation line, every field as plain tuples)."""
     from .lexicon import infer_many
-    from .report import nature_text
 
-    return [(i.value, i.assists, i.natures, nature_text(i, lang), _flat(i))
+    return [(i.value, i.assists, i.natures, explain(i, lang) if explain else None, _flat(i))
             for i in infer_many(texts, fact, max(len(texts), 1))]      # a piece: one batch, as here
 
 
@@ -164,7 +162,8 @@ def _shipped(got: list[tuple], lang: str) -> list[Any]:
     out = []
     for value, assists, natures, line, flat in got:
         s = new(cls)
-        s.value, s.assists, s.natures, s._line, s._flat = value, assists, natures, (lang, line), flat
+        s.value, s.assists, s.natures, s._line, s._flat = value, assists, natures, \
+            None if line is None else (lang, line), flat
         out.append(s)
     return out
 

@@ -117,10 +117,11 @@ def _run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
     ignored: dict[str, None] = {}
     duplicates: dict[str, None] = {}
     t0 = time.perf_counter()
+    from ..report import nature_text
     from ..textpool import two_cores
 
     try:
-        with two_cores(lang):     # a chunk's many distinct task texts are read by two processes (textpool.py)
+        with two_cores(nature_text, lang):     # a chunk's many distinct task texts are read by two processes (textpool.py)
             for chunk in source.chunks():                        # read
                 out = pipeline.audit_chunk(ctx, chunk, coll)     # split … collect
                 if writer is not None:
