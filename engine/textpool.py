@@ -9,9 +9,10 @@ from them, are those of one process, in the same order. Small batches, and every
 :func:`two_cores`, stay in this process.
 
 The child also writes each reading's explanation line (``report.nature_text``, what the audit shows
-per row) and sends both back as plain tuples. This process then makes a :class:`Shipped` reading: an
+per row) and sends back, per piece, the values, assists flags, natures and lines, and every field of
+every reading as plain tuples, pickled apart. This process then makes ``Shipped`` readings: an
 ``Inference`` whose value, assists flag and natures are set at once and whose other fields are filled
-from the tuple the first time one is asked for. Rebuilding every reading here would cost about 8 µs
+(the piece unpickled) the first time one is asked for. Rebuilding every reading here would cost about 8 µs
 each, against some 20 µs to read the text and write its line; shipped, it costs about 3 µs.
 """
 from __future__ import annotations
@@ -127,12 +128,32 @@ class _Pool:
             self._ex = None
 
 
-def _read_flat(texts: list[str], fact: str, lang: str, explain: Callable[[Any, str], str] | None) -> list[tuple]:
-    """In the child: per text, (value, assists, natures, explanation line, every field as plain tuples)."""
+def _read_flat(texts: list[str], fact: str, lang: str, explain: Callable[[Any, str], str] | None) -> tuple:
+    """In the child: the values, assists flags, natures and explanation lines of the readings, and every
+    field of each as plain tuples, pickled apart: this process unpickles those only if a field is asked."""
+    import pickle
+
     from .lexicon import infer_many
 
-    return [(i.value, i.assists, i.natures, explain(i, lang) if explain else None, _flat(i))
-            for i in infer_many(texts, fact, max(len(texts), 1))]      # a piece: one batch, as here
+    got = infer_many(texts, fact, max(len(texts), 1))      # a piece: one batch, as in this process
+    return ([i.value for i in got], [i.assists for i in got], [i.natures for i in got],
+            [explain(i, lang) for i in got] if explain else [None] * len(got),
+            pickle.dumps([_flat(i) for i in got], protocol=pickle.HIGHEST_PROTOCOL))
+
+
+class _Piece:
+    """The pickled fields of one piece's readings, unpickled the first time one of them is asked for."""
+    __slots__ = ("blob", "flats")
+
+    def __init__(self, blob: bytes):
+        self.blob, self.flats = blob, None
+
+    def get(self, k: int) -> tuple:
+        if self.flats is None:
+            import pickle
+
+            self.flats, self.blob = pickle.loads(self.blob), b""
+        return self.flats[k]
 
 
 _FIELDS: tuple[str, ...] | None = None
@@ -156,14 +177,16 @@ def _flat(i: Any) -> tuple:
 _SHIPPED: Any = None
 
 
-def _shipped(got: list[tuple], lang: str) -> list[Any]:
+def _shipped(got: tuple, lang: str) -> list[Any]:
     new = object.__new__
     cls = _shipped_class()
+    values, assists, natures, lines, blob = got
+    piece = _Piece(blob)
     out = []
-    for value, assists, natures, line, flat in got:
+    for k, (value, assist, nature, line) in enumerate(zip(values, assists, natures, lines)):
         s = new(cls)
-        s.value, s.assists, s.natures, s._line, s._flat = value, assists, natures, \
-            None if line is None else (lang, line), flat
+        s.value, s.assists, s.natures, s._line, s._flat = value, assist, nature, \
+            None if line is None else (lang, line), (piece, k)
         out.append(s)
     return out
 
@@ -182,11 +205,11 @@ def _shipped_class() -> Any:
             def __getattr__(self, name: str) -> Any:     # only for a field not set yet
                 if name in ("_line", "_flat"):
                     raise AttributeError(name)
-                flat = self._flat
-                if flat is None or name not in names:
+                where = self._flat
+                if where is None or name not in names:
                     raise AttributeError(name)
                 self._flat = None
-                for n, v in zip(names, flat):
+                for n, v in zip(names, where[0].get(where[1])):
                     if n == "matches":
                         v = tuple(Match._make(m) for m in v)
                     elif n in ("value", "assists", "natures"):
