@@ -25,6 +25,7 @@ from gridlaw.vocabulary import VocabularyError, load, parse
 CORPUS = Path(__file__).parent / "corpus"
 HELD_OUT = "heldout.yaml"
 HELD_OUT2 = "heldout2.yaml"   # session 3: a third of 68 texts drawn from 44 new published pages, frozen before any run
+HELD_OUT3 = "heldout3.yaml"   # session 4: 200 texts by the labeller, who never saw the reader; kept outside the repo until scored
 FRESH_TUNE = "fresh_tune.yaml"  # session 4: 120 fresh texts for tuning; in-sample, measured but held to no threshold
 POWER = {"licensing", "penalty", "coercion"}
 FLAGGED = POWER | {"other_administrative"}          # what a pack can turn into non_compliant or review
@@ -39,7 +40,7 @@ def corpus() -> list[dict]:
         if f.name == "sources.yaml":
             continue
         for i, it in enumerate(yaml.safe_load(f.read_text("utf-8"))):
-            items.append(dict(it, file=f.name, index=i, held_out=f.name in (HELD_OUT, HELD_OUT2)))
+            items.append(dict(it, file=f.name, index=i, held_out=f.name in (HELD_OUT, HELD_OUT2, HELD_OUT3)))
     return items
 
 
@@ -74,6 +75,7 @@ def figures(items: list[dict]) -> dict:
 ITEMS = corpus()
 ALL, HELD = figures(ITEMS), figures([it for it in ITEMS if it["file"] == HELD_OUT])
 HELD2 = figures([it for it in ITEMS if it["file"] == HELD_OUT2])
+HELD3 = figures([it for it in ITEMS if it["file"] == HELD_OUT3])
 INSAMPLE = figures([it for it in ITEMS if not it["held_out"] and it["file"] != FRESH_TUNE])
 TUNE = figures([it for it in ITEMS if it["file"] == FRESH_TUNE])
 
@@ -126,6 +128,20 @@ def test_second_held_out_part():
     assert HELD2["n"] == 22
     assert HELD2["power_cleared"] == 0
     assert HELD2["lawful_flagged"] <= 0.03
+
+
+def test_third_held_out_part():
+    # 200 texts written or drawn (107 from 78 pages) by an engineer who never read the reader's code; labelled and
+    # second-passed before any run, kept outside the repository and scored by the integrator only (corpus README).
+    # Scores: the session-start reader (b01d8ce) 67.0% agreement, 53.1% of power acts found, 7 cleared, 4.5% of
+    # lawful texts flagged; the reader at the end of session 4 (bcb377b): 75.0%, 71.9%, 4 cleared, 3.6%.
+    # The thresholds (≥ 92%, ≥ 95%, none cleared, ≤ 3%) are NOT met on this part. These bounds are the
+    # measured figures, so the reader cannot get worse here unnoticed; they are not the thresholds.
+    assert HELD3["n"] == 200
+    assert HELD3["agreement"] >= 0.74
+    assert HELD3["power_recall"] >= 0.70
+    assert HELD3["power_cleared"] <= 4
+    assert HELD3["lawful_flagged"] <= 0.04
 
 
 @pytest.mark.parametrize("part,figs", [("held-out", HELD)])
