@@ -54,7 +54,7 @@ def check(act: Any, checklist: Any = None) -> "Decision":
 
     ``checklist``: the county's published grid checklist, to look the task up in: a file path
     (YAML/JSON, CSV, XLSX, XLS, ODS with a 事项 column), a dict ``{county, published, matters}``,
-    or a ``gridlaw.checklist.Checklist``.
+    a ``gridlaw.checklist.Checklist``, or a list of its matters (texts, or rows ``{"序号": 1, "事项": …}``).
 
     Raises :class:`InputError` (every problem with its field, ``.problems``) for bad input.
     ``decision.decision`` is compliant / non_compliant / needs_review / insufficient_facts /
