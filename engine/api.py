@@ -76,7 +76,7 @@ def parse_act(data: Any, file: str = "<act>", lines: dict | None = None) -> Base
         near = difflib.get_close_matches(str(kind), ACT_MODELS, n=1)
         from .labels import label
 
-        raise InputError([Problem(file, f"未知的行为类型 {kind!r}" + (f"（是否指 {label(near[0])}？）" if near else "")
+        raise InputError([Problem(file, f"未知的行为类型 {kind!r}" + (f"（是否指 {near[0]}（{label(near[0])}）？）" if near else "")
                                   + f"；可选：{'、'.join(label(k) for k in ACT_MODELS)}", line_of(lines or {}, ("kind",)), "kind",
                                   code="unknown_kind",
                                   en=f"unknown act kind {kind!r}" + (f" (did you mean {near[0]!r}?)" if near else "")

@@ -93,8 +93,8 @@ _V = {
            "no_entry": "  reviewed.json：无此规则包的审核记录", "matches": "  reviewed.json：与审核时的文件一致",
            "fail": "不通过 {file}:{line} {name}：{detail}", "uncovered": "未覆盖 {rule}：需要 {what}",
            "cases": "{city}：{ok}/{n} 个用例通过", "total": "通过 {passed} 个，不通过 {failed} 个",
-           "pack": "{id:9} 《{title}》 {instrument} · {issuer} · {effective} 施行 · {rules} 条规则 · 共 {articles} 条",
-           "national": "{id:12} 《{title}》（{version}） 国家法律 · {issuer} · {effective} 施行 · {rules} 条规则 · 收录第 {articles} 条"},
+           "pack": "{id} 《{title}》 {instrument} · {issuer} · {effective} 施行 · {rules} 条规则 · 共 {articles} 条",
+           "national": "{id} 《{title}》（{version}） 国家法律 · {issuer} · {effective} 施行 · {rules} 条规则 · 收录{articles}"},
     "en": {"invalid": "{target}: INVALID ({n} problem(s))", "ok": "{target}: ok · layer {layer}{extends}{version} · {rules} rules "
            "· {n} of {held} accounted for ({used} by rules, {skipped} not modelled) · {quotes} quotes checked, 0 mismatches · "
            "pack {hash}",
@@ -123,6 +123,19 @@ _TODO_WHAT = {"zh": {"effective": "生效日期请按正文“自…起施行”
                      "title": "the instrument's title"}}
 
 
+def _pack_name(target: str, lang: str) -> str:
+    """How a Chinese screen names a pack: 盐城, 行政处罚法; a folder of your own by its path (ids are for --lang en)."""
+    if lang == "en":
+        return target
+    from .labels import LABELS
+    from .layers import national
+
+    if target in LABELS["zh"] and target not in ("hire", "exit", "notice", "grid", "assignment", "admission"):
+        return LABELS["zh"][target]
+    law = next((x for x in national() if x.id == target), None)
+    return law.latest.meta.title.removeprefix("中华人民共和国") if law else target
+
+
 def _lang_of(lang: str) -> str:
     return "en" if lang == "en" else "zh"
 
@@ -144,17 +157,25 @@ def packs(
 
             typer.echo(render_matrix(question_matrix(), fmt, lang))
             return
+        from .compare import _w
+        from .textnorm import int_to_cn
+
+        def name(target: str) -> str:     # padded by display width (a CJK character takes two columns)
+            shown = _pack_name(target, lang)
+            return shown + " " * max(0, (14 if lang != "en" else 12) - _w(shown))
+
         for city in available_packs():
             p = load_pack(city)
             instrument = _INSTRUMENT.get(p.meta.instrument, p.meta.instrument) if lang != "en" else p.meta.instrument
-            typer.echo(t["pack"].format(id=city, title=p.meta.title, instrument=instrument, issuer=p.meta.issuer,
+            typer.echo(t["pack"].format(id=name(city), title=p.meta.title, instrument=instrument, issuer=p.meta.issuer,
                                         effective=p.meta.effective, rules=len(p.rules), articles=p.meta.articles))
         from .layers import national
 
         for law in national():  # the national layer under every city, each version with its date
             for p in law.packs:
-                arts = ("、" if lang != "en" else ", ").join(map(str, p.meta.excerpt or []))
-                typer.echo(t["national"].format(id=law.id, title=p.meta.title, version=p.meta.version,
+                arts = ("、".join(f"第{int_to_cn(n)}条" for n in p.meta.excerpt or []) if lang != "en" else
+                        ", ".join(map(str, p.meta.excerpt or [])))
+                typer.echo(t["national"].format(id=name(law.id), title=p.meta.title, version=p.meta.version,
                                                 issuer=p.meta.issuer, effective=p.meta.effective, rules=len(p.rules),
                                                 articles=arts))
     except GridlawError as exc:
@@ -180,7 +201,7 @@ def validate(pack: Optional[str] = typer.Argument(None, help="a city, a national
                 raise _fail(exc, lang) from None        # a mistyped name or path: exit 4, as check does
             failed = True                               # a pack that does not load fails its validation
             problems = exc.problems[1:] if getattr(exc, "user_pack", False) else exc.problems
-            typer.echo(t["invalid"].format(target=target, n=len(problems)))
+            typer.echo(t["invalid"].format(target=_pack_name(target, lang), n=len(problems)))
             for problem in problems:
                 typer.echo(f"  {problem.text(lang)}")
             continue
@@ -246,7 +267,7 @@ def _print_coverage(target: str, p, versioned: bool, lang: str = "zh") -> bool:
     # the head line says 通过 only when nothing below fails (it said 通过 above a placeholder date)
     failed = bool(missing) or not generated or any(key == "effective" for _, key, _ in todo)
     typer.echo(t["failed" if failed else "ok"].format(
-        target=target, layer=layer, extends=extends, version=version, rules=len(p.rules), n=used + skipped, held=held,
+        target=_pack_name(target, lang), layer=layer, extends=extends, version=version, rules=len(p.rules), n=used + skipped, held=held,
         used=used, skipped=skipped, quotes=len(p.rules) + (1 if p.meta.effective_cite else 0), hash=p.hash[:12]))
     for warning in p.warnings():
         typer.echo(t["warning"].format(text=warning))
@@ -429,7 +450,7 @@ def test_packs(pack: Optional[str] = typer.Argument(None, help="a city, a nation
         for rule_id, what in report.uncovered.items():
             failed += 1
             typer.echo(t["uncovered"].format(rule=rule_id, what=what) if lang == "en" else f"未覆盖：{what}")
-        typer.echo(t["cases"].format(city=city, ok=sum(r.ok for r in report.results), n=len(report.results)))
+        typer.echo(t["cases"].format(city=_pack_name(city, lang), ok=sum(r.ok for r in report.results), n=len(report.results)))
     typer.echo(t["total"].format(passed=passed, failed=failed))
     raise typer.Exit(EXIT_NON_COMPLIANT if failed else EXIT_OK)
 
