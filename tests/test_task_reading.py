@@ -135,9 +135,10 @@ def test_issue_thresholds(part, figs):
     assert figs["power_recall"] >= 0.95, part
     assert figs["agreement"] >= 0.92, part
     assert figs["lawful_flagged"] <= 0.03, part
-    # NOT met (README, "Reading task texts"): 2 held-out power acts are read as service. This bound is the
-    # measured figure, so the reader cannot get worse unnoticed; it is not the issue's threshold (none).
-    assert figs["power_cleared"] <= 2, part
+    # NOT met (README, "Reading task texts"): 1 held-out power act is read as service (2 before session 4's
+    # contact-referral change). This bound is the measured figure, so the reader cannot get worse unnoticed;
+    # it is not the issue's threshold (none).
+    assert figs["power_cleared"] <= 1, part
 
 
 def test_in_sample_figures():
@@ -547,7 +548,8 @@ def test_explained_clauses_stay_service(text):
 
 def test_the_residue_words_are_named_in_the_reason():
     inf = infer_nature("网格员劝导无效后，把摊主的秤没收并把三轮车推到村委锁起来")
-    assert inf.value == "penalty"                              # a power term decides first
+    # power terms decide first (session 4: 锁起来 is a coercion term, so coercion leads and the penalty is kept)
+    assert inf.natures == ("coercion", "penalty")
     inf = infer_nature("网格员劝导无效后，把摊主的遮阳伞扔进河里")
     assert inf.value is None and inf.outcome == "unclassified"
     assert "“把摊主的遮阳伞扔进河里”由网格员实施" in inf.extra["reason"]
@@ -586,3 +588,45 @@ def test_few_vocabulary_patterns_may_span_a_clause_end():
 ])
 def test_issue_17_classes_on_fresh_texts(text, want):
     assert predicted(text) == want, infer_nature(text).to_dict()
+
+
+# --------------------------------------------------------------------------- issue 17, session 4: structure, not word lists
+
+READER_PROBES = ("reader_probe7.yaml", "reader_probe8.yaml")
+
+
+@pytest.mark.parametrize("name", READER_PROBES)
+def test_the_reader_helpers_probes(name):
+    # written and labelled before their first run (tests/reader_probe7.yaml: 50.8% agreement, 18 of 55 power acts
+    # found, 3 of 60 lawful texts flagged; reader_probe8.yaml, written after the first change: 72.5%, 27 of 36,
+    # 1 cleared, 4 of 40 flagged); in-sample since, so these are floors that keep the gains, not held-out figures
+    items = yaml.safe_load((Path(__file__).parent / name).read_text("utf-8"))
+    f = figures(items)
+    assert f["power_cleared"] == 0 and f["lawful_flagged"] <= 0.03
+    assert f["power_recall"] >= 0.9 and f["agreement"] >= 0.8, f["misses"]
+
+
+@pytest.mark.parametrize("text,want", [
+    # a doubtful word done to a wrongdoer is the power act it names; without one it stays unknown
+    ("网格员对乱停车的司机收了八十块", "penalty"),
+    ("网格员收了八十块", "unclassified"),
+    ("对乱搭乱建的住户，网格员把违建户的姓名贴在公告栏", "penalty"),
+    ("网格员把好人好事的照片贴在公告栏", "unclassified"),
+    # the worker's consent before 才/方可 is a licence; told as advice, or a body's consent, it is not
+    ("商户要网格员点头才能在广场促销", "licensing"),
+    ("网格员提醒商户须经市场监管所同意才能促销", "service"),
+    # 通知/联系/打电话 refer only when a body is named after them
+    ("网格员打电话给违停车主罚款五十元", "penalty"),
+    ("网格员联系城管队员没收占道摊贩的秤", "service"),
+    # done for a person on his own things, or by the person himself
+    ("网格员帮租户把坏掉的门锁拆了", "service"),
+    # after persuasion fails, an act the vocabulary does not know is never cleared
+    ("网格员劝说无效后，把摊贩的秤塞进麻袋", "unclassified"),
+])
+def test_session_4_structures(text, want):
+    assert predicted(text) == want, infer_nature(text).to_dict()
+
+
+def test_a_permission_frame_reads_the_same_alone_and_in_a_batch():
+    texts = ["商户要网格员点头才能在广场促销", "入户走访独居老人"] * 20
+    assert [(i.value, i.words) for i in infer_many(texts)] == [(infer_nature(t).value, infer_nature(t).words) for t in texts]
