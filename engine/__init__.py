@@ -55,7 +55,7 @@ def check(act: Any, checklist: Any = None, city: str | None = None, pack: str | 
 
     ``checklist``: the county's published grid checklist, to look the task up in: a file path
     (YAML/JSON, CSV, XLSX, XLS, ODS with a 事项 column), a dict ``{county, published, matters}``,
-    or a ``gridlaw.checklist.Checklist``.
+    a ``gridlaw.checklist.Checklist``, or a list of its matters (texts, or rows ``{"序号": 1, "事项": …}``).
 
     ``city``: the same act under another city's law; ``pack``: under that pack (a city, a national law
     or a county pack folder); ``national=False``: without the national layer.

@@ -90,6 +90,22 @@ def _facts_in(cond: Any) -> list[str]:
     return []
 
 
+# 《个人信息保护法》第四条: personal information is information on identified or identifiable persons, and its
+# processing is 收集、存储、使用、加工、传输、提供、公开、删除等. A task whose text names no such handling (宣传垃圾分类,
+# 巡查消防隐患) processes no personal information, so the law's excessive-collection rule (第六条第二款) has nothing
+# to reach and the report does not say "not stated" about it. Words of recording people or their particulars:
+_PERSONAL_DATA_WORDS = ("信息", "登记", "采集", "录入", "建档", "台账", "名单", "花名册", "名册", "身份", "证件",
+                        "电话", "联系方式", "住址", "户籍", "人口", "普查", "摸排", "核查", "核实", "统计", "填报",
+                        "照片", "拍照", "健康码", "行程", "底数", "情况")
+
+
+def _handles_personal_data(decision: Any) -> bool:
+    """Whether the task (or matter) may handle personal information: its text names recording people or their
+    particulars, or there is no text to tell (the nature only stated: the line stays)."""
+    text = decision.facts.get("task.text") or decision.facts.get("matter.text")
+    return not isinstance(text, str) or any(w in text for w in _PERSONAL_DATA_WORDS)
+
+
 def stated_only(decision: Any, lang: str = "zh") -> dict[str, str]:
     """National laws read from stated facts only (劳动法 the age, 社会保险法 the insurance, 个人信息保护法 an
     excessive collection or publication): law pack -> the facts the act does not state that would bring one of
@@ -104,6 +120,9 @@ def stated_only(decision: Any, lang: str = "zh") -> dict[str, str]:
         if f.layer != "national" or f.outcome != "not_applicable" or spec.trigger is None:
             continue
         if spec.roles and role not in spec.roles:
+            continue
+        if spec.id.startswith("personalinfolaw.") and decision.kind in ("assignment", "admission") \
+                and not _handles_personal_data(decision):
             continue
         unstated = [x for x in _facts_in(spec.trigger) if x not in decision.facts]
         for x in unstated:

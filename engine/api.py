@@ -74,8 +74,10 @@ def parse_act(data: Any, file: str = "<act>", lines: dict | None = None) -> Base
     kind = data.get("kind")
     if not isinstance(kind, str) or kind not in ACT_MODELS:
         near = difflib.get_close_matches(str(kind), ACT_MODELS, n=1)
-        raise InputError([Problem(file, f"未知的行为类型 {kind!r}" + (f"（是否指 {near[0]}？）" if near else "")
-                                  + f"；可选：{'、'.join(ACT_MODELS)}", line_of(lines or {}, ("kind",)), "kind",
+        from .labels import label
+
+        raise InputError([Problem(file, f"未知的行为类型 {kind!r}" + (f"（是否指 {near[0]}（{label(near[0])}）？）" if near else "")
+                                  + f"；可选：{'、'.join(label(k) for k in ACT_MODELS)}", line_of(lines or {}, ("kind",)), "kind",
                                   code="unknown_kind",
                                   en=f"unknown act kind {kind!r}" + (f" (did you mean {near[0]!r}?)" if near else "")
                                   + f"; one of {', '.join(ACT_MODELS)}")])
@@ -260,8 +262,40 @@ def check(act: Any, checklist: Checklist | str | Path | dict | None = None, city
     return evaluate_stack(law, data, checklist, national)
 
 
-def checklist_of(checklist: Checklist | str | Path | dict | None) -> Checklist | None:
-    """A checklist as ``check`` takes it (a file path, a {county, published, matters} mapping or a Checklist)."""
+_MATTER_KEYS = ("事项", "事项名称", "matter", "名称")
+
+
+def _checklist_problem(e: dict) -> str:
+    """One pydantic error on a checklist mapping, in Chinese (its English is kept for --lang en)."""
+    field = {"matters": "matters（事项）", "county": "county（区县）", "published": "published（公布日期）"}.get(
+        str(e["loc"][0]) if e["loc"] else "", "")
+    t = e["type"]
+    if t == "too_short":
+        return f"{field}不能为空，至少列一项事项"
+    if t == "missing":
+        return f"缺少 {field}"
+    if t == "extra_forbidden":
+        return f"未知字段 {'.'.join(map(str, e['loc']))}；可用 county、published、matters"
+    if t.startswith("date"):
+        return f"{field}不是日期；请写作 2024-05-01"
+    return f"{field}取值无效"
+
+
+def checklist_of(checklist: Checklist | str | Path | dict | list | None) -> Checklist | None:
+    """A checklist as ``check`` takes it: a file path, a {county, published, matters} mapping, a Checklist, or a
+    list of its matters — texts, or rows as a sheet gives them ({"序号": 1, "事项": "…"}); with no county or
+    publication date then."""
+    if isinstance(checklist, (list, tuple)):
+        matters = []
+        for i, m in enumerate(checklist):
+            if isinstance(m, dict):
+                m = next((m[k] for k in _MATTER_KEYS if isinstance(m.get(k), str)), None)
+            if not isinstance(m, str) or not m.strip():
+                raise InputError([Problem("<checklist>", f"事项清单第 {i + 1} 项不是事项文字（应为文字，或含“事项”键的一行）",
+                                          None, f"checklist[{i}]", "bad_checklist",
+                                          f"checklist item {i + 1} is not a matter's text (text, or a row with 事项)")])
+            matters.append(m.strip())
+        checklist = {"matters": matters}
     if isinstance(checklist, (str, Path)):
         from .checklist import load_checklist
 
@@ -274,7 +308,7 @@ def checklist_of(checklist: Checklist | str | Path | dict | None) -> Checklist |
         try:
             return Checklist.model_validate(checklist)
         except ValidationError as exc:
-            raise InputError([Problem("<checklist>", f"事项清单无效：{e['msg']}", None,
+            raise InputError([Problem("<checklist>", "事项清单无效：" + _checklist_problem(e), None,
                                       ".".join(map(str, e["loc"])), "bad_checklist", e["msg"])
                               for e in exc.errors(include_input=False)]) from None
     elif checklist is not None:

@@ -13,6 +13,8 @@ Exit codes (check, compare, test, validate, audit):
 """
 from __future__ import annotations
 
+import re
+
 import sys
 from pathlib import Path
 from typing import Optional
@@ -79,7 +81,7 @@ _INSTRUMENT = {"local_regulation": "地方性法规", "government_rule": "地方
                "law": "法律", "administrative_regulation": "行政法规"}
 _STATUS = {"zh": {"rules": "规则", "not_modelled": "不予建模", "missing": "缺失"}, "en": {}}
 _V = {
-    "zh": {"invalid": "{target}：无效（{n} 处问题）", "ok": "{target}：通过 · {layer}{extends}{version} · {rules} 条规则 · "
+    "zh": {"invalid": "{target}：无效（{n} 处问题）", "failed": "{target}：未通过 · {layer}{extends}{version} · {rules} 条规则 · "
            "{held}中 {n} 条已处理（规则 {used} 条，不予建模 {skipped} 条） · 核对引文 {quotes} 处，不符 0 处 · 规则包 {hash}",
            "extends": "，补充 {base}", "version": " · 版本 {version}（{effective} 施行）", "held": "所载 {n} 条（共 {total} 条）",
            "all": "全部 {n} 条", "warning": "  提示：{text}", "conflict": "  规范冲突：{text}",
@@ -87,12 +89,12 @@ _V = {
            "gen_raw": "由 raw.txt 生成，且与之一致", "differs": "与 raw.txt 不一致：请用 gridlaw new-pack 重新生成，勿手工修改",
            "not_gen": "并非由原始文本生成", "source": "  source.md：{how}",
            "changed": "  reviewed.json：审核后已改动（审核通过后请重新运行 scripts/pack_manifest.py）",
-           "todo": "  pack.yaml 第 {n} 行仍待填写：{line}（生效日期请按正文“自…起施行”填写）",
+           "todo": "  pack.yaml 第 {n} 行仍待填写：{line}（{what}）",
            "no_entry": "  reviewed.json：无此规则包的审核记录", "matches": "  reviewed.json：与审核时的文件一致",
            "fail": "不通过 {file}:{line} {name}：{detail}", "uncovered": "未覆盖 {rule}：需要 {what}",
            "cases": "{city}：{ok}/{n} 个用例通过", "total": "通过 {passed} 个，不通过 {failed} 个",
-           "pack": "{id:9} 《{title}》 {instrument} · {issuer} · {effective} 施行 · {rules} 条规则 · 共 {articles} 条",
-           "national": "{id:12} 《{title}》（{version}） 国家法律 · {issuer} · {effective} 施行 · {rules} 条规则 · 收录第 {articles} 条"},
+           "pack": "{id} 《{title}》 {instrument} · {issuer} · {effective} 施行 · {rules} 条规则 · 共 {articles} 条",
+           "national": "{id} 《{title}》（{version}） 国家法律 · {issuer} · {effective} 施行 · {rules} 条规则 · 收录{articles}"},
     "en": {"invalid": "{target}: INVALID ({n} problem(s))", "ok": "{target}: ok · layer {layer}{extends}{version} · {rules} rules "
            "· {n} of {held} accounted for ({used} by rules, {skipped} not modelled) · {quotes} quotes checked, 0 mismatches · "
            "pack {hash}",
@@ -104,13 +106,34 @@ _V = {
            "differs": "DIFFERS from raw.txt: regenerate it (gridlaw new-pack) instead of editing by hand",
            "not_gen": "NOT generated from a raw text", "source": "  source.md: {how}",
            "changed": "  reviewed.json: CHANGED SINCE REVIEW (rerun scripts/pack_manifest.py once reviewed)",
-           "todo": "  pack.yaml:{n}: still to fill in: {line} (the date in force is in the text's 自…起施行)",
+           "todo": "  pack.yaml:{n}: still to fill in: {line} ({what})",
            "no_entry": "  reviewed.json: no entry for this pack", "matches": "  reviewed.json: matches the reviewed files",
            "fail": "FAIL {file}:{line} {name}: {detail}", "uncovered": "UNCOVERED {rule}: needs {what}",
            "cases": "{city}: {ok}/{n} cases passed", "total": "{passed} passed, {failed} failed",
            "pack": "{id:9} 《{title}》 {instrument} · {issuer} · 施行 {effective} · {rules} rules · {articles} articles",
            "national": "{id:12} 《{title}》（{version}） national · {issuer} · 施行 {effective} · {rules} rules · articles {articles}"},
 }
+
+
+_V["zh"]["ok"] = _V["zh"]["failed"].replace("：未通过 ·", "：通过 ·", 1)
+_V["en"]["failed"] = _V["en"]["ok"].replace(": ok ·", ": FAILED ·", 1)
+_TODO_WHAT = {"zh": {"effective": "生效日期请按正文“自…起施行”填写", "issuer": "请填写制定机关",
+                     "title": "请填写规定名称"},
+              "en": {"effective": "the date in force is in the text's 自…起施行", "issuer": "the issuing body",
+                     "title": "the instrument's title"}}
+
+
+def _pack_name(target: str, lang: str) -> str:
+    """How a Chinese screen names a pack: 盐城, 行政处罚法; a folder of your own by its path (ids are for --lang en)."""
+    if lang == "en":
+        return target
+    from .labels import LABELS
+    from .layers import national
+
+    if target in LABELS["zh"] and target not in ("hire", "exit", "notice", "grid", "assignment", "admission"):
+        return LABELS["zh"][target]
+    law = next((x for x in national() if x.id == target), None)
+    return law.latest.meta.title.removeprefix("中华人民共和国") if law else target
 
 
 def _lang_of(lang: str) -> str:
@@ -134,17 +157,25 @@ def packs(
 
             typer.echo(render_matrix(question_matrix(), fmt, lang))
             return
+        from .compare import _w
+        from .textnorm import int_to_cn
+
+        def name(target: str) -> str:     # padded by display width (a CJK character takes two columns)
+            shown = _pack_name(target, lang)
+            return shown + " " * max(0, (14 if lang != "en" else 12) - _w(shown))
+
         for city in available_packs():
             p = load_pack(city)
             instrument = _INSTRUMENT.get(p.meta.instrument, p.meta.instrument) if lang != "en" else p.meta.instrument
-            typer.echo(t["pack"].format(id=city, title=p.meta.title, instrument=instrument, issuer=p.meta.issuer,
+            typer.echo(t["pack"].format(id=name(city), title=p.meta.title, instrument=instrument, issuer=p.meta.issuer,
                                         effective=p.meta.effective, rules=len(p.rules), articles=p.meta.articles))
         from .layers import national
 
         for law in national():  # the national layer under every city, each version with its date
             for p in law.packs:
-                arts = ("、" if lang != "en" else ", ").join(map(str, p.meta.excerpt or []))
-                typer.echo(t["national"].format(id=law.id, title=p.meta.title, version=p.meta.version,
+                arts = ("、".join(f"第{int_to_cn(n)}条" for n in p.meta.excerpt or []) if lang != "en" else
+                        ", ".join(map(str, p.meta.excerpt or [])))
+                typer.echo(t["national"].format(id=name(law.id), title=p.meta.title, version=p.meta.version,
                                                 issuer=p.meta.issuer, effective=p.meta.effective, rules=len(p.rules),
                                                 articles=arts))
     except GridlawError as exc:
@@ -170,7 +201,7 @@ def validate(pack: Optional[str] = typer.Argument(None, help="a city, a national
                 raise _fail(exc, lang) from None        # a mistyped name or path: exit 4, as check does
             failed = True                               # a pack that does not load fails its validation
             problems = exc.problems[1:] if getattr(exc, "user_pack", False) else exc.problems
-            typer.echo(t["invalid"].format(target=target, n=len(problems)))
+            typer.echo(t["invalid"].format(target=_pack_name(target, lang), n=len(problems)))
             for problem in problems:
                 typer.echo(f"  {problem.text(lang)}")
             continue
@@ -218,11 +249,6 @@ def _print_coverage(target: str, p, versioned: bool, lang: str = "zh") -> bool:
     extends = t["extends"].format(base=p.meta.extends) if p.meta.extends else ""
     version = t["version"].format(version=p.meta.version, effective=p.meta.effective) \
         if versioned or p.meta.version else ""
-    typer.echo(t["ok"].format(target=target, layer=layer, extends=extends, version=version, rules=len(p.rules),
-                              n=used + skipped, held=held, used=used, skipped=skipped,
-                              quotes=len(p.rules) + (1 if p.meta.effective_cite else 0), hash=p.hash[:12]))
-    for warning in p.warnings():
-        typer.echo(t["warning"].format(text=warning))
     text = (p.root / "source.md").read_text("utf-8")
     if "generated by scripts/clean_sources.py" in text:
         generated, how = True, t["gen_script"]
@@ -237,25 +263,51 @@ def _print_coverage(target: str, p, versioned: bool, lang: str = "zh") -> bool:
         how = t["gen_raw"] if generated else t["differs"]
     else:
         generated, how = False, t["not_gen"]
-    typer.echo(t["source"].format(how=how))
     todo = _todo_lines(p.root / "pack.yaml")
-    for n, line in todo:
-        typer.echo(t["todo"].format(n=n, line=line))
+    # the head line says 通过 only when nothing below fails (it said 通过 above a placeholder date)
+    failed = bool(missing) or not generated or any(key == "effective" for _, key, _ in todo)
+    typer.echo(t["failed" if failed else "ok"].format(
+        target=_pack_name(target, lang), layer=layer, extends=extends, version=version, rules=len(p.rules), n=used + skipped, held=held,
+        used=used, skipped=skipped, quotes=len(p.rules) + (1 if p.meta.effective_cite else 0), hash=p.hash[:12]))
+    for warning in p.warnings():
+        typer.echo(t["warning"].format(text=warning))
+    typer.echo(t["source"].format(how=how))
+    for n, key, line in todo:
+        typer.echo(t["todo"].format(n=n, line=line, what=_TODO_WHAT[lang][key]))
     for n, (status, what) in cov.items():
-        detail = ", ".join(what) if isinstance(what, list) else what
-        typer.echo(f"  第{n:>2}条 {_STATUS[lang].get(status, status):13} {detail}")
-    return bool(missing) or not generated or bool(todo)
+        typer.echo(_coverage_line(n, status, what, lang))
+    return failed
+
+
+def _coverage_line(n: int, status: str, what: object, lang: str) -> str:
+    """One article's line. In Chinese: 第十六条, the status, then the number of rules (ids are for --lang en)
+    and a reason only when it is written in Chinese (the shipped packs' reasons are English notes)."""
+    if lang == "en":
+        detail = ", ".join(what) if isinstance(what, list) else str(what)
+        return f"  article {n:>3} {status:13} {detail}"
+    from .textnorm import int_to_cn
+
+    head = f"  第{int_to_cn(n)}条 "
+    if status == "rules" and isinstance(what, list):
+        ids = [w for w in what if not str(w).startswith("(")]
+        return head + "、".join(([f"规则 {len(ids)} 条"] if ids else []) + (["生效日期条款"] if len(ids) < len(what) else []))
+    chinese = isinstance(what, str) and what and not re.search(r"[A-Za-z]{2,}", what)
+    return head + _STATUS["zh"].get(status, status) + (f"：{what}" if chinese else "")
 
 
 def _todo_lines(meta: Path) -> list[tuple[int, str]]:
-    """The date in force new-pack left to fill in (effective: 2000-01-01 # TODO): a pack dated by a
-    placeholder would answer for the wrong days."""
+    """What new-pack left to fill in: the date in force (effective: 2000-01-01 # TODO; a pack dated by a
+    placeholder would answer for the wrong days, so validate fails it), the issuer and the title (named)."""
     try:
         text = meta.read_text("utf-8")
     except OSError:
         return []
-    return [(n, line.strip()) for n, line in enumerate(text.splitlines(), 1)
-            if "TODO" in line and line.lstrip().startswith("effective")]
+    out = []
+    for n, line in enumerate(text.splitlines(), 1):
+        key = line.split(":", 1)[0].strip()
+        if "TODO" in line and key in ("effective", "issuer", "title"):
+            out.append((n, key, line.split("#", 1)[0].strip()))    # the comment is the skeleton's English note
+    return out
 
 
 @app.command()
@@ -280,8 +332,69 @@ def explain(rule_id: str = typer.Argument(..., help="e.g. yancheng.art16.no-crim
     if rule is None:
         ids = [r.id for c in available_packs() for r in load_pack(c).rules]
         near = difflib.get_close_matches(rule_id, ids, n=3)
-        typer.echo(f"error: no rule {rule_id!r}" + (f"; did you mean {', '.join(near)}?" if near else ""), err=True)
+        typer.echo((f"错误: 没有规则“{rule_id}”" + (f"；是否指 {'、'.join(near)}？" if near else "")) if lang != "en" else
+                   f"error: no rule {rule_id!r}" + (f"; did you mean {', '.join(near)}?" if near else ""), err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
+    import yaml
+
+    s = rule.spec
+    if lang == "en":
+        _explain_en(rule, pack, city, rule_id, lang)
+    else:
+        _explain_zh(rule, pack, city, rule_id)
+
+
+def _explain_cases(pack, city: str, rule_id: str):
+    """(file, line, case, this rule's outcome, the decision) for each case of the pack in which the rule speaks."""
+    from .api import check as run_check
+
+    for file, case, line, national in pack.cases():
+        d = run_check({"city": pack.meta.extends or city, **case.act}, case.checklist, pack=city,
+                      national=national if case.national is None else case.national)
+        outcome = next((f.outcome for f in d.findings if f.rule_id == rule_id), None)
+        if outcome and outcome != "not_applicable":
+            yield file, line, case, outcome, d.decision
+
+
+def _explain_zh(rule, pack, city: str, rule_id: str) -> None:
+    """The rule in words a legal officer reads: citation, kind of norm, quote and the article in simplified
+    script, the facts it reads by their Chinese names, and the cases that show it (no ids or codes)."""
+    from .facts import fact_vocabulary
+    from .labels import label, question_label, text_of
+    from .textnorm import int_to_cn, reading_text
+    from .answer_lines import _facts_in
+
+    s = rule.spec
+    typer.echo(f"{rule.citation}  （{rule.file} 第 {rule.line} 行）")
+    from .shortfall import _value_label
+
+    roles = "、".join(_value_label("role", r, "zh") for r in s.roles) if s.roles else ""
+    typer.echo(" · ".join(x for x in [f"所答问题：{question_label(s.question)}" if s.question else "",
+                                      f"规范类型：{label(s.modality)}", f"法律后果：{label(s.effect)}" if s.effect else "",
+                                      f"适用行为：{label(s.act)}", f"适用岗位：{roles}" if roles else ""] if x))
+    typer.echo(f"原文：“{reading_text(s.quote)}”")
+    typer.echo(f"说明：{s.message.zh}")
+    if s.judgment:
+        typer.echo(f"审查理由：{text_of(s.judgment, 'zh')}")
+    vocab = fact_vocabulary().get(s.act, {})
+    facts = []
+    for part in ("trigger", "exempt", "when", "require", "forbid"):
+        facts += _facts_in(getattr(s, part, None))
+    names = list(dict.fromkeys(vocab.get(f, {}).get("label", "") for f in facts))
+    if any(names):
+        typer.echo("依据的事实：" + "、".join(n for n in names if n))
+    art = pack.source.articles[s.cite.article]
+    typer.echo(f"\n第{int_to_cn(s.cite.article)}条全文：")
+    for i, para in enumerate(art.paragraphs, 1):
+        typer.echo(f"  （第{int_to_cn(i)}款）{reading_text(para.lead)}")
+        for item in para.items:
+            typer.echo(f"      {reading_text(item)}")
+    typer.echo("\n用例：")
+    for file, line, _case, outcome, decision in _explain_cases(pack, city, rule_id):
+        typer.echo(f"  {file} 第 {line} 行：本条{label(outcome)}，结论{label(decision)}")
+
+
+def _explain_en(rule, pack, city: str, rule_id: str, lang: str) -> None:
     import yaml
 
     s = rule.spec
@@ -290,7 +403,7 @@ def explain(rule_id: str = typer.Argument(..., help="e.g. yancheng.art16.no-crim
     typer.echo((f"structure: {s.structure} · " if s.structure else "") + (f"question: {s.question} · " if s.question else "")
                + f"modality: {s.modality} · effect: {s.effect} · act: {s.act}" + (f" · roles: {', '.join(s.roles)}" if s.roles else ""))
     typer.echo(f"quote: “{s.quote}”")
-    typer.echo(f"message: {s.message.zh if lang == 'zh' or not s.message.en else s.message.en}")
+    typer.echo(f"message: {s.message.en or s.message.zh}")
     if s.judgment:
         from .labels import text_of
 
@@ -301,20 +414,14 @@ def explain(rule_id: str = typer.Argument(..., help="e.g. yancheng.art16.no-crim
              if k in ("trigger", "exempt", "when", "require", "forbid")}
     typer.echo("logic:\n" + "\n".join("  " + line for line in yaml.safe_dump(logic, allow_unicode=True, sort_keys=False).splitlines()))
     art = pack.source.articles[s.cite.article]
-    typer.echo(f"\n第{s.cite.article}条 全文:")
+    typer.echo(f"\nArt. {s.cite.article}, full text:")
     for i, para in enumerate(art.paragraphs, 1):
         typer.echo(f"  [{i}] {para.lead}")
         for item in para.items:
             typer.echo(f"      {item}")
-    from .api import check as run_check
-
     typer.echo("\ntests:")
-    for file, case, line, national in pack.cases():
-        d = run_check({"city": pack.meta.extends or city, **case.act}, case.checklist, pack=city,
-                      national=national if case.national is None else case.national)
-        outcome = next((f.outcome for f in d.findings if f.rule_id == rule_id), None)
-        if outcome and outcome != "not_applicable":
-            typer.echo(f"  {file}:{line}  {case.name} → {outcome} (decision {d.decision})")
+    for file, line, case, outcome, decision in _explain_cases(pack, city, rule_id):
+        typer.echo(f"  {file}:{line}  {case.name} → {outcome} (decision {decision})")
 
 
 @app.command("test")
@@ -331,7 +438,7 @@ def test_packs(pack: Optional[str] = typer.Argument(None, help="a city, a nation
     failed = passed = 0
     for city in [pack] if pack else [*available_packs(), *(law.id for law in national())]:
         try:
-            report = run_pack_tests(city)
+            report = run_pack_tests(city, lang)
         except GridlawError as exc:
             raise _fail(exc, lang) from None
         for r in report.results:
@@ -342,8 +449,8 @@ def test_packs(pack: Optional[str] = typer.Argument(None, help="a city, a nation
                 typer.echo(t["fail"].format(file=r.file, line=r.line, name=r.name, detail=r.detail))
         for rule_id, what in report.uncovered.items():
             failed += 1
-            typer.echo(t["uncovered"].format(rule=rule_id, what=what))
-        typer.echo(t["cases"].format(city=city, ok=sum(r.ok for r in report.results), n=len(report.results)))
+            typer.echo(t["uncovered"].format(rule=rule_id, what=what) if lang == "en" else f"未覆盖：{what}")
+        typer.echo(t["cases"].format(city=_pack_name(city, lang), ok=sum(r.ok for r in report.results), n=len(report.results)))
     typer.echo(t["total"].format(passed=passed, failed=failed))
     raise typer.Exit(EXIT_NON_COMPLIANT if failed else EXIT_OK)
 

@@ -47,14 +47,18 @@ def national_column() -> dict[str, list[str]]:
     """The national layer under every city: question -> ["行政处罚法第20条", …] (latest versions)."""
     from .layers import national
 
+    from .textnorm import int_to_cn
+
     out: dict[str, list[str]] = {q: [] for q, _, _ in QUESTIONS}
     for law in national():
         pack = law.latest
         short = pack.meta.title.removeprefix("中华人民共和国")
+        arts: dict[str, list[int]] = {}
         for rule in pack.rules:
-            cell = f"{short}第{rule.spec.cite.article}条"
-            if rule.spec.question is not None and cell not in out[rule.spec.question]:
-                out[rule.spec.question].append(cell)
+            if rule.spec.question is not None and rule.spec.cite.article not in arts.setdefault(rule.spec.question, []):
+                arts[rule.spec.question].append(rule.spec.cite.article)
+        for q, numbers in arts.items():   # one law, its articles in one style: 社会保险法第五十八条、第六十条
+            out[q].append(short + "、".join(f"第{int_to_cn(n)}条" for n in sorted(numbers)))
     return out
 
 
@@ -66,8 +70,10 @@ def render_matrix(matrix: dict[str, dict[str, list[int]]], fmt: str = "text", la
         return json.dumps({q: {"national": below.get(q, []), **row} for q, row in matrix.items()}, ensure_ascii=False, indent=2)
     empty = "—" if lang == "zh" else "—"
 
+    from .textnorm import int_to_cn
+
     def cell(arts: list[int]) -> str:
-        return ("第" + "、".join(map(str, arts)) + "条") if arts and lang == "zh" else \
+        return "、".join(f"第{int_to_cn(n)}条" for n in arts) if arts and lang == "zh" else \
             ("Art. " + ", ".join(map(str, arts))) if arts else empty
 
     from .layers import layer_label
@@ -102,7 +108,12 @@ def render_comparison(results: list[tuple[str, Any]], fmt: str = "text", lang: s
     title = "同一行为在五市规定下的结论" if lang == "zh" else "The same act under the five cities"
     if fmt == "html":
         return _html(header, rows, [d for _, d in results], title, lang)
-    return _table(header, rows, fmt, title)
+    table = _table(header, rows, fmt, title)
+    if not results:
+        return table
+    # what was compared, and on which day, under the title (the table alone did not say)
+    first, rest = table.split("\n", 1)
+    return f"{first}\n" + ("\n" if fmt == "md" else "") + f"{describe_act(results[0][1], lang)}\n{rest}"
 
 
 _COLOURS = {"non_compliant": "#c0392b", "insufficient_facts": "#d68910", "needs_review": "#b7950b",
@@ -121,8 +132,10 @@ def describe_act(d: Any, lang: str = "zh") -> str:
         parts.append(f"“{what}”")
     elif role:
         parts.append(roles.get(role, role) if lang == "zh" else role)
-    parts.append(("日期 " if lang == "zh" else "date ") + d.date.isoformat())
-    return " · ".join(parts)
+    parts.append(("审查基准日 " if lang == "zh" else "review date ") + d.date.isoformat())
+    from .mask import mask_text
+
+    return mask_text(" · ".join(parts))
 
 
 def _html(header: list[str], rows: list[list[str]], decisions: list[Any], title: str, lang: str) -> str:

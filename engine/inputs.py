@@ -74,7 +74,7 @@ def explain(err: dict, vocab: list[str]) -> tuple[str, str, str]:
     ctx = err.get("ctx") or {}
     loc = ".".join(str(p) for p in err["loc"] if not isinstance(p, int))
     if t == "extra_forbidden":
-        near = difflib.get_close_matches(loc, vocab, n=1)
+        near = _chinese_key(loc, vocab) or difflib.get_close_matches(loc, vocab, n=1)
         return ("unknown_field", "未知字段" + (f"；是否指 {near[0]}？" if near else "；请对照 gridlaw schema <类型> 检查拼写"),
                 "unknown field" + (f"; did you mean {near[0]!r}?" if near else "; check the spelling with gridlaw schema <kind>"))
     if t == "missing":
@@ -118,3 +118,25 @@ def explain(err: dict, vocab: list[str]) -> tuple[str, str, str]:
             return ("future_birth_date", f"身份证号中的出生日期晚于行为日期 {m[1]}；请核对身份证号", msg)
         return "bad_value", f"取值无效：{msg}", msg
     return "bad_input", f"取值无效（{t}）：{got!r}", err["msg"]
+
+
+def _chinese_key(loc: str, vocab: list[str]) -> list[str]:
+    """A field written by its Chinese name (candidate.学历) → the field it names, from the audit's header
+    synonyms (学历 → candidate.education_level): spelling distance to English codes suggested
+    candidate.age. Read only on this error path."""
+    parent, _, key = loc.rpartition(".")
+    if not re.search(r"[\u3400-\u9fff]", key):
+        return []
+    from importlib import resources
+
+    import yaml
+
+    try:
+        data = yaml.safe_load(resources.files("gridlaw.audit").joinpath("headers.yaml").read_text("utf-8"))
+    except (OSError, ModuleNotFoundError, yaml.YAMLError):
+        return []
+    names = {str(fact) for section, table in (data or {}).items() if section not in ("values", "booleans", "unknown")
+             and isinstance(table, dict) for fact, words in table.items()
+             if isinstance(words, list) and key in (str(w) for w in words)}
+    paths = [p for p in vocab if p.rsplit(".", 1)[-1] in names]
+    return sorted(paths, key=lambda p: p.rpartition(".")[0] != parent)[:1]

@@ -33,11 +33,14 @@ class PackTestReport:
         return all(r.ok for r in self.results) and not self.uncovered and bool(self.results)
 
 
-def run_pack_tests(target: str) -> PackTestReport:
+def run_pack_tests(target: str, lang: str = "en") -> PackTestReport:
     """Run the cases of a pack: a city, a national law (every version), or a folder path.
 
     A city's cases test its own text: they run without the national layer unless the case file
-    (``national: true``) or the case says otherwise; a county pack's always run over its base city."""
+    (``national: true``) or the case says otherwise; a county pack's always run over its base city.
+    ``lang="zh"`` words each failure in Chinese, naming provisions by citation instead of rule ids
+    (``gridlaw test``'s default); a case file of your own pack that does not load is your input (exit 4)."""
+    from .errors import PackError
     from .evaluate import evaluate_stack
     from .layers import load_target
 
@@ -46,7 +49,17 @@ def run_pack_tests(target: str) -> PackTestReport:
     for pack in law.packs:
         one = law if len(law.packs) == 1 else type(law)(law.id, [pack])
         seen: dict[str, set[str]] = {r.id: set() for r in pack.rules}
-        for file, case, line, national in pack.cases():
+        try:
+            cases = pack.cases()
+        except PackError as exc:
+            from .layers import national
+            from .loader import available_packs
+            from .userpack import user_pack_error
+
+            if target in available_packs() or any(target == n.id for n in national()):
+                raise                     # a shipped pack's cases: a broken installation (exit 5)
+            raise user_pack_error(target, exc.problems) from None
+        for file, case, line, national in cases:
             act = {"city": pack.meta.extends or pack.id, **case.act}
             try:
                 from .api import parse_act
@@ -55,28 +68,62 @@ def run_pack_tests(target: str) -> PackTestReport:
                 cl = Checklist.model_validate(case.checklist) if case.checklist else None
                 d = evaluate_stack(one, parse_act(act, file), cl, national if case.national is None else case.national)
             except GridlawError as exc:
-                report.results.append(CaseResult(file, line, case.name, False, f"input error: {exc}"))
+                report.results.append(CaseResult(file, line, case.name, False,
+                                                 "输入有误：" + "；".join(p.message for p in exc.problems) if lang == "zh" else f"input error: {exc}"))
                 continue
             for f in d.findings:
                 if f.rule_id in seen:
                     seen[f.rule_id].add(f.outcome)
             problems = []
+            zh = lang == "zh"
             if d.decision != case.expect.decision:
-                problems.append(f"decision {d.decision}, expected {case.expect.decision}")
+                problems.append(f"结论为{label(d.decision)}，预期{label(case.expect.decision)}" if zh else
+                                f"decision {d.decision}, expected {case.expect.decision}")
             if sorted(d.deciding_rules) != sorted(case.expect.rules):
-                problems.append(f"deciding rules {sorted(d.deciding_rules)}, expected {sorted(case.expect.rules)}")
+                problems.append(f"决定性条款为{_cited(d.deciding_rules, d, law)}，预期{_cited(case.expect.rules, d, law)}"
+                                if zh else f"deciding rules {sorted(d.deciding_rules)}, expected {sorted(case.expect.rules)}")
             if case.expect.missing is not None and sorted(m.fact for m in d.missing) != sorted(case.expect.missing):
-                problems.append(f"missing {sorted(m.fact for m in d.missing)}, expected {sorted(case.expect.missing)}")
-            report.results.append(CaseResult(file, line, case.name, not problems, "; ".join(problems)))
-        report.uncovered.update(_uncovered(pack, seen))
+                problems.append(f"待查明事实为{_facts(sorted(m.fact for m in d.missing), d.kind)}，"
+                                f"预期{_facts(sorted(case.expect.missing), d.kind)}" if zh else
+                                f"missing {sorted(m.fact for m in d.missing)}, expected {sorted(case.expect.missing)}")
+            report.results.append(CaseResult(file, line, case.name, not problems, ("；" if zh else "; ").join(problems)))
+        report.uncovered.update(_uncovered(pack, seen, lang))
     return report
+
+
+def label(code: str) -> str:
+    from .labels import label as _label
+
+    return _label(code, "zh")
+
+
+def _cited(ids: list[str], decision, law) -> str:
+    """Rule ids as the provisions they encode (a Chinese screen shows no ids); an id no rule has is said so."""
+    if not ids:
+        return "（无）"
+    cites = {f.rule_id: f.rule.citation for f in decision.findings}
+    for p in law.packs:
+        cites.update({r.id: r.citation for r in p.rules if r.id not in cites})
+    known = list(dict.fromkeys(cites[i] for i in sorted(ids) if i in cites))
+    unknown = sum(1 for i in ids if i not in cites)
+    return "、".join(known + ([f"{unknown} 个未知的规则编号（见测试文件）"] if unknown else []))
+
+
+def _facts(facts: list[str], kind: str) -> str:
+    from .facts import fact_vocabulary
+
+    vocab = fact_vocabulary().get(kind, {})
+    return "、".join(vocab.get(f, {}).get("label", "未知的事实名") for f in facts) or "（无）"
 
 
 _CASE_FOR = {"satisfied": "a satisfying case", "violated": "a violating case", "review": "a case sent to review",
              "not_applicable": "a case where it does not apply"}
+_CASE_FOR_ZH = {"a satisfying case": "符合的用例", "a violating case": "违反的用例", "a case sent to review": "需审查的用例",
+                "a case where it does not apply": "不适用的用例", "a case where it applies": "适用的用例",
+                "a case where it does not": "不适用的用例", "a violating (or review) case": "违反（或需审查）的用例"}
 
 
-def _uncovered(pack: Pack, seen: dict[str, set[str]]) -> dict[str, str]:
+def _uncovered(pack: Pack, seen: dict[str, set[str]], lang: str = "en") -> dict[str, str]:
     out = {}
     for rule in pack.rules:
         got = seen[rule.id]
@@ -98,5 +145,6 @@ def _uncovered(pack: Pack, seen: dict[str, set[str]]) -> dict[str, str]:
             if not got & {"violated", "review"}:
                 lacking.append("a violating (or review) case")
         if lacking:
-            out[rule.id] = " and ".join(lacking)
+            out[rule.id] = (" and ".join(lacking) if lang != "zh" else
+                            f"{rule.citation} 还缺" + "和".join(_CASE_FOR_ZH.get(x, x) for x in lacking))
     return out

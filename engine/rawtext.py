@@ -168,5 +168,5 @@ def skeleton(pack_id: str, raw: RawText, origin: str) -> str:
         lines.append(f"excerpt: [{', '.join(map(str, numbers))}]")
     lines += [f"source: {{file: {origin}}}", "not_modelled:"]
     # the commencement article is accounted for by effective_cite
-    lines += [f"  - {{article: {n}, reason: \"not yet modelled\"}}" for n in numbers if not found or n != found[0]]
+    lines += [f"  - {{article: {n}, reason: \"尚未建模，待编写规则或说明理由\"}}" for n in numbers if not found or n != found[0]]
     return "\n".join(lines) + "\n"

@@ -53,6 +53,11 @@ def view(decision: Any, lang: str = "zh", show_personal: bool = False, original_
         f["why_review"] = text_of(f["judgment"], lang) if outcome == "review" else ""
         f["what_to_do"] = text_of(f["remedy"], lang) if outcome == "violated" else ""
         f["lacking"] = lacking(rules[f["rule"]], decision.facts, lang) if outcome == "violated" else []
+        f["unmet"] = []
+        if f["lacking"] and f.get("structure") == "eligibility":
+            # a person's status stated as 否 (not a citizen) is a condition not met, not an item to supply:
+            # no 缺少 / 请补齐 for it (display only: the JSON's ``lacking`` is what an act can add)
+            f["unmet"], f["lacking"] = [x.removeprefix("是否") for x in f["lacking"]], []
         if f["lacking"] and not f["what_to_do"]:
             posted = data["kind"] == "notice"
             f["what_to_do"] = ((f"请在公示中补充：" if posted else "请补齐：") + "、".join(f["lacking"]) + "。"
@@ -92,6 +97,7 @@ def public(v: dict) -> dict:
     """A view without its display-only keys (``aside``, a conflict's ``shown``): the published JSON schema."""
     for f in v["findings"]:
         f.pop("aside", None)
+        f.pop("unmet", None)
     for c in v.get("conflicts", []):
         c.pop("shown", None)
     return v
@@ -127,6 +133,49 @@ def _mark_set_aside(data: dict, lang: str) -> None:
                                         "（" + layer_label(c["higher_layer"], lang) + "）" + t[c["kind"] + "_tail"] + "，")
 
 
+def _place_checklist_notes(v: dict, lang: str) -> None:
+    """A checklist look-up that could not settle the task (可能在清单内) is explained once, under the first
+    finding that waits on it (the checklist question), not also as a reading line and in the list of facts
+    needed (it was printed three times). Reports only: the JSON keeps every reason where it was."""
+    reasons = {inf["fact"]: inf["reason"] for inf in v["inferences"]
+               if inf.get("source") == "checklist" and inf.get("value") is None and inf.get("reason")}
+    placed: dict[str, str] = {}
+    for f in v["findings"]:
+        f.setdefault("note", "")
+        for m in f["missing"]:
+            if m["fact"] not in reasons:
+                continue
+            if m["fact"] not in placed:
+                f["note"] = reasons[m["fact"]]
+                placed[m["fact"]] = f["citation"]["text"] if lang == "zh" else f["citation"]["text_en"]
+            m["evidence"] = ""
+    if not placed:
+        return
+    v["inferences"] = [inf for inf in v["inferences"] if not (inf.get("source") == "checklist" and inf["fact"] in placed)]
+    for m in v["missing_facts"]:
+        if m["fact"] in placed:
+            m["evidence"] = (f"请对照所附事项清单确认（比对结果见{placed[m['fact']]}）" if lang == "zh" else
+                             f"confirm against the checklist given (see {placed[m['fact']]})")
+
+
+def _merged(findings: list[dict]) -> list[dict]:
+    """Findings of one provision that would read alike (three 符合：未见这一禁止所指的情形。 under
+    第十九条第二款第（二）项, one per power the item names) shown once; ``also`` keeps the other rule ids."""
+    keys = ("outcome", "says", "aside", "quote_shown", "layer", "displaced_by", "lacking", "unmet", "effect",
+            "why_review", "what_to_do", "note")
+    out: list[dict] = []
+    seen: dict[tuple, dict] = {}
+    for f in findings:
+        k = tuple(repr(f.get(x)) for x in keys)
+        if k in seen and not f["missing"] and not seen[k]["missing"]:
+            seen[k].setdefault("also", []).append(f["rule"])
+            continue
+        f.setdefault("also", [])
+        seen[k] = f
+        out.append(f)
+    return out
+
+
 def provisions(findings: list[dict]) -> list[dict]:
     """Findings grouped by citation, worst outcome first: a provision encoded by two rules
     (one breached, one met) reads as one provision with its outcome and each rule under it."""
@@ -145,6 +194,7 @@ def provisions(findings: list[dict]) -> list[dict]:
     out = sorted(groups.values(), key=lambda g: _ORDER.get(g["outcome"], 9))
     for g in out:
         g["findings"].sort(key=lambda f: _ORDER.get(f["outcome"], 9))
+        g["findings"] = _merged(g["findings"])
         # one quote heads the provision; different words of it go with the rule that quotes them
         g["shared_quote"] = g["quotes"][0] if len(g["quotes"]) == 1 else None
     return out
@@ -192,7 +242,7 @@ def render_many(decisions: list[Any], fmt: str = "text", lang: str = "zh", show_
     if fmt == "json" and len(decisions) > 100:
         # a long list: one act a line (the C encoder; indenting runs in Python, 5x slower), each view
         # made and dropped in turn
-        return "[\n" + ",\n".join(json.dumps(view(d, lang, show_personal, original_quotes), ensure_ascii=False,
+        return "[\n" + ",\n".join(json.dumps(public(view(d, lang, show_personal, original_quotes)), ensure_ascii=False,
                                                default=str) for d in decisions) + "\n]"
     # the engine's code hash is shown in JSON only (the reports print version, pack and input hashes)
     views = [view(d, lang, show_personal, original_quotes, engine_code=fmt == "json") for d in decisions]
@@ -203,6 +253,7 @@ def render_many(decisions: list[Any], fmt: str = "text", lang: str = "zh", show_
 
     for d, v in zip(decisions, views):   # what each report opens with (not part of the JSON decision)
         v["answer"] = answer_of(d, v, lang, masked=not show_personal)
+        _place_checklist_notes(v, lang)
     if fmt == "text":
         return "\n\n".join(render_text(v, lang) for v in views)
     if fmt == "html":
@@ -345,6 +396,10 @@ def render_text(d: dict, lang: str = "zh") -> str:
                 lines.append(f"{pad}{f['says']}{_layer_tag(f, lang)}")
             if f["lacking"]:
                 lines.append(f"{pad}{'缺少' if zh else 'lacking'}{colon}{('、' if zh else ', ').join(f['lacking'])}")
+            if f.get("unmet"):
+                lines.append(f"{pad}{'不符合的条件' if zh else 'condition not met'}{colon}{('、' if zh else ', ').join(f['unmet'])}")
+            if f.get("note"):
+                lines.append(f"{pad}{f['note']}")
             if f["effect"] and f["outcome"] == "violated":
                 lines.append(f"{pad}{'法律后果' if zh else 'effect'}{colon}{label(f['effect'], lang)}")
             if f["why_review"]:

@@ -27,6 +27,8 @@ _ZH = [
     (re.compile(r"file missing"), "文件缺失"),
     (re.compile(r"no rule files"), "rules 文件夹中没有规则文件"),
     (re.compile(r"no pack\.yaml here, nor in any version folder below it"), "这里没有 pack.yaml，下面的版本文件夹里也没有"),
+    (re.compile(r"Input should be a valid dictionary or instance of CaseFile"),
+     "测试文件应为一个映射，用例写在 cases 下（见 gridlaw schema tests）"),
     (re.compile(r"unknown field"), "未知的字段"),
     (re.compile(r"required field missing"), "缺少必填字段"),
     (re.compile(r"not UTF-8 .*"), "不是 UTF-8 文本"),

@@ -142,10 +142,15 @@ def test_validate_reports_full_coverage():
 
 
 def test_explain_shows_rule_article_and_tests():
+    # Chinese by default since issue 18: simplified article, no ids or English case names; --lang en as before
     r = run("explain", "yancheng.art16.no-criminal-record")
-    assert "第十六条第二款第（一）项" in r.stdout and "不得擔任專職網格員" in r.stdout
-    assert "criminal penalty disqualifies" in r.stdout
+    assert "第十六条第二款第（一）项" in r.stdout and "不得担任专职网格员" in r.stdout and "本条违反，结论不合规" in r.stdout
+    assert "no-criminal-record" not in r.stdout and "criminal penalty disqualifies" not in r.stdout
+    r = run("explain", "yancheng.art16.no-criminal-record", "--lang", "en")
+    assert "不得擔任專職網格員" in r.stdout and "criminal penalty disqualifies" in r.stdout
     r = run("explain", "yancheng.art16.no-criminal-recrd")
+    assert r.returncode == 4 and "是否指" in r.stderr
+    r = run("explain", "yancheng.art16.no-criminal-recrd", "--lang", "en")
     assert r.returncode == 4 and "did you mean" in r.stderr
 
 
@@ -171,7 +176,7 @@ def test_compare_and_matrix_commands():
         assert [(c["layer"], c["text"]) for c in rows[city]["citations"]] == [("national", "《中华人民共和国行政处罚法》第二十条第一款")]
     r = run("packs", "--matrix")
     assert r.returncode == 0 and "禁止交办的任务" in r.stdout and "待遇保障" in r.stdout  # rows: tests/test_cross_city.py
-    assert "国家法律" in r.stdout and "行政处罚法第20条" in r.stdout
+    assert "国家法律" in r.stdout and "行政处罚法第二十条" in r.stdout and "第19条" not in r.stdout   # one style (issue 18)
 
 
 @pytest.mark.parametrize("kind, decision, code", [

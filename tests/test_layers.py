@@ -191,8 +191,10 @@ def test_matrix_has_a_national_column():
 
     col = national_column()
     # the bans; licensing art. 22 allocates power (a scope clause), so it is no ban
-    assert col["forbidden_tasks"] == ["行政强制法第17条", "宪法第5条", "行政处罚法第20条", "个人信息保护法第6条"]
-    assert col["procedure"] == ["行政许可法第22条"] and col["hiring"] == ["劳动法第15条"]  # issue 16 §6
+    # items in one style, 第二十条 (issue 18)
+    assert col["forbidden_tasks"] == ["行政强制法第十七条", "宪法第五条", "行政处罚法第二十条", "个人信息保护法第六条"]
+    assert col["procedure"] == ["行政许可法第二十二条"] and col["hiring"] == ["劳动法第十五条"]  # issue 16 §6
+    assert col["benefits"] == ["社会保险法第五十八条、第六十条"]
     data = json.loads(render_matrix(question_matrix(), "json"))
     assert data["forbidden_tasks"]["national"] == col["forbidden_tasks"] and "yancheng" in data["forbidden_tasks"]
 
@@ -335,7 +337,7 @@ def test_new_pack_splits_articles_paragraphs_items_and_lists_every_article(tmp_p
     assert art2.chapter == "第一章 总则" and src.articles[3].chapter == "第二章 附则"
     meta = (out / "pack.yaml").read_text("utf-8")
     # issue 18: article 3 (本办法自2024年4月1日起施行) dates the pack through effective_cite
-    assert all(f"{{article: {n}, reason: \"not yet modelled\"}}" in meta for n in (1, 2))
+    assert all(f"{{article: {n}, reason: \"尚未建模，待编写规则或说明理由\"}}" in meta for n in (1, 2))   # Chinese since issue 18
     assert "effective: 2024-04-01" in meta and "effective_cite: {article: 3," in meta
     v = cli("validate", str(out), "--lang", "en")
     assert v.returncode == 0 and "3 of 3 articles accounted for (1 by rules, 2 not modelled)" in v.stdout
