@@ -139,48 +139,32 @@ def test_report_lists_each_open_task_and_each_remark(sheets, tmp_path):
 
 # ----------------------------------------------------------------- the web: the same sheets, and appraisals on a form
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    from fastapi.testclient import TestClient
-
-    from gridlaw.web.app import create_app
-    from gridlaw.web.settings import Settings
-
-    with TestClient(create_app(Settings(workdir=tmp_path_factory.mktemp("web")))) as c:
-        c.get("/")
-        yield c
-
-
-def _post(client, path, fields, files=None):
-    return client.post(path, data={"csrf_token": client.cookies.get("gridlaw_csrf"), **fields}, files=files)
-
-
 def _visible(html: str) -> str:
     return re.sub(r"<details.*?</details>|<style.*?</style>|<[^>]+>", " ", html, flags=re.S)
 
 
-def test_exit_form_takes_appraisals_as_a_clerk_writes_them(client):
+def test_exit_form_takes_appraisals_as_a_clerk_writes_them(client, post):
     page = client.get("/exit")
     assert page.status_code == 200 and 'name="worker.appraisals"' in page.text and "历年考核结果" in page.text
     base = {"city": "yancheng", "date": "2024-03-01", "role": "full_time", "worker.name": "王晓燕"}
-    two_failed = _post(client, "/exit", {**base, "worker.appraisals": "2022年度:不合格；2023不称职"})
+    two_failed = post("/exit", {**base, "worker.appraisals": "2022年度:不合格；2023不称职"})
     assert two_failed.status_code == 200
     assert 'data-decision="non_compliant"' in two_failed.text, _visible(two_failed.text)[:1500]
-    one_failed = _post(client, "/exit", {**base, "worker.appraisals": "2022合格；2023不合格"})
+    one_failed = post("/exit", {**base, "worker.appraisals": "2022合格；2023不合格"})
     assert 'data-decision="non_compliant"' not in one_failed.text
-    bad = _post(client, "/exit", {**base, "worker.appraisals": "还行吧"})
+    bad = post("/exit", {**base, "worker.appraisals": "还行吧"})
     assert bad.status_code in (200, 422) and "历年考核结果" in bad.text and "2021合格" in bad.text
     assert "Traceback" not in bad.text and 'data-decision=' not in bad.text
 
 
 @pytest.mark.parametrize("kind,key,city", [("hire", ("hire", "xls"), "yancheng"), ("assignment", ("tasks", "csv"), "quzhou"),
                                            ("assignment", ("tasks", "xlsx"), "yancheng")])
-def test_batch_page_audits_the_clerk_sheets(client, sheets, kind, key, city):
+def test_batch_page_audits_the_clerk_sheets(client, sheets, kind, key, city, post):
     import time
 
     path = sheets[key]
     with open(path, "rb") as f:
-        r = _post(client, "/audit", {"kind": kind, "city": city}, files={"file": (path.name, f.read())})
+        r = post("/audit", {"kind": kind, "city": city}, files={"file": (path.name, f.read())})
     assert r.status_code in (200, 303), r.text[:500]
     job = re.search(r"/audit/jobs/([\w-]+)", str(r.url) + r.text).group(1)
     for _ in range(240):
