@@ -50,8 +50,10 @@ def test_recruitment_register_rows_stand_alone(sheets, tmp_path, ext):
     assert by_seq["12"]["decision"] == "unreadable"
     why = by_seq["12"]["reason"]
     assert why.startswith("身份证号") and "存成了数值" in why and "“文本”格式" in why and "18 位" in why
-    line = next(x for x in r.stdout.splitlines() if "（序号 12，" in x)
-    assert "\t未能审查\t身份证号" in line and "第15行" in line
+    lines = r.stdout.splitlines()
+    at = next(i for i, x in enumerate(lines) if "序号 12 " in x)      # grouped: the group's head line is above it
+    assert lines[at].strip().startswith("序号 12 何*（第15行）")
+    assert lines[at - 1].startswith("未能审查 · 1 人：身份证号")
     assert "320902199502" not in r.stdout + r.stderr + out.read_text("utf-8")
     assert by_seq["6"]["decision"] == "non_compliant"
     assert [v["rule"] for v in by_seq["6"]["violated"]] == ["yancheng.art16.citizen-18"] or \
@@ -69,10 +71,15 @@ def test_recruitment_register_rows_stand_alone(sheets, tmp_path, ext):
     # a phone with digits lost is pointed out (by length: the number is personal), the row still judged
     assert "联系电话不是有效的号码（7 位数字" in by_seq["26"]["note"] and by_seq["26"]["decision"] == "insufficient_facts"
     assert not by_seq["10"].get("note")                                   # a blank phone is no error
-    # the HR line leads with what is settled, then exactly what is still open
-    line = next(x for x in r.stdout.splitlines() if "（序号 1，" in x)
-    assert re.search(r"\t事实不足\t已核实[^\t]*条件均符合[^\t]*；尚需核实：[^\t]*无犯罪记录证明", line), line
+    # the HR line leads with what is settled, then exactly what is still open; the people with the same advice
+    # are one group (issue 18), so the 20-odd identical requests read once, each person named under them
+    lines = r.stdout.splitlines()
+    at = next(i for i, x in enumerate(lines) if "序号 1 王**（第4行）" in x)
+    line = next(x for x in reversed(lines[:at]) if not x.startswith("  "))
+    assert re.search(r"^事实不足 · \d+ 人：已核实[^\n]*条件均符合[^\n]*；尚需核实：[^\n]*无犯罪记录证明", line), line
     assert "居民身份证" not in line and "学历证书" not in line
+    heads = [x for x in lines if not x.startswith("  ")]
+    assert len(heads) < 12 and sum(int(re.search(r" · (\d+) 人", h).group(1)) for h in heads) == 30
 
 
 @pytest.mark.parametrize("ext,city", [("xlsx", "盐城"), ("csv", "衢州"), ("xls", "盐城")])
@@ -93,7 +100,7 @@ def test_task_ledger_footer_date_and_rows(sheets, tmp_path, ext, city):
     if city == "盐城":
         assert by_seq["6"]["decision"] == "insufficient_facts"
         assert "当地公布的网格服务管理事项清单" in by_seq["6"]["documents"]
-    line = next(x for x in r.stdout.splitlines() if x.startswith("6 "))
+    line = next(x for x in r.stdout.splitlines() if x.startswith("  序号 6 "))
     assert "督促沿街商户落实门前三包" in line
 
 

@@ -47,12 +47,23 @@ COLUMN_TITLES = {"row": "行号", "id": "编号", "name": "姓名（已遮蔽）
                  "missing_facts": "待查明事实（所需材料）", "documents": "需补充材料", "inferred": "推定说明",
                  "reason": "说明"}
 _DETAIL = {
-    "zh": {"insufficient_facts": "{settled}尚需核实：{docs}", "non_compliant": "违反：{arts}", "needs_review": "需人工审查：{rev}",
+    "zh": {"insufficient_facts": "{settled}尚需核实：{docs}", "non_compliant": "违反：{arts}", "needs_review": "需人工审查：{rev}{todo}",
            "not_addressed": "本市规定未涉及", "not_in_force": "规定尚未施行", "compliant": "", "unreadable": "未能审查：{reason}"},
     "en": {"insufficient_facts": "{settled}still to verify: {docs}", "non_compliant": "violates: {arts}",
-           "needs_review": "needs human review: {rev}", "not_addressed": "not addressed by this city",
+           "needs_review": "needs human review: {rev}{todo}", "not_addressed": "not addressed by this city",
            "not_in_force": "regulation not yet in force", "compliant": "", "unreadable": "not checked: {reason}"},
 }
+
+
+def _review_todo(review: list, lang: str) -> str:
+    """What a reviewer checks, from the review rules' own remedies: a bare list of articles gave the clerk
+    nothing to act on (需人工审查：《…》第十条第二款)."""
+    todo = list(dict.fromkeys(text_of(r.spec.remedy, lang) for r in sorted(review, key=_article_key)
+                              if getattr(r.spec, "remedy", None)))
+    if not todo:
+        return ""
+    return ("。审查要点：" if lang == "zh" else ". To check: ") + ("；" if lang == "zh" else "; ").join(
+        t.rstrip("。.") for t in todo)
 
 
 # A missing fact whose usual document is not needed when the row states another fact: the row's 学历
@@ -383,7 +394,7 @@ class Collector:
         satisfied = [R.rules[j] for j in np.flatnonzero(col == SAT)]
         detail = _DETAIL[self.lang if self.lang in _DETAIL else "zh"][decision].format(
             docs=texts["documents"] or "", arts=sep.join(arts), rev=sep.join(revs),
-            settled=_settled(satisfied, self.lang))
+            settled=_settled(satisfied, self.lang), todo=_review_todo(review, self.lang))
         if decision == "needs_review" and not revs:       # sent to review by the row's 备注: the note says why
             detail = label("needs_review", self.lang)
         if decision == "not_addressed":

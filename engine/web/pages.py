@@ -176,7 +176,7 @@ async def _checklist(upload: Any) -> tuple[Any, list[Problem]]:
 
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request) -> HTMLResponse:
-    return page(request, "index.html.j2", title="gridlaw 网格化服务管理合规审查")
+    return page(request, "index.html.j2", title="网格化服务管理合规审查")
 
 
 def _register(kind: str) -> None:
