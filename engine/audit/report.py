@@ -128,7 +128,8 @@ def context(run: "AuditRun") -> dict[str, Any]:
         arts = sorted(((a, n) for (ci, a), n in c.articles.items() if ci == city), key=lambda kv: -kv[1])
         if rules or arts:
             articles.append({"city": label(city, lang), "title": pack.meta.title, "rules": rules,
-                             "chart": bar_chart(arts[:25], [COLORS["non_compliant"]] * len(arts[:25]))})
+                             "chart": bar_chart([(_article_first(a), n) for a, n in arts[:25]],
+                                                [COLORS["non_compliant"]] * len(arts[:25]))})
 
     groups = []
     for g in run.groups_present:
@@ -214,7 +215,7 @@ def _applicants(run: "AuditRun", lab: Any, m_name: Any, m_text: Any, T: dict) ->
             who.append(name)
             if m["note"]:
                 notes.append(f"{name}：{m['note']}")
-        out.append({"who": "、".join(who), "n": len(who), "decision": lab(g["decision"]), "status": g["decision"],
+        out.append({"who": "、".join(who), "who_list": who if task_kind else [], "n": len(who), "decision": lab(g["decision"]), "status": g["decision"],
                     "needs": g["detail"], "notes": notes})
     return out
 
@@ -223,6 +224,15 @@ def _skipped(run: "AuditRun") -> str:
     from .texts import skipped_text
 
     return skipped_text(run)
+
+
+def _article_first(citation: str) -> str:
+    """A chart label cut to 22 characters kept the instrument and lost the article (《盐城市城乡网格化服务管理实施
+    细则》第十九…): the article goes first, the instrument after it (第十九条第二款第（一）项《盐城市…》)."""
+    import re
+
+    m = re.match(r"(《[^》]+》)(.+)", citation)
+    return f"{m.group(2)}{m.group(1)}" if m else citation
 
 
 def bar_chart(items: list[tuple[str, int]], colors: list[str], width: int = 720) -> Markup:
@@ -237,7 +247,7 @@ def bar_chart(items: list[tuple[str, int]], colors: list[str], width: int = 720)
     for i, ((name, v), color) in enumerate(zip(items, colors + [colors[-1]] * len(items))):
         y = 4 + i * row_h
         w = max(int((width - label_w - pad) * v / top), 1)
-        short = name if len(name) <= 22 else name[:21] + "…"
+        short = name if len(name) <= 20 else name[:19] + "…"     # 12px CJK: 20 fit the 252px label column
         out.append(f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end">{escape(short)}</text>')
         out.append(f'<rect x="{label_w}" y="{y + 3}" width="{w}" height="16" rx="2" fill="{escape(color)}">'
                    f'<title>{escape(name)}: {v:,}</title></rect>')

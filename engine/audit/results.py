@@ -395,8 +395,9 @@ class Collector:
         detail = _DETAIL[self.lang if self.lang in _DETAIL else "zh"][decision].format(
             docs=texts["documents"] or "", arts=sep.join(arts), rev=sep.join(revs),
             settled=_settled(satisfied, self.lang), todo=_review_todo(review, self.lang))
-        if decision == "needs_review" and not revs:       # sent to review by the row's 备注: the note says why
-            detail = label("needs_review", self.lang)
+        if decision == "needs_review" and not revs:       # sent to review by the row's 备注: the note says which
+            detail = "需人工审查：核实备注所载情况，再定是否符合条件" if self.lang == "zh" else \
+                "needs human review: verify what the remark states, then decide"
         if decision == "not_addressed":
             detail = self._unregulated(R, rep, kind) or detail
         texts["advice"] = detail or None

@@ -10,10 +10,11 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 
 from ..errors import Problem
 from .forms import KINDS, VALUE_LABELS, act_from_form, form_fields, sections
-from .security import CSRF_FIELD, csrf_ok, csrf_token, set_csrf_cookie
+from .security import CSRF_FIELD, FILEPICK_JS, csrf_ok, csrf_token, set_csrf_cookie
 
 router = APIRouter(include_in_schema=False)
 
@@ -33,7 +34,7 @@ def _env():
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     env.filters["label"] = label
     env.filters["value_label"] = lambda v: VALUE_LABELS.get(v, v)
-    env.globals.update(nav=NAV, csrf_field=CSRF_FIELD)
+    env.globals.update(nav=NAV, csrf_field=CSRF_FIELD, filepick_js=Markup(FILEPICK_JS))
     return env
 
 
