@@ -362,7 +362,9 @@ def test_compare_names_the_act_the_date_and_every_instrument():
     text = _visible(page)
     assert "任务交办 · “对焚烧秸秆当事人当场罚款” · 日期 2024-05-01" in text
     assert "《中华人民共和国行政处罚法》第二十条第一款；《盐城市城乡网格化服务管理实施细则》第十九条第二款第（二）项" in text
-    assert "gridlaw " in text and "规则包" in text and 'class="badge" style="background:#c0392b"' in page
+    # the product's name in Chinese (issue 18)
+    assert "网格事项合规审查 " in text and "gridlaw" not in text and "规则包" in text and \
+        'class="badge" style="background:#c0392b"' in page
     assert "white-space:nowrap" in page
 
 

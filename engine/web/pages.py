@@ -127,7 +127,7 @@ async def _answer(request: Request, kind: str) -> HTMLResponse:
     form = await request.form()
     if not csrf_ok(request, form):
         return page(request, "error.html.j2", 403, title="表单校验失败",
-                    message="表单已过期或来源不明（CSRF 校验失败）。请刷新页面后重新提交。")
+                    message="表单已过期或来源不明（跨站请求校验未通过）。请刷新页面后重新提交。")
     values = _form_values(form)
     act, problems = act_from_form(kind, form)
     checklist = None
@@ -239,7 +239,7 @@ async def audit_submit(request: Request) -> Response:
     form = await request.form()
     if not csrf_ok(request, form):
         return page(request, "error.html.j2", 403, title="表单校验失败",
-                    message="表单已过期或来源不明（CSRF 校验失败）。请刷新页面后重新提交。")
+                    message="表单已过期或来源不明（跨站请求校验未通过）。请刷新页面后重新提交。")
     upload = form.get("file")
     problems = []
     name = PurePath(getattr(upload, "filename", "") or "").name
