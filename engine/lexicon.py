@@ -52,6 +52,11 @@ FRAMES_ZH = {
 FORBIDS_GROUND = "文本只禁止网格员实施（不得、严禁等），未将许可、处罚、强制等行为交由网格员"
 DOUBT_REASON = "任务性质未能由文本推定：“{words}”由网格员实施，可能是处罚、强制等行为，文本未说明；请说明任务性质。"
 _PLACE_AFTER = ("门口", "门前", "大院", "附近", "周边", "大厅", "对面", "旁边", "楼下", "院内")
+WRONG_ACT_NOTE = "对违规行为或违规者采取的行为，词表不能识别：可能是处罚、强制等行为"
+_TOPIC_OPENERS = ("对", "针对", "凡", "如", "若", "如果", "凡是", "关于", "对于")
+ESCALATION_NOTE = "劝导无效后网格员采取的行为，词表不能识别：可能是处罚、强制等行为"
+_FAILED = re.compile("无效|未果|无果|不听|拒不|仍不|拒绝|不理睬|不予理睬")
+WRONGDOER_NOTE = "对违规者实施：此处的用语是对其人身或财物采取的措施，视为相应的处罚、强制等行为"
 SERVICE_GROUND = "一般服务事项：文本未将行政许可、处罚、强制或其他行政行为交由网格员实施"
 _MENTION = re.compile(r"《[^《》\x1e]*》|“[^“”\x1e]*”|\"[^\"\x1e]*\"|‘[^‘’\x1e]*’|「[^「」\x1e]*」|『[^『』\x1e]*』|〈[^〈〉\x1e]*〉")
 _SEP = "\x1e"  # joins texts read together; a clause and sentence end that no term, frame or quotation crosses
@@ -182,8 +187,11 @@ class Reader:
         marks += [("S", f"{re.escape(v)}{places}(?:{agency})") for v in f["assist"]]
         marks += [("R", f"{re.escape(v)}{places}(?:{agency})") for v in f["referral_to_agency"]]
         add("R", f["referral"])
+        add("T", f["contact"])
         add("W", f["worker"])
         add("K", f["persuasion"])
+        # 帮住户关掉水闸, 替老人交电费: done for a person, on his own things, at his wish (not to him)
+        marks.append(("H", "(?:帮助|帮忙|帮|替)(?:" + "|".join(sorted(map(re.escape, f["helped"]), key=len, reverse=True)) + ")"))
         add("J", f["conjunctions"])
         add("I", f["information"])
         marks += [("G", rx) for rx in _agency_entries(f)]
@@ -209,7 +217,7 @@ class Reader:
         # 查封扣押财物的去向 (a record of the act, at a distance), 查封的厂房 (a thing, right after the term)
         self.attributive = re.compile(f"[^，,。；;：:的\\x1e]{{0,8}}的(?:{heads})|(?:了|过|后)?的(?:{things})")
         service = [(None, re.escape(w)) for w in sorted(vocab.service, key=len, reverse=True)]
-        self.service = Scanner(service)
+        self.service = Scanner(service, prefilter=True)
         # doubtful residue (issue 17): words that keep a worker's clause unexplained where no term or service
         # verb covers them (把渔网剪烂扔掉, 每户收取三百元): a service verb elsewhere then cannot clear the text
         res: list[tuple[int, str, str]] = []
@@ -222,11 +230,34 @@ class Reader:
             self.rnames[f"r{i}"] = (i, False)
         res.sort(key=lambda a: (a[0], -len(a[2])))
         res_named = [(name, rx.replace("[^", "[^\\x1e\\n\\r")) for _, name, rx in res]
-        self.rscan = Scanner(res_named) if res_named else None
+        self.rscan = Scanner(res_named, prefilter=True) if res_named else None
         if self.rscan is not None:
             for g in _GROUP_NAME.findall("".join(self.rscan.sources)):
                 self.rnames[g] = self.rnames[g.partition("x")[0]]
         self.residue_data = [(t.shown, t.cls, t.ground.text, t.note) for t in vocab.residue]
+        # issue 17, session 4: a doubtful word done to a wrongdoer (对乱停车的车主, 违规摆摊的) is the power act it
+        # names (扣 → 扣押, 收…元 → 罚款, 公布…姓名 → 通报批评): the frame of a sanction, not the word, decides
+        strong: dict[str, tuple[str, str]] = {}
+        weak: dict[str, tuple[str, str]] = {}   # an anchor (把…) only where no other word names the act
+        for t in (*vocab.terms, *vocab.residue):
+            if t.power is not None:
+                (weak if t.anchor else strong).setdefault(t.shown, (t.power[0], t.power[1].text))
+        self.promote = (strong, weak)
+        self.wrong = re.compile("|".join(sorted(map(re.escape, f["wrongdoing"]), key=len, reverse=True)))
+        # permission (须经/凭 网格员 签字 … 方可/才): the worker's consent is what lets another act — a licence in all
+        # but name — unless a body, a publicity or a negation word stands between the worker and the consent
+        ends = "。；;！!？?\\n\\r\\x1e"
+        block = "|".join(sorted(map(re.escape, (*f["negators"], *f["publicity"], *f["referral"], *f["contact"], *f["persuasion"])),
+                                key=len, reverse=True))
+        self.permission_block = re.compile(f"{block}|{agency}|[{ends}]")
+        self.permission_worker = tuple(f["worker"][:4])  # 网格员, 网格长 …: named, not 大家/你们
+        consent = "|".join(sorted(map(re.escape, f["consent"]), key=len, reverse=True))
+        permitted = "|".join(sorted(map(re.escape, f["permitted"]), key=len, reverse=True))
+        # consent … permitted first (rare), then the worker looked for just before it: one cheap pass per batch
+        self.permission = re.compile(f"(?:{consent})[^{ends}]{{0,8}}?(?:{permitted})")
+        self.permission_ground = vocab.grounds["licensing"].text
+        self.doubt_ground = vocab.grounds["doubtful"].text
+        self.persons = re.compile("有人|" + "|".join(sorted(map(re.escape, f["helped"]), key=len, reverse=True)))
         self.residue_anchor = [t.anchor for t in vocab.residue]
         self.residue_strong = [t.strong for t in vocab.residue]
         # clause readings are kept while no regex can match a clause end; where one could (a gap pattern
@@ -236,6 +267,7 @@ class Reader:
                                      "attributive_heads")
                        for w in f[key]]
         self.cache: dict[str, tuple] = {}
+        self.known: dict[str, bool] = {}
 
     @functools.cached_property
     def crossing(self) -> list[re.Pattern] | None:
@@ -276,6 +308,9 @@ class Reader:
         matches: list[Match] = []
         verbs: list[tuple[str, str]] = []
         carry = None      # who last acted in the sentence so far (``_last_actor``)
+        wrong = False     # the text names a wrongdoer (frames.wrongdoing, or a 的-topic: 乱停车的，)
+        permits = self._permissions(plain)
+        tstart = 0
         scope = False     # after 宣传…：, up to the end of the sentence (``_publicity_scope``)
         off = k = 0
         skip = 0 in whole
@@ -287,7 +322,9 @@ class Reader:
                 k += 1
                 r = cache[c]
                 if r is not None:
-                    ms, vs, end_actor, has_u = r
+                    ms, vs, end_actor, has_u, w = r
+                    if w:
+                        wrong = True
                     for ra, rb, kind, frame, local, shown, cls, ground, note in ms:
                         if kind == 1:
                             if scope:
@@ -301,6 +338,8 @@ class Reader:
                         carry = end_actor
                     if has_u and d in "：:":
                         scope = True
+                if d in "，," and c.endswith("的"):
+                    wrong = True   # 违规燃放烟花的，…: the 的-topic of a sanction
                 if d in _SENTENCE_END:
                     scope = False
                     carry = None
@@ -309,9 +348,16 @@ class Reader:
                 if skip:
                     out.append(None)
                 else:
-                    out.append(_decide(fact, matches, verbs.copy))
+                    if permits and tstart in permits:
+                        matches.append(permits[tstart])
+                    inf = _decide(fact, matches, verbs.copy, self.promote if wrong else None)
+                    if inf.outcome == "service":  # about to be cleared: is an act left that nothing explains?
+                        inf = self._unexplained(inf, plain, tstart, off - 1)
+                    out.append(inf)
                     matches, verbs, k = [], [], 0
                 skip = len(out) in whole
+                wrong = False
+                tstart = off
         if whole:
             idx = list(whole)
             if tstarts is None:
@@ -392,6 +438,9 @@ class Reader:
             per[k].append((a - cs, b - cs, 1, frame, local) + data)
         actors: list[str | None] = [None] * len(clauses)
         publicity = [False] * len(clauses)
+        wrong = [False] * len(clauses)
+        for m in self.wrong.finditer(masked):
+            wrong[bisect.bisect_right(starts, m.start()) - 1] = True
         done: set[int] = set()
         for p, _, kind in marks:
             if kind in "GBWU":
@@ -401,8 +450,9 @@ class Reader:
                 elif k not in done:
                     done.add(k)
                     actors[k] = self._last_actor(masked, starts[k], ends[k], marks, mpos)
-        return [(tuple(sorted(ms, key=_first)) if len(ms) > 1 else tuple(ms), tuple([(v, c) for v in vs]), who, u)
-                if ms or vs or who or u else None for c, ms, vs, who, u in zip(clauses, per, verbs, actors, publicity)]
+        return [(tuple(sorted(ms, key=_first)) if len(ms) > 1 else tuple(ms), tuple([(v, c) for v in vs]), who, u, w)
+                if ms or vs or who or u or w else None
+                for c, ms, vs, who, u, w in zip(clauses, per, verbs, actors, publicity, wrong)]
 
     def _read_whole(self, plain: str, count: int, fact: str) -> list[Inference]:
         """Read ``count`` texts (``plain``: simplified, spaces dropped, joined by the separator) in one
@@ -463,14 +513,110 @@ class Reader:
                 per_text[i].append(Match(shown, plain[a:b], cls, k - first_clause[i] + 1, plain[starts[k]:ends[k]],
                                          frame, ground, note, a))
         tends = [t - 1 for t in tstarts[1:]] + [len(masked)]
+        wrong = [False] * count
+        for m in self.wrong.finditer(masked):
+            wrong[bisect.bisect_right(tstarts, m.start()) - 1] = True
+        for k, e in enumerate(ends):
+            if e and masked[e - 1] == "的" and masked[e:e + 1] in ("，", ","):
+                wrong[bisect.bisect_right(tstarts, e - 1) - 1] = True
+        permits = self._permissions(plain)
+        for i, t in enumerate(tstarts):
+            if t in permits:
+                per_text[i] = sorted(per_text[i], key=_by_position) + [permits[t]]
 
         def find_verbs(i: int) -> list[tuple[str, str]]:
             # only where no power act by the worker was found: service verbs cannot change a power act
             return [(v, plain[starts[k]:ends[k]])
                     for v, k, _ in self._service(masked, starts, ends, marks, mpos, tstarts[i], tends[i])]
 
-        return [_decide(fact, sorted(ms, key=_by_position) if len(ms) > 1 else ms, functools.partial(find_verbs, i))
-                for i, ms in enumerate(per_text)]
+        out = [_decide(fact, ms if tstarts[i] in permits else sorted(ms, key=_by_position) if len(ms) > 1 else ms,
+                       functools.partial(find_verbs, i), self.promote if wrong[i] else None)
+               for i, ms in enumerate(per_text)]
+        return [self._unexplained(inf, plain, tstarts[i], tends[i]) if inf.outcome == "service" else inf
+                for i, inf in enumerate(out)]
+
+    def _unexplained(self, inf: Inference, plain: str, lo: int, hi: int) -> Inference:
+        """A service reading, unless the text holds an act nothing explains (``_escalation``): then unknown."""
+        if _FAILED.search(plain, lo, hi) is None and self.wrong.search(plain, lo, hi) is None:
+            return inf
+        doubt = self._escalation(plain, lo, hi)
+        if doubt is None:
+            return inf
+        return _doubtful(inf.fact, [doubt], [*inf.matches, doubt], inf.service_verbs)
+
+    def _escalation(self, plain: str, lo: int, hi: int) -> Match | None:
+        """After persuasion fails (劝导无效后, 不听劝的, 拒不…), a clause where the worker acts and nothing the
+        vocabulary knows stands (no term, service verb, residue or frame word) is an act the reader cannot
+        classify: it keeps the text from being cleared (issue 17, session 4: nothing unknown is cleared)."""
+        text = plain[lo:hi]
+        fail = _FAILED.search(text)
+        if fail is None:
+            return self._unexplained_wrong(text, lo) if self.wrong.search(text) else None
+        at = fail.end()
+        end = _DELIM.search(text, at)
+        k = len(_DELIM.findall(text, 0, at))
+        while end is not None:
+            a = end.end()
+            nxt = _DELIM.search(text, a)
+            b = nxt.start() if nxt else len(text)
+            k += 1
+            c = text[a:b]
+            if len(c) >= 2 and not self._known(c):
+                return Match("劝导无效后的未知行为", c, "doubtful", k + 1, c, "worker", self.doubt_ground, ESCALATION_NOTE,
+                             lo + a)
+            end = nxt
+        return self._unexplained_wrong(text, lo) if self.wrong.search(text) else None
+
+    def _known(self, c: str) -> bool:
+        """Whether anything the vocabulary knows (a term, service verb, frame word, residue) stands in clause c;
+        kept per clause, as clause readings are."""
+        known = self.known.get(c)
+        if known is None:
+            if len(self.known) > _CACHE_MAX:
+                self.known.clear()
+            known = self.known[c] = bool(self.scan.finditer(c) or self.service.finditer(c) or self.markers.finditer(c)
+                                         or (self.rscan is not None and self.rscan.finditer(c)))
+        return known
+
+    def _unexplained_wrong(self, text: str, lo: int) -> Match | None:
+        """A clause that names a wrongdoing and holds nothing the vocabulary knows — not a condition (…的,)
+        nor a topic (对…) — is something the worker does about a wrongdoer that the reader cannot classify."""
+        a = 0
+        for k, part in enumerate(_DELIM.split(text)):
+            c, a = part, a + len(part) + 1
+            w = self.wrong.search(c) if len(c) >= 4 and not c.endswith("的") and not c.startswith(_TOPIC_OPENERS) else None
+            if (w is not None and self.persons.search(c, 0, w.start()) is None  # 村里有人乱倒垃圾: another's act
+                    and not self._known(c)):
+                return Match("对违规者的未知行为", c, "doubtful", k + 1, c, "worker", self.doubt_ground, WRONG_ACT_NOTE,
+                             lo + a - len(part) - 1)
+        return None
+
+    def _permissions(self, plain: str) -> dict[int, Match]:
+        """Per text (by its start in ``plain``), the first permission frame found in it (须经网格员签字方可…)."""
+        if "网格" not in plain:
+            return {}
+        out: dict[int, Match] = {}
+        tstarts = None
+        for m in self.permission.finditer(plain):
+            if tstarts is None:
+                tstarts = [0] + [x.end() for x in _SEP_RX.finditer(plain)]
+            t = tstarts[bisect.bisect_right(tstarts, m.start()) - 1]
+            if t in out:
+                continue
+            lo = max(t, m.start() - 18)  # the worker within 14 characters before the consent (网格员 is 3 long)
+            w = max(plain.rfind(x, lo, m.start()) for x in self.permission_worker)
+            if w < 0 or m.start() - w > 17:
+                continue
+            wend = w + max(len(x) for x in self.permission_worker if plain.startswith(x, w))
+            if self.permission_block.search(plain, wend, m.start()):
+                continue  # 网格员提醒其须经镇规划办同意方可: a body, a publicity or a negation word between
+            head = plain[t:w]
+            cs = max(head.rfind(c) for c in _CLAUSE_END) + 1 + t
+            ce = _DELIM.search(plain, w)
+            clause = plain[cs:ce.start() if ce else len(plain)]
+            out[t] = Match("须经网格员同意方可", plain[w:m.end()], "licensing", len(_DELIM.findall(head)) + 1, clause, "worker",
+                           self.permission_ground, "网格员的签字、同意是他人从事活动的前提：实为行政许可", w)
+        return out
 
     def _match(self, m: re.Match, plain: str, starts: list[int], ends: list[int], k0: int, frame: str) -> Match:
         idx = self.names[m.lastgroup][0]  # type: ignore[index]
@@ -530,7 +676,8 @@ class Reader:
         pre_end = s[max(cs, a - 3):a]
         post = s[b:ce]
         if (pre_end.endswith(self.before_status) or post.startswith(self.after_status) or "C" in kinds
-                or (a == cs and post.startswith("的"))
+                or (post.startswith("的") and not post.startswith(_TASK_HEADS, 1)
+                    and (a == cs or "把" in s[cs:a] or "将" in s[cs:a] or "G" in kinds or "B" in kinds))  # 把…签发的通行证
                 or (self.attributive.match(s, b, ce) and not pre_end.endswith(("作出", "作", "下达", "出具")))
                 or (pre_end.endswith("的") and any(e == a - 1 and kind in "GB" for _, e, kind in before))):
             return "status"  # a status, or an attributive: 核发的残疾证, 执法局的处罚决定
@@ -541,6 +688,10 @@ class Reader:
             # 在村广播里点名, 公示栏上: the word names a place or a thing there, not what is said
             if s[last - 2:last + 1] not in _U_PLACE and not any(kind == "J" and p >= last for p, _, kind in before):
                 return "publicity"
+        if "H" in kinds or pre_end.endswith(_BY_ONESELF):  # 帮住户关掉水闸, 命令违建户自己拆掉: the person's own act
+            last = max((e for _, e, kind in before if kind == "H"), default=a)
+            if not any(kind == "J" and p >= last for p, _, kind in before):
+                return "by_citizen"
         if "K" in kinds:  # 引导商家自行拆除: the one persuaded acts — unless 并 gives the clause back to the worker
             last = max(e for _, e, kind in before if kind == "K")
             if not any(kind == "J" and p >= last for p, _, kind in before):
@@ -565,6 +716,11 @@ class Reader:
         if "R" in kinds:  # 交给网格员罚款: the worker acts; 上报隐患并罚款: after 并 (or 后) he acts again
             last = max(e for _, e, kind in before if kind == "R")
             if not any(kind in "WJ" and p >= last for p, _, kind in before):
+                return "referred"
+        if "T" in kinds:  # 联系执法队处理: a referral; 通知车主…罚款: the worker contacts the person, then acts himself
+            last = max(e for _, e, kind in before if kind == "T")
+            if any(kind == "G" and p >= last for p, _, kind in before) and not any(
+                    kind in "WJ" and p >= last for p, _, kind in before):
                 return "referred"
         if any(kind == "B" for _, _, kind in marks[lo:bisect.bisect_left(mpos, ce)]):
             return "other_actor"
@@ -648,6 +804,8 @@ class Reader:
             p = m.start()
             if p and s[p - 1] in self.verb_negators:
                 continue  # 拒不配合, 未登记: not a positive service verb
+            if s[m.end():m.end() + 1] in _SERVICE_PLACE and m.group() in _NOUN_VERBS:
+                continue  # 在宣传栏上公开批评: 宣传栏 is a board
             k = bisect.bisect_right(starts, p) - 1
             lo, hi = bisect.bisect_left(mpos, starts[k]), bisect.bisect_left(mpos, p)
             if not any(kind == "N" and e <= p for _, e, kind in marks[lo:hi]):
@@ -695,13 +853,16 @@ class Scanner:
     (each regex then skips to candidates with a character-set test), and the groups' matches are
     merged leftmost-first. This is the hot loop of reading (issue 7, item 8)."""
 
-    def __init__(self, entries: list[tuple[str | None, str]], group: int = 16):
+    def __init__(self, entries: list[tuple[str | None, str]], group: int = 16, prefilter: bool = False):
         buckets = list(_buckets(entries).items())
         self.sources = ["|".join(re.escape(ch) + "(?:" + "|".join(alts) + ")" for ch, alts in buckets[i:i + group])
                         for i in range(0, len(buckets), group)]
         self.chars = [frozenset(ch for ch, _ in buckets[i:i + group]) for i in range(0, len(buckets), group)]
         self._rx: list[re.Pattern | None] = [None] * len(self.sources)
         self._one: re.Pattern | None = None
+        # a lookahead on the first characters before the alternation: the regex engine then skips the places
+        # no alternative can start at (measured: it pays for the residue and service words, not for the terms)
+        self.prefilter = prefilter
 
     def _group(self, n: int) -> re.Pattern:
         """Compiled on first use: one `gridlaw check` of a short text compiles only the groups it needs."""
@@ -718,7 +879,11 @@ class Scanner:
         end = len(s) if endpos is None else endpos
         if end - pos > 2000:  # a batch: one alternation of all groups is faster than merging their matches
             if self._one is None:
-                self._one = re.compile("|".join(self.sources))
+                one = "|".join(self.sources)
+                if self.prefilter:
+                    chars = "".join(sorted(set().union(*self.chars)))
+                    one = f"(?=[{re.escape(chars)}])(?:{one})"
+                self._one = re.compile(one)
             return list(self._one.finditer(s, pos, end))
         heads = []
         text = s if pos == 0 and end == len(s) else s[pos:end]
@@ -832,13 +997,17 @@ def _first(m: tuple) -> int:
 
 
 _KEEPS_NEGATION = frozenset(("并", "并且", "同时"))
+_NOUN_VERBS = frozenset(("宣传", "公示", "广播", "警示", "通知", "公布", "服务"))
+_BY_ONESELF = ("自行", "自己", "主动", "自觉")
+_SERVICE_PLACE = frozenset("栏站车牌窗台墙册单品")  # 宣传栏, 公示牌: a thing, not the verb
+_TASK_HEADS = ("事", "工作", "任务", "职责", "职能", "权")  # 负责罚款的工作: the act is the task, not an attributive
 _OF_PERSON = re.compile("[^，,。；;：:！!？?的\x1e\n\r]{0,8}的(?:居民|村民|住户|群众|商户|摊贩|摊主|户主|当事人|人员|家庭|车主|业主|租户|农户)")
 _U_PLACE = frozenset(w + c for w in ("广播", "公示", "宣传", "警示") for c in "里中上栏站车牌窗台墙")
 _ASSIST_VERBS = ("协助", "配合", "陪同")
 _ASSIST_TAIL = re.compile("(?:协助|配合|陪同)(?:$|做好|开展|维持|维护|实施|进行|执法)")
 
 
-def _decide(fact: str, matches: list[Match], find_verbs) -> Inference:
+def _decide(fact: str, matches: list[Match], find_verbs, promote: tuple | None = None) -> Inference:
     """Service verbs are looked for only when no power act by the worker was found (they cannot change it).
 
     Order: a power act by the worker; assisting an official; a doubtful word done by the worker (the nature
@@ -852,6 +1021,8 @@ def _decide(fact: str, matches: list[Match], find_verbs) -> Inference:
                              verb_names, (SERVICE_GROUND,), (), verb_names)
         return Inference(fact, None, "unclassified")
     # an official's inspection counts only where assisted; a doubtful word only when the worker does it
+    if promote and any(m[2] == "doubtful" for m in matches):  # done to a wrongdoer, a doubtful word the
+        matches = _promoted(matches, promote)                     # vocabulary ties to a power act is that act
     kept: list[Match] = []
     counted: list[Match] = []
     for m in matches:  # one pass (the hot path of an audit): m[2] is the class, m[5] the frame
@@ -894,10 +1065,7 @@ def _decide(fact: str, matches: list[Match], find_verbs) -> Inference:
                          tuple(dict.fromkeys(m.ground for m in assisted)), tuple(matches), verb_names, assists=True)
     doubt = [m for m in matches if m[5] == "worker"]  # only doubtful words are left in the worker's frame
     if doubt:
-        words = tuple(dict.fromkeys(m.words for m in doubt))
-        return Inference(fact, None, "unclassified", doubt[0].clause, doubt[0].term, "worker", doubt[0].ground,
-                         words, (doubt[0].ground,), tuple(matches), verb_names,
-                         extra={"reason": DOUBT_REASON.format(words="、".join(words))})
+        return _doubtful(fact, doubt, matches, verb_names)
     if verbs:
         verb, clause = verbs[0]
         return Inference(fact, "service", "service", clause, verb, "worker", SERVICE_GROUND,
@@ -907,6 +1075,25 @@ def _decide(fact: str, matches: list[Match], find_verbs) -> Inference:
         return Inference(fact, "service", "forbids_only", banned[0].clause, banned[0].term, "negated", FORBIDS_GROUND,
                          tuple(dict.fromkeys(m.words for m in banned)), (FORBIDS_GROUND,), tuple(matches))
     return Inference(fact, None, "unclassified", matches=tuple(matches))
+
+
+def _doubtful(fact: str, doubt: list[Match], matches: list[Match], verb_names: tuple) -> Inference:
+    words = tuple(dict.fromkeys(m.words for m in doubt))
+    return Inference(fact, None, "unclassified", doubt[0].clause, doubt[0].term, "worker", doubt[0].ground,
+                     words, (doubt[0].ground,), tuple(matches), verb_names,
+                     extra={"reason": DOUBT_REASON.format(words="、".join(words))})
+
+
+def _promoted(matches: list[Match], promote: tuple[dict, dict]) -> list[Match]:
+    """Doubtful words done by the worker to a wrongdoer, read as the power act each names; an anchor (把…)
+    only where no other word of the text names a power act."""
+    strong, weak = promote
+    out = [m._replace(cls=strong[m[0]][0], ground=strong[m[0]][1], note=WRONGDOER_NOTE)
+           if m[2] == "doubtful" and m[5] == "worker" and m[0] in strong else m for m in matches]
+    if weak and not any(m[5] == "worker" and m[2] in RANK for m in out):
+        out = [m._replace(cls=weak[m[0]][0], ground=weak[m[0]][1], note=WRONGDOER_NOTE)
+               if m[2] == "doubtful" and m[5] == "worker" and m[0] in weak else m for m in out]
+    return out
 
 
 @functools.lru_cache(maxsize=1)

@@ -16,9 +16,11 @@ from typing import Any
 from .errors import GridlawError, Problem
 
 PATH = Path(__file__).with_name("vocabulary.yaml")
+POWER_CLASS = {"penalty": "penalty", "coercion": "coercion", "licensing": "licensing", "other": "other_administrative"}
 FRAME_KEYS = ("worker", "agencies", "agency_prefixes", "agency_nouns", "on_behalf", "negators", "referral", "referral_to_agency", "publicity", "passive",
               "passive_not", "before_status", "conditions", "applications", "topics", "after_status", "assist", "verb_negators",
-              "persuasion", "conjunctions", "attributive_heads", "attributive_objects", "agency_for", "information")
+              "persuasion", "conjunctions", "attributive_heads", "attributive_objects", "agency_for", "information",
+              "wrongdoing", "helped", "consent", "permitted", "contact")
 
 
 class VocabularyError(GridlawError):
@@ -94,6 +96,7 @@ class Term:
     quiet: tuple[str, ...] = ()  # look-alikes matched but not shown (names of bodies: 执法局 beside 执法)
     strong: bool = False  # a residue entry a service verb standing on it does not explain (张贴…照片)
     anchor: int = 0  # a residue anchor (把…, 对违规者…): counts only when this many characters, none recognised, follow it in the clause
+    power: tuple[str, "Ground"] | None = None  # a doubtful word done to a wrongdoer: the power class and ground it then is
 
 
 @dataclass(frozen=True)
@@ -194,12 +197,20 @@ def parse(data: Any, lines: dict, file: str) -> Vocabulary:
                     bad(where, "a pattern must begin with a literal character or a group of literal alternatives (?:a|b)")
             if section == "residue" and not t.get("why"):
                 bad(loc + ("why",), "a residue entry says why its words leave the nature in doubt")
+            power = None
+            if "power" in t:  # 扣…: done to a wrongdoer (对违规者, 乱停车的), a doubtful word is the power act it names
+                pg = grounds.get(t["power"])
+                pcls = POWER_CLASS.get(str(t["power"]).partition(".")[0])
+                if t.get("class") != "doubtful" or pg is None or pcls is None:
+                    bad(loc + ("power",), f"power {t['power']!r}: a doubtful word's power act names a ground of penalty, coercion, licensing or other")
+                else:
+                    power = (pcls, pg)
             if ground is not None and t.get("class") in allowed_classes:
                 out.append(Term(shown or "", t["class"], ground, regex, tuple(guards), t.get("why") or t.get("note"),
-                                tuple(quiet), bool(t.get("strong")), int(t.get("anchor") or 0)))
+                                tuple(quiet), bool(t.get("strong")), int(t.get("anchor") or 0), power))
         return out
 
-    term_fields = {"term", "pattern", "shown", "class", "ground", "guards", "guard_patterns", "quiet_guards", "note"}
+    term_fields = {"term", "pattern", "shown", "class", "ground", "guards", "guard_patterns", "quiet_guards", "note", "power"}
     terms = read_terms("terms", classes, term_fields)
     # residue (issue 17): words that leave a worker's clause in doubt where no term or service verb explains them
     residue = read_terms("residue", ("doubtful",), term_fields - {"note"} | {"why", "anchor", "strong"})
