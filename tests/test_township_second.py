@@ -125,3 +125,14 @@ def test_a_power_act_under_another_name_is_not_cleared(files, tmp_path):
         for t in power:
             assert got[t] == "non_compliant", (city, t, got[t])
         assert got["医保缴费通知到每户"] == "compliant" and got["到独居老人家里看看，有困难的登记下来"] == "compliant"
+
+
+def test_a_violation_says_which_words_it_breaches(files):
+    """A task the ledger marks 否 under 是否清单事项 breaches 盐城 第十九条第二款第（一）项 whatever the task is; the advice
+    quotes the item's own words, so the clerk sees the 否 decided it and does not take it for a misreading."""
+    r = audit(files["tasks", "xlsx"], "--city", "盐城", "--kind", "assignment")
+    lines = r.stdout.splitlines()
+    at = next(i for i, x in enumerate(lines) if x.endswith("代收村民的水费"))
+    head = next(x for x in reversed(lines[:at]) if not x.startswith("  "))
+    assert head == "不合规 · %d 件：违反：《盐城市城乡网格化服务管理实施细则》第十九条第二款第（一）项（“超出当地网格服务管理事项清单中的事项”）" \
+        % int(re.search(r" · (\d+) 件", head).group(1)), head

@@ -393,7 +393,8 @@ class Collector:
             "documents": docs, "reason": None})
         satisfied = [R.rules[j] for j in np.flatnonzero(col == SAT)]
         detail = _DETAIL[self.lang if self.lang in _DETAIL else "zh"][decision].format(
-            docs=texts["documents"] or "", arts=sep.join(arts), rev=sep.join(revs),
+            docs=texts["documents"] or "", arts=sep.join(_quoted(violated, self.lang) if self.lang == "zh" else arts),
+            rev=sep.join(revs),
             settled=_settled(satisfied, self.lang), todo=_review_todo(review, self.lang))
         if decision == "needs_review" and not revs:       # sent to review by the row's 备注: the note says which
             detail = "需人工审查：核实备注所载情况，再定是否符合条件" if self.lang == "zh" else \
@@ -572,6 +573,22 @@ def _settled(satisfied: list[CompiledRule], lang: str) -> str:
         return f"已核实的 {n} 项条件均符合；"
     parts = [f"“{q}”" for q in met] + [f"未见“{q}”所指情形" for q in absent]
     return "已核实条件均符合（" + "；".join(parts) + "）；"
+
+
+def _quoted(violated: list[CompiledRule], lang: str) -> list[str]:
+    """Each violated article with the words it breaches, so a 违反 line says why without the law at hand (a
+    task marked 否 under 是否在清单内 reads 第十九条第二款第（一）项（“超出当地网格服务管理事项清单中的事项”）, not a bare number
+    a clerk takes for a misreading of the task). One quote per article, clipped."""
+    from ..textnorm import reading_text
+
+    import re
+
+    out: dict[str, str] = {}
+    for r in sorted(violated, key=_article_key):
+        q = reading_text(r.spec.quote)
+        item = re.search(r"（[一二三四五六七八九十]+）([^（）]+)$", q)   # an item's own words, not the list's chapeau
+        out.setdefault(article_label(r, lang), _clip(item.group(1) if item else q))
+    return [f"{a}（“{q}”）" for a, q in out.items()]
 
 
 def _clip(text: str, n: int = 24) -> str:
