@@ -684,9 +684,12 @@ class Reader:
         if "对" in s[cs:a] and _OF_PERSON.match(s, b, ce):
             return "status"  # 对拒不拆除违建的居民: the term describes the person the worker turns to
         if "U" in kinds:  # 宣传禁煤政策后把炉子没收: after 后 (or 并) the worker acts again
-            last = max(e for _, e, kind in before if kind == "U")
+            first, last = max((p, e) for p, e, kind in before if kind == "U")
+            # 对违规张贴小广告的当事人罚款: the word describes the person (对…的当事人), what follows is the act
+            person = "对" in s[cs:first] and (m := _OF_PERSON.match(s, last, a)) is not None and m.end() <= a
             # 在村广播里点名, 公示栏上: the word names a place or a thing there, not what is said
-            if s[last - 2:last + 1] not in _U_PLACE and not any(kind == "J" and p >= last for p, _, kind in before):
+            if (not person and s[last - 2:last + 1] not in _U_PLACE
+                    and not any(kind == "J" and p >= last for p, _, kind in before)):
                 return "publicity"
         if "H" in kinds or pre_end.endswith(_BY_ONESELF):  # 帮住户关掉水闸, 命令违建户自己拆掉: the person's own act
             last = max((e for _, e, kind in before if kind == "H"), default=a)
@@ -1001,7 +1004,7 @@ _NOUN_VERBS = frozenset(("宣传", "公示", "广播", "警示", "通知", "公�
 _BY_ONESELF = ("自行", "自己", "主动", "自觉")
 _SERVICE_PLACE = frozenset("栏站车牌窗台墙册单品")  # 宣传栏, 公示牌: a thing, not the verb
 _TASK_HEADS = ("事", "工作", "任务", "职责", "职能", "权")  # 负责罚款的工作: the act is the task, not an attributive
-_OF_PERSON = re.compile("[^，,。；;：:！!？?的\x1e\n\r]{0,8}的(?:居民|村民|住户|群众|商户|摊贩|摊主|户主|当事人|人员|家庭|车主|业主|租户|农户)")
+_OF_PERSON = re.compile("[^，,。；;：:！!？?的\x1e\n\r]{0,8}的(?:居民|村民|住户|群众|商户|摊贩|摊主|户主|当事人|人员|家庭|车主|业主|租户|农户|房东|店主|经营户|经营者|行为人|司机|驾驶员)")
 _U_PLACE = frozenset(w + c for w in ("广播", "公示", "宣传", "警示") for c in "里中上栏站车牌窗台墙")
 _ASSIST_VERBS = ("协助", "配合", "陪同")
 _ASSIST_TAIL = re.compile("(?:协助|配合|陪同)(?:$|做好|开展|维持|维护|实施|进行|执法)")
