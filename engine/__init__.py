@@ -45,7 +45,8 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-def check(act: Any, checklist: Any = None) -> "Decision":
+def check(act: Any, checklist: Any = None, city: str | None = None, pack: str | None = None,
+          national: bool = True) -> "Decision":
     """Check one act under the law in force on its date; return a :class:`Decision`.
 
     ``act``: a dict as in an act file (``kind``, ``city``, ``date`` and the facts; values may be
@@ -56,6 +57,9 @@ def check(act: Any, checklist: Any = None) -> "Decision":
     (YAML/JSON, CSV, XLSX, XLS, ODS with a 事项 column), a dict ``{county, published, matters}``,
     or a ``gridlaw.checklist.Checklist``.
 
+    ``city``: the same act under another city's law; ``pack``: under that pack (a city, a national law
+    or a county pack folder); ``national=False``: without the national layer.
+
     Raises :class:`InputError` (every problem with its field, ``.problems``) for bad input.
     ``decision.decision`` is compliant / non_compliant / needs_review / insufficient_facts /
     not_addressed / not_in_force; ``.findings``, ``.deciding_rules``, ``.missing`` (facts to
@@ -63,14 +67,16 @@ def check(act: Any, checklist: Any = None) -> "Decision":
     decision, "text" | "json" | "html" | "md", lang)`` renders a report.
     """
     from .api import check as _check
-    return _check(act, checklist)
+    return _check(act, checklist, city, pack, national)
 
 
-def check_many(acts: Any, checklist: Any = None, national: bool = True) -> "list[Checked]":
+def check_many(acts: Any, checklist: Any = None, national: bool = True, city: str | None = None,
+               pack: str | None = None) -> "list[Checked]":
     """Check many acts at once (dicts or models, any kinds and cities): one :class:`Checked` per act, in
     order, each exactly what :func:`check` answers for that act alone: ``.decision``, and the ids of the
     rules ``.violated``, ``.unknown`` and ``.review``. A bad act gets ``decision=None`` and its
     ``.problems`` (the ones ``check`` would raise); the rest go on. Validation and evaluation run by
-    column (numpy), so a batch costs a fraction of one ``check`` per act."""
+    column (numpy), so a batch costs a fraction of one ``check`` per act. ``city`` / ``pack``: as in
+    :func:`check`, every act under that city's law, or under that pack (a city, a national law or a folder)."""
     from .checkmany import check_many as _check_many
-    return _check_many(acts, checklist, national)
+    return _check_many(acts, checklist, national, city, pack)

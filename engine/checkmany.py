@@ -25,9 +25,11 @@ class Checked(NamedTuple):
     problems: tuple[Problem, ...] = ()
 
 
-def check_many(acts: Iterable[Any], checklist: Any = None, national: bool = True) -> list[Checked]:
+def check_many(acts: Iterable[Any], checklist: Any = None, national: bool = True, city: str | None = None,
+               pack: str | None = None) -> list[Checked]:
     """Check every act (dicts or models, of any kinds and cities) under the law in force on its date;
-    one :class:`Checked` per act, in order. A bad act gets its problems and the others go on."""
+    one :class:`Checked` per act, in order. A bad act gets its problems and the others go on.
+    ``city`` / ``pack``: as in ``api.check``, every act under that city's law or under that pack."""
     from .acts_compiled import CITIES, MODEL_OF_KIND
     from .api import act_data, checklist_of
     from .facts import _flatten
@@ -57,16 +59,34 @@ def check_many(acts: Iterable[Any], checklist: Any = None, national: bool = True
             _flatten(data, "", flat)
             alone[i] = flat
             groups.setdefault((data["kind"], data["city"]), []).append(i)
-    for (kind, city), rows in groups.items():
+    if city or pack:     # the acts are valid for their own city first (as check), then judged under the override
+        moved: dict[tuple | None, list[int]] = {}
+        for (kind, own), rows in groups.items():
+            moved.setdefault((kind, city or own), []).extend(rows)
+        groups = moved
+    for (kind, where), rows in groups.items():
         rows.sort()
         pre = {j: alone[i] for j, i in enumerate(rows) if i in alone}
-        for j, checked in enumerate(_check_group(kind, city, [acts[i] for i in rows], pre, checklist, national)):
+        for j, checked in enumerate(_check_group(kind, where, [acts[i] for i in rows], pre, checklist, national,
+                                                 pack or where)):
             out[rows[j]] = checked
     return out  # type: ignore[return-value]
 
 
+def _foreign_pack(pack: str, city: str) -> Any:
+    """The problem ``api.check`` raises when a county pack is asked about another city's act; else None."""
+    from .layers import load_target
+
+    law = load_target(pack)
+    home = law.latest.meta.extends or (law.id if law.latest.meta.layer == "city" else None)
+    if home and home != city:
+        return Problem("<act>", f"the act is for {city}, the pack {law.id} is {home}'s law; "
+                                f"set city: {home} or choose another pack", None, "city")
+    return None
+
+
 def _check_group(kind: str, city: str, acts: list[Any], alone: dict[int, dict], checklist: Any,
-                 national: bool) -> list[Checked]:
+                 national: bool, target: str) -> list[Checked]:
     import numpy as np
 
     from .actcolumns import act_columns
@@ -76,7 +96,10 @@ def _check_group(kind: str, city: str, acts: list[Any], alone: dict[int, dict], 
     from .verdicts import CODE, DECISIONS
 
     cols, problems = act_columns(kind, acts, alone)
-    program = compile_stack(load_target(city), national)
+    wrong = _foreign_pack(target, city) if target != city else None
+    if wrong is not None:        # as check: a bad act's own problems first, then the pack that is not its city's
+        return [Checked(None, problems=tuple(problems.get(i) or (wrong,))) for i in range(len(acts))]
+    program = compile_stack(load_target(target), national)
     res = evaluate_columns(program, kind, cols, checklist)
     ids = res.rule_ids
     outcomes, decisions = res.outcomes, res.decisions

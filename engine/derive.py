@@ -275,7 +275,7 @@ def derive_columns(n: int, data: dict, known: dict, checklist: Any) -> tuple[np.
     the reading code of each row (-1: none) and the distinct readings."""
     import numpy as np
 
-    from .lexicon import infer_many
+    from .textpool import read_texts
 
     date = data.get("date")
     date_k = None
@@ -342,7 +342,7 @@ def derive_columns(n: int, data: dict, known: dict, checklist: Any) -> tuple[np.
                 if s is None:
                     s = slot[t] = base + len(slot)
                 row_codes[j] = s
-            inferences += infer_many(list(slot), nature)  # all distinct texts of the chunk, read together
+            inferences += read_texts(list(slot), nature)  # all distinct texts of the chunk, read together
             codes[idx] = row_codes
             # per distinct reading, then gathered: the value (None = unclassified) and whether the worker assists
             values = np.array([i.value for i in inferences] + [None], dtype=object)[row_codes]

@@ -142,7 +142,9 @@ class Decision:
                     seen.setdefault(m.fact, m)
         return list(seen.values())
 
-    def to_dict(self, include_not_applicable: bool = False) -> dict:
+    def to_dict(self, include_not_applicable: bool = False, engine_code: bool = True) -> dict:
+        """``engine_code=False``: the stamp without the hash of the engine's files (~50 M instructions at
+        start-up), for the text, Markdown and HTML reports, which do not show it."""
         meta = self.pack.meta
         return {
             "decision": self.decision,
@@ -157,7 +159,7 @@ class Decision:
             "findings": [f.to_dict() for f in self.findings
                          if include_not_applicable or f.outcome != "not_applicable"],
             "conflicts": self.conflicts,
-            "stamp": {"engine": __version__, "engine_code": _code_hash(), "pack": meta.id, "pack_hash": self.pack.hash, "version": meta.version,
+            "stamp": {"engine": __version__, "engine_code": _code_hash() if engine_code else None, "pack": meta.id, "pack_hash": self.pack.hash, "version": meta.version,
                       "input_hash": self.input_hash, "layers": self.layers, "review": self.review()},
         }
 

@@ -5,7 +5,8 @@ The cache can speed an answer up, never change it. It holds no rules: on a hit t
 is still parsed from the very bytes whose SHA-256 is the pack hash in the stamp (see
 loader.compile_pack), so the stamp attests to what was evaluated whatever the cache
 holds. An entry only says "these bytes, under this engine code and these libraries,
-passed full validation"; it is sealed with an HMAC under a per-install secret kept
+passed full validation" (the engine code known by each file's path, size and modification time,
+``stamp.engine_files_key``: hashing its bytes on every start would cost more than the cache saves); it is sealed with an HMAC under a per-install secret kept
 outside the cache folder (``$GRIDLAW_CONFIG_DIR`` or ``$XDG_CONFIG_HOME/gridlaw``,
 mode 0600), so an entry copied from elsewhere or written by hand is not trusted and the
 pack is validated again. Entries live under ``$GRIDLAW_CACHE_DIR`` or
@@ -59,10 +60,10 @@ def _secret() -> bytes | None:
 
 @functools.lru_cache(maxsize=1)
 def _engine_key() -> str:
-    """Changes whenever the engine's code or the libraries it runs on change."""
-    from .stamp import engine_code_hash, library_versions
+    """Changes whenever the engine's files (path, size, modification time) or the libraries it runs on change."""
+    from .stamp import engine_files_key, library_versions
 
-    return hashlib.sha256((engine_code_hash() + json.dumps(library_versions(), sort_keys=True)).encode()).hexdigest()[:16]
+    return hashlib.sha256((engine_files_key() + json.dumps(library_versions(), sort_keys=True)).encode()).hexdigest()[:16]
 
 
 def _seal(body: dict, secret: bytes) -> str:

@@ -28,7 +28,8 @@ _MET = {
 }
 
 
-def view(decision: Any, lang: str = "zh", show_personal: bool = False, original_quotes: bool = False) -> dict:
+def view(decision: Any, lang: str = "zh", show_personal: bool = False, original_quotes: bool = False,
+         engine_code: bool = True) -> dict:
     """The JSON-able dict of a decision, with personal data masked unless asked.
 
     Each finding gains ``says`` (the one sentence shown for its outcome), ``why_review``,
@@ -37,7 +38,7 @@ def view(decision: Any, lang: str = "zh", show_personal: bool = False, original_
     from .shortfall import lacking
     from .textnorm import reading_text
 
-    data = decision.to_dict()
+    data = decision.to_dict(engine_code=engine_code)
     act = dict(_act_tree(decision.facts))
     data["act"] = act if show_personal else mask_act(act)
     rules = {f.rule_id: f.rule for f in decision.findings}
@@ -193,7 +194,8 @@ def render_many(decisions: list[Any], fmt: str = "text", lang: str = "zh", show_
         # made and dropped in turn
         return "[\n" + ",\n".join(json.dumps(view(d, lang, show_personal, original_quotes), ensure_ascii=False,
                                                default=str) for d in decisions) + "\n]"
-    views = [view(d, lang, show_personal, original_quotes) for d in decisions]
+    # the engine's code hash is shown in JSON only (the reports print version, pack and input hashes)
+    views = [view(d, lang, show_personal, original_quotes, engine_code=fmt == "json") for d in decisions]
     if fmt == "json":
         views = [public(v) for v in views]
         return json.dumps(views[0] if len(views) == 1 else views, ensure_ascii=False, indent=2, default=str)

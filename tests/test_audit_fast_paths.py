@@ -120,3 +120,59 @@ def test_phone_notes_from_an_arrow_column_are_those_of_the_cells_one_by_one():
         _check_phones(pa.array(cells, pa.string()), base, by_arrow, lang)
         _check_phones(list(cells), base, by_cells, lang)
         assert by_arrow == by_cells and len(by_cells) > 100
+
+
+def _both_ways(body: bytes, ncol: int, delim: str = ",", enc: str = "utf-8", final: bool = False):
+    """The block read by the reader (pyarrow where it may) and by the tokenizer alone, with the state each leaves."""
+    from gridlaw.audit import readers
+    from gridlaw.audit.records import Tally, Tokenizer
+
+    header = [f"h{i}" for i in range(ncol)]
+    out = []
+    for parse in (readers._parse_block, readers._parse_slow):
+        tally = Tally()
+        tok = Tokenizer(delim, ncol, 2, tally)
+        ch = parse(body, header, delim, enc, tok, final)
+        out.append((ch.lines.tolist(), [c.to_pylist() for c in ch.columns], ch.bad, ch.blank, tok.row, tok.pending,
+                    tally.records, tally.lines_in_records))
+    return out
+
+
+def test_quoted_blocks_read_by_pyarrow_are_the_tokenizers_records():
+    """Blocks with quotes: doubled quotes, quotes inside unquoted text, a quote closed on other text
+    (一行被拒), quoted line breaks, unclosed quotes, blank and short rows, CRLF — record for record,
+    rejection for rejection, the same as the tokenizer alone."""
+    rng = random.Random(20241204)
+    pieces = ['网格员', '"', '""', ',', '张"三', '"三合一"', ' ', 'a', '\r\n', '\n', '#1']
+    cells = ['巡查', '"巡查，上报"', '"说""好"""', '张"三', '', '"三合一"场所', '"a\nb"', '"未闭合', '"x"', ' "y"',
+             '"a",', '"', '""""']
+    seen_fast = 0
+    for trial in range(400):
+        ncol = rng.choice((2, 3, 5))
+        lines = []
+        for _ in range(rng.randint(1, 30)):
+            if rng.random() < 0.1:       # a line of random pieces
+                lines.append("".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))))
+            else:
+                row = [rng.choice(cells) if rng.random() < 0.4 else f"r{trial}{_}" for _ in range(ncol)]
+                if rng.random() < 0.05:
+                    row = row[:-1]
+                lines.append(",".join(row))
+        eol = "\r\n" if rng.random() < 0.2 else "\n"
+        last = rng.random() < 0.3              # the file's last block, maybe without a last line break
+        body = (eol.join(lines) + ("" if last and rng.random() < 0.5 else eol)).encode("utf-8")
+        fast, slow = _both_ways(body, ncol, final=last)
+        assert fast == slow, body
+        seen_fast += b'"' in body
+    assert seen_fast > 100
+
+
+def test_a_sheet_of_quoted_cells_with_a_few_undoubled_quotes_rejects_just_those_rows():
+    body = "".join(f'a{i},"网格员协助{i}，巡查",否\n' if i % 7 else f'a{i},"对"三合一"场所检查{i}",否\n'
+                   for i in range(1, 50)).encode()
+    fast, slow = _both_ways(body, 3)
+    assert fast == slow
+    lines, cols, bad = fast[0], fast[1], fast[2]
+    assert [row for row, _, _ in bad] == [2 + i - 1 for i in range(1, 50) if i % 7 == 0]
+    assert len(lines) == 49 - 7 and cols[1][0] == "网格员协助1，巡查"
+    assert "引号闭合后紧跟其他字符" in bad[0][1]

@@ -142,3 +142,42 @@ def test_generated_acts_of_every_kind_near_misses_included(acts, r):
 
 def test_an_empty_batch():
     assert gridlaw.check_many([]) == []
+
+
+def alone_under(act, **over):
+    try:
+        d = gridlaw.check(copy.deepcopy(act), **over)
+    except InputError as exc:
+        return None, tuple(exc.problems)
+
+    def ids(outcome):
+        return tuple(f.rule_id for f in d.findings if f.outcome == outcome and not f.displaced_by)
+
+    return d.decision, ids("violated"), ids("unknown"), ids("review")
+
+
+@pytest.mark.parametrize("over", [{"city": "binzhou"}, {"city": "zigong", "national": False}, {"pack": "quzhou"},
+                                  {"pack": "penaltylaw"}, {"city": "quzhou", "pack": "quzhou"}])
+def test_city_and_pack_overrides_answer_as_check_does(over):
+    acts = batch(300, 11)
+    for i in range(0, 300, 37):       # bad acts among them keep their own problems
+        _set(acts[i], "date", "2024-02-30")
+    got = [seen(c) for c in gridlaw.check_many(copy.deepcopy(acts), **over)]
+    want = [alone_under(a, **over) for a in acts]
+    assert got == want
+    assert sum(g[0] is None for g in got) >= 8 and len({g[0] for g in got}) >= 3
+
+
+def test_a_county_pack_answers_for_its_own_city_only():
+    from pathlib import Path
+
+    county = str(Path(__file__).resolve().parents[1] / "examples" / "examplecounty")
+    acts = batch(120, 12)
+    for i in range(0, 120, 3):
+        acts[i]["city"] = "yancheng"
+    acts[5]["date"] = "2024-13-01"
+    got = [seen(c) for c in gridlaw.check_many(copy.deepcopy(acts), pack=county)]
+    want = [alone_under(a, pack=county) for a in acts]
+    assert got == want
+    foreign = [g for g, a in zip(got, acts) if a["city"] != "yancheng" and g[0] is None]
+    assert foreign and all(p.path == "city" for g in foreign for p in g[1] if "pack" in p.message)

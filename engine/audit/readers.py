@@ -298,36 +298,107 @@ def _csv_blocks(f: Any, sha: Any, header: list[str], delim: str, enc: str, tok: 
 def _parse_block(body: bytes, header: list[str], delim: str, enc: str, tok: Tokenizer, final: bool) -> Chunk:
     if enc == "utf-8" and b"\xef\xbb\xbf" in body:
         body = body.replace(b"\xef\xbb\xbf", b"")     # a BOM in mid-file (two exports joined) is not data
-    ncol = len(header)
     n_lines = body.count(b"\n") + (0 if body.endswith(b"\n") or not body else 1)
-    if not tok.pending and n_lines and b'"' not in body and body.count(b"\r") == body.count(b"\r\n") \
-            and b"\x00" not in body:
+    if not tok.pending and n_lines and body.count(b"\r") == body.count(b"\r\n") and b"\x00" not in body:
         try:
             # pyarrow checks UTF-8 itself (then the tokenizer finds the bad lines)
             utf8 = body if enc == "utf-8" else body.decode(enc).encode("utf-8")
         except UnicodeDecodeError:
             utf8 = None
-        fast = _parse_fast(utf8, ncol, delim, n_lines) if utf8 is not None else None
-        if fast is not None and len(utf8) > MAX_CELL and _longest(fast) > MAX_CELL:
-            fast = None           # the tokenizer names the over-long cell and its row
-        if fast is not None:      # lines and records one to one, every row as wide as the header
-            lines = np.arange(tok.row, tok.row + n_lines, dtype=np.int64)
-            tok.row += n_lines
-            tok.tally.records += n_lines
-            tok.tally.lines_in_records += n_lines
-            columns, lines, blank = _drop_blank_rows(fast, lines)
-            return Chunk(header, lines, columns, [], blank)
+        chunk = _parse_lines(utf8, header, delim, tok, n_lines) if utf8 is not None else None
+        if chunk is not None:
+            return chunk
     return _parse_slow(body, header, delim, enc, tok, final)
 
 
-def _parse_fast(utf8: bytes, ncol: int, delim: str, n_lines: int) -> list[Any] | None:
-    """pyarrow's parser on a block without quotes; None unless every line is one record of the
-    header's width (then the tokenizer reads the block and names each bad row)."""
+def _parse_lines(utf8: bytes, header: list[str], delim: str, tok: Tokenizer, n_lines: int) -> Chunk | None:
+    """A block whose every line is one record, read by pyarrow; the few lines the tokenizer would reject
+    alone for text after a closing quote (``"三合一"场所``, a quote not doubled) are set aside and rejected
+    by the tokenizer itself, with their own row numbers. None: the tokenizer reads the whole block."""
+    ncol = len(header)
+    quoted = b'"' in utf8
+    garbage = _garbage_lines(utf8, delim) if quoted else {}
+    if garbage is None:
+        return None
+    good = utf8 if not garbage else _without_lines(utf8, garbage)
+    n_good = n_lines - len(garbage)
+    if n_good:
+        fast = _parse_fast(good, ncol, delim, n_good, quoted)
+        if fast is None or (len(good) > MAX_CELL and _longest(fast) > MAX_CELL):
+            return None           # the tokenizer names the over-long cell and its row
+    else:
+        import pyarrow as pa
+        fast = [pa.array([], type=pa.string()) for _ in range(ncol)]
+    base = tok.row
+    bad: list[tuple[int, str, list[str]]] = []
+    for i, line in garbage.items():            # in row order: each is one rejected record (its own row)
+        tok.row = base + i
+        bad += tok.feed([line]).bad
+    tok.row = base + n_lines
+    tok.tally.records += n_good
+    tok.tally.lines_in_records += n_good
+    lines = np.arange(base, base + n_lines, dtype=np.int64)
+    if garbage:
+        keep = np.ones(n_lines, dtype=bool)
+        keep[list(garbage)] = False
+        lines = lines[keep]
+    columns, lines, blank = _drop_blank_rows(fast, lines)
+    return Chunk(header, lines, columns, bad, blank)
+
+
+_GARBAGE: dict[str, Any] = {}
+
+
+def _garbage_lines(utf8: bytes, delim: str) -> dict[int, str] | None:
+    """The lines (index → text) where a quoted field closes on other text, as the tokenizer's ``_scan``
+    reads them. The pattern finds every such line: a quote at a field's start, non-quotes and doubled
+    quotes, a quote followed by anything but the delimiter, a quote or the line's end. It may find more
+    (a delimiter inside a quoted field looks like a field's start); a line the tokenizer would not
+    reject alone as "garbage" sends the whole block to the tokenizer (None)."""
+    import re
+
+    from .records import _scan
+
+    pat = _GARBAGE.get(delim)
+    if pat is None:      # the quote first, so that the engine looks for that one byte; possessive, as _scan
+        d = re.escape(delim.encode())
+        pat = _GARBAGE[delim] = re.compile(rb'"(?<=[' + d + rb'\n]")[^"\n]*+(?:""[^"\n]*+)*+"(?![' + d
+                                           + rb'"]|\r?\n|\Z)')
+    starts = [m.start() - 1 for m in pat.finditer(b"\n" + utf8)]     # the \n: the first line's start
+    if not starts:
+        return {}
+    ends = np.flatnonzero(np.frombuffer(utf8, dtype=np.uint8) == 10)
+    out: dict[int, str] = {}
+    for i in sorted(set(np.searchsorted(ends, starts).tolist())):     # newlines before the match: its line
+        a = int(ends[i - 1]) + 1 if i else 0
+        b = int(ends[i]) if i < len(ends) else len(utf8)
+        line = utf8[a:b].decode("utf-8")
+        s = line[:-1] if line.endswith("\r") else line
+        if _scan(s, delim, False)[0] != "garbage":
+            return None
+        out[i] = line
+    return out
+
+
+def _without_lines(utf8: bytes, drop: dict[int, str]) -> bytes:
+    ends = np.flatnonzero(np.frombuffer(utf8, dtype=np.uint8) == 10)
+    parts, at = [], 0
+    for i in drop:
+        a = int(ends[i - 1]) + 1 if i else 0
+        parts.append(utf8[at:a])
+        at = int(ends[i]) + 1 if i < len(ends) else len(utf8)
+    parts.append(utf8[at:])
+    return b"".join(parts)
+
+
+def _parse_fast(utf8: bytes, ncol: int, delim: str, n_lines: int, quoted: bool = False) -> list[Any] | None:
+    """pyarrow's parser on a block; None unless every line is one record of the header's width (then
+    the tokenizer reads the block and names each bad row). With quotes, a quoted line break is read as
+    the tokenizer reads it, and merges two lines into one record: the count of records then tells."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
     names = [f"c{i}" for i in range(ncol)]
-    quoted = False
 
     def read(threads: bool) -> tuple[Any, list[tuple[Any, int, str]]]:
         invalid: list[tuple[Any, int, str]] = []
@@ -360,7 +431,20 @@ def _parse_fast(utf8: bytes, ncol: int, delim: str, n_lines: int) -> list[Any] |
         sys.unraisablehook = hook
     if invalid or table.num_rows != n_lines:
         return None
-    return [table.column(i).combine_chunks() for i in range(ncol)]
+    columns = [table.column(i).combine_chunks() for i in range(ncol)]
+    if quoted:
+        import pyarrow.compute as pc
+
+        # a quote left open gathers the line break (and at the block's end, the next block's lines)
+        if any(pc.any(pc.match_substring(c, "\n")).as_py() for c in columns):
+            return None
+        if not utf8.endswith(b"\n"):         # the last line of the file, its quote open: as the tokenizer says
+            from .records import _scan
+
+            last = utf8[utf8.rfind(b"\n") + 1:].decode("utf-8")
+            if _scan(last, delim, False)[0] == "open":
+                return None
+    return columns
 
 
 def _drop_blank_rows(columns: list[Any], lines: np.ndarray) -> tuple[list[Any], np.ndarray, int]:

@@ -24,6 +24,7 @@ from ..evaluate import DECISIONS
 from ..labels import label, text_of
 from ..mask import mask_column, mask_text
 from ..report import nature_text
+from ..textpool import shipped_line
 from ..loader import CITIES, CompiledRule, Pack, cite_text_en
 from ..textnorm import int_to_cn
 from .chunks import GROUPS, Evaluated, Group
@@ -267,7 +268,9 @@ class Collector:
             out["question_verdicts"] = _question_verdicts(R)
         if "inferred" in self.need and R.inference_codes is not None:
             # Per row, not per pattern: the report must say the nature was inferred, and from which words.
-            texts = pa.array([nature_text(i, self.lang) for i in R.inference_list], pa.string())
+            shipped = [shipped_line(i, self.lang) for i in R.inference_list]     # written by textpool's child
+            texts = pa.array([nature_text(i, self.lang) if t is None else t
+                              for i, t in zip(R.inference_list, shipped)], pa.string())
             out["inferred"] = texts.take(pa.array(R.inference_codes, mask=R.inference_codes < 0))
         return out
 

@@ -117,17 +117,21 @@ def _run_audit(cfg: AuditConfig, err: TextIO | None = None) -> AuditRun:
     ignored: dict[str, None] = {}
     duplicates: dict[str, None] = {}
     t0 = time.perf_counter()
+    from ..report import nature_text
+    from ..textpool import two_cores
+
     try:
-        for chunk in source.chunks():                        # read
-            out = pipeline.audit_chunk(ctx, chunk, coll)     # split … collect
-            if writer is not None:
-                writer.write(out.table)                      # write
-            done = out.evaluated
-            run.skipped.update(done.non_records)
-            run.skipped_rows.extend(done.non_record_rows[:max(20 - len(run.skipped_rows), 0)])
-            ignored.update(dict.fromkeys(done.ignored))
-            duplicates.update(dict.fromkeys(done.duplicates))
-            bar.update(chunk.progress, coll.rows_in)
+        with two_cores(nature_text, lang):     # a chunk's many distinct task texts are read by two processes (textpool.py)
+            for chunk in source.chunks():                        # read
+                out = pipeline.audit_chunk(ctx, chunk, coll)     # split … collect
+                if writer is not None:
+                    writer.write(out.table)                      # write
+                done = out.evaluated
+                run.skipped.update(done.non_records)
+                run.skipped_rows.extend(done.non_record_rows[:max(20 - len(run.skipped_rows), 0)])
+                ignored.update(dict.fromkeys(done.ignored))
+                duplicates.update(dict.fromkeys(done.duplicates))
+                bar.update(chunk.progress, coll.rows_in)
         _prove_accounting(source, coll, lang, sum(run.skipped.values()))
     except BaseException:
         if writer is not None:      # no results file rather than a partial one
