@@ -664,7 +664,9 @@ class Reader:
             # 劝说摊主不要摆摊未果，把秤收掉: a failure (未果, 无效, 不听) or 后 ends what was negated;
             # 并 does not (严禁罚款并扣押 forbids both)
             last = max(e for _, e, kind in before if kind == "N")
-            if not any(kind == "J" and p >= last and s[p:e] not in _KEEPS_NEGATION and s[e:e + 1] != "的"
+            if _NEGATION_CONTENT.match(s, last, a):
+                pass
+            elif not any(kind == "J" and p >= last and s[p:e] not in _KEEPS_NEGATION and s[e:e + 1] != "的"
                        for p, e, kind in before):  # 执法后的处罚: a noun, not a new act
                 return "negated"
         if "W" in kinds:  # 对工作不力的网格员予以通报批评: done to the worker, not by him
@@ -675,7 +677,8 @@ class Reader:
             return "status"
         pre_end = s[max(cs, a - 3):a]
         post = s[b:ce]
-        if (pre_end.endswith(self.before_status) or post.startswith(self.after_status) or "C" in kinds
+        near_c = "C" in kinds and (post.startswith("的") or a - max(e for _, e, kind in before if kind == "C") <= 4)
+        if (pre_end.endswith(self.before_status) or post.startswith(self.after_status) or near_c
                 or (post.startswith("的") and not post.startswith(_TASK_HEADS, 1)
                     and (a == cs or "把" in s[cs:a] or "将" in s[cs:a] or "G" in kinds or "B" in kinds))  # 把…签发的通行证
                 or (self.attributive.match(s, b, ce) and not pre_end.endswith(("作出", "作", "下达", "出具")))
@@ -706,7 +709,7 @@ class Reader:
                     and not ("对" in s[cs:e] and "申请" not in s[cs:max(cs, e - 2)]) and "后" not in s[e:a]
                     and not any(kind == "J" and p >= e for p, _, kind in before)):
                 return "applicant"
-        if post.startswith(self.topics):
+        if post.startswith(self.topics) or (post[:1] == "》" and post.startswith(self.topics, 1)):
             return "topic"
         if "I" in kinds:  # 查询交通违章罚款: what is looked up or recorded — unless 后/并 starts a new act
             last = max(e for _, e, kind in before if kind == "I")
@@ -742,10 +745,15 @@ class Reader:
         """Who last acts before position a in its sentence: the worker, an agency, or no one named."""
         who = None
         skipped = -1  # the end of a body read as an object: a body right after it is the same object (同派出所民警)
+        wend = -1     # where the worker was last named: 网格员和到场民警一起… names a co-actor, the worker acts
         for p, e, kind in marks[bisect.bisect_left(mpos, lo):bisect.bisect_left(mpos, a)]:
             if kind == "W":
                 who = "worker"
+                wend = e
             elif kind in "GB":
+                if who == "worker" and kind == "G" and 0 <= p - wend <= 6 and _WITH.search(s, wend, p):
+                    skipped = e
+                    continue
                 if p == skipped:
                     skipped = e
                     continue
@@ -805,8 +813,8 @@ class Reader:
         out = []
         for m in self.service.finditer(s, lo, hi):
             p = m.start()
-            if p and s[p - 1] in self.verb_negators:
-                continue  # 拒不配合, 未登记: not a positive service verb
+            if p and (s[p - 1] in self.verb_negators or s[p - 2:p] in _REFUSALS):
+                continue  # 拒不配合, 未登记, 拒绝登记: not a positive service verb
             if s[m.end():m.end() + 1] in _SERVICE_PLACE and m.group() in _NOUN_VERBS:
                 continue  # 在宣传栏上公开批评: 宣传栏 is a board
             k = bisect.bisect_right(starts, p) - 1
@@ -929,7 +937,7 @@ def _mention_spans(s: str, pos: int, end: int) -> list[tuple[int, int]]:
 
 
 # 《居住证明》, 《残疾人证》: the name of a paper is the object of the verb before it (出具《…证明》), read as text
-_PAPER = re.compile("《[^《》]*(?:证明|证|证书|执照|许可证|登记表)》$")
+_PAPER = re.compile("《[^《》]*(?:证明|证|证书|执照|许可证|登记表|通知书|决定书|整改单|告知书)》$")
 
 
 def _crossing_check(entries: list[tuple[str | None, str]], words: list[str]) -> list[re.Pattern] | None:
@@ -1001,6 +1009,10 @@ def _first(m: tuple) -> int:
 
 _KEEPS_NEGATION = frozenset(("并", "并且", "同时"))
 _NOUN_VERBS = frozenset(("宣传", "公示", "广播", "警示", "通知", "公布", "服务"))
+_REFUSALS = frozenset(("拒绝", "不肯", "不愿", "没有", "未能", "不再"))
+# 贴上禁止上路的标签: the negation is the content of a label or notice, not a ban on the worker's act
+_NEGATION_CONTENT = re.compile("[^，,。；;：:！!？?的]{0,8}的(?:标签|牌子|标牌|牌|标志|标识|字样|告示|提示|通知|警示)")
+_WITH = re.compile("[和与同跟]|会同|协同")
 _BY_ONESELF = ("自行", "自己", "主动", "自觉")
 _SERVICE_PLACE = frozenset("栏站车牌窗台墙册单品")  # 宣传栏, 公示牌: a thing, not the verb
 _TASK_HEADS = ("事", "工作", "任务", "职责", "职能", "权")  # 负责罚款的工作: the act is the task, not an attributive
@@ -1058,7 +1070,7 @@ def _decide(fact: str, matches: list[Match], find_verbs, promote: tuple | None =
     verbs = find_verbs()
     verb_names = tuple(dict.fromkeys(v for v, _ in verbs))
     assisted = [m for m in matches if m[5] == "assists"]
-    if not assisted and any(_ASSIST_TAIL.search(c) for v, c in verbs if v in _ASSIST_VERBS):
+    if not assisted and any(v in _ASSIST_VERBS for v, _ in verbs):
         # 由镇执法办对违建户强制拆除，网格员协助: an agency's power act, the worker assisting (not 协助居民…)
         assisted = [m for m in matches if m[5] == "other_actor" and m[2] in RANK]
     if assisted:
