@@ -153,7 +153,7 @@ def _html(header: list[str], rows: list[list[str]], decisions: list[Any], title:
         for r, d in zip(rows, decisions))
     act = escape(describe_act(decisions[0], lang)) if decisions else ""
     packs = "；".join(f"{escape(label(d.city, lang))}《{escape(d.pack.meta.title)}》{d.pack.hash[:12]}" for d in decisions)
-    stamp = (f"gridlaw {__version__} · " + ("规则包：" if lang == "zh" else "packs: ") + packs)
+    stamp = (("网格事项合规审查" if lang == "zh" else "gridlaw") + f" {__version__} · " + ("规则包：" if lang == "zh" else "packs: ") + packs)
     return ("<!doctype html><html lang=\"" + ("zh-CN" if lang == "zh" else "en") + "\"><head><meta charset=\"utf-8\"><title>"
             + escape(title) + "</title><style>body{font-family:\"Noto Sans CJK SC\",\"Microsoft YaHei\",sans-serif;margin:2rem}"
             "table{border-collapse:collapse;width:100%}"

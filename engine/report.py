@@ -437,5 +437,5 @@ def stamp_line(d: dict, lang: str = "zh") -> str:
     s = d["stamp"]
     if lang == "zh":
         name = LABELS["zh"].get(s["pack"]) or d["regulation"]["title"]
-        return f"gridlaw {s['engine']} · 规则包 {name} {s['pack_hash'][:12]} · 输入 {s['input_hash'][:12]}"
+        return f"网格事项合规审查 {s['engine']} · 规则包 {name} {s['pack_hash'][:12]} · 输入 {s['input_hash'][:12]}"
     return f"gridlaw {s['engine']} · pack {s['pack']}@{s['pack_hash'][:12]} · input {s['input_hash'][:12]}"

@@ -128,7 +128,7 @@ def test_gbk_csv_with_chinese_headers_dates_and_yes_no(tmp_path):
     out = tmp_path / "out.jsonl"
     r = cli(src, "--city", "yancheng", "--out", out)  # no option beyond --city: encoding and kind are detected
     assert r.returncode == 1, r.stderr            # non-compliant rows present (they decide the code)
-    assert "Traceback" not in r.stderr and "GBK" in r.stderr
+    assert "Traceback" not in r.stderr and "国标编码" in r.stderr    # the encoding in words (issue 18: no format codes)
     assert "记录类型由表头推定为人员聘用" in r.stderr      # the kind in words, not its code (issue 18)
     got = [(x["row"], x["decision"]) for x in results(out)]
     assert got == [(i + 2, want) for i, (_, want) in enumerate(CASES)]
@@ -139,7 +139,9 @@ def test_gbk_csv_with_chinese_headers_dates_and_yes_no(tmp_path):
     assert rows[4]["documents"] == ["无犯罪记录证明", "岗前培训结业证明"]
     # the HR view on stdout: who, the decision, and what to ask for
     # (issue 18: what the row already settles first, then exactly what is still open)
-    assert re.search(r"^李\*\t事实不足\t已核实的 \d+ 项条件均符合；尚需核实：无犯罪记录证明、岗前培训结业证明\t", r.stdout, re.M)
+    # (issue 18: rows with the same advice are one group, its records listed under it)
+    assert re.search(r"^事实不足 · \d+ 人：已核实的 \d+ 项条件均符合；尚需核实：无犯罪记录证明、岗前培训结业证明\n  .*李\*（第\d+行）",
+                     r.stdout, re.M)
 
 
 def test_kind_is_not_guessed_when_the_header_is_ambiguous(tmp_path):
@@ -195,7 +197,7 @@ def test_xlsx_with_a_title_row_date_cells_and_role_option(tmp_path):
     want[6] = "compliant"          # no date column: --date 2024-05-06 applies, after the rules took effect
     assert dec == want
     assert [dict(zip(head, b))["row"] for b in body] == list(range(3, 13))   # sheet rows
-    assert "张*\t合规" in r.stdout
+    assert re.search(r"^合规 · \d+ 人\n  .*张\*（第3行）", r.stdout, re.M)
 
 
 def test_jsonl_nested_acts_and_bad_lines(tmp_path):

@@ -184,7 +184,8 @@ def test_cli_reads_a_parquet_folder_and_says_where_a_bad_file_is(tmp_path):
     r = _cli(str(root), "--kind", "hire", "--city", "yancheng", "--date", "2024-05-06", "--out", "res/",
              "--partition-by", "province,year", "--no-list", cwd=tmp_path)
     assert r.returncode == 1, r.stderr
-    assert "Parquet · 4 个文件 · 分区 province/year" in r.stderr and "读入" in r.stderr
+    # the format in words on a Chinese summary (issue 18: no format codes)
+    assert "列式数据文件 · 4 个文件 · 分区 province/year" in r.stderr and "读入" in r.stderr
     bad = root / "province=江苏/year=2025/broken.parquet"
     bad.parent.mkdir(parents=True)
     bad.write_bytes(b"PAR1 not really")

@@ -3,6 +3,7 @@ it out) audits with --city and --kind alone: every applicant decided or named wi
 title/注/合计 rows recognised and never audited, month-only birth dates and 身份证号 handled."""
 import csv
 import datetime as dt
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -54,13 +55,15 @@ def test_sign_up_sheet_audits_with_city_and_kind_alone(name, tmp_path):
     assert "表头以上的标题行 1、注释行 1、合计行 1" in r.stderr
     assert "岗位由表格标题" in r.stderr and "专职网格员" in r.stderr
     assert "注意：列“是否受过治安处罚”像是一项审查事实" in r.stderr
-    # the HR view names each applicant with the decision or the reason
+    # the HR view names each applicant with the decision or the reason, grouped by advice (issue 18): each group's
+    # head says the decision and how many, and every one of the 6 applicants is named once under a head
     listing = r.stdout.splitlines()
-    assert len(listing) == 6 and all("\t" in line for line in listing)
-    assert any(line.startswith("陈*\t未能审查\t") for line in listing)
+    heads = [line for line in listing if not line.startswith("  ")]
+    named = re.findall(r"[\u4e00-\u9fff]\*（第\d+行）", r.stdout)
+    assert len(named) == 6 and sum(int(re.search(r" · (\d+) 人", h).group(1)) for h in heads) == 6
+    at = listing.index(next(h for h in heads if h.startswith("未能审查 · 1 人：") and "校验码不符" in h))
+    assert listing[at + 1].strip() == "序号 5 陈*（第7行）"
     # Chinese throughout: no English sentence in the listing, the summary or the results
-    import re
-
     english = re.compile(r"[A-Za-z]+(?:[ ,'’-]+[A-Za-z]+){3,}")
     assert not english.findall(r.stdout + r.stderr + out.read_text("utf-8-sig"))
 
@@ -73,7 +76,7 @@ def test_note_and_total_rows_stay_out_of_the_report(tmp_path):
     assert "出生年月按身份证填写" not in text and "6人" not in text
     # the report carries the law: the quote, its effect and the next step, per article
     assert "<q>年满十八周岁的中华人民共和国公民</q>" in text and "不得担任" in text and "处理建议" in text
-    assert "北京时间 (UTC+8)" in text and "<h3>盐城 《盐城市城乡网格化服务管理实施细则》</h3>" in text
+    assert "北京时间" in text and "UTC" not in text and "<h3>盐城 《盐城市城乡网格化服务管理实施细则》</h3>" in text
     # and, per applicant, what to supply or why the row could not be checked
     assert "逐人处理意见（补正材料）" in text and "校验码不符" in text and "17 或 18 周岁" in text
 

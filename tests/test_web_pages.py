@@ -105,7 +105,7 @@ def test_bad_form_input_is_shown_next_to_its_field(client):
 
 def test_form_without_csrf_token_is_refused(client):
     r = client.post("/assignment", data={"city": "yancheng", "date": "2024-05-01", "task.text": "罚款"})
-    assert r.status_code == 403 and "CSRF" in r.text
+    assert r.status_code == 403 and "跨站请求校验未通过" in r.text   # in words (issue 18), not "CSRF"
     r = client.post("/assignment", data={"csrf_token": "x" * 43, "city": "yancheng", "task.text": "罚款"})
     assert r.status_code == 403
 
@@ -115,7 +115,18 @@ def test_everything_is_escaped(client):
     r = submit(client, "/assignment", {"city": "yancheng", "date": "2024-05-01", "task.text": evil})
     assert "<script>alert" not in r.text and "<img src=x" not in r.text
     assert "&lt;script&gt;" in r.text
-    assert "script-src" not in r.headers["content-security-policy"]  # no scripts at all: default-src 'none'
+    # one script only, allowed by its hash (the 选择文件 label's file name, issue 18); never inline code at large
+    import base64
+    import hashlib
+    import re
+
+    from gridlaw.web.security import FILEPICK_JS
+
+    csp = r.headers["content-security-policy"]
+    allowed = re.search(r"script-src ([^;]+)", csp).group(1).split()
+    assert allowed == [f"'sha256-{base64.b64encode(hashlib.sha256(FILEPICK_JS.encode()).digest()).decode()}'"]
+    assert "unsafe-inline" not in re.search(r"script-src [^;]+", csp).group(0)
+    assert re.findall(r"<script>(.*?)</script>", r.text, re.S) == [FILEPICK_JS]
     r = client.get("/laws", params={"q": evil})
     assert "<script>alert" not in r.text
 

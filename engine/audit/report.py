@@ -23,13 +23,13 @@ TOP_GROUPS = 30
 
 _TEXT = {
     "zh": {
-        "title": "网格化服务管理合规审计报告", "input": "输入", "file": "文件", "format": "格式", "sha": "文件 SHA-256",
+        "title": "网格化服务管理合规审计报告", "input": "输入", "file": "文件", "format": "格式", "sha": "文件校验值",
         "run": "运行", "at": "时间", "elapsed": "用时", "options": "参数", "stamp": "可复现标记", "engine": "引擎版本",
         "pack": "规则包", "hash": "内容哈希", "effective": "施行日期", "totals": "总数",
         "rows_in": "读入行数", "evaluated": "已审查", "rejected": "未能审查（数据无法读取）", "blank": "空行（不计）",
         "per_pack": "每行按 {n} 个城市的规定各审查一次，下表按城市分列。",
         "by_decision": "审查结论", "decision": "结论", "rows": "行数", "share": "占比", "city": "城市",
-        "by_article": "违反的条款", "article": "条款", "rules": "规则", "message": "内容", "violated": "违反",
+        "by_article": "涉及的条款（违反、需审查、待查明）", "article": "条款", "rules": "规则", "message": "内容", "violated": "违反",
         "quote": "条款原文", "effect": "法律后果", "next": "处理建议", "next_default": "依该条款要求纠正，或补充事实后复核",
         "applicants": "逐人处理意见（补正材料）", "applicants_tasks": "逐项处理意见（待补充事实）", "who": "序号及姓名或事项", "needs": "需补正材料或处理意见", "local": "北京时间",
         "review": "需审查", "unknown": "待查明", "none_violated": "没有记录违反任何条款。",
@@ -42,7 +42,7 @@ _TEXT = {
         "rule_id": "规则编号", "basis": "审查基准日：", "n_people": "人数", "n_tasks": "件数", "task": "任务内容（交办部门 · 日期）",
         "line": "表格第 {n} 行", "seq": "序号 {id}",
         "county": "区县", "township": "镇街", "grid": "网格", "kind": "类型", "none": "（空）",
-        "foot": "本报告由 gridlaw 根据所列规则包自动生成；结论以条款原文为准，“需人工审查”“事实不足”的记录须经人工核实。",
+        "foot": "本报告由网格事项合规审查程序根据所列规则包自动生成；结论以条款原文为准，“需人工审查”“事实不足”的记录须经人工核实。",
     },
     "en": {
         "title": "Grid governance compliance audit", "input": "Input", "file": "File", "format": "Format",
@@ -52,7 +52,7 @@ _TEXT = {
         "rejected": "Not checked (data unreadable)", "blank": "Blank lines (not counted)",
         "per_pack": "Every row is checked under each of the {n} cities' rules; tables are per city.",
         "by_decision": "Decisions", "decision": "Decision", "rows": "Rows", "share": "Share", "city": "City",
-        "by_article": "Articles violated", "article": "Article", "rules": "Rules", "message": "Text",
+        "by_article": "Articles engaged (violated, to review, open)", "article": "Article", "rules": "Rules", "message": "Text",
         "violated": "Violated", "review": "Review", "unknown": "Unknown", "none_violated": "No record violates any article.",
         "quote": "Text of the provision", "effect": "Legal effect", "next": "What to do",
         "next_default": "Correct the act as the provision requires, or add the facts and check again",
@@ -84,7 +84,7 @@ def render_report(run: "AuditRun") -> str:
 
 
 def context(run: "AuditRun") -> dict[str, Any]:
-    from .texts import date_basis, for_people
+    from .texts import date_basis, describe_zh, for_people
 
     cfg = run.config
     lang = cfg.lang if cfg.lang in _TEXT else "zh"
@@ -128,7 +128,8 @@ def context(run: "AuditRun") -> dict[str, Any]:
         arts = sorted(((a, n) for (ci, a), n in c.articles.items() if ci == city), key=lambda kv: -kv[1])
         if rules or arts:
             articles.append({"city": label(city, lang), "title": pack.meta.title, "rules": rules,
-                             "chart": bar_chart(arts[:25], [COLORS["non_compliant"]] * len(arts[:25]))})
+                             "chart": bar_chart([(_article_first(a), n) for a, n in arts[:25]],
+                                                [COLORS["non_compliant"]] * len(arts[:25]))})
 
     groups = []
     for g in run.groups_present:
@@ -164,9 +165,10 @@ def context(run: "AuditRun") -> dict[str, Any]:
         ("事项清单" if words else "--checklist", cfg.checklist.name if cfg.checklist else None)) if v]
     return {
         "T": T, "lang": lang, "show_personal": show,
-        "file": run.source.path.name, "format": run.source.describe, "sha256": run.source.sha256,
+        "file": run.source.path.name, "format": describe_zh(run.source.describe) if lang == "zh" else run.source.describe, "sha256": run.source.sha256,
         # the people reading it are in China: Beijing time (UTC+8, no daylight saving)
-        "at": run.started.astimezone(_CST).strftime("%Y-%m-%d %H:%M:%S") + f" {T['local']} (UTC+8)", "elapsed": f"{run.elapsed:.1f} s",
+        "at": run.started.astimezone(_CST).strftime("%Y-%m-%d %H:%M:%S") + f" {T['local']}" + (" (UTC+8)" if lang == "en" else ""),
+        "elapsed": f"{run.elapsed:.1f} 秒" if lang == "zh" else f"{run.elapsed:.1f} s",
         "options": options, "engine": __version__, "stamp": stamp,
         "rows_in": c.rows_in, "evaluated": c.evaluated, "rejected": c.rejected, "blank": c.blank,
         "n_packs": len(run.used_packs), "all_cities": c.all_cities,
@@ -193,33 +195,44 @@ _CST = __import__("datetime").timezone(__import__("datetime").timedelta(hours=8)
 
 def _applicants(run: "AuditRun", lab: Any, m_name: Any, m_text: Any, T: dict) -> list[dict]:
     """The per-record view as a table: every record that needs something, with what (when the listing was kept).
-    Records with the same advice share one line, each named by the sheet's own 序号 and masked name (or its
-    task); what is a row's own (its 备注, a birth month settled from the ID number) is listed under it by name."""
-    c = run.collector
-    if c.listing_overflow:
-        return []
+    Records with the same advice share one line (texts.listing_groups, the terminal's and the web page's
+    grouping), each named by the sheet's own 序号 and masked name (or its task); what is a row's own (its 备注,
+    a birth month settled from the ID number) is listed under it by name."""
+    from .texts import listing_groups
+
     task_kind = run.context.opts.kind in ("assignment", "admission")
     if not task_kind and run.context.opts.kind not in ("hire", "exit"):
         return []
-    grouped: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
-    for it in sorted(c.listing):
-        if not it.text or (task_kind and it.decision not in ("insufficient_facts", "needs_review", "unreadable")):
-            continue            # a task in breach is in the table of records most in breach
-        seq = T["seq"].format(id=m_text(it.id)) if it.id else T["line"].format(n=it.row)
-        who = " ".join(x for x in (seq, m_text(it.task) if task_kind and it.task else m_name(it.name)) if x)
-        names, notes = grouped.setdefault((it.decision, it.detail), ([], []))
-        names.append(who)
-        if it.note:
-            notes.append(f"{who}：{m_text(it.note)}")
-    return [{"who": "、".join(who), "n": len(who), "decision": lab(decision), "status": decision,
-             "needs": m_text(detail), "notes": notes}
-            for (decision, detail), (who, notes) in grouped.items()]
+    # a task in breach is in the table of records most in breach; a compliant record needs nothing
+    wanted = ("insufficient_facts", "needs_review", "unreadable") if task_kind else \
+        ("non_compliant", "unreadable", "insufficient_facts", "needs_review", "not_in_force", "not_addressed")
+    out = []
+    for g in listing_groups(run, wanted):
+        who, notes = [], []
+        for m in g["members"]:
+            seq = T["seq"].format(id=m["id"]) if m["id"] else T["line"].format(n=m["row"])
+            name = " ".join(x for x in (seq, m["task"] if task_kind else m["name"]) if x)
+            who.append(name)
+            if m["note"]:
+                notes.append(f"{name}：{m['note']}")
+        out.append({"who": "、".join(who), "who_list": who if task_kind else [], "n": len(who), "decision": lab(g["decision"]), "status": g["decision"],
+                    "needs": g["detail"], "notes": notes})
+    return out
 
 
 def _skipped(run: "AuditRun") -> str:
     from .texts import skipped_text
 
     return skipped_text(run)
+
+
+def _article_first(citation: str) -> str:
+    """A chart label cut to 22 characters kept the instrument and lost the article (《盐城市城乡网格化服务管理实施
+    细则》第十九…): the article goes first, the instrument after it (第十九条第二款第（一）项《盐城市…》)."""
+    import re
+
+    m = re.match(r"(《[^》]+》)(.+)", citation)
+    return f"{m.group(2)}{m.group(1)}" if m else citation
 
 
 def bar_chart(items: list[tuple[str, int]], colors: list[str], width: int = 720) -> Markup:
@@ -234,7 +247,7 @@ def bar_chart(items: list[tuple[str, int]], colors: list[str], width: int = 720)
     for i, ((name, v), color) in enumerate(zip(items, colors + [colors[-1]] * len(items))):
         y = 4 + i * row_h
         w = max(int((width - label_w - pad) * v / top), 1)
-        short = name if len(name) <= 22 else name[:21] + "…"
+        short = name if len(name) <= 20 else name[:19] + "…"     # 12px CJK: 20 fit the 252px label column
         out.append(f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end">{escape(short)}</text>')
         out.append(f'<rect x="{label_w}" y="{y + 3}" width="{w}" height="16" rx="2" fill="{escape(color)}">'
                    f'<title>{escape(name)}: {v:,}</title></rect>')

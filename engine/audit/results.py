@@ -48,12 +48,23 @@ COLUMN_TITLES = {"row": "行号", "id": "编号", "name": "姓名（已遮蔽）
                  "missing_facts": "待查明事实（所需材料）", "documents": "需补充材料", "inferred": "推定说明",
                  "reason": "说明"}
 _DETAIL = {
-    "zh": {"insufficient_facts": "{settled}尚需核实：{docs}", "non_compliant": "违反：{arts}", "needs_review": "需人工审查：{rev}",
+    "zh": {"insufficient_facts": "{settled}尚需核实：{docs}", "non_compliant": "违反：{arts}", "needs_review": "需人工审查：{rev}{todo}",
            "not_addressed": "本市规定未涉及", "not_in_force": "规定尚未施行", "compliant": "", "unreadable": "未能审查：{reason}"},
     "en": {"insufficient_facts": "{settled}still to verify: {docs}", "non_compliant": "violates: {arts}",
-           "needs_review": "needs human review: {rev}", "not_addressed": "not addressed by this city",
+           "needs_review": "needs human review: {rev}{todo}", "not_addressed": "not addressed by this city",
            "not_in_force": "regulation not yet in force", "compliant": "", "unreadable": "not checked: {reason}"},
 }
+
+
+def _review_todo(review: list, lang: str) -> str:
+    """What a reviewer checks, from the review rules' own remedies: a bare list of articles gave the clerk
+    nothing to act on (需人工审查：《…》第十条第二款)."""
+    todo = list(dict.fromkeys(text_of(r.spec.remedy, lang) for r in sorted(review, key=_article_key)
+                              if getattr(r.spec, "remedy", None)))
+    if not todo:
+        return ""
+    return ("。审查要点：" if lang == "zh" else ". To check: ") + ("；" if lang == "zh" else "; ").join(
+        t.rstrip("。.") for t in todo)
 
 
 # A missing fact whose usual document is not needed when the row states another fact: the row's 学历
@@ -385,10 +396,12 @@ class Collector:
             "documents": docs, "reason": None})
         satisfied = [R.rules[j] for j in np.flatnonzero(col == SAT)]
         detail = _DETAIL[self.lang if self.lang in _DETAIL else "zh"][decision].format(
-            docs=texts["documents"] or "", arts=sep.join(arts), rev=sep.join(revs),
-            settled=_settled(satisfied, self.lang))
-        if decision == "needs_review" and not revs:       # sent to review by the row's 备注: the note says why
-            detail = label("needs_review", self.lang)
+            docs=texts["documents"] or "", arts=sep.join(_quoted(violated, self.lang) if self.lang == "zh" else arts),
+            rev=sep.join(revs),
+            settled=_settled(satisfied, self.lang), todo=_review_todo(review, self.lang))
+        if decision == "needs_review" and not revs:       # sent to review by the row's 备注: the note says which
+            detail = "需人工审查：核实备注所载情况，再定是否符合条件" if self.lang == "zh" else \
+                "needs human review: verify what the remark states, then decide"
         if decision == "not_addressed":
             detail = self._unregulated(R, rep, kind) or detail
         texts["advice"] = detail or None
@@ -563,6 +576,22 @@ def _settled(satisfied: list[CompiledRule], lang: str) -> str:
         return f"已核实的 {n} 项条件均符合；"
     parts = [f"“{q}”" for q in met] + [f"未见“{q}”所指情形" for q in absent]
     return "已核实条件均符合（" + "；".join(parts) + "）；"
+
+
+def _quoted(violated: list[CompiledRule], lang: str) -> list[str]:
+    """Each violated article with the words it breaches, so a 违反 line says why without the law at hand (a
+    task marked 否 under 是否在清单内 reads 第十九条第二款第（一）项（“超出当地网格服务管理事项清单中的事项”）, not a bare number
+    a clerk takes for a misreading of the task). One quote per article, clipped."""
+    from ..textnorm import reading_text
+
+    import re
+
+    out: dict[str, str] = {}
+    for r in sorted(violated, key=_article_key):
+        q = reading_text(r.spec.quote)
+        item = re.search(r"（[一二三四五六七八九十]+）([^（）]+)$", q)   # an item's own words, not the list's chapeau
+        out.setdefault(article_label(r, lang), _clip(item.group(1) if item else q))
+    return [f"{a}（“{q}”）" for a, q in out.items()]
 
 
 def _clip(text: str, n: int = 24) -> str:

@@ -1,4 +1,4 @@
-"""The audit's terminal texts: the progress bar, the summary, the HR listing (one line per record)."""
+"""The audit's terminal texts: the progress bar, the summary, the HR listing (grouped by advice)."""
 from __future__ import annotations
 
 import re
@@ -63,8 +63,9 @@ def for_people(text: str) -> str:
 def web_summary(run: AuditRun) -> str:
     """The summary for the web page: no command-line hints, file paths, output names or exit code."""
     lines = summary_text(run).splitlines()
-    if lines and lines[0].startswith("gridlaw audit · "):     # the command's name is the terminal's, not the page's
-        lines[0] = ("审计文件：" if run.config.lang != "en" else "file: ") + lines[0][len("gridlaw audit · "):]
+    for head in ("gridlaw audit · ", PRODUCT_ZH + " · "):     # the product's name is the terminal's, not the page's
+        if lines and lines[0].startswith(head):
+            lines[0] = ("审计文件：" if run.config.lang != "en" else "file: ") + lines[0][len(head):]
     out = [for_people(line) for line in lines
            if not line.lstrip().startswith(("结果 ", "报告 ", "退出码 ", "results ", "report ", "exit code "))]
     return "\n".join(out)
@@ -79,13 +80,38 @@ def date_basis(run: AuditRun) -> tuple[str, bool]:
     return opts.date_basis, opts.date_assumed
 
 
+PRODUCT_ZH = "网格事项合规审查"        # the product's name wherever a Chinese reader sees it
+
+# A file's format and encoding as a township reads them: the format names a reader does not know
+# (CSV, XLSX, JSONL, UTF-8) become what the file is. Applied to Source.describe, whose first part is the format.
+_FORMAT_ZH = (("CSV", "逗号分隔的文本表格"), ("XLSX", "电子表格"), ("XLS", "电子表格（旧版格式）"), ("ODS", "开放文档电子表格"),
+              ("JSONL", "逐行记录文件"), ("JSON", "记录文件"), ("Parquet", "列式数据文件"))
+_ENCODING_ZH = (("UTF-8 (BOM)", "通用编码"), ("UTF-8", "通用编码"), ("GBK/GB18030", "国标编码"), ("UTF-16", "双字节通用编码"))
+
+
+def describe_zh(describe: str) -> str:
+    """Source.describe in words: XLSX · 工作表“Sheet1” → 电子表格 · 工作表“Sheet1”; CSV · GBK/GB18030 · “,”分隔 →
+    逗号分隔的文本表格 · 国标编码 (the separator is said by the name)."""
+    parts = describe.split(" · ")
+    for code, words in _FORMAT_ZH:
+        if parts and parts[0] == code:
+            parts[0] = words
+    parts = [dict(_ENCODING_ZH).get(x, x) for x in parts]
+    if parts and parts[0] == "逗号分隔的文本表格":
+        parts = [x for x in parts if x != "“,”分隔"]
+    return " · ".join(parts).replace("“Tab”分隔", "制表符分隔")
+
+
 def summary_text(run: AuditRun) -> str:
     c = run.collector
     lang = run.config.lang
     zh = lang != "en"
     lines = []
     src = run.source
-    lines.append(f"gridlaw audit · {name_safe(src.path.name)} · {src.describe} · {run.elapsed:.1f} s")
+    if zh:
+        lines.append(f"{PRODUCT_ZH} · {name_safe(src.path.name)} · {describe_zh(src.describe)} · 用时 {run.elapsed:.1f} 秒")
+    else:
+        lines.append(f"gridlaw audit · {name_safe(src.path.name)} · {src.describe} · {run.elapsed:.1f} s")
     for city, pack in run.used_packs.items():
         lines.append(f"  {'规则' if zh else 'pack'} {label(city, lang)}《{pack.meta.title}》 {pack.hash[:12]}")
     opts = run.context.opts
@@ -160,34 +186,67 @@ def skipped_text(run: AuditRun) -> str:
             f"not records (not audited, not counted): {', '.join(parts)}" + (f" (rows {rows})" if rows else ""))
 
 
-def listing_text(run: AuditRun) -> str:
-    """The HR view: one line per record — who, the decision, and what to ask for."""
-    from ..mask import mask_name
+def listing_groups(run: AuditRun, decisions: tuple[str, ...] | None = None) -> list[dict]:
+    """The per-record view grouped: records with the same decision and the same advice (处理意见, the documents
+    to supply) share one group, as the report's 逐人处理意见 does, so 23 identical requests read once. Each member
+    keeps what is its own: the sheet's 序号, its masked name or its task text, its sheet row and its note (备注,
+    a settled birth month, a blank date cell). Groups run from the worst decision down, then by first row.
+    Shared by the terminal listing, the web job page and the HTML report (one grouping, three renderings)."""
+    from ..mask import mask_name, mask_text
 
     c = run.collector
     zh = run.config.lang != "en"
     if c.listing_overflow:
-        return ""
-    out = []
-    for it in c.listing:
-        row, name, rid, decision, detail = it.row, it.name, it.id, it.decision, it.text
-        who = (name if run.config.show_personal else mask_name(name)) if name else (rid or "")
-        where = f"第{row}行" if zh else f"row {row}"
-        if not name and it.task:   # a task record: its 序号 and what was assigned, so the line stands alone
-            who = " ".join(x for x in (rid, _short(it.task)) if x)
-        who = who or where
-        if name and rid:           # the sheet's own 序号 first: the clerk finds the row by it
-            where = f"序号 {rid}，{where}" if zh else f"no. {rid}, {where}"
-        shown = (("未能审查" if decision == "unreadable" else label(decision, "zh")) if zh else decision)
-        if detail == shown:            # 本市规定未涉及 twice says nothing more
-            detail = it.note
+        return []
+    show = run.config.show_personal
+    rank = {s: i for i, s in enumerate(("non_compliant", "unreadable", "insufficient_facts", "needs_review",
+                                        "not_in_force", "not_addressed", "compliant"))}
+    groups: dict[tuple[str, str], dict] = {}
+    for it in sorted(c.listing):
+        if decisions is not None and it.decision not in decisions:
+            continue
+        shown = (("未能审查" if it.decision == "unreadable" else label(it.decision, "zh")) if zh else it.decision)
+        detail = it.detail
+        if detail == shown:                 # 本市规定未涉及 twice says nothing more
+            detail = ""
         elif detail.startswith(shown + "："):
             detail = detail[len(shown) + 1:]
-        text = f"{who}\t{shown}" + (f"\t{detail}" if detail else "")
-        out.append(text + (f"\t（{where}）" if zh and who != where else f"\t({where})" if who != where else ""))
+        g = groups.setdefault((it.decision, detail), {"decision": it.decision, "label": shown, "detail": detail,
+                                                      "members": [], "first": it.row})
+        name = (it.name if show else mask_name(it.name)) if it.name else ""
+        task = (it.task if show else mask_text(it.task)) if it.task else ""
+        g["members"].append({"row": it.row, "id": it.id if show else mask_text(it.id), "name": name, "task": task,
+                             "note": (it.note if show else mask_text(it.note)) if it.note else ""})
+    return sorted(groups.values(), key=lambda g: (rank.get(g["decision"], 9), g["first"]))
+
+
+def member_text(m: dict, zh: bool = True, task_text: bool = True) -> str:
+    """One record as a clerk finds it in the sheet: 序号 7 余** (第12行), or 第6行 到独居老人家里看看…"""
+    where = f"第{m['row']}行" if zh else f"row {m['row']}"
+    seq = (f"序号 {m['id']}" if zh else f"no. {m['id']}") if m["id"] else ""
+    what = m["name"] or (m["task"] if task_text else "")
+    if seq:
+        return " ".join(x for x in (seq, what) if x) + (f"（{where}）" if zh else f" ({where})")
+    return " ".join(x for x in (where, what) if x)
+
+
+def listing_text(run: AuditRun) -> str:
+    """The HR view on the terminal, grouped: a head line per group (the decision, how many, the shared advice),
+    then its records: people on one line (序号 and masked name), tasks one per line (the task in full), and
+    each record with a note of its own on a line of its own."""
+    zh = run.config.lang != "en"
+    out = []
+    for g in listing_groups(run):
+        people = any(m["name"] for m in g["members"])
+        unit = ("人" if people else "件" if any(m["task"] for m in g["members"]) else "行") if zh else ""
+        n = len(g["members"])
+        head = f"{g['label']} · {n} {unit}" if zh else f"{g['label']} · {n}"
+        out.append(head + (f"：{g['detail']}" if zh and g["detail"] else f": {g['detail']}" if g["detail"] else ""))
+        noted = ["  " + member_text(m, zh) + ("：" if zh else ": ") + m["note"] for m in g["members"] if m["note"]]
+        if people:      # names are short: one line for those without a note, then each noted one
+            plain = [m for m in g["members"] if not m["note"]]
+            out += (["  " + ("、" if zh else ", ").join(member_text(m, zh) for m in plain)] if plain else []) + noted
+        else:           # tasks are long: one per line, in sheet order, the note beside its task
+            out += ["  " + member_text(m, zh) + (("：" if zh else ": ") + m["note"] if m["note"] else "")
+                    for m in g["members"]]
     return "\n".join(out)
-
-
-def _short(text: str, n: int = 24) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= n else text[:n - 1] + "…"

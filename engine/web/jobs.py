@@ -46,20 +46,10 @@ class Job:
     rows: int = 0
     errors: list[dict] = field(default_factory=list)
     summary: str = ""
-    listing: str = ""
+    groups: list[dict] = field(default_factory=list)   # the per-record view, grouped (audit.texts.listing_groups)
     totals: dict[str, int] = field(default_factory=dict)
     exit_code: int | None = None
     created: float = field(default_factory=time.time)
-
-    @property
-    def listing_rows(self) -> list[tuple[str, str, str, str]]:
-        """The HR view as table rows: who, decision, what decided it or what to ask for, where."""
-        rows = []
-        for line in self.listing.splitlines():
-            who, decision, *rest = line.split("\t")
-            where = rest.pop() if rest and rest[-1].startswith(("（第", "（序号", "(row", "(no.")) else ""
-            rows.append((who, decision, "；".join(rest), where.strip("（）()")))
-        return rows
 
     @property
     def results_path(self) -> Path:
@@ -142,8 +132,8 @@ class Jobs:
         job.status = "running"
         o = job.options
         try:
-            from ..audit.run import AuditConfig, listing_text, run_audit
-            from ..audit.texts import for_people, web_summary
+            from ..audit.run import AuditConfig, run_audit
+            from ..audit.texts import for_people, listing_groups, member_text, web_summary
 
             cfg = AuditConfig(file=o["input"], kind=o.get("kind"), city=o.get("city"), role=o.get("role"),
                               date=o.get("date"), lang=o.get("lang", "zh"), sheet=o.get("sheet"),
@@ -172,7 +162,10 @@ class Jobs:
         # the audit masks what it reads; an ID number or phone quoted in a rejection reason is masked here too
         shown = (lambda t: t) if o.get("show_personal") else mask_text
         job.summary = shown(web_summary(run).replace(str(job.dir) + "/", ""))
-        job.listing = shown(listing_text(run))
+        zh = o.get("lang", "zh") != "en"
+        job.groups = [{**g, "detail": shown(g["detail"]),
+                       "members": [{"who": member_text(m, zh), "note": shown(m["note"])} for m in g["members"]]}
+                      for g in listing_groups(run)]
         job.totals = {k: int(v) for k, v in run.collector.decision_totals().items() if v}
         job.rows = run.collector.rows_in
         job.exit_code = run.exit_code

@@ -10,10 +10,11 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 
 from ..errors import Problem
 from .forms import KINDS, VALUE_LABELS, act_from_form, form_fields, sections
-from .security import CSRF_FIELD, csrf_ok, csrf_token, set_csrf_cookie
+from .security import CSRF_FIELD, FILEPICK_JS, csrf_ok, csrf_token, set_csrf_cookie
 
 router = APIRouter(include_in_schema=False)
 
@@ -33,7 +34,7 @@ def _env():
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     env.filters["label"] = label
     env.filters["value_label"] = lambda v: VALUE_LABELS.get(v, v)
-    env.globals.update(nav=NAV, csrf_field=CSRF_FIELD)
+    env.globals.update(nav=NAV, csrf_field=CSRF_FIELD, filepick_js=Markup(FILEPICK_JS))
     return env
 
 
@@ -126,7 +127,7 @@ async def _answer(request: Request, kind: str) -> HTMLResponse:
     form = await request.form()
     if not csrf_ok(request, form):
         return page(request, "error.html.j2", 403, title="表单校验失败",
-                    message="表单已过期或来源不明（CSRF 校验失败）。请刷新页面后重新提交。")
+                    message="表单已过期或来源不明（跨站请求校验未通过）。请刷新页面后重新提交。")
     values = _form_values(form)
     act, problems = act_from_form(kind, form)
     checklist = None
@@ -176,7 +177,7 @@ async def _checklist(upload: Any) -> tuple[Any, list[Problem]]:
 
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request) -> HTMLResponse:
-    return page(request, "index.html.j2", title="gridlaw 网格化服务管理合规审查")
+    return page(request, "index.html.j2", title="网格化服务管理合规审查")
 
 
 def _register(kind: str) -> None:
@@ -238,7 +239,7 @@ async def audit_submit(request: Request) -> Response:
     form = await request.form()
     if not csrf_ok(request, form):
         return page(request, "error.html.j2", 403, title="表单校验失败",
-                    message="表单已过期或来源不明（CSRF 校验失败）。请刷新页面后重新提交。")
+                    message="表单已过期或来源不明（跨站请求校验未通过）。请刷新页面后重新提交。")
     upload = form.get("file")
     problems = []
     name = PurePath(getattr(upload, "filename", "") or "").name
