@@ -17,6 +17,7 @@ _TOTAL = re.compile(r"^(?:合\s*计|总\s*计|小\s*计|共\s*计|总\s*数)(?:$
 _TITLE = re.compile(r"(?:表|名单|名册|花名册|一览|汇总|统计|情况)$|^.{0,20}\d{4}\s*年.*(?:招聘|报名|登记|考核)")
 # the signature lines of a sheet (above the header or below the last record): 填报人：… 审核人：… 填报日期：…
 _FILLER = re.compile(r"^(?:填表人|填报人|审核人|制表人|负责人|经办人|联系人|联系电话|填报单位|填表单位|单位（盖章）|"
+                     r"登记人|统计人|记录人|复核人|审批人|分管领导|"
                      r"(?:填报|填表|制表|报送)(?:日期|时间))")
 
 
@@ -31,8 +32,8 @@ def classify(cells: list[str]) -> str | None:
         return "note"
     if _TOTAL.match(first) and distinct <= max(4, len(cells) // 3):
         return "total"
-    if distinct == 1 and len(first) >= 6 and _FILLER.match(first):
-        return "note"              # a signature line: who filled the sheet, when (not a record)
+    if (distinct == 1 and len(first) >= 6 and _FILLER.match(first)) or all(_FILLER.match(c) for c in filled):
+        return "note"              # a signature line: who filled the sheet, when (not a record); 登记人：  审核人：
     if distinct == 1 and len(first) >= 6 and _TITLE.search(first):
         return "title"
     return None

@@ -394,11 +394,18 @@ class Collector:
             "violated": [cite(r) for r in violated], "review": [cite(r) for r in review],
             "missing": [{"fact": f, "evidence": vocab.get(f, {}).get("evidence")} for f in missing],
             "documents": docs, "reason": None})
-        satisfied = [R.rules[j] for j in np.flatnonzero(col == SAT)]
+        # an article also under review is not "settled": its ban is met only as far as the review allows
+        # (配合城管拆除违建: 第十九条第二款第（二）项 needs review, it is not 未见…所指情形)
+        under_review = {article_label(r, self.lang) for r in review}
+        satisfied = [R.rules[j] for j in np.flatnonzero(col == SAT)
+                     if article_label(R.rules[j], self.lang) not in under_review]
         detail = _DETAIL[self.lang if self.lang in _DETAIL else "zh"][decision].format(
             docs=texts["documents"] or "", arts=sep.join(_quoted(violated, self.lang) if self.lang == "zh" else arts),
             rev=sep.join(revs),
             settled=_settled(satisfied, self.lang), todo=_review_todo(review, self.lang))
+        if decision == "insufficient_facts" and revs:     # the open facts come first; the review is still owed
+            detail += ("；另需人工审查：" if self.lang == "zh" else "; also needs human review: ") + sep.join(revs) + \
+                _review_todo(review, self.lang)
         if decision == "needs_review" and not revs:       # sent to review by the row's 备注: the note says which
             detail = "需人工审查：核实备注所载情况，再定是否符合条件" if self.lang == "zh" else \
                 "needs human review: verify what the remark states, then decide"

@@ -43,7 +43,7 @@ def split_rows(chunk: Chunk, keep: int = 20) -> RecordBatch:
     return RecordBatch(records, counts, seen)
 
 
-_LEADS = "注备说填附合总小共审制单"       # first characters of note / total / footer rows
+_LEADS = "注备说填附合总小共审制单登统记复经负联分"       # first characters of note / total / footer rows
 # every character str.isspace() calls whitespace, i.e. what str.strip() strips (checked in tests/test_audit_fast_paths.py)
 _SPACES_TEXT = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
                 "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
