@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from gridlaw.idnumber import check_digit
+from clerk_sheets import id_number  # the same ID numbers, cut by Excel the same way
 
 # 姓名, (place, birth yyyymmdd, seq) or None, 出生年月 as typed, 文化程度, 手机号, 拟聘岗位, 备注
 PEOPLE = [
@@ -51,16 +51,6 @@ HIRE_ABOVE = ["填报单位：航埠镇社会治理中心", "填报人：周敏"
 HIRE_HEADER = ["编号", "姓名", "身份证号码", "出生年月", "文化程度", "手机号", "拟聘岗位", "备注"]
 HIRE_NOTE = "注：本表由各村汇总后报镇社会治理中心，出生年月请按身份证填写。"
 HIRE_BLANKS_AFTER = (10, 20)          # the clerk left an empty line after 编号 10 and 20
-
-
-def id_number(parts) -> str | int:
-    if parts is None:
-        return ""
-    first17 = "".join(parts[:3])
-    number = first17 + check_digit(first17)
-    if len(parts) > 3:           # typed into a number cell: Excel keeps 15 significant digits
-        return int(number[:15] + "000")
-    return number
 
 
 def hire_rows() -> list[list]:

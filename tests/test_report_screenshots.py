@@ -5,10 +5,7 @@ Each page is also read as a user sees it: no rule id, no English decision code i
 import html as htmlmod
 import re
 import shutil
-import socket
 import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -115,35 +112,6 @@ def test_compare_page():
     out = ARTIFACTS / "compare.html"
     out.write_text(page, "utf-8")
     shoot(out, ARTIFACTS / "compare.png", 900)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server():
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "gridlaw.cli", "serve", "--port", str(port)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(base + "/", timeout=1)
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    raise AssertionError("gridlaw serve exited: " + proc.stdout.read().decode())
-                time.sleep(0.1)
-        else:
-            raise AssertionError("gridlaw serve did not answer within 30 s")
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 @pytest.mark.parametrize("name, path", [

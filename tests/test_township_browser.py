@@ -15,7 +15,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from test_web_browser import ROOT, browser, choose, server, set_value, shot, submit  # noqa: F401  (fixtures)
+from test_web_browser import ROOT, browser, choose, set_value, shot, submit  # noqa: F401  (fixtures; server is in conftest)
 from clerk_sheets import recruitment, tasks
 
 CODES = re.compile(r"non_compliant|insufficient_facts|needs_review|not_addressed|not_in_force|local_regulation|"

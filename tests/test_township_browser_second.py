@@ -16,7 +16,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from clerk_sheets_second import ledger, register
 from test_township_browser import _send, _wait_job, no_codes, visible
-from test_web_browser import browser, choose, server, set_value, shot, submit  # noqa: F401  (fixtures)
+from test_web_browser import browser, choose, set_value, shot, submit  # noqa: F401  (fixtures; server is in conftest)
 
 LATIN = re.compile(r"[A-Za-z]{2,}")
 THE_CLERKS = ("Sheet1", "花名册", "台账", "APP", "E+17")

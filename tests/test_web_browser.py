@@ -3,10 +3,6 @@
 user would, and the answer is read from the page. A screenshot of each page is kept in
 tests/artifacts/web/ (gitignored) for a person to look at."""
 import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -25,35 +21,6 @@ ART = ROOT / "tests" / "artifacts" / "web"
 CHROMIUM = os.environ.get("GRIDLAW_CHROMIUM", "/usr/bin/chromium")
 DRIVER = os.environ.get("GRIDLAW_CHROMEDRIVER", "/usr/bin/chromedriver")
 CITIES = ("滨州", "盐城", "衢州", "自贡", "嘉兴")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server():
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "gridlaw.cli", "serve", "--port", str(port)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/", timeout=1)
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    raise AssertionError("gridlaw serve exited: " + proc.stdout.read().decode())
-                time.sleep(0.1)
-        else:
-            raise AssertionError("gridlaw serve did not answer within 20 s")
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 @pytest.fixture(scope="module")
